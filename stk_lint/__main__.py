@@ -1,0 +1,3 @@
+from stk_lint.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""The `stk-lint` command. Exit codes: 0 clean, 1 findings, 2 usage/config/internal error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from stk_lint import __version__
+from stk_lint.config import ConfigError, Settings, find_config, load_settings, validate_codes
+from stk_lint.docs import rule_markdown
+from stk_lint.output import FORMATTERS, MACHINE_FORMATS, format_statistics, summary_line
+from stk_lint.registry import ALL_RULES, get_rule
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str | None) -> list[str]:
+    return [c for c in (value or "").replace(" ", ",").split(",") if c]
+
+
+def fail(message: str) -> None:
+    click.echo(f"stk-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def resolve_settings(
+    paths: list[Path],
+    config: Path | None,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+) -> Settings:
+    """File configuration, then command-line options on top (select replaces, ignore adds)."""
+    config_path = config or find_config(paths[0] if paths else Path.cwd())
+    settings = load_settings(config_path)
+    if select is not None:
+        settings.select = validate_codes(_codes(select), "--select")
+    if extend_select is not None:
+        settings.extend_select += validate_codes(_codes(extend_select), "--extend-select")
+    if ignore is not None:
+        settings.ignore += validate_codes(_codes(ignore), "--ignore")
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stk-lint")
+def main() -> None:
+    """Check stk code (async Quart, SQLAlchemy async, quart-security, Vue 3 templates)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", help="Rule codes or prefixes to enable (replaces the config), e.g. STK2.")
+@click.option("--extend-select", help="Rule codes or prefixes to enable on top of the selection.")
+@click.option("--ignore", help="Rule codes or prefixes to disable, e.g. STK301,STK5.")
+@click.option(
+    "--output-format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How findings are printed.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.stk-lint] from (default: the nearest one above the paths).",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply `exclude` to files named on the command line too (for pre-commit).",
+)
+@click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal).")
+def check(
+    paths: tuple[Path, ...],
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    output_format: str,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: bool,
+    config: Path | None,
+    force_exclude: bool,
+    color: bool | None,
+) -> None:
+    """Check files and directories (default: the current directory)."""
+    from stk_lint.engine import run
+
+    targets = list(paths) or [Path(".")]
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        fail(f"no such file or directory: {', '.join(missing)}")
+    try:
+        settings = resolve_settings(targets, config, select, extend_select, ignore)
+        result = run(targets, settings, force_exclude=force_exclude)
+    except ConfigError as error:
+        fail(str(error))
+    except Exception as error:  # a bug in stk-lint: say so, never a bare traceback
+        if os.environ.get("STK_LINT_DEBUG"):
+            traceback.print_exc()
+        fail(f"internal error: {type(error).__name__}: {error} (set STK_LINT_DEBUG=1 for details)")
+
+    use_color = sys.stdout.isatty() if color is None else color
+    findings = result.findings
+    if statistics:
+        if findings:
+            click.echo(format_statistics(findings, use_color))
+    else:
+        text = FORMATTERS[output_format](findings, use_color)
+        if output_format in MACHINE_FORMATS:
+            click.echo(text)
+        elif text:
+            click.echo(text)
+    if not quiet and output_format not in MACHINE_FORMATS:
+        click.echo(summary_line(findings, result.files))
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("code")
+def rule(code: str) -> None:
+    """Explain a rule: what it flags, why, an example and what to write instead."""
+    found = get_rule(code)
+    if found is None:
+        fail(f"unknown rule `{code}` (see `stk-lint rules`)")
+    click.echo(rule_markdown(found), nl=False)
+
+
+@main.command()
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def rules(output_format: str) -> None:
+    """List every rule: code, name, fixable, summary."""
+    if output_format == "json":
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "summary": r.summary,
+                "fix": r.fix,
+                "language": r.language,
+                "default": r.default_enabled,
+            }
+            for r in ALL_RULES
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r.name) for r in ALL_RULES)
+    for r in ALL_RULES:
+        fix = {"safe": "fix", "unsafe": "fix*"}.get(r.fix or "", "")
+        click.echo(f"{r.code}  {r.name:<{width}}  {fix:<4}  {r.summary}")

@@ -1,0 +1,194 @@
+"""``[tool.stk-lint]`` settings: loading, validation and rule selection."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pathspec
+
+from stk_lint.registry import ALL_RULES, Rule, options_by_key
+
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".stk_lint_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "*.min.js",
+)
+
+_LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
+
+
+class ConfigError(Exception):
+    """Invalid configuration or command-line selection: exit code 2."""
+
+
+def validate_codes(codes: list[str], where: str) -> list[str]:
+    """Upper-case the codes and check each names at least one rule (or is a prefix of one)."""
+    result = []
+    for raw in codes:
+        code = raw.strip().upper()
+        if not code:
+            continue
+        if code != "ALL" and not any(rule.code.startswith(code) for rule in ALL_RULES):
+            raise ConfigError(
+                f"{where}: unknown rule code or prefix `{raw}` (see `stk-lint rules`)"
+            )
+        result.append(code)
+    return result
+
+
+def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
+    """The most specific matching prefix decides; on a tie, ignore wins."""
+    best_select = max((len(p) for p in select if p == "ALL" or code.startswith(p)), default=-1)
+    if best_select < 0:
+        return False
+    best_ignore = max((len(p) for p in ignore if p == "ALL" or code.startswith(p)), default=-1)
+    return best_select > best_ignore
+
+
+@dataclass
+class Settings:
+    """Effective settings for one run: file config merged with command-line options."""
+
+    root: Path = field(default_factory=Path.cwd)
+    config_path: Path | None = None
+    select: list[str] = field(default_factory=list)  # empty: every default-on rule
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    extend_exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def rules(self) -> tuple[type[Rule], ...]:
+        """Rules enabled for every file (before per-file ignores)."""
+        if self.select:
+            select = self.select + self.extend_select
+            return tuple(r for r in ALL_RULES if _selected(r.code, select, self.ignore))
+        default = [r.code for r in ALL_RULES if r.default_enabled]
+        select = default + self.extend_select
+        return tuple(r for r in ALL_RULES if _selected(r.code, select, self.ignore))
+
+    @cached_property
+    def _exclude_spec(self) -> pathspec.PathSpec:
+        return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
+
+    @cached_property
+    def _per_file(self) -> list[tuple[pathspec.PathSpec, list[str]]]:
+        return [
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
+            for pattern, codes in self.per_file_ignores.items()
+        ]
+
+    def relative(self, path: Path) -> str:
+        """The path relative to the project root, in POSIX form, for pattern matching."""
+        try:
+            return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def is_excluded(self, path: Path) -> bool:
+        return self._exclude_spec.match_file(self.relative(path))
+
+    def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
+        if not self._per_file:
+            return self.rules
+        relative = self.relative(path)
+        ignored = [c for spec, codes in self._per_file if spec.match_file(relative) for c in codes]
+        if not ignored:
+            return self.rules
+        return tuple(r for r in self.rules if not any(r.code.startswith(c) for c in ignored))
+
+    def option(self, key: str) -> Any:
+        return self.options.get(key, options_by_key()[key].default)
+
+    def resolved_options(self) -> dict[str, Any]:
+        return {key: self.option(key) for key in options_by_key()}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` that has a [tool.stk-lint] table."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+                raise ConfigError(f"{pyproject}: cannot read: {error}") from error
+            if "stk-lint" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_settings(config_path: Path | None) -> Settings:
+    """Settings from a pyproject.toml's [tool.stk-lint] table; defaults when there is none."""
+    if config_path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{config_path}: cannot read: {error}") from error
+    table = data.get("tool", {}).get("stk-lint", {})
+    return settings_from_table(table, config_path)
+
+
+def settings_from_table(table: dict[str, Any], config_path: Path) -> Settings:
+    where = f"{config_path} [tool.stk-lint]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    settings = Settings(root=config_path.parent, config_path=config_path)
+    known_options = options_by_key()
+    valid_keys = {*_LIST_KEYS, "per-file-ignores", *known_options}
+    for key, value in table.items():
+        if key not in valid_keys:
+            raise ConfigError(
+                f"{where}: unknown key `{key}`; valid keys: {', '.join(sorted(valid_keys))}"
+            )
+        if key in _LIST_KEYS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: `{key}` must be a list of strings")
+            if key in ("select", "extend-select", "ignore"):
+                value = validate_codes(value, f"{where} `{key}`")
+            setattr(settings, key.replace("-", "_"), list(value))
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
+            for pattern, codes in value.items():
+                if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                    raise ConfigError(
+                        f"{where}: `per-file-ignores` entry `{pattern}` must be a list of codes"
+                    )
+                settings.per_file_ignores[pattern] = validate_codes(
+                    codes, f"{where} `per-file-ignores` `{pattern}`"
+                )
+        else:
+            try:
+                settings.options[key] = known_options[key].validate(key, value)
+            except ValueError as error:
+                raise ConfigError(f"{where}: {error}") from error
+    return settings

@@ -1,0 +1,57 @@
+"""Rule documentation rendered from the registry, for `stk-lint rule` and references/rules.md."""
+
+from __future__ import annotations
+
+import json
+
+from stk_lint.rule import JS, TEMPLATE, Rule
+
+FIX_TEXT = {
+    None: "No autofix.",
+    "safe": "Fix is safe (`--fix`).",
+    "unsafe": "Fix is unsafe (`--fix --unsafe-fixes`): review the result.",
+}
+
+
+def fence_language(rule: type[Rule]) -> str:
+    if rule.language == TEMPLATE or rule.example_path.endswith((".html", ".jinja2", ".j2")):
+        return "jinja"
+    if rule.language == JS or rule.example_path.endswith(".js"):
+        return "js"
+    return "python"
+
+
+def _fenced(code: str, language: str) -> str:
+    fence = "````" if "```" in code else "```"
+    return f"{fence}{language}\n{code.rstrip()}\n{fence}"
+
+
+def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
+    """ruff-style documentation: what it does, why it is bad, example, use instead."""
+    language = fence_language(rule)
+    parts = [
+        f"{heading} {rule.code} {rule.name}",
+        "",
+        FIX_TEXT[rule.fix],
+        "",
+        f"{heading}# What it does",
+        rule.summary,
+        "",
+        f"{heading}# Why is this bad?",
+        rule.why,
+        "",
+        f"{heading}# Example",
+        _fenced(rule.bad, language),
+        "",
+        f"{heading}# Use instead",
+        _fenced(rule.good, language),
+    ]
+    if rule.options:
+        parts += ["", f"{heading}# Options"]
+        for key, option in rule.options.items():
+            parts.append(f"- `{key}` (default `{json.dumps(option.default)}`): {option.help}")
+    if rule.limits:
+        parts += ["", f"{heading}# Limits", rule.limits]
+    if not rule.default_enabled:
+        parts += ["", f"Opt-in: enable it with `--select {rule.code}` or `select` in the config."]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,139 @@
+"""Finding the files to check: directory walks honouring .gitignore and `exclude`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pathspec
+
+from stk_lint.config import Settings
+from stk_lint.rule import JS, PYTHON, TEMPLATE
+
+LANGUAGE_BY_SUFFIX = {
+    ".py": PYTHON,
+    ".pyi": PYTHON,
+    ".html": TEMPLATE,
+    ".htm": TEMPLATE,
+    ".jinja": TEMPLATE,
+    ".jinja2": TEMPLATE,
+    ".j2": TEMPLATE,
+    ".js": JS,
+    ".mjs": JS,
+}
+
+
+def language_of(path: Path | str) -> str | None:
+    """The checker a file goes to, or None when stk-lint does not handle its type."""
+    name = os.path.basename(str(path)).lower()
+    if name.endswith(".min.js"):
+        return None
+    return LANGUAGE_BY_SUFFIX.get(os.path.splitext(name)[1])
+
+
+class _GitIgnores:
+    """The .gitignore rules that apply in a directory, each relative to its own folder."""
+
+    def __init__(self, specs: tuple[tuple[Path, pathspec.PathSpec], ...] = ()) -> None:
+        self.specs = specs
+
+    def entering(self, directory: Path) -> _GitIgnores:
+        gitignore = directory / ".gitignore"
+        if not gitignore.is_file():
+            return self
+        try:
+            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return self
+        return _GitIgnores((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for base, spec in self.specs:
+            try:
+                relative = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(relative + "/" if is_dir else relative):
+                return True
+        return False
+
+
+def _ancestor_ignores(directory: Path) -> _GitIgnores:
+    """.gitignore files above `directory`, up to the enclosing git work tree's top."""
+    directory = directory.resolve()
+    chain = []
+    for candidate in (directory, *directory.parents):
+        chain.append(candidate)
+        if (candidate / ".git").exists():
+            break
+    else:
+        chain = [directory]  # not in a git work tree: only the walked folders count
+    ignores = _GitIgnores()
+    for folder in reversed(chain[1:]):
+        ignores = ignores.entering(folder)
+    return ignores
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def discover(
+    paths: list[Path], settings: Settings, force_exclude: bool = False
+) -> Iterator[tuple[Path, str]]:
+    """Yield (file, language) for every checkable file under `paths`, each once, in order.
+
+    Files named explicitly are checked even if excluded, as in ruff, unless
+    `force_exclude` (what pre-commit hooks want).
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            ignores = _ancestor_ignores(path)
+            seen.add(path.resolve())
+            yield from _walk(path, settings, ignores, seen)
+        else:
+            language = language_of(path)
+            if language is None:
+                continue
+            if force_exclude and settings.is_excluded(path):
+                continue
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield path, language
+
+
+def _walk(
+    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path]
+) -> Iterator[tuple[Path, str]]:
+    ignores = ignores.entering(directory)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = directory / entry.name if str(directory) != "." else Path(entry.name)
+        try:
+            is_dir = entry.is_dir()  # follows symlinks; loops end at `seen` below
+        except OSError:
+            continue
+        if ignores.ignored(path, is_dir) or settings.is_excluded(path):
+            continue
+        if is_dir:
+            if _is_virtualenv(path):
+                continue
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            yield from _walk(path, settings, ignores, seen)
+        else:
+            language = language_of(entry.name)
+            if language is None:
+                continue
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield path, language

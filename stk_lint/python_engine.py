@@ -1,0 +1,318 @@
+"""One libcst parse and one traversal per Python file, shared by every rule.
+
+libcst's own ``visit`` rebuilds every node it passes through and its position
+metadata regenerates the whole file's code; together they cost several times the
+parse. This module walks the tree itself, skipping whitespace and punctuation
+nodes, and resolves positions only for files that have something to report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from stk_lint.findings import Finding, Fix
+
+if TYPE_CHECKING:
+    from stk_lint.rule import PythonRule
+
+# Nodes that hold only layout: nothing a rule looks for lives below them.
+_LAYOUT_TYPES: tuple[type, ...] = (
+    cst.SimpleWhitespace,
+    cst.ParenthesizedWhitespace,
+    cst.TrailingWhitespace,
+    cst.EmptyLine,
+    cst.Newline,
+    cst.Comment,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Comma,
+    cst.Semicolon,
+    cst.Colon,
+    cst.Dot,
+    cst.AssignEqual,
+)
+_LAYOUT_FIELDS = frozenset(
+    {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators"}
+    | {"header", "footer", "trailing_whitespace", "newline", "equal", "colon", "dot"}
+)
+_child_fields: dict[type, tuple[str, ...]] = {}
+
+# Statements a suppression comment can cover (a compound statement: its header).
+_COMPOUND = (
+    cst.FunctionDef,
+    cst.ClassDef,
+    cst.If,
+    cst.For,
+    cst.While,
+    cst.With,
+    cst.Try,
+    cst.TryStar,
+    cst.Match,
+)
+
+
+def _fields_of(node_type: type) -> tuple[str, ...]:
+    fields = _child_fields.get(node_type)
+    if fields is None:
+        fields = tuple(
+            f.name
+            for f in dataclasses.fields(node_type)
+            if not f.name.startswith("whitespace") and f.name not in _LAYOUT_FIELDS
+        )
+        _child_fields[node_type] = fields
+    return fields
+
+
+class _Dispatch:
+    """visit_/leave_ methods of a set of visitors, grouped by node type name."""
+
+    _method_names: dict[type, tuple[str, ...]] = {}
+
+    def __init__(self, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
+        self.visit: dict[str, list[Callable[[Any], Any]]] = {}
+        self.leave: dict[str, list[Callable[[Any], Any]]] = {}
+        for visitor in visitors:
+            for name in self._names(type(visitor)):
+                kind, _, node_name = name.partition("_")
+                table = self.visit if kind == "visit" else self.leave
+                table.setdefault(node_name, []).append(getattr(visitor, name))
+
+    @classmethod
+    def _names(cls, visitor_type: type) -> tuple[str, ...]:
+        # libcst's get_visitors() inspects hundreds of stubs per instance; do it once per class.
+        names = cls._method_names.get(visitor_type)
+        if names is None:
+            names = tuple(
+                name
+                for name in dir(visitor_type)
+                if name.startswith(("visit_", "leave_"))
+                and "_" not in name.split("_", 1)[1]  # visit_Call, not visit_Call_func
+                and not getattr(getattr(visitor_type, name), "_is_no_op", False)
+            )
+            cls._method_names[visitor_type] = names
+        return names
+
+
+def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
+    """Depth-first traversal calling each visitor's visit_X/leave_X in list order."""
+    dispatch = _Dispatch(visitors)
+    visit, leave = dispatch.visit, dispatch.leave
+    layout = _LAYOUT_TYPES
+
+    def walk_node(node: cst.CSTNode) -> None:
+        name = type(node).__name__
+        for method in visit.get(name, ()):
+            method(node)
+        for field_name in _fields_of(type(node)):
+            value = getattr(node, field_name)
+            if isinstance(value, cst.CSTNode):
+                if not isinstance(value, layout):
+                    walk_node(value)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    if isinstance(item, cst.CSTNode) and not isinstance(item, layout):
+                        walk_node(item)
+        for method in leave.get(name, ()):
+            method(node)
+
+    walk_node(module)
+
+
+def dotted_name(node: cst.CSTNode | None) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def module_name(node: cst.CSTNode | None) -> str:
+    return dotted_name(node) or ""
+
+
+@dataclasses.dataclass
+class _Report:
+    rule: PythonRule
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None
+    statement: cst.CSTNode | None
+
+
+class PythonContext:
+    """What rules see of the file being checked, and the state the engine keeps for them.
+
+    ``imports`` maps a local name to the qualified name it was imported as
+    (``{"json": "orjson", "auth_required": "quart_security.auth_required"}``);
+    ``functions`` and ``classes`` are the enclosing definitions, innermost last.
+    During a rule's own ``visit_FunctionDef`` the function is already on the stack.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        source: str,
+        module: cst.Module,
+        options: dict[str, Any],
+        project: Any = None,
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.module = module
+        self.options = options
+        self.project = project
+        self.imports: dict[str, str] = {}
+        self.functions: list[cst.FunctionDef] = []
+        self.classes: list[cst.ClassDef] = []
+        self.statements: list[cst.CSTNode] = []
+        self.reports: list[_Report] = []
+
+    @property
+    def in_async_function(self) -> bool:
+        return bool(self.functions) and self.functions[-1].asynchronous is not None
+
+    def qualified(self, node: cst.CSTNode | None) -> str | None:
+        """The dotted name of an expression with its first part resolved through imports."""
+        name = dotted_name(node)
+        if name is None:
+            return None
+        head, dot, rest = name.partition(".")
+        if head in self.imports:
+            return self.imports[head] + dot + rest
+        return name
+
+    @property
+    def statement(self) -> cst.CSTNode | None:
+        """The innermost statement being visited (what a suppression comment covers)."""
+        return self.statements[-1] if self.statements else None
+
+    def report(
+        self,
+        rule: PythonRule,
+        node: cst.CSTNode,
+        message: str,
+        fix: Fix | None = None,
+        statement: cst.CSTNode | None = None,
+    ) -> None:
+        """Record a finding. Rules that decide late (in leave_Module) pass the statement
+        they saved while visiting, so suppression comments still cover it."""
+        statement = statement or self.statement
+        self.reports.append(_Report(rule, node, message, fix, statement))
+
+
+class _Tracker(cst.BatchableCSTVisitor):
+    """Keeps PythonContext's shared state; runs before the rules on every node."""
+
+    def __init__(self, context: PythonContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            full = module_name(alias.name)
+            if alias.asname is not None:
+                self.context.imports[module_name(alias.asname.name)] = full
+            else:
+                head = full.split(".", 1)[0]
+                self.context.imports[head] = head
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        base = "." * len(node.relative) + module_name(node.module)
+        for alias in node.names:
+            name = module_name(alias.name)
+            local = module_name(alias.asname.name) if alias.asname is not None else name
+            joiner = "" if base.endswith(".") else "."
+            self.context.imports[local] = f"{base}{joiner}{name}"
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.context.functions.append(node)
+        self.context.statements.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.context.functions.pop()
+        self.context.statements.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.context.classes.append(node)
+        self.context.statements.append(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.context.classes.pop()
+        self.context.statements.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.context.statements.append(node)
+
+    def leave_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.context.statements.pop()
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        # Inside a body the enclosing compound statement's header no longer applies.
+        self.context.statements.append(node)
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.context.statements.pop()
+
+
+for _compound in _COMPOUND[2:]:
+    # If/For/While/...: track as statements for suppression spans.
+    _name = _compound.__name__
+    setattr(_Tracker, f"visit_{_name}", lambda self, node: self.context.statements.append(node))
+    setattr(_Tracker, f"leave_{_name}", lambda self, node: self.context.statements.pop())
+
+
+def check_module(
+    context: PythonContext, rule_types: Iterable[type[PythonRule]]
+) -> list[tuple[Finding, tuple[int, int]]]:
+    """Run the rules over a parsed module; findings with the line span a suppression may cover."""
+    rules = [rule_type(context) for rule_type in rule_types]
+    walk(context.module, [_Tracker(context), *rules])
+    if not context.reports:
+        return []
+    positions = MetadataWrapper(context.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    results = []
+    for report in context.reports:
+        where = positions[report.node]
+        finding = Finding(
+            path=context.path,
+            line=where.start.line,
+            column=where.start.column + 1,
+            code=report.rule.code,
+            message=report.message,
+            name=report.rule.name,
+            end_line=where.end.line,
+            end_column=where.end.column + 1,
+            fix=report.fix,
+        )
+        results.append((finding, _statement_span(report.statement, where.start.line, positions)))
+    return results
+
+
+def _statement_span(
+    statement: cst.CSTNode | None, line: int, positions: Any
+) -> tuple[int, int]:
+    if statement is None or isinstance(statement, cst.IndentedBlock):
+        return line, line
+    where = positions[statement]
+    start, end = where.start.line, where.end.line
+    body = getattr(statement, "body", None)
+    if isinstance(statement, _COMPOUND) and isinstance(body, cst.IndentedBlock) and body.body:
+        end = max(start, positions[body.body[0]].start.line - 1)
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.decorators:
+        start = min(start, positions[statement.decorators[0]].start.line)
+    return start, end

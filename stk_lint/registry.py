@@ -1,0 +1,39 @@
+"""The single list of rules. The CLI, the docs in references/ and the tests read it."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from stk_lint.rule import Option, Rule
+from stk_lint.rules import RULES
+
+ALL_RULES: tuple[type[Rule], ...] = tuple(sorted(RULES, key=lambda rule: rule.code))
+BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+
+if len(BY_CODE) != len(ALL_RULES):
+    raise RuntimeError("two rules share a code")
+
+
+def get_rule(code_or_name: str) -> type[Rule] | None:
+    """A rule by code (`STK202`, case-insensitive) or by name (`missing-await`)."""
+    wanted = code_or_name.strip()
+    rule = BY_CODE.get(wanted.upper())
+    if rule is not None:
+        return rule
+    return next((r for r in ALL_RULES if r.name == wanted.lower()), None)
+
+
+@cache
+def options_by_key() -> dict[str, Option]:
+    """Every rule option, by its `[tool.stk-lint]` key."""
+    options: dict[str, Option] = {}
+    for rule in ALL_RULES:
+        for key, option in rule.options.items():
+            if key in options and options[key] is not option:
+                raise RuntimeError(f"option `{key}` declared by two rules")
+            options[key] = option
+    return options
+
+
+def rules_using_option(key: str) -> list[str]:
+    return [rule.code for rule in ALL_RULES if key in rule.options]

@@ -1,0 +1,97 @@
+"""Rule base classes. Every rule carries its own documentation and examples.
+
+The registry (``stk_lint.registry``) collects the rule classes; the CLI's ``rule``
+and ``rules`` commands, the catalogue in ``references/rules.md`` and the tests all
+read them from there, so a rule is documented and tested where it is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from stk_lint.findings import Fix
+    from stk_lint.python_engine import PythonContext
+
+PYTHON = "python"
+TEMPLATE = "template"
+JS = "js"
+ANY = "any"  # engine-level rules (syntax errors, unreadable files)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option settable in ``[tool.stk-lint]``."""
+
+    default: Any
+    help: str
+
+    def validate(self, key: str, value: Any) -> Any:
+        """Return the value if it has the default's shape, else raise ValueError."""
+        expected = self.default
+        if isinstance(expected, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"`{key}` must be a list of strings, got {value!r}")
+        elif isinstance(expected, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"`{key}` must be true or false, got {value!r}")
+        elif isinstance(expected, str) and not isinstance(value, str):
+            raise ValueError(f"`{key}` must be a string, got {value!r}")
+        return value
+
+
+class Rule:
+    """Documentation and metadata shared by every rule."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line: what it flags
+    why: ClassVar[str]  # why it is wrong in stk
+    bad: ClassVar[str]  # example that must fire
+    good: ClassVar[str]  # the same code written the stk way; must not fire
+    language: ClassVar[str]
+    # None, "safe" (behaviour-preserving) or "unsafe" (needs --unsafe-fixes).
+    fix: ClassVar[str | None] = None
+    options: ClassVar[dict[str, Option]] = {}
+    # Opt-in rules (e.g. unused-suppression) run only when selected by code or prefix.
+    default_enabled: ClassVar[bool] = True
+    # Known blind spots, stated honestly in `stk-lint rule CODE` and the catalogue.
+    limits: ClassVar[str] = ""
+    # File name the examples are checked as (matters for template/JS rules).
+    example_path: ClassVar[str] = "app/views.py"
+    # Extra tricky cases kept beside the rule: `valid` must not fire, each
+    # `invalid` must fire at least once.
+    valid: ClassVar[tuple[str, ...]] = ()
+    invalid: ClassVar[tuple[str, ...]] = ()
+
+
+class PythonRule(Rule, cst.BatchableCSTVisitor):
+    """A libcst visitor run together with every other enabled rule in one pass.
+
+    Define ``visit_<Node>``/``leave_<Node>`` methods as with libcst. Shared state
+    kept by the engine (imports, enclosing functions, classes) is on ``self.context``.
+    """
+
+    language: ClassVar[str] = PYTHON
+
+    def __init__(self, context: PythonContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        fix: Fix | None = None,
+        statement: cst.CSTNode | None = None,
+    ) -> None:
+        self.context.report(self, node, message, fix, statement)
+
+
+class EngineRule(Rule):
+    """A finding the engine itself produces (files that cannot be read or parsed)."""
+
+    language: ClassVar[str] = ANY

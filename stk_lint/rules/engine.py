@@ -1,0 +1,27 @@
+"""Findings the engine produces itself, documented like every other rule."""
+
+from stk_lint.rule import EngineRule
+
+
+class SyntaxErrorRule(EngineRule):
+    code = "STK001"
+    name = "syntax-error"
+    summary = "A Python file that does not parse."
+    why = (
+        "stk-lint cannot check a file it cannot parse, and neither can Python import it. "
+        "The finding points at the first error; the run goes on with the other files."
+    )
+    bad = "async def index(:\n    return await render_template('index.html')\n"
+    good = "async def index():\n    return await render_template('index.html')\n"
+
+
+class UnreadableFile(EngineRule):
+    code = "STK003"
+    name = "unreadable-file"
+    summary = "A file that cannot be read or decoded: binary, not valid UTF-8, or an I/O error."
+    why = (
+        "Python sources and templates in an stk project are UTF-8 text. A file that cannot be "
+        "read is reported instead of being silently skipped, so nothing escapes the check."
+    )
+    bad = "x = 1\x00\n"
+    good = "x = 1\n"

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from stk_lint.python_engine import dotted_name
+from stk_lint.rule import PythonRule
+
+
+class FlaskSqlalchemyModel(PythonRule):
+    code = "STK302"
+    name = "flask-sqlalchemy-model"
+    summary = "A model class inheriting Flask-SQLAlchemy's `db.Model`."
+    why = (
+        "stk models inherit the plain SQLAlchemy `DeclarativeBase` subclass `Base` from the "
+        "app's extensions. `db.Model` belongs to Flask-SQLAlchemy: it needs a Flask app, "
+        "brings a synchronous session and `Model.query`, none of which exist under "
+        "`AsyncSession`."
+    )
+    bad = (
+        "from sqlalchemy import Column, Integer, String\n"
+        "\n"
+        "from app.extensions import db\n"
+        "\n"
+        "\n"
+        "class Thing(db.Model):\n"
+        "    id = Column(Integer, primary_key=True)\n"
+        "    name = Column(String(255))\n"
+    )
+    good = (
+        "from sqlalchemy import Column, Integer, String\n"
+        "\n"
+        "from stk.extensions import Base\n"
+        "\n"
+        "\n"
+        "class Thing(Base):\n"
+        '    __tablename__ = "things"\n'
+        "    id = Column(Integer, primary_key=True)\n"
+        "    name = Column(String(255))\n"
+    )
+    valid = ("class Form(forms.Model):\n    pass\n", "class Thing(Base, SerializerMixin):\n    pass\n")
+    invalid = ("class Thing(SerializerMixin, db.Model):\n    pass\n",)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            if dotted_name(base.value) == "db.Model":
+                self.report(
+                    base,
+                    f"`{node.name.value}` inherits Flask-SQLAlchemy's `db.Model`; inherit `Base` "
+                    "(a plain `DeclarativeBase`) from the app's extensions",
+                )
+
+
+class FlaskSqlalchemySession(PythonRule):
+    code = "STK303"
+    name = "flask-sqlalchemy-session"
+    summary = "Flask-SQLAlchemy habits: `db.session`, `Model.query`, `session.query()`, `.paginate()`."
+    why = (
+        "These APIs do not exist on SQLAlchemy's `AsyncSession`. stk queries with "
+        "`await g.db_session.execute(select(Model)...)` (or `.scalars()`, `.get()`, "
+        "`.scalar()`) and paginates by hand: `offset((page - 1) * per_page).limit(per_page)` "
+        "plus `select(func.count())` for the total."
+    )
+    bad = (
+        "from quart import request\n"
+        "\n"
+        "from app.extensions import db\n"
+        "from .models import Thing\n"
+        "\n"
+        "\n"
+        "async def list_things():\n"
+        '    page = request.args.get("page", 1, type=int)\n'
+        "    result = Thing.query.filter_by(active=True).paginate(page=page, per_page=25)\n"
+        "    db.session.commit()\n"
+        '    return {"items": [t.to_dict() for t in result.items]}\n'
+    )
+    good = (
+        "from quart import g, request\n"
+        "from sqlalchemy import func, select\n"
+        "\n"
+        "from .models import Thing\n"
+        "\n"
+        "\n"
+        "async def list_things():\n"
+        '    page = request.args.get("page", 1, type=int)\n'
+        "    query = select(Thing).where(Thing.active.is_(True))\n"
+        "    total = await g.db_session.scalar(select(func.count()).select_from(query.subquery()))\n"
+        "    result = await g.db_session.execute(query.offset((page - 1) * 25).limit(25))\n"
+        '    return {"items": [t.to_dict() for t in result.scalars()], "total": total}\n'
+    )
+    limits = (
+        "`Model.query` is recognised on capitalised names (classes); `.query(...)` calls on "
+        "receivers named like a session (`session`, `db_session`, `s`, `*_session`)."
+    )
+    valid = (
+        "async def search(request):\n    return request.args.get('query')\n",
+        "def parse(url):\n    return url.query\n",
+        "async def f(es):\n    return await es.query(index='x')\n",
+        "def pages(client):\n    paginator = client.get_paginator('list_objects')\n"
+        "    return paginator.paginate(Bucket='b')\n",
+    )
+    invalid = (
+        "async def f():\n    return User.query.get(1)\n",
+        "async def f(session):\n    return session.query(User).all()\n",
+        "async def f():\n    return g.db_session.query(User).all()\n",
+        "async def f(stmt):\n    return db.paginate(stmt)\n",
+        "async def f():\n    return Thing.query.filter_by(a=1).paginate(page=2)\n",
+        "from app import db\n\nasync def f():\n    db.session.add(x)\n",
+    )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        attr = node.attr.value
+        receiver = dotted_name(node.value)
+        if attr == "session" and receiver == "db":
+            self.report(
+                node,
+                "`db.session` is Flask-SQLAlchemy's synchronous session; use the request-scoped "
+                "`g.db_session` (an AsyncSession) with `await`",
+            )
+        elif attr == "query" and receiver is not None and _is_class_name(receiver):
+            self.report(
+                node,
+                f"`{receiver}.query` does not exist on stk models; use "
+                f"`await g.db_session.execute(select({receiver})...)`",
+            )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        receiver = dotted_name(func.value)
+        if func.attr.value == "query" and receiver is not None and _is_session_name(receiver):
+            self.report(
+                node,
+                f"`{receiver}.query()` is the legacy Query API; use "
+                "`await session.execute(select(...))`",
+            )
+        elif func.attr.value == "paginate" and _is_flask_query(func.value):
+            self.report(
+                node,
+                "`.paginate()` is Flask-SQLAlchemy; paginate with `.offset((page - 1) * per_page)"
+                ".limit(per_page)` and count with `select(func.count())`",
+            )
+
+
+def _is_flask_query(receiver: cst.BaseExpression) -> bool:
+    """`db.paginate(...)`, `Model.query....paginate()`, `query.paginate()`; not a boto3 paginator."""
+    node: cst.BaseExpression = receiver
+    while True:
+        if isinstance(node, cst.Call):
+            node = node.func
+        elif isinstance(node, cst.Attribute):
+            if node.attr.value == "query":
+                return True
+            node = node.value
+        elif isinstance(node, cst.Name):
+            return node.value in ("db", "query") or node.value.endswith("_query")
+        else:
+            return False
+
+
+def _is_class_name(dotted: str) -> bool:
+    last = dotted.rsplit(".", 1)[-1]
+    return last[:1].isupper() and not last.isupper()
+
+
+def _is_session_name(dotted: str) -> bool:
+    last = dotted.rsplit(".", 1)[-1]
+    return last in ("session", "db_session", "s", "sess") or last.endswith("_session")

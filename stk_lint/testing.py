@@ -1,0 +1,32 @@
+"""Helpers for testing rules: lint a snippet the way `stk-lint check` would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from stk_lint.engine import check_bytes
+from stk_lint.findings import Finding
+from stk_lint.registry import ALL_RULES, BY_CODE, options_by_key
+from stk_lint.rule import Rule
+
+
+def lint(
+    source: str | bytes,
+    path: str = "app/views.py",
+    select: Iterable[str] | None = None,
+    options: dict[str, Any] | None = None,
+    project: Any = None,
+) -> list[Finding]:
+    """Findings for one snippet. `select` takes exact codes; default: every rule."""
+    rules: tuple[type[Rule], ...] = (
+        tuple(BY_CODE[c] for c in select) if select is not None else ALL_RULES
+    )
+    resolved = {key: option.default for key, option in options_by_key().items()}
+    resolved.update(options or {})
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    return check_bytes(data, path, rules, resolved, project)
+
+
+def codes(findings: Iterable[Finding]) -> list[str]:
+    return [f.code for f in findings]
