@@ -78,7 +78,9 @@ def main() -> None:
     is_flag=True,
     help="Apply `exclude` to files named on the command line too (for pre-commit).",
 )
-@click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal).")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the output (default: on a terminal)."
+)
 def check(
     paths: tuple[Path, ...],
     select: str | None,
@@ -116,9 +118,7 @@ def check(
             click.echo(format_statistics(findings, use_color))
     else:
         text = FORMATTERS[output_format](findings, use_color)
-        if output_format in MACHINE_FORMATS:
-            click.echo(text)
-        elif text:
+        if text or output_format in MACHINE_FORMATS:
             click.echo(text)
     if not quiet and output_format not in MACHINE_FORMATS:
         click.echo(summary_line(findings, result.files))

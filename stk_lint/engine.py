@@ -199,8 +199,6 @@ def run(paths: list[Path], settings: Settings, force_exclude: bool = False) -> R
     for path, language in discover(paths, settings, force_exclude):
         result.files += 1
         rules = settings.rules_for(path)
-        result.findings.extend(
-            check_file(path, display_path(path), rules, options, None, language)
-        )
+        result.findings.extend(check_file(path, display_path(path), rules, options, None, language))
     result.findings.sort()
     return result

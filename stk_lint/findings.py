@@ -29,6 +29,16 @@ class Fix:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class NodeFix:
+    """A Python fix given as libcst node replacements; the engine turns it into a Fix
+    with text edits once positions are known (only for files that have findings)."""
+
+    message: str
+    applicability: str  # "safe" or "unsafe"
+    replacements: tuple[tuple[Any, Any], ...]  # (old node, new node)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     path: str

@@ -13,9 +13,14 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
+from libcst.metadata import (
+    MetadataWrapper,
+    PositionProvider,
+    WhitespaceInclusivePositionProvider,
+)
 
-from stk_lint.findings import Finding, Fix
+from stk_lint.findings import Edit, Finding, Fix, NodeFix
 
 if TYPE_CHECKING:
     from stk_lint.rule import PythonRule
@@ -148,7 +153,7 @@ class _Report:
     rule: PythonRule
     node: cst.CSTNode
     message: str
-    fix: Fix | None
+    fix: Fix | NodeFix | None
     statement: cst.CSTNode | None
 
 
@@ -204,7 +209,7 @@ class PythonContext:
         rule: PythonRule,
         node: cst.CSTNode,
         message: str,
-        fix: Fix | None = None,
+        fix: Fix | NodeFix | None = None,
         statement: cst.CSTNode | None = None,
     ) -> None:
         """Record a finding. Rules that decide late (in leave_Module) pass the statement
@@ -284,7 +289,9 @@ def check_module(
     walk(context.module, [_Tracker(context), *rules])
     if not context.reports:
         return []
-    positions = MetadataWrapper(context.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    wrapper = MetadataWrapper(context.module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    to_fix = _FixResolver(context, wrapper)
     results = []
     for report in context.reports:
         where = positions[report.node]
@@ -297,15 +304,81 @@ def check_module(
             name=report.rule.name,
             end_line=where.end.line,
             end_column=where.end.column + 1,
-            fix=report.fix,
+            fix=to_fix(report.fix),
         )
         results.append((finding, _statement_span(report.statement, where.start.line, positions)))
     return results
 
 
-def _statement_span(
-    statement: cst.CSTNode | None, line: int, positions: Any
-) -> tuple[int, int]:
+class _FixResolver:
+    """Turns NodeFix replacements into text edits on the original source."""
+
+    def __init__(self, context: PythonContext, wrapper: MetadataWrapper) -> None:
+        self.context = context
+        self.wrapper = wrapper
+        self._spans: Any = None
+        self._line_starts: list[int] | None = None
+
+    def __call__(self, fix: Fix | NodeFix | None) -> Fix | None:
+        if not isinstance(fix, NodeFix):
+            return fix
+        edits = []
+        for old, new in fix.replacements:
+            edit = self._edit(old, new)
+            if edit is None:
+                return None  # cannot place it exactly: offer no fix rather than a wrong one
+            edits.append(edit)
+        return Fix(fix.message, fix.applicability, tuple(sorted(edits, key=lambda e: e.start)))
+
+    def _offset(self, line: int, column: int) -> int:
+        if self._line_starts is None:
+            starts = [0]
+            for text in self.context.source.splitlines(keepends=True):
+                starts.append(starts[-1] + len(text))
+            self._line_starts = starts
+        return self._line_starts[line - 1] + column
+
+    def _edit(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit | None:
+        if self._spans is None:
+            self._spans = self.wrapper.resolve(WhitespaceInclusivePositionProvider)
+        span = self._spans.get(old)
+        if span is None:
+            return None
+        source = self.context.source
+        start = self._offset(span.start.line, span.start.column)
+        end = self._offset(span.end.line, span.end.column)
+        # Blocks own the indentation of their statements: generate both versions with the
+        # indentation of the line the node starts on, so nested lines come out right.
+        line_start = self._offset(span.start.line, 0)
+        indent = source[line_start:start] if not source[line_start:start].strip() else ""
+        if not indent:
+            line_text = source[line_start:end]
+            indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+        old_code = self._code(old, indent)
+        current = source[start:end]
+        if current != old_code:
+            if current.endswith(old_code):
+                start = end - len(old_code)
+            elif current.endswith(old_code.lstrip(" \t")):
+                old_code = old_code.lstrip(" \t")
+                start = end - len(old_code)
+                return Edit(start, end, self._code(new, indent).lstrip(" \t"))
+            else:
+                return None
+        return Edit(start, end, self._code(new, indent))
+
+    def _code(self, node: cst.CSTNode, indent: str) -> str:
+        module = self.context.module
+        state = CodegenState(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
+        if indent:
+            state.indent_tokens.append(indent)
+        node._codegen(state)
+        return "".join(state.tokens)
+
+
+def _statement_span(statement: cst.CSTNode | None, line: int, positions: Any) -> tuple[int, int]:
     if statement is None or isinstance(statement, cst.IndentedBlock):
         return line, line
     where = positions[statement]

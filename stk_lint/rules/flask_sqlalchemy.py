@@ -37,7 +37,10 @@ class FlaskSqlalchemyModel(PythonRule):
         "    id = Column(Integer, primary_key=True)\n"
         "    name = Column(String(255))\n"
     )
-    valid = ("class Form(forms.Model):\n    pass\n", "class Thing(Base, SerializerMixin):\n    pass\n")
+    valid = (
+        "class Form(forms.Model):\n    pass\n",
+        "class Thing(Base, SerializerMixin):\n    pass\n",
+    )
     invalid = ("class Thing(SerializerMixin, db.Model):\n    pass\n",)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -53,7 +56,9 @@ class FlaskSqlalchemyModel(PythonRule):
 class FlaskSqlalchemySession(PythonRule):
     code = "STK303"
     name = "flask-sqlalchemy-session"
-    summary = "Flask-SQLAlchemy habits: `db.session`, `Model.query`, `session.query()`, `.paginate()`."
+    summary = (
+        "Flask-SQLAlchemy habits: `db.session`, `Model.query`, `session.query()`, `.paginate()`."
+    )
     why = (
         "These APIs do not exist on SQLAlchemy's `AsyncSession`. stk queries with "
         "`await g.db_session.execute(select(Model)...)` (or `.scalars()`, `.get()`, "

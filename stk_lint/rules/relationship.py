@@ -27,7 +27,7 @@ class NonSelectinRelationship(PythonRule):
         "Under `AsyncSession` a lazy load cannot run: touching `thing.user` on an object whose "
         "relationship was not loaded raises `sqlalchemy.exc.MissingGreenlet` (`greenlet_spawn "
         'has not been called`). `lazy="selectin"` loads the related rows with the parent '
-        "query, so attribute access and `to_dict()` work. A `backref=\"things\"` string creates "
+        'query, so attribute access and `to_dict()` work. A `backref="things"` string creates '
         "the reverse relationship with the default lazy loading: use "
         '`backref=backref("things", lazy="selectin")`.'
     )
@@ -79,8 +79,7 @@ class NonSelectinRelationship(PythonRule):
         "def relationship(a, b):\n    return a + b\n\nx = relationship(1, 2)\n",
     )
     invalid = (
-        "from sqlalchemy.orm import relationship\n\n"
-        'class A(Base):\n    b = relationship("B")\n',
+        'from sqlalchemy.orm import relationship\n\nclass A(Base):\n    b = relationship("B")\n',
         "from sqlalchemy.orm import relationship\n\n"
         'class A(Base):\n    b = relationship("B", lazy="joined")\n',
         "from sqlalchemy import orm\n\n"
@@ -112,8 +111,11 @@ class NonSelectinRelationship(PythonRule):
         allowed = self.context.options.get("allowed-lazy", ["selectin"])
         lazy = _keyword(call, "lazy")
         if lazy is None:
-            self.report(call, f'{what} without `lazy="selectin"` raises MissingGreenlet '
-                        "when accessed under AsyncSession; add `lazy=\"selectin\"`")
+            self.report(
+                call,
+                f'{what} without `lazy="selectin"` raises MissingGreenlet '
+                'when accessed under AsyncSession; add `lazy="selectin"`',
+            )
             return
         value = lazy.value
         if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):

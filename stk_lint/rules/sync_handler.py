@@ -32,7 +32,9 @@ HANDLER_DECORATORS = frozenset(
 )
 # Classes whose instances register handlers, and names people conventionally give them.
 APP_CLASSES = frozenset({"Quart", "Blueprint", "Flask"})
-CONVENTIONAL = re.compile(r"^(app|application|current_app|bp|blueprint|api|\w+_(bp|blueprint|app|api))$")
+CONVENTIONAL = re.compile(
+    r"^(app|application|current_app|bp|blueprint|api|\w+_(bp|blueprint|app|api))$"
+)
 
 
 def _callee_class(value: cst.BaseExpression) -> str | None:
@@ -115,9 +117,9 @@ class SyncHandler(PythonRule):
                     self.app_names.add(target.target.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None and _callee_class(node.value) in APP_CLASSES:
-            if isinstance(node.target, cst.Name):
-                self.app_names.add(node.target.value)
+        is_app = node.value is not None and _callee_class(node.value) in APP_CLASSES
+        if is_app and isinstance(node.target, cst.Name):
+            self.app_names.add(node.target.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is not None:
