@@ -84,13 +84,18 @@ class Settings:
 
     @cached_property
     def rules(self) -> tuple[type[Rule], ...]:
-        """Rules enabled for every file (before per-file ignores)."""
-        if self.select:
-            select = self.select + self.extend_select
-            return tuple(r for r in ALL_RULES if _selected(r.code, select, self.ignore))
-        default = [r.code for r in ALL_RULES if r.default_enabled]
-        select = default + self.extend_select
-        return tuple(r for r in ALL_RULES if _selected(r.code, select, self.ignore))
+        """Rules enabled for every file (before per-file ignores).
+
+        Opt-in rules need a selector naming them more specifically than `STK`/`ALL`.
+        """
+        select = (self.select or ["STK"]) + self.extend_select
+        explicit = [p for p in select if p not in ("ALL", "STK")]
+        return tuple(
+            rule
+            for rule in ALL_RULES
+            if _selected(rule.code, select, self.ignore)
+            and (rule.default_enabled or _selected(rule.code, explicit, self.ignore))
+        )
 
     @cached_property
     def _exclude_spec(self) -> pathspec.PathSpec:

@@ -66,12 +66,22 @@ _COMPOUND = (
 
 
 def _fields_of(node_type: type) -> tuple[str, ...]:
+    """A node type's child fields in source order, as libcst's own visitor takes them.
+
+    libcst's generated `_visit_and_replace_children` names each field as a string
+    constant in the order it visits them (decorators before the body, etc.).
+    """
     fields = _child_fields.get(node_type)
     if fields is None:
+        declared = [f.name for f in dataclasses.fields(node_type)]
+        visit_children = getattr(node_type, "_visit_and_replace_children", None)
+        constants = getattr(getattr(visit_children, "__code__", None), "co_consts", ())
+        ordered = [c for c in constants if isinstance(c, str) and c in declared]
+        ordered += [name for name in declared if name not in ordered]
         fields = tuple(
-            f.name
-            for f in dataclasses.fields(node_type)
-            if not f.name.startswith("whitespace") and f.name not in _LAYOUT_FIELDS
+            name
+            for name in dict.fromkeys(ordered)
+            if not name.startswith("whitespace") and name not in _LAYOUT_FIELDS
         )
         _child_fields[node_type] = fields
     return fields

@@ -1,0 +1,151 @@
+import json
+
+import pytest
+
+from stk_lint.registry import ALL_RULES
+from tests.conftest import FIXTURES
+
+FLASK_VIEW = (
+    "from flask import Blueprint\n"
+    "\n"
+    "bp = Blueprint('things', __name__)\n"
+    "\n"
+    "\n"
+    "@bp.get('/things/')\n"
+    "def things():\n"
+    "    return 'ok'\n"
+)
+JSON_KEYS = ["code", "name", "message", "path", "line", "column", "end_line", "end_column", "fix"]
+
+
+def test_clean_fixture_app_exits_zero(stk_lint):
+    result = stk_lint("check", FIXTURES / "stk_app")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("All checks passed!")
+
+
+def test_text_output_lines_and_summary(stk_lint, project):
+    root = project({"app/views.py": FLASK_VIEW})
+    result = stk_lint("check", "app", cwd=root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "app/views.py:1:6: STK101 `flask` is Flask; stk uses `quart` (same API, async: "
+        "`from quart import Blueprint, g, request, render_template`)",
+        "app/views.py:7:5: STK201 `things` is registered with `@bp.get` but is a plain `def`; "
+        "stk handlers must be `async def`",
+        "Found 2 errors in 1 file checked.",
+    ]
+
+
+def test_json_output_contract(stk_lint, project):
+    root = project({"app/views.py": FLASK_VIEW})
+    result = stk_lint("check", "--output-format", "json", "app/views.py", cwd=root)
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert [list(f) for f in findings] == [JSON_KEYS, JSON_KEYS]
+    first = findings[0]
+    assert first["code"] == "STK101"
+    assert first["name"] == "flask-import"
+    assert first["path"] == "app/views.py"
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (1, 6, 1, 11)
+    assert first["fix"] is None
+    assert isinstance(first["message"], str) and "quart" in first["message"]
+
+
+def test_json_output_is_an_empty_array_when_clean(stk_lint):
+    result = stk_lint("check", "--output-format", "json", FIXTURES / "stk_app")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_select_and_ignore_by_code_and_prefix(stk_lint, project):
+    root = project({"views.py": FLASK_VIEW})
+    only_async = stk_lint("check", "--select", "STK2", "views.py", "-q", cwd=root)
+    assert [line.split()[1] for line in only_async.stdout.splitlines()] == ["STK201"]
+    ignored = stk_lint("check", "--ignore", "STK1,STK201", "views.py", cwd=root)
+    assert ignored.exit_code == 0
+    # The most specific prefix wins: select the family, ignore one member.
+    mixed = stk_lint("check", "--select", "STK", "--ignore", "STK101", "views.py", "-q", cwd=root)
+    assert [line.split()[1] for line in mixed.stdout.splitlines()] == ["STK201"]
+
+
+def test_exit_zero_statistics_and_quiet(stk_lint, project):
+    root = project({"views.py": FLASK_VIEW})
+    result = stk_lint("check", "--exit-zero", "--statistics", "views.py", cwd=root)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:2] == [
+        "1\tSTK101\t    flask-import",
+        "1\tSTK201\t    sync-handler",
+    ]
+    quiet = stk_lint("check", "-q", "views.py", cwd=root)
+    assert "Found" not in quiet.stdout and quiet.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--select", "STK999"),
+        ("check", "--ignore", "E501"),
+        ("check", "does-not-exist.py"),
+        ("check", "--output-format", "xml"),
+        ("rule", "STK999"),
+    ],
+)
+def test_usage_errors_exit_two(stk_lint, project, args):
+    root = project({"views.py": "x = 1\n"})
+    result = stk_lint(*args, cwd=root)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_rule_command_prints_documentation(stk_lint):
+    result = stk_lint("rule", "STK301")
+    assert result.exit_code == 0
+    text = result.stdout
+    for heading in ("# STK301 non-selectin-relationship", "## What it does", "## Why is this bad?"):
+        assert heading in text
+    assert "## Example" in text and "## Use instead" in text and "allowed-lazy" in text
+    assert stk_lint("rule", "missing-await").exit_code in (0, 2)  # by name, once registered
+    assert stk_lint("rule", "sync-handler").stdout == stk_lint("rule", "stk201").stdout
+
+
+def test_rules_command_lists_every_rule(stk_lint):
+    result = stk_lint("rules")
+    assert result.exit_code == 0
+    codes = [line.split()[0] for line in result.stdout.splitlines()]
+    assert codes == [rule.code for rule in ALL_RULES]
+    rows = json.loads(stk_lint("rules", "--output-format", "json").stdout)
+    assert {row["code"] for row in rows} == {rule.code for rule in ALL_RULES}
+
+
+def test_syntax_error_is_a_finding_and_the_run_continues(stk_lint, project):
+    root = project({"a.py": "def broken(:\n    pass\n", "b.py": "import flask\n"})
+    result = stk_lint("check", ".", "-q", cwd=root)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("a.py:1:") and " STK001 " in lines[0]
+    assert lines[1].startswith("b.py:1:8: STK101")
+
+
+def test_binary_and_non_utf8_files_are_findings(stk_lint, project):
+    root = project({"bin.py": b"x = 1\x00\n", "latin.py": b"name = '\xe9'\n"})
+    result = stk_lint("check", ".", "-q", cwd=root)
+    assert result.exit_code == 1
+    assert "bin.py:1:1: STK003 binary file" in result.stdout
+    assert "latin.py:1:1: STK003 not valid utf-8" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_encoding_cookie_and_bom_are_honoured(stk_lint, project):
+    root = project(
+        {
+            "cookie.py": "# -*- coding: latin-1 -*-\nname = 'é'\nimport flask\n".encode("latin-1"),
+            "bom.py": b"\xef\xbb\xbfimport flask\n",
+        }
+    )
+    result = stk_lint("check", ".", "-q", cwd=root)
+    lines = result.stdout.splitlines()
+    assert [line.split(" ")[:2] for line in lines] == [
+        ["bom.py:1:8:", "STK101"],
+        ["cookie.py:3:8:", "STK101"],
+    ]

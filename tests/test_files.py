@@ -1,0 +1,68 @@
+import os
+from pathlib import Path
+
+from stk_lint.config import Settings, settings_from_table
+from stk_lint.files import discover, language_of
+
+
+def names(root, paths=None, settings=None, force_exclude=False, cwd=None):
+    os.chdir(cwd or root)
+    found = discover(paths or [Path(".")], settings or Settings(root=root), force_exclude)
+    return [path.as_posix() for path, _ in found]
+
+
+def test_languages():
+    assert language_of("app/views.py") == "python"
+    assert language_of("templates/things/index.html") == "template"
+    assert language_of("templates/base.jinja2") == "template"
+    assert language_of("static/js/navigation.js") == "js"
+    assert language_of("static/vendor/vue.min.js") is None
+    assert language_of("README.md") is None
+
+
+def test_walk_honours_gitignore_and_default_excludes(project, monkeypatch):
+    root = project(
+        {
+            ".gitignore": "generated/\n*.local.py\n",
+            "app/views.py": "",
+            "app/settings.local.py": "",
+            "app/templates/index.html": "",
+            "app/static/js/app.js": "",
+            "app/static/js/vue.min.js": "",
+            "generated/out.py": "",
+            "node_modules/pkg/index.js": "",
+            "env/pyvenv.cfg": "",
+            "env/lib/site.py": "",
+            ".venv/lib/x.py": "",
+            "app/sub/.gitignore": "secret.py\n",
+            "app/sub/secret.py": "",
+            "app/sub/open.py": "",
+        }
+    )
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    assert names(root) == [
+        "app/static/js/app.js",
+        "app/sub/open.py",
+        "app/templates/index.html",
+        "app/views.py",
+    ]
+    # Walking a sub-folder still honours the .gitignore above it.
+    assert names(root, [Path("app/sub")]) == ["app/sub/open.py"]
+
+
+def test_config_exclude_and_explicit_files(project, monkeypatch):
+    root = project({"migrations/env.py": "", "app/views.py": ""})
+    monkeypatch.chdir(root)
+    settings = settings_from_table({"extend-exclude": ["migrations/"]}, root / "pyproject.toml")
+    assert names(root, settings=settings) == ["app/views.py"]
+    explicit = [Path("migrations/env.py")]
+    assert names(root, explicit, settings) == ["migrations/env.py"]
+    assert names(root, explicit, settings, force_exclude=True) == []
+
+
+def test_each_file_once_and_symlink_loops_end(project, monkeypatch):
+    root = project({"app/views.py": ""})
+    (root / "app" / "loop").symlink_to(root / "app", target_is_directory=True)
+    monkeypatch.chdir(root)
+    assert names(root, [Path("app"), Path("app/views.py"), Path(".")]) == ["app/views.py"]

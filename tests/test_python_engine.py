@@ -1,0 +1,74 @@
+"""The engine's own walker must see what libcst's visitor sees, minus layout nodes."""
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from stk_lint.findings import NodeFix
+from stk_lint.python_engine import _LAYOUT_TYPES, PythonContext, check_module, walk
+from stk_lint.rule import PythonRule
+
+SAMPLES = sorted((Path(__file__).parent / "fixtures" / "stk_app").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_walker_reaches_every_non_layout_node(path):
+    module = cst.parse_module(path.read_text())
+    expected = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, node):
+            if isinstance(node, _LAYOUT_TYPES):
+                return False
+            expected.append(node)
+            return True
+
+    module.visit(Collect())
+    seen = []
+    methods = {
+        f"visit_{type(node).__name__}": lambda self, node: seen.append(node) for node in expected
+    }
+    walk(module, [type("Recorder", (cst.BatchableCSTVisitor,), methods)()])
+    assert [id(n) for n in seen] == [id(n) for n in expected]
+
+
+class _MakeHandlersAsync(PythonRule):
+    code = "STK999"
+    name = "test-rule"
+
+    def visit_FunctionDef(self, node):
+        new = node.with_changes(asynchronous=cst.Asynchronous())
+        self.report(node.name, "make it async", NodeFix("async", "unsafe", ((node, new),)))
+
+
+def _apply(source, fix):
+    for edit in reversed(fix.edits):
+        source = source[: edit.start] + edit.content + source[edit.end :]
+    return source
+
+
+def _fixes(source):
+    module = cst.parse_module(source)
+    context = PythonContext("x.py", source, module, {})
+    return [finding.fix for finding, _ in check_module(context, [_MakeHandlersAsync])]
+
+
+def test_node_fix_becomes_an_exact_edit_in_nested_blocks():
+    source = (
+        "class Views:\n"
+        "    # a comment that stays\n"
+        "    @bp.get('/')\n"
+        "    def index(self):\n"
+        "        if True:\n"
+        "            return '''two\n"
+        "lines'''\n"
+    )
+    [fix] = _fixes(source)
+    assert _apply(source, fix) == source.replace("    def index", "    async def index")
+
+
+def test_node_fix_on_a_one_line_function_and_crlf():
+    source = "@bp.get('/')\r\ndef index(): return 1\r\n"
+    [fix] = _fixes(source)
+    assert _apply(source, fix) == "@bp.get('/')\r\nasync def index(): return 1\r\n"

@@ -1,0 +1,143 @@
+"""Tricky legal and illegal cases for the Python rules, in the shapes stk code takes."""
+
+import pytest
+
+from stk_lint.testing import lint
+
+
+def found(source, code, **kwargs):
+    return [(f.line, f.column) for f in lint(source, select=[code], **kwargs)]
+
+
+# STK101 flask-import -------------------------------------------------------
+
+
+def test_flask_import_positions_and_messages():
+    source = (
+        "import os, flask_login as login\nfrom flask_security.decorators import auth_required\n"
+    )
+    findings = lint(source, select=["STK101"])
+    assert [(f.line, f.column) for f in findings] == [(1, 12), (2, 6)]
+    assert "quart_security" in findings[0].message
+    assert "quart_security" in findings[1].message
+
+
+def test_flask_sqlalchemy_import_names_the_stk_replacement():
+    [finding] = lint("from flask_sqlalchemy import SQLAlchemy\n", select=["STK101"])
+    assert "Base" in finding.message and "g.db_session" in finding.message
+
+
+# STK102 celery ---------------------------------------------------------------
+
+
+def test_task_defined_after_its_use_is_still_found():
+    source = (
+        "async def signup(user):\n"
+        "    send_mail.delay(user.id)\n"
+        "\n"
+        "@app.task\n"
+        "def send_mail(user_id):\n"
+        "    pass\n"
+    )
+    assert found(source, "STK102") == [(2, 5)]
+
+
+# STK201 sync-handler ---------------------------------------------------------
+
+BLUEPRINT = "from quart import Blueprint\n\nbp = Blueprint('things', __name__)\n\n"
+
+
+@pytest.mark.parametrize(
+    "decorators",
+    [
+        "@bp.route('/x', methods=['GET', 'POST'])",
+        "@bp.post('/api/thing/')\n@auth_required('session')\n@roles_required('admin')",
+        "@auth_required('session')\n@bp.get('/x')",
+        "@bp.before_request",
+        "@bp.after_app_request",
+        "@bp.app_errorhandler(500)",
+        "@bp.teardown_request",
+        "@bp.websocket('/ws')",
+    ],
+)
+def test_sync_handlers_are_found_under_any_decorator_stack(decorators):
+    source = BLUEPRINT + decorators + "\ndef handler(*args):\n    return ''\n"
+    [(line, column)] = found(source, "STK201")
+    assert source.splitlines()[line - 1] == "def handler(*args):" and column == 5
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        BLUEPRINT + "@bp.get('/x')\nasync def handler():\n    return ''\n",
+        BLUEPRINT + "@bp.app_template_filter('money')\ndef money(v):\n    return v\n",
+        BLUEPRINT + "@bp.cli.command('seed')\ndef seed():\n    pass\n",
+        "import pytest\n\n@pytest.fixture\ndef app():\n    return create_app()\n",
+        "settings = {}\n\n@settings.get\ndef x():\n    pass\n",
+        "def helper():\n    return 1\n",
+    ],
+)
+def test_not_handlers(source):
+    assert found(source, "STK201") == []
+
+
+# STK301 non-selectin-relationship ----------------------------------------------------
+
+
+def test_relationship_variants():
+    source = (
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy.orm import Mapped, relationship\n"
+        "class User(Base):\n"
+        "    roles: Mapped[list['Role']] = relationship(secondary=roles_users, lazy='selectin')\n"
+        "    things = sa.orm.relationship('Thing')\n"
+        "    team = relationship('Team', lazy='raise')\n"
+    )
+    assert found(source, "STK301") == [(5, 14), (6, 33)]
+    assert found(source, "STK301", options={"allowed-lazy": ["selectin", "raise"]}) == [(5, 14)]
+
+
+def test_backref_string_is_flagged_once_with_the_replacement():
+    source = (
+        "from sqlalchemy.orm import relationship\n"
+        "class Thing(Base):\n"
+        "    user = relationship('User', lazy='selectin', backref='things')\n"
+    )
+    [finding] = lint(source, select=["STK301"])
+    assert 'backref("things", lazy="selectin")' in finding.message
+
+
+# STK302/STK303 Flask-SQLAlchemy ------------------------------------------------------
+
+
+def test_flask_sqlalchemy_habits():
+    source = (
+        "class Thing(db.Model):\n"
+        "    pass\n"
+        "async def view(page):\n"
+        "    items = Thing.query.filter_by(active=True).paginate(page=page)\n"
+        "    db.session.commit()\n"
+        "    return items\n"
+    )
+    assert found(source, "STK302") == [(1, 13)]
+    assert found(source, "STK303") == [(4, 13), (4, 13), (5, 5)]
+
+
+def test_legal_lookalikes_of_flask_sqlalchemy():
+    source = (
+        "from urllib.parse import urlparse\n"
+        "async def view(request, client):\n"
+        "    q = request.args.get('query')\n"
+        "    parsed = urlparse(request.url).query\n"
+        "    pages = client.get_paginator('x').paginate(Bucket='b')\n"
+        "    result = await g.db_session.execute(select(Thing).offset(0).limit(25))\n"
+        "    return q, parsed, pages, result\n"
+    )
+    assert found(source, "STK303") == []
+
+
+def test_stk_fixture_app_is_clean_under_every_rule():
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "fixtures" / "stk_app").rglob("*.py")):
+        assert lint(path.read_text(), path.as_posix()) == [], path

@@ -1,0 +1,59 @@
+from stk_lint.suppression import ALL, parse_directive
+from stk_lint.testing import codes, lint
+
+
+def test_directive_forms():
+    assert parse_directive("# noqa") is ALL
+    assert parse_directive("# noqa: STK202") == {"STK202"}
+    assert parse_directive("# NOQA:STK202,STK201") == {"STK201", "STK202"}
+    assert parse_directive("# stk-lint: ignore[STK501, STK401]") == {"STK401", "STK501"}
+    assert parse_directive("# stk-lint: ignore") is ALL
+    assert parse_directive("# type: ignore  # noqa: E501") == {"E501"}
+    assert parse_directive("# this mentions noqa-style comments") is None
+    assert parse_directive("# see the stk-lint docs") is None
+
+
+HANDLER = "from quart import Blueprint\n\nbp = Blueprint('x', __name__)\n\n"
+
+
+def test_trailing_noqa_silences_only_its_codes():
+    assert codes(lint("import flask  # noqa: STK101\n")) == []
+    assert codes(lint("import flask  # noqa: E501\n")) == ["STK101"]
+    assert codes(lint("import flask  # noqa\n")) == []
+    assert codes(lint("import flask, celery  # noqa: STK102\n")) == ["STK101"]
+
+
+def test_comment_on_the_line_above_the_statement():
+    source = HANDLER + "# stk-lint: ignore[STK201]\n@bp.get('/')\ndef index():\n    return ''\n"
+    assert codes(lint(source)) == []
+    # ...but not a trailing comment of the previous statement.
+    source = HANDLER + "x = 1  # noqa: STK201\n@bp.get('/')\ndef index():\n    return ''\n"
+    assert codes(lint(source)) == ["STK201"]
+
+
+def test_decorated_function_is_covered_by_its_header():
+    source = HANDLER + "@bp.get('/')  # noqa: STK201\ndef index():\n    import flask\n"
+    assert codes(lint(source)) == ["STK101"]  # the body is not covered
+
+
+def test_multi_line_statement_is_covered_as_a_whole():
+    source = (
+        "from sqlalchemy.orm import relationship\n"
+        "class A(Base):\n"
+        "    b = relationship(\n"
+        "        'B',\n"
+        "        backref='as',\n"
+        "    )  # noqa: STK301\n"
+    )
+    assert codes(lint(source)) == []
+    trailing_removed = source.replace(")  # noqa: STK301\n", ")\n")
+    assert codes(lint(trailing_removed)) == ["STK301", "STK301"]
+    above = trailing_removed.replace(
+        "    b = relationship(", "    # noqa: STK301\n    b = relationship("
+    )
+    assert codes(lint(above)) == []
+
+
+def test_noqa_inside_a_string_is_not_a_directive():
+    assert codes(lint("import flask\nx = '# noqa'\n")) == ["STK101"]
+    assert codes(lint('import flask; x = "# noqa"\n')) == ["STK101"]
