@@ -78,7 +78,7 @@ class MdiIcon(_StringVisitor):
     fix = "safe"
     valid = (
         PAGE_HEAD
-        + '<i class="ti ti-plus"></i>\n<span class="mdi-like-class-name-x"></span>x\n'
+        + '<i class="ti ti-plus"></i>\n<a href="/docs/mdi-migration">Icons</a>\n'
         + PAGE_SCRIPT,
         PAGE_HEAD + "<p>Use mdi-pencil in text is prose, not an icon</p>\n" + PAGE_SCRIPT,
         PAGE_HEAD + '<img src="/static/img/mdi-logo.png">\n' + PAGE_SCRIPT,

@@ -169,7 +169,8 @@ def unknown_tabler_message(name: str, names: frozenset[str]) -> str:
 def _closest(name: str, names: frozenset[str]) -> str | None:
     import difflib
 
-    if name.startswith("mdi-"):
-        return None
+    mapped = mdi_to_tabler().get(name)  # `ti-delete`: the MDI name where Tabler has `trash`
+    if mapped is not None and mapped in names:
+        return mapped
     matches = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     return matches[0] if matches else None
