@@ -177,12 +177,18 @@ class JinjaInVue(TemplateRule):
                 advice = f"use `${{ {expression} }}`"
                 if not output.trimmed and place.quote != "`":
                     fix = _interpolation_fix(output.start, output.end)
+            name = unbound[0]
+            kind = (
+                "a `v-for`/slot variable"
+                if name in place.vue_names
+                else "Vue state of this page (`data()`, `methods`, `computed` or `props`)"
+            )
             context.report(
                 cls,
                 output.start,
                 output.end,
-                f"`{{{{ {expression} }}}}` is rendered by Jinja on the server, where "
-                f"`{unbound[0]}` (Vue state) does not exist; {advice}",
+                f"`{{{{ {expression} }}}}` is rendered by Jinja on the server, before Vue "
+                f"runs, but `{name}` is {kind}; {advice}",
                 fix,
             )
         for raw in jinja.raw_outputs:
@@ -329,7 +335,8 @@ class VueAppDelimiters(TemplateRule):
                         "`delimiters: config.delimiters` (`${ }`)",
                     )
                 continue
-            if configured_elsewhere or "render" in options.keys:
+            spread = any(child.type == "spread_element" for child in options.node.named_children)
+            if configured_elsewhere or spread or "render" in options.keys:
                 continue
             if not in_template and "template" in options.keys:
                 continue

@@ -166,11 +166,17 @@ def unknown_tabler_message(name: str, names: frozenset[str]) -> str:
     return f"`ti-{name}` is not a Tabler icon, so it renders blank{hint}"
 
 
+@cache
 def _closest(name: str, names: frozenset[str]) -> str | None:
     import difflib
 
     mapped = mdi_to_tabler().get(name)  # `ti-delete`: the MDI name where Tabler has `trash`
     if mapped is not None and mapped in names:
         return mapped
+    shorter = name
+    while "-" in shorter:  # `pencil-edit` -> `pencil`: the base icon usually exists
+        shorter = shorter.rsplit("-", 1)[0]
+        if shorter in names:
+            return shorter
     matches = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     return matches[0] if matches else None

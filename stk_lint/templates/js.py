@@ -283,7 +283,8 @@ def _template_string(node: Any) -> StringLiteral:
     position = node.start_byte + 1
     for child in node.named_children:
         if child.type == "template_substitution":
-            segments.append((position, child.start_byte))
+            # Keep the `$`: text running into `${...}` is not a whole name (`ti ti-${x}`).
+            segments.append((position, child.start_byte + 1))
             position = child.end_byte
     segments.append((position, max(position, node.end_byte - 1)))
     return StringLiteral(node, "`", [(a, b) for a, b in segments if b > a] or [])
