@@ -297,3 +297,25 @@ def test_python_only_runs_do_not_import_jinja_or_tree_sitter():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_plain_html_outside_template_folders_is_not_jinja():
+    source = "<div id='app'>{{ message }}\n{% broken\n<v-icon>mdi-pencil</v-icon></div>\n" + SCRIPT
+    assert [f.code for f in lint(source, "app/static/demo/index.html")] == ["STK501"]
+    assert {f.code for f in lint(source, "app/templates/demo.html")} >= {"STK002"}
+    assert [f.code for f in lint("{% if %}\n", "emails/welcome.j2", select=["STK002"])] == [
+        "STK002"
+    ]
+    custom = lint(source, "app/pages/demo.html", options={"template-folders": ["pages"]})
+    assert "STK002" in [f.code for f in custom]
+
+
+def test_vendored_javascript_is_skipped():
+    library = (
+        "/**\n * vuetify v3.5.0\n * @license MIT\n */\nconst aliases = { edit: 'mdi-pencil' };\n"
+    )
+    assert lint(library, "app/static/js/vuetify.js") == []
+    assert lint("const a = 'mdi-pencil';\n", "app/static/vendor/icons.js") == []
+    assert [
+        f.code for f in lint("/* nav */\nconst a = 'mdi-pencil';\n", "app/static/js/nav.js")
+    ] == ["STK501"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from stk_lint.findings import Edit, Fix
-from stk_lint.rule import TemplateRule
+from stk_lint.rule import Option, TemplateRule
 from stk_lint.templates.context import JsContext, SourceContext, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS
 
@@ -53,7 +53,17 @@ class TemplateSyntaxError(TemplateRule):
         "{% endblock %}\n",
         "{{ x | }}\n",
     )
+    options = {
+        "template-folders": Option(
+            ["templates"],
+            "Folder names whose `.html` files are Jinja templates (`.jinja`, `.jinja2`, `.j2` "
+            "files always are). Other `.html` files are plain HTML: not lexed as Jinja, so "
+            "STK002 and STK401 skip them; the icon and Vue rules still apply.",
+        )
+    }
     limits = (
+        "Only `.html` files under a `templates` folder (see `template-folders`) and "
+        "`.jinja`/`.jinja2`/`.j2` files are read as Jinja. "
         "The template is checked with Jinja's standard extensions (i18n, do, loopcontrols) "
         "enabled; a tag from a project's own Jinja extension is reported as unknown. Jinja "
         "names a line, not a column: the finding starts at the line's first character."
@@ -145,6 +155,8 @@ class JinjaInVue(TemplateRule):
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
         "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
         'string), `<script type="application/json">` and HTML comments is never flagged. '
+        "A server variable named like a piece of Vue state is taken as the Vue one: mark it "
+        "as server-side with a filter (`{{ title | e }}`) or a suppression comment. "
         "The fix (`${ ... }`) is offered only in element text, not in attributes, where "
         "the value must be bound with `:attr` instead."
     )

@@ -25,6 +25,22 @@ def check_template(
     return context.findings()
 
 
+_VENDOR_FOLDERS = frozenset({"vendor", "vendors", "third_party", "third-party", "bower_components"})
+
+
+def is_vendored_js(path: str, source: str) -> bool:
+    """A library copied into the project (a vendor folder or a licence banner): not stk code."""
+    parts = path.replace("\\", "/").split("/")[:-1]
+    if any(part.lower() in _VENDOR_FOLDERS for part in parts):
+        return True
+    head = source[:3000].lstrip()
+    if not head.startswith("/*"):
+        return False
+    banner = head[: head.find("*/") + 2] if "*/" in head else head
+    # A library's licence banner: `/*! Vue v3.4.21 | (c) ...` or a comment with `@license`.
+    return banner.startswith("/*!") or "@license" in banner
+
+
 def check_js(
     source: str,
     path: str,
@@ -33,7 +49,7 @@ def check_js(
     project: Any = None,
 ) -> list[Finding]:
     checks = [rule for rule in rules if hasattr(rule, "check_js")]
-    if not checks:
+    if not checks or is_vendored_js(path, source):
         return []
     context = JsContext(path, source, options, project)
     for rule in checks:

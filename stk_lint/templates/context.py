@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -165,13 +166,38 @@ class JsContext(SourceContext):
         ]
 
 
+_JINJA_SUFFIXES = (".jinja", ".jinja2", ".j2")
+DEFAULT_TEMPLATE_FOLDERS = ("templates",)
+
+
+def is_jinja_template(path: str, folders: Iterable[str]) -> bool:
+    """`.jinja`/`.jinja2`/`.j2` files, and `.html` files under a template folder.
+
+    A plain HTML file elsewhere (`static/`, docs) is not rendered by Jinja: its `{{ }}`
+    belong to whatever reads it, so it is not lexed as Jinja.
+    """
+    normalized = path.replace("\\", "/")
+    if normalized.lower().endswith(_JINJA_SUFFIXES):
+        return True
+    parts = normalized.split("/")[:-1]
+    return any(part in folders for part in parts)
+
+
 class TemplateContext(SourceContext):
     """A Jinja template holding Vue markup and page scripts."""
+
+    @cached_property
+    def is_jinja(self) -> bool:
+        folders = self.options.get("template-folders") or DEFAULT_TEMPLATE_FOLDERS
+        return is_jinja_template(self.path, folders)
 
     @cached_property
     def jinja(self) -> JinjaScan:
         from stk_lint.templates import jinja
 
+        if not self.is_jinja:
+            text = jinja.normalize_newlines(self.source)
+            return jinja.JinjaScan(text=text, masked=text)
         return jinja.scan(self.source)
 
     @property
@@ -274,19 +300,20 @@ class TemplateContext(SourceContext):
                 names |= _bindings(element.tag, binding_cache)[1]
             return frozenset(names)
 
+        skipped_starts = [a for a, _, _ in skipped]
+
         def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
-            for a, b, kind in skipped:
-                if a <= offset < b:
-                    if kind == "ignored":
-                        return Place("ignored", frozenset())
-                    if (a, b) not in script_ranges:
-                        return Place("ignored", frozenset())
-                    for s, e, quote in self._template_strings:
-                        if s < offset < e:
-                            return Place("js-template", frozenset(), quote)
-                    return Place("script", frozenset())
-                if a > offset:
-                    break
+            # Comments and script/style bodies never overlap: the one starting last before
+            # `offset` is the only candidate.
+            candidate = bisect.bisect_right(skipped_starts, offset) - 1
+            if candidate >= 0 and offset < skipped[candidate][1]:
+                a, b, kind = skipped[candidate]
+                if kind == "ignored" or (a, b) not in script_ranges:
+                    return Place("ignored", frozenset())
+                for s, e, quote in self._template_strings:
+                    if s < offset < e:
+                        return Place("js-template", frozenset(), quote)
+                return Place("script", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
                 return Place("attribute", bound_inside(stack) | own)

@@ -9,6 +9,7 @@ imports, `loop`...). Jinja is imported only when a template is checked.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -168,7 +169,9 @@ def scan(source: str) -> JinjaScan:
         except RecursionError:
             result.error = ("nested too deeply for Jinja's parser", 1)
         else:
-            _attach_scopes(tree, result.outputs)
+            # Too deep to walk: outputs keep names=None and are not judged.
+            with contextlib.suppress(RecursionError):
+                _attach_scopes(tree, result.outputs)
     return result
 
 
