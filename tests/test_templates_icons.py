@@ -167,3 +167,14 @@ def test_vendored_stylesheet_decides(tmp_path):
 def test_names_from_css_handles_both_pseudo_element_forms():
     css = ".ti-a-b:before{content:'x'}.ti-heart::before{content:'y'}.tix{}"
     assert icons.names_from_css(css) == {"a-b", "heart"}
+
+
+def test_icons_behind_jinja_tags_and_in_jinja_code():
+    source = (
+        '<i class="ti {% if ok %}ti-check{% else %}ti-nope{% endif %} me-1"></i>\n'
+        '<i class="ti ti-{{ icon }}"></i>{% set nav = [{"icon": "mdi-home"}] %}\n'
+        '{# {{ "mdi-x" }} is commented out #}{{ nav_link("Home", icon="ti ti-hom") }}\n'
+    )
+    findings = lint(source, PAGE)
+    assert where(findings) == [(1, 43, "STK502"), (2, 57, "STK501"), (3, 66, "STK502")]
+    assert apply_fixes(source, findings).count('"icon": "ti ti-home"') == 1

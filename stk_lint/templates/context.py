@@ -333,8 +333,13 @@ class TemplateContext(SourceContext):
     # --- icons -------------------------------------------------------------------------
 
     def icon_texts(self) -> list[IconText]:
+        return self._icon_texts
+
+    @cached_property
+    def _icon_texts(self) -> list[IconText]:
         """Attribute values that name icons, `<v-icon>` text, script strings, Jinja code."""
         text = self.text
+        jinja = self.jinja
         found: list[IconText] = []
         for tag, stack in html.elements(self.html, len(text)):
             if tag.closing:
@@ -345,7 +350,7 @@ class TemplateContext(SourceContext):
             for attribute in tag.attributes:
                 if attribute.value is None:
                     continue
-                value = text[attribute.value_start : attribute.value_end]
+                value = jinja.without_tags(attribute.value_start, attribute.value_end)
                 if attribute.name.lower() == "class":
                     found.append(IconText(attribute.value_start, value, "class"))
                 elif _CLASS_ATTRIBUTE.match(attribute.name) or _ICON_ATTRIBUTE.match(
@@ -356,8 +361,9 @@ class TemplateContext(SourceContext):
             for literal in self.js.strings:
                 for a, b in literal.segments:
                     found.append(IconText(a, text[a:b], "icon"))
-        for output in self.jinja.outputs:
-            found.append(IconText(output.start, text[output.start : output.end], "icon"))
+        for start, end, kind in jinja.spans:
+            if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
+                found.append(IconText(start, text[start:end], "icon"))
         return found
 
     def stylesheet_links(self) -> list[tuple[int, int, str]]:

@@ -61,6 +61,9 @@ class Comment:
     text: str  # `{#` + body
 
 
+OUTPUT, BLOCK, COMMENT = "output", "block", "comment"
+
+
 @dataclass
 class JinjaScan:
     text: str  # the source with `\r\n` as ` \n`: same length, same offsets
@@ -68,8 +71,30 @@ class JinjaScan:
     outputs: list[Output] = field(default_factory=list)
     raw_outputs: list[RawOutput] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    # Every Jinja construct in order: (start, end, OUTPUT | BLOCK | COMMENT).
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
     # (message, line) when Jinja cannot lex or parse the template.
     error: tuple[str, int] | None = None
+
+    def without_tags(self, start: int, end: int) -> str:
+        """The source between two offsets with `{% %}` and `{# #}` blanked, `{{ }}` kept:
+        `class="ti {% if ok %}ti-check{% endif %}"` reads as the classes it can have."""
+        text = self.text[start:end]
+        if "{%" not in text and "{#" not in text:
+            return text
+        pieces = []
+        pos = start
+        for a, b, kind in self.spans:
+            if b <= start or kind == OUTPUT:
+                continue
+            if a >= end:
+                break
+            a, b = max(a, start), min(b, end)
+            pieces.append(self.text[pos:a])
+            pieces.append(" " * (b - a))
+            pos = b
+        pieces.append(self.text[pos:end])
+        return "".join(pieces)
 
 
 @cache
@@ -94,8 +119,8 @@ def scan(source: str) -> JinjaScan:
 
     text = normalize_newlines(source)
     env = environment()
-    blanks: list[tuple[int, int, bool]] = []  # (start, end, is_expression) to mask
     result = JinjaScan(text=text, masked=text)
+    blanks = result.spans
     pos = 0
     line = 1
     current: Output | None = None
@@ -125,7 +150,7 @@ def scan(source: str) -> JinjaScan:
                 current.token_names = frozenset(names)
                 current.in_trans = in_trans
                 result.outputs.append(current)
-                blanks.append((current.start, end, True))
+                blanks.append((current.start, end, OUTPUT))
                 current = None
             elif current is not None:
                 if kind != "whitespace" and not current.expression_line:
@@ -140,14 +165,14 @@ def scan(source: str) -> JinjaScan:
             elif kind == "name" and not block_words:
                 block_words.append(value)
             elif kind == "block_end":
-                blanks.append((block_start, end, False))
+                blanks.append((block_start, end, BLOCK))
                 word = block_words[0] if block_words else ""
                 if word in ("trans", "pluralize"):
                     in_trans = True
                 elif word == "endtrans":
                     in_trans = False
             elif kind in ("raw_begin", "raw_end"):
-                blanks.append((at, end, False))
+                blanks.append((at, end, BLOCK))
                 in_raw = kind == "raw_begin"
             elif kind == "data" and in_raw:
                 result.raw_outputs.extend(_raw_outputs(value, at))
@@ -155,7 +180,7 @@ def scan(source: str) -> JinjaScan:
                 comment_start = at
             elif kind == "comment_end":
                 result.comments.append(Comment(comment_start, end, text[comment_start:at]))
-                blanks.append((comment_start, end, False))
+                blanks.append((comment_start, end, COMMENT))
             line += value.count("\n")
             pos = end
     except TemplateSyntaxError as error:
@@ -185,15 +210,15 @@ def _raw_outputs(data: str, offset: int) -> list[RawOutput]:
     ]
 
 
-def _mask(text: str, blanks: list[tuple[int, int, bool]]) -> str:
+def _mask(text: str, blanks: list[tuple[int, int, str]]) -> str:
     if not blanks:
         return text
     pieces = []
     pos = 0
-    for start, end, is_expression in blanks:
+    for start, end, kind in blanks:
         pieces.append(text[pos:start])
         blank = re.sub(r"[^\n]", " ", text[start:end])
-        if is_expression:
+        if kind == OUTPUT:
             blank = "0" + blank[1:]  # a placeholder value, so scripts still parse
         pieces.append(blank)
         pos = end
