@@ -8,12 +8,14 @@ that also define the template and JS hooks.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
 
 from stk_lint.findings import NodeFix
 from stk_lint.rule import PythonRule
 from stk_lint.rules.templates import PAGE_HEAD, PAGE_SCRIPT
-from stk_lint.templates.context import JsContext, SourceContext, TemplateContext
+from stk_lint.templates.context import JsContext, TemplateContext
 from stk_lint.templates.icons import (
     MDI_FONT,
     class_list_tabler_uses,
@@ -26,6 +28,9 @@ from stk_lint.templates.icons import (
     unknown_tabler_message,
 )
 
+if TYPE_CHECKING:
+    from stk_lint.python_engine import PythonContext
+
 _FONT_MESSAGE = (
     "loads the Material Design Icons font; stk ships Tabler Icons "
     "(`static/icons/tabler-icons.min.css`, `ti ti-NAME`)"
@@ -35,7 +40,7 @@ _FONT_MESSAGE = (
 class _StringVisitor(PythonRule):
     """Visits Python string literals that are not docstrings."""
 
-    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: PythonContext) -> None:
         super().__init__(context)
         self._docstrings: set[int] = set()
 
@@ -131,8 +136,8 @@ class MdiIcon(_StringVisitor):
                 )
 
     @classmethod
-    def _check_js_config(cls, context: SourceContext) -> None:
-        facts = context.js  # type: ignore[attr-defined]
+    def _check_js_config(cls, context: TemplateContext | JsContext) -> None:
+        facts = context.js
         for pair in facts.pairs:
             key = pair.child_by_field_name("key")
             value = pair.child_by_field_name("value")

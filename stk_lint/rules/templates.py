@@ -6,7 +6,7 @@ import re
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
-from stk_lint.templates.context import JsContext, SourceContext, TemplateContext
+from stk_lint.templates.context import JsContext, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS
 
 PAGE_HEAD = '{% extends "layout.html" %}\n{% block content %}\n'
@@ -314,8 +314,8 @@ class VueAppDelimiters(TemplateRule):
             cls._check(context, in_template=False)
 
     @classmethod
-    def _check(cls, context: SourceContext, in_template: bool) -> None:
-        facts = context.js  # type: ignore[attr-defined]
+    def _check(cls, context: TemplateContext | JsContext, in_template: bool) -> None:
+        facts = context.js
         configured_elsewhere = re.search(r"compilerOptions\s*\.\s*delimiters\s*=", facts.text)
         for options in facts.options:
             if options.kind != "app":
@@ -423,8 +423,8 @@ class VueCompositionApi(TemplateRule):
         cls._check(context)
 
     @classmethod
-    def _check(cls, context: SourceContext) -> None:
-        facts = context.js  # type: ignore[attr-defined]
+    def _check(cls, context: TemplateContext | JsContext) -> None:
+        facts = context.js
         for options in facts.options:
             entry = options.keys.get("setup")
             if entry is not None and entry[0] is not None:

@@ -21,7 +21,6 @@ RAW_TEXT = frozenset({"script", "style"})
 
 _OPENING = re.compile(r"<!--|<(/?)([A-Za-z][^\s/>]*)")
 _ATTRIBUTE_NAME = re.compile(r"[^\s\"'>/=]+")
-_SPACE = re.compile(r"\s*")
 
 
 @dataclass
@@ -94,7 +93,7 @@ def _tag(text: str, match: re.Match[str]) -> Tag:
     pos = match.end()
     length = len(text)
     while pos < length:
-        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        pos = _skip_space(text, pos)
         if pos >= length:
             break
         char = text[pos]
@@ -113,12 +112,19 @@ def _tag(text: str, match: re.Match[str]) -> Tag:
         attribute = Attribute(name.group(), pos)
         tag.attributes.append(attribute)
         pos = name.end()
-        after = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        after = _skip_space(text, pos)
         if after < length and text[after] == "=":
-            pos = _SPACE.match(text, after + 1).end()  # type: ignore[union-attr]
+            pos = _skip_space(text, after + 1)
             pos = _value(text, pos, attribute)
     tag.end = length
     return tag
+
+
+def _skip_space(text: str, pos: int) -> int:
+    length = len(text)
+    while pos < length and text[pos].isspace():
+        pos += 1
+    return pos
 
 
 def _value(text: str, pos: int, attribute: Attribute) -> int:

@@ -74,7 +74,10 @@ class Options:
             if value is None:
                 continue
             if value[1].type == "array":
-                names |= {_string_value(item, text) for item in value[1].named_children} - {None}  # type: ignore[operator]
+                for item in value[1].named_children:
+                    prop = _string_value(item, text)
+                    if prop is not None:
+                        names.add(prop)
             elif value[1].type == "object":
                 names |= set(_object_keys(value[1], text))
         return names
