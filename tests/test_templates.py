@@ -319,3 +319,11 @@ def test_vendored_javascript_is_skipped():
     assert [
         f.code for f in lint("/* nav */\nconst a = 'mdi-pencil';\n", "app/static/js/nav.js")
     ] == ["STK501"]
+
+
+def test_head_blocks_are_outside_the_vue_app():
+    source = (
+        '{% extends "layout.html" %}\n{% block title %}{{ items | length }} - {{ items }}{% endblock %}\n'
+        "{% block content %}<b>{{ items }}</b>{% endblock %}\n" + SCRIPT
+    )
+    assert where(lint(source, "app/templates/x.html", select=["STK401"])) == [(3, 23, "STK401")]

@@ -9,6 +9,9 @@ from stk_lint.rule import Option, TemplateRule
 from stk_lint.templates.context import JsContext, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS
 
+# Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
+HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
+
 PAGE_HEAD = '{% extends "layout.html" %}\n{% block content %}\n'
 PAGE_SCRIPT = (
     "{% endblock %}\n"
@@ -157,6 +160,7 @@ class JinjaInVue(TemplateRule):
         'string), `<script type="application/json">` and HTML comments is never flagged. '
         "A server variable named like a piece of Vue state is taken as the Vue one: mark it "
         "as server-side with a filter (`{{ title | e }}`) or a suppression comment. "
+        "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
         "The fix (`${ ... }`) is offered only in element text, not in attributes, where "
         "the value must be bound with `:attr` instead."
     )
@@ -168,7 +172,7 @@ class JinjaInVue(TemplateRule):
             return
         page_state = context.vue_state
         for output in jinja.outputs:
-            if output.names is None or output.filtered:
+            if output.names is None or output.filtered or output.block in HEAD_BLOCKS:
                 continue
             place = context.place(output.start)
             if place.kind not in ("text", "attribute", "js-template"):

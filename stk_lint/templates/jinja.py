@@ -42,6 +42,7 @@ class Output:
     bound: frozenset[str] = frozenset()  # names Jinja binds where the output stands
     filtered: bool = False  # uses a Jinja filter (`| tojson`): server-side on purpose
     in_trans: bool = False
+    block: str | None = None  # the innermost `{% block %}` holding it
 
 
 @dataclass
@@ -245,7 +246,8 @@ class _ScopeWalker:
     """Walks the tree in document order, recording each output with the names bound there."""
 
     def __init__(self) -> None:
-        self.found: list[tuple[Any, frozenset[str]]] = []
+        self.found: list[tuple[Any, frozenset[str], str | None]] = []
+        self.blocks: list[str] = []
 
     def body(self, statements: list[Any], bound: frozenset[str]) -> frozenset[str]:
         for statement in statements:
@@ -258,7 +260,8 @@ class _ScopeWalker:
         if isinstance(node, nodes.Output):
             for child in node.nodes:
                 if not isinstance(child, nodes.TemplateData):
-                    self.found.append((child, bound))
+                    block = self.blocks[-1] if self.blocks else None
+                    self.found.append((child, bound, block))
             return bound
         if isinstance(node, nodes.For):
             inner = bound | _target_names(node.target) | {"loop"}
@@ -292,8 +295,13 @@ class _ScopeWalker:
         if isinstance(node, nodes.FromImport):
             names = {n[1] if isinstance(n, tuple) else n for n in node.names}
             return bound | names
+        if isinstance(node, nodes.Block):
+            self.blocks.append(node.name)
+            self.body(node.body, bound)
+            self.blocks.pop()
+            return bound
         body = getattr(node, "body", None)
-        if isinstance(body, list):  # Block, FilterBlock, Scope, ScopedEvalContextModifier...
+        if isinstance(body, list):  # FilterBlock, Scope, ScopedEvalContextModifier...
             self.body(body, bound)
         return bound
 
@@ -320,7 +328,7 @@ def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
     walker.body(tree.body, frozenset())
     candidates = [o for o in outputs if not o.in_trans]
     index = 0
-    for node, bound in walker.found:
+    for node, bound, block in walker.found:
         names, filtered, first = _expression_facts(node)
         line = getattr(node, "lineno", 0)
         for k in range(index, len(candidates)):
@@ -331,5 +339,6 @@ def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
                 output.names = names
                 output.bound = bound
                 output.filtered = filtered
+                output.block = block
                 index = k + 1
                 break
