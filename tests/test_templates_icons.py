@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,40 @@ def test_icons_behind_jinja_tags_and_in_jinja_code():
     findings = lint(source, PAGE)
     assert where(findings) == [(1, 43, "STK502"), (2, 57, "STK501"), (3, 66, "STK502")]
     assert apply_fixes(source, findings).count('"icon": "ti ti-home"') == 1
+
+
+def test_update_script_renders_the_list_from_the_npm_package(tmp_path):
+    import importlib.util
+    import io
+    import json
+    import tarfile
+
+    script = Path(__file__).parent.parent / "scripts" / "update_tabler_icons.py"
+    spec = importlib.util.spec_from_file_location("update_tabler_icons", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tarball = tmp_path / "icons-9.9.9.tgz"
+    files = {
+        "package/package.json": json.dumps({"version": "9.9.9", "license": "MIT"}),
+        "package/LICENSE": "MIT License\n\nCopyright (c) 2020 Someone\n",
+        "package/icons.json": json.dumps(
+            {
+                "pencil": {"styles": {"outline": {}}},
+                "heart": {"styles": {"outline": {}, "filled": {}}},
+            }
+        ),
+    }
+    with tarfile.open(tarball, "w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    rendered = module.render(*module.read_package(tarball))
+    lines = rendered.splitlines()
+    assert "@tabler/icons 9.9.9 (MIT License, Copyright (c) 2020 Someone)" in lines[1]
+    assert [line for line in lines if not line.startswith("#")] == [
+        "heart",
+        "heart-filled",
+        "pencil",
+    ]
