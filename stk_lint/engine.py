@@ -22,9 +22,10 @@ from stk_lint.config import Settings
 from stk_lint.files import discover, language_of
 from stk_lint.findings import Finding
 from stk_lint.python_engine import PythonContext, check_module
-from stk_lint.rule import PYTHON, Rule
+from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
 from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
 from stk_lint.suppression import is_suppressed, python_directives
+from stk_lint.templates.checker import check_js, check_template
 
 # A checker turns one file's text into findings for the rules it is given.
 Checker = Callable[[str, str, tuple[type[Rule], ...], dict[str, Any], Any], list[Finding]]
@@ -96,7 +97,7 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
     return message, max(error.raw_line, 1), error.raw_column + 1
 
 
-CHECKERS: dict[str, Checker] = {PYTHON: check_python}
+CHECKERS: dict[str, Checker] = {PYTHON: check_python, TEMPLATE: check_template, JS: check_js}
 
 
 def check_source(

@@ -15,6 +15,7 @@ import libcst as cst
 if TYPE_CHECKING:
     from stk_lint.findings import Fix
     from stk_lint.python_engine import PythonContext
+    from stk_lint.templates.context import TemplateContext
 
 PYTHON = "python"
 TEMPLATE = "template"
@@ -95,3 +96,23 @@ class EngineRule(Rule):
     """A finding the engine itself produces (files that cannot be read or parsed)."""
 
     language: ClassVar[str] = ANY
+
+
+class TemplateRule(Rule):
+    """A rule over Jinja templates; define `check_js` too to check `.js` files.
+
+    The checker builds one context per file (Jinja tokens and tree, HTML tags, the
+    page scripts' JS tree, the Vue state: each computed on first use) and calls
+    `check_template(context)` / `check_js(context)` on every enabled rule that has it.
+    Rules call `context.report(cls, start, end, message, fix)` with 0-based offsets.
+    A Python rule can check templates too by defining the same class methods.
+    """
+
+    language: ClassVar[str] = TEMPLATE
+    example_path: ClassVar[str] = "app/templates/things/index.html"
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        """Report findings for one template."""
+
+    # Optional: `def check_js(cls, context: JsContext) -> None` (a classmethod).

@@ -4,8 +4,15 @@ from stk_lint.rules.celery import Celery
 from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
 from stk_lint.rules.flask_import import FlaskImport
 from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchemySession
+from stk_lint.rules.icons import MdiIcon, UnknownTablerIcon
 from stk_lint.rules.relationship import NonSelectinRelationship
 from stk_lint.rules.sync_handler import SyncHandler
+from stk_lint.rules.templates import (
+    JinjaInVue,
+    TemplateSyntaxError,
+    VueAppDelimiters,
+    VueCompositionApi,
+)
 
 RULES = (
     SyntaxErrorRule,
@@ -16,4 +23,10 @@ RULES = (
     NonSelectinRelationship,
     FlaskSqlalchemyModel,
     FlaskSqlalchemySession,
+    TemplateSyntaxError,
+    JinjaInVue,
+    VueAppDelimiters,
+    VueCompositionApi,
+    MdiIcon,
+    UnknownTablerIcon,
 )

@@ -1,0 +1,238 @@
+"""Icon rules: Material Design Icons where stk ships Tabler, and unknown Tabler names.
+
+Both rules look at templates (class and `*-icon` attributes, `<v-icon>` text, page
+scripts, Jinja expressions), `.js` files (string literals) and Python string
+literals (navigation definitions passed to templates), so they are Python rules
+that also define the template and JS hooks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from stk_lint.findings import NodeFix
+from stk_lint.rule import PythonRule
+from stk_lint.rules.templates import PAGE_HEAD, PAGE_SCRIPT
+from stk_lint.templates.context import JsContext, TemplateContext
+from stk_lint.templates.icons import (
+    MDI_FONT,
+    class_list_tabler_uses,
+    mdi_fix,
+    mdi_message,
+    mdi_to_tabler,
+    mdi_uses,
+    tabler_names,
+    tabler_uses,
+    unknown_tabler_message,
+)
+
+if TYPE_CHECKING:
+    from stk_lint.python_engine import PythonContext
+
+_FONT_MESSAGE = (
+    "loads the Material Design Icons font; stk ships Tabler Icons "
+    "(`static/icons/tabler-icons.min.css`, `ti ti-NAME`)"
+)
+
+
+class _StringVisitor(PythonRule):
+    """Visits Python string literals that are not docstrings."""
+
+    def __init__(self, context: PythonContext) -> None:
+        super().__init__(context)
+        self._docstrings: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.SimpleString):
+            self._docstrings.add(id(node.value))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if id(node) in self._docstrings or "b" in node.prefix.lower():
+            return
+        self.check_string(node)
+
+    def check_string(self, node: cst.SimpleString) -> None:
+        raise NotImplementedError
+
+
+class MdiIcon(_StringVisitor):
+    code = "STK501"
+    name = "mdi-icon"
+    summary = "A Material Design Icon (`mdi-*`) or the MDI font, where stk ships Tabler Icons."
+    why = (
+        "stk loads the Tabler Icons webfont and configures Vuetify to render icon names as "
+        'CSS classes (`icon="ti ti-x"`). The Material Design Icons font is not shipped, so '
+        "`mdi-pencil` renders as an empty box, with no error anywhere. The finding names the "
+        "Tabler equivalent when stk-lint knows it (and the fix swaps it in)."
+    )
+    example_path = "app/templates/things/index.html"
+    bad = (
+        PAGE_HEAD
+        + '<v-btn icon="mdi-close" variant="text"></v-btn>\n'
+        + '<v-icon small @click="editItem(item)">mdi-pencil</v-icon>\n'
+        + PAGE_SCRIPT
+    )
+    good = (
+        PAGE_HEAD
+        + '<v-btn icon="ti ti-x" variant="text"></v-btn>\n'
+        + '<v-icon small @click="editItem(item)">ti ti-pencil</v-icon>\n'
+        + PAGE_SCRIPT
+    )
+    fix = "safe"
+    valid = (
+        PAGE_HEAD
+        + '<i class="ti ti-plus"></i>\n<a href="/docs/mdi-migration">Icons</a>\n'
+        + PAGE_SCRIPT,
+        PAGE_HEAD + "<p>Use mdi-pencil in text is prose, not an icon</p>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<img src="/static/img/mdi-logo.png">\n' + PAGE_SCRIPT,
+    )
+    invalid = (
+        PAGE_HEAD + '<i class="mdi mdi-account"></i>\n' + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list-item prepend-icon="mdi-home"></v-list-item>\n' + PAGE_SCRIPT,
+        PAGE_HEAD
+        + "<v-btn :icon=\"open ? 'mdi-chevron-up' : 'mdi-chevron-down'\"></v-btn>\n"
+        + PAGE_SCRIPT,
+        '{% block css %}<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font'
+        '@7/css/materialdesignicons.min.css">{% endblock %}\n',
+        "<script>\nconst nav = [{ title: 'Home', icon: 'mdi-home', to: '/' }];\n</script>\n",
+        "<script>\nconst v = Vuetify.createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>\n",
+    )
+    limits = (
+        "An icon name built at run time (`'mdi-' + name`) is not seen. Python strings are "
+        'checked whole (`"mdi-home"`), docstrings skipped. The Tabler suggestion covers '
+        "about 240 common names; for others the message links the Tabler catalogue."
+    )
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        if "mdi" not in context.text:
+            return
+        cls._check_texts(context)
+        for start, end, value in context.stylesheet_links():
+            if MDI_FONT.search(value):
+                context.report(cls, start, end, f"This link {_FONT_MESSAGE}")
+        if context.scripts:
+            cls._check_js_config(context)
+
+    @classmethod
+    def check_js(cls, context: JsContext) -> None:
+        if "mdi" not in context.source:
+            return
+        cls._check_texts(context)
+        cls._check_js_config(context)
+
+    @classmethod
+    def _check_texts(cls, context: TemplateContext | JsContext) -> None:
+        for piece in context.icon_texts():
+            if "mdi" not in piece.text:
+                continue
+            for use in mdi_uses(piece.text, piece.start):
+                context.report(cls, use.start, use.end, mdi_message(use.name), mdi_fix(use))
+            if MDI_FONT.search(piece.text):
+                context.report(
+                    cls, piece.start, piece.start + len(piece.text), f"This import {_FONT_MESSAGE}"
+                )
+
+    @classmethod
+    def _check_js_config(cls, context: TemplateContext | JsContext) -> None:
+        facts = context.js
+        for pair in facts.pairs:
+            key = pair.child_by_field_name("key")
+            value = pair.child_by_field_name("value")
+            if key is None or value is None or facts.node_text(key) != "defaultSet":
+                continue
+            if facts.node_text(value).strip("'\"`") == "mdi":
+                context.report(
+                    cls,
+                    value.start_byte,
+                    value.end_byte,
+                    "Vuetify's `defaultSet: 'mdi'` renders Material Design Icons, which stk "
+                    "does not load; keep stk's Vuetify config (`config.vuetifyConfig`)",
+                )
+
+    def check_string(self, node: cst.SimpleString) -> None:
+        raw = node.value
+        if "mdi" not in raw:
+            return
+        for use in mdi_uses(raw):
+            tabler = mdi_to_tabler().get(use.name)
+            fix = None
+            if tabler is not None:
+                new = raw[: use.start] + f"ti ti-{tabler}" + raw[use.end :]
+                fix = NodeFix(
+                    f"Replace with `ti ti-{tabler}`",
+                    "safe",
+                    ((node, node.with_changes(value=new)),),
+                )
+            self.report(node, mdi_message(use.name), fix)
+        if MDI_FONT.search(raw):
+            self.report(node, f"This string {_FONT_MESSAGE}")
+
+
+class UnknownTablerIcon(_StringVisitor):
+    code = "STK502"
+    name = "unknown-tabler-icon"
+    summary = "A `ti ti-NAME` whose NAME is not a Tabler icon."
+    why = (
+        "A Tabler icon class that does not exist renders nothing: no error in the browser "
+        "console, just a blank button. Names are easy to get wrong (`ti-edit` exists, "
+        "`ti-pencil-edit` does not; `ti-trash` exists, `ti-delete` does not). stk-lint "
+        "reads the names from the project's vendored `static/icons/tabler-icons*.css` when "
+        "there is one, else from the @tabler/icons release it ships."
+    )
+    example_path = "app/templates/things/index.html"
+    bad = PAGE_HEAD + '<v-btn icon="ti ti-delete" @click="remove"></v-btn>\n' + PAGE_SCRIPT
+    good = PAGE_HEAD + '<v-btn icon="ti ti-trash" @click="remove"></v-btn>\n' + PAGE_SCRIPT
+    valid = (
+        PAGE_HEAD + '<i class="ti ti-users-group me-2"></i>\n' + PAGE_SCRIPT,
+        PAGE_HEAD + "<v-icon>ti ti-{{ icon }}</v-icon>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "<v-icon :icon=\"'ti ti-' + item.icon\"></v-icon>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<i class="text-ti ti-like"></i>\n' + PAGE_SCRIPT,
+    )
+    invalid = (
+        PAGE_HEAD + '<i class="me-2 ti ti-pencil-edit"></i>\n' + PAGE_SCRIPT,
+        PAGE_HEAD + "<v-icon>ti ti-not-an-icon</v-icon>\n" + PAGE_SCRIPT,
+        "<script>\nconst items = [{ title: 'Roles', icon: 'ti ti-shield-account', to: '/roles' }];\n"
+        "</script>\n",
+    )
+    limits = (
+        "Only whole names are checked: `'ti ti-' + name` and `ti ti-{{ icon }}` are built at "
+        "run time. The project's stylesheet is looked for in `static/icons/` of the file's "
+        "folder and every folder above it up to the project root; an icon font loaded from a "
+        "CDN is not read, the shipped list applies."
+    )
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        if "ti-" in context.text:
+            cls._check_texts(context)
+
+    @classmethod
+    def check_js(cls, context: JsContext) -> None:
+        if "ti-" in context.source:
+            cls._check_texts(context)
+
+    @classmethod
+    def _check_texts(cls, context: TemplateContext | JsContext) -> None:
+        names = context.tabler_names
+        for piece in context.icon_texts():
+            if "ti-" not in piece.text:
+                continue
+            if piece.kind == "class":
+                uses = class_list_tabler_uses(piece.text, piece.start)
+            else:
+                uses = tabler_uses(piece.text, piece.start)
+            for use in uses:
+                if use.name not in names:
+                    context.report(cls, use.start, use.end, unknown_tabler_message(use.name, names))
+
+    def check_string(self, node: cst.SimpleString) -> None:
+        raw = node.value
+        if "ti-" not in raw:
+            return
+        names = tabler_names(self.context.path, self.context.project)
+        for use in tabler_uses(raw):
+            if use.name not in names:
+                self.report(node, unknown_tabler_message(use.name, names))

@@ -1,0 +1,452 @@
+"""Template rules: Jinja syntax, `{{ }}` meant for Vue, the Vue app's delimiters and API style."""
+
+from __future__ import annotations
+
+import re
+
+from stk_lint.findings import Edit, Fix
+from stk_lint.rule import Option, TemplateRule
+from stk_lint.templates.context import JsContext, TemplateContext
+from stk_lint.templates.jinja import JINJA_GLOBALS
+
+# Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
+HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
+
+PAGE_HEAD = '{% extends "layout.html" %}\n{% block content %}\n'
+PAGE_SCRIPT = (
+    "{% endblock %}\n"
+    "{% block js %}\n"
+    "<script>\n"
+    "const {createApp} = Vue;\n"
+    "const {createVuetify} = Vuetify;\n"
+    "window.app = createApp({\n"
+    "  mixins: [layoutMixin],\n"
+    "  delimiters: config.delimiters,\n"
+    "  data() {\n"
+    "    return { items: [], selected: null };\n"
+    "  },\n"
+    "});\n"
+    "registerStkComponents(app);\n"
+    "app.use(createVuetify(config.vuetifyConfig)).mount('#app');\n"
+    "</script>\n"
+    "{% endblock %}\n"
+)
+
+
+class TemplateSyntaxError(TemplateRule):
+    code = "STK002"
+    name = "template-syntax-error"
+    summary = "A template Jinja cannot lex or parse."
+    why = (
+        "Quart renders every page through Jinja; a template Jinja cannot parse fails with a "
+        "500 on the first request. stk-lint cannot check the Vue markup of such a template "
+        "either (its other rules still run on what could be read). The finding points at the "
+        "line Jinja names; the run goes on with the other files."
+    )
+    bad = PAGE_HEAD + "{% if items %}\n<v-list></v-list>\n" + PAGE_SCRIPT
+    good = PAGE_HEAD + "{% if items %}\n<v-list></v-list>\n{% endif %}\n" + PAGE_SCRIPT
+    valid = (
+        "{% trans count=n %}One thing{% pluralize %}{{ count }} things{% endtrans %}\n",
+        "{% for x in xs %}{% if x %}{% continue %}{% endif %}{% do xs.append(1) %}{% endfor %}\n",
+        "<p>{{ user.name }}</p>\n",
+    )
+    invalid = (
+        "{{ user.name }\n",
+        "{% for x in xs %}\n",
+        "{% endblock %}\n",
+        "{{ x | }}\n",
+    )
+    options = {
+        "template-folders": Option(
+            ["templates"],
+            "Folder names whose `.html` files are Jinja templates (`.jinja`, `.jinja2`, `.j2` "
+            "files always are). Other `.html` files are plain HTML: not lexed as Jinja, so "
+            "STK002 and STK401 skip them; the icon and Vue rules still apply.",
+        )
+    }
+    limits = (
+        "Only `.html` files under a `templates` folder (see `template-folders`) and "
+        "`.jinja`/`.jinja2`/`.j2` files are read as Jinja. "
+        "The template is checked with Jinja's standard extensions (i18n, do, loopcontrols) "
+        "enabled; a tag from a project's own Jinja extension is reported as unknown. Jinja "
+        "names a line, not a column: the finding starts at the line's first character."
+    )
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        error = context.jinja.error
+        if error is None:
+            return
+        message, line = error
+        start = context.line_start(line)
+        text = context.text
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        while start < end and text[start] in " \t":
+            start += 1
+        context.report(cls, start, end, f"Jinja cannot parse this template: {message}")
+
+
+class JinjaInVue(TemplateRule):
+    code = "STK401"
+    name = "jinja-in-vue"
+    summary = "A `{{ ... }}` that reads Vue state, where Vue interpolation `${ ... }` was meant."
+    why = (
+        "stk pages are Jinja templates that Vue mounts afterwards, with the delimiters "
+        "`${ }` (`delimiters: config.delimiters`). Jinja renders the file first, so "
+        "`{{ item.name }}` is evaluated on the server, where `item` (a `v-for` variable, a "
+        "slot prop, a `data()` key) does not exist: it renders as an empty string, silently, "
+        "and Vue never sees it. The rule knows what Jinja binds (`for`, `set`, `with`, macro "
+        "parameters, imports) and what Vue binds (`data()`, `methods`, `computed`, `props`, "
+        "`v-for`, slot props), and flags only the second kind. `{{ }}` inside `{% raw %}` or "
+        "in a component's `template:` string is flagged too: with `${ }` delimiters Vue does "
+        "not interpolate it either."
+    )
+    bad = (
+        PAGE_HEAD
+        + '<v-data-table-server :items="items" :headers="headers">\n'
+        + '  <template v-slot:item.name="{ item }">\n'
+        + "    <strong>{{ item.name }}</strong>\n"
+        + "  </template>\n"
+        + "</v-data-table-server>\n"
+        + PAGE_SCRIPT
+    )
+    good = (
+        PAGE_HEAD
+        + '<v-data-table-server :items="items" :headers="headers">\n'
+        + '  <template v-slot:item.name="{ item }">\n'
+        + "    <strong>${ item.name }</strong>\n"
+        + "  </template>\n"
+        + "</v-data-table-server>\n"
+        + PAGE_SCRIPT
+    )
+    fix = "safe"
+    valid = (
+        # Server values inside Vue markup: Jinja names, loops, filters, macros, globals.
+        PAGE_HEAD + "<a href=\"{{ url_for('things.things_page') }}\">${ items.length }</a>\n"
+        "<span>{{ current_user.email }}</span>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "{% for value in ['a', 'b'] %}\n"
+        "<v-chip :color=\"selected === '{{ value }}' ? 'primary' : undefined\">{{ value }}</v-chip>\n"
+        "{% endfor %}\n" + PAGE_SCRIPT,
+        PAGE_HEAD
+        + '<script type="application/json" id="items-data">{{ items | tojson }}</script>\n'
+        + PAGE_SCRIPT,
+        PAGE_HEAD
+        + "{% macro field(items) %}<b>{{ items }}</b>{% endmacro %}{{ field(1) }}\n"
+        + PAGE_SCRIPT,
+        PAGE_HEAD + "{% set selected = 'x' %}<i>{{ selected }}</i>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list><v-list-item v-for="item in items">${ item.name }</v-list-item>'
+        "</v-list>\n<p>{{ item.name }}</p>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "<script>const items = {{ items | tojson }};</script>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "<!-- {{ items }} -->\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "{# stk-lint: ignore[STK401] #}\n<p>{{ items }}</p>\n" + PAGE_SCRIPT,
+    )
+    invalid = (
+        PAGE_HEAD + "<p>{{ items.length }} things</p>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list-item v-for="(thing, i) in items" :title="{{ thing.name }}">'
+        "</v-list-item>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "{% raw %}<p>{{ anything }}</p>{% endraw %}\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-data-table :items="items"><template #item.actions="{ item }">'
+        '<v-btn @click="edit(item)">{{ item.id }}</v-btn></template></v-data-table>\n'
+        + PAGE_SCRIPT,
+    )
+    limits = (
+        "Vue state is what this template's own scripts define (`data()`, `methods`, "
+        "`computed`, `props` of `createApp` and `app.component` options) plus `v-for` and "
+        "slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
+        "files, or in an included partial without its own script is unknown, so `{{ }}` "
+        "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
+        "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
+        'string), `<script type="application/json">` and HTML comments is never flagged. '
+        "A server variable named like a piece of Vue state is taken as the Vue one: mark it "
+        "as server-side with a filter (`{{ title | e }}`) or a suppression comment. "
+        "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
+        "The fix (`${ ... }`) is offered only in element text, not in attributes, where "
+        "the value must be bound with `:attr` instead."
+    )
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        jinja = context.jinja
+        if not jinja.outputs and not jinja.raw_outputs:
+            return
+        page_state = context.vue_state
+        for output in jinja.outputs:
+            if output.names is None or output.filtered or output.block in HEAD_BLOCKS:
+                continue
+            place = context.place(output.start)
+            if place.kind not in ("text", "attribute", "js-template"):
+                continue
+            vue_names = page_state | place.vue_names
+            unbound = [
+                name
+                for name in output.names
+                if name in vue_names and name not in output.bound and name not in JINJA_GLOBALS
+            ]
+            if not unbound:
+                continue
+            expression = context.output_text(output)
+            fix = None
+            if place.kind == "attribute":
+                advice = f'bind the attribute instead (`:attr="{expression}"`)'
+            else:
+                advice = f"use `${{ {expression} }}`"
+                if not output.trimmed and place.quote != "`":
+                    fix = _interpolation_fix(output.start, output.end)
+            name = unbound[0]
+            kind = (
+                "a `v-for`/slot variable"
+                if name in place.vue_names
+                else "Vue state of this page (`data()`, `methods`, `computed` or `props`)"
+            )
+            context.report(
+                cls,
+                output.start,
+                output.end,
+                f"`{{{{ {expression} }}}}` is rendered by Jinja on the server, before Vue "
+                f"runs, but `{name}` is {kind}; {advice}",
+                fix,
+            )
+        for raw in jinja.raw_outputs:
+            place = context.place(raw.start)
+            if place.kind not in ("text", "attribute", "js-template"):
+                continue
+            expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
+            fix = _interpolation_fix(raw.start, raw.end) if place.quote != "`" else None
+            context.report(
+                cls,
+                raw.start,
+                raw.end,
+                f"`{{{{ {expression} }}}}` in `{{% raw %}}` reaches Vue, which interpolates "
+                f"`${{ }}` in stk pages, not `{{{{ }}}}`; use `${{ {expression} }}`",
+                fix if place.kind != "attribute" else None,
+            )
+
+    @classmethod
+    def check_js(cls, context: JsContext) -> None:
+        """`{{ }}` in the `template:` of a component that sets `${ }` delimiters."""
+        facts = context.js
+        for options in facts.options:
+            template = options.keys.get("template")
+            delimiters = options.keys.get("delimiters")
+            if template is None or delimiters is None or template[1] is None:
+                continue
+            if _default_delimiters(facts.node_text(delimiters[1])):
+                continue
+            value = template[1]
+            if value.type not in ("string", "template_string"):
+                continue
+            literal = next((s for s in facts.strings if s.node == value), None)
+            if literal is None:
+                continue
+            for a, b in literal.segments:
+                for match in re.finditer(r"\{\{(.*?)\}\}", context.source[a:b], re.DOTALL):
+                    expression = " ".join(match.group(1).split())
+                    start, end = a + match.start(), a + match.end()
+                    fix = _interpolation_fix(start, end) if literal.quote != "`" else None
+                    context.report(
+                        cls,
+                        start,
+                        end,
+                        f"`{{{{ {expression} }}}}` in a template with `${{ }}` delimiters is "
+                        f"not interpolated; use `${{ {expression} }}`",
+                        fix,
+                    )
+
+
+def _interpolation_fix(start: int, end: int) -> Fix:
+    return Fix(
+        "Use Vue interpolation `${ ... }`",
+        "safe",
+        (Edit(start, start + 2, "${"), Edit(end - 2, end, "}")),
+    )
+
+
+_DEFAULT_DELIMITERS = re.compile(r"""^\[\s*(['"`])\{\{\1\s*,\s*(['"`])\}\}\2\s*,?\s*\]$""")
+
+
+def _default_delimiters(value: str) -> bool:
+    return _DEFAULT_DELIMITERS.match(value.strip()) is not None
+
+
+class VueAppDelimiters(TemplateRule):
+    code = "STK402"
+    name = "vue-app-delimiters"
+    summary = "A `createApp({...})` whose options do not set `delimiters: config.delimiters`."
+    why = (
+        "Vue's default delimiters are `{{ }}`, the same as Jinja's. In an stk page Jinja "
+        "renders the template first and eats every `{{ }}` meant for Vue, so the app must "
+        "use the `${ }` delimiters stk configures in `config.delimiters`. Without them (or "
+        "with `['{{', '}}']`), the page's `${ item.name }` interpolations show up as literal "
+        "text."
+    )
+    bad = PAGE_SCRIPT.replace("  delimiters: config.delimiters,\n", "").replace(
+        "{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1
+    )
+    good = PAGE_SCRIPT.replace(
+        "{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1
+    )
+    valid = (
+        "<script>\nVue.createApp({ delimiters: ['${', '}'], data() { return {}; } });\n</script>\n",
+        "<script>\nconst App = { delimiters: config.delimiters };\nVue.createApp(App).mount('#app');\n</script>\n",
+        "<script>\nconst app = Vue.createApp({ data() { return {}; } });\n"
+        "app.config.compilerOptions.delimiters = ['${', '}'];\n</script>\n",
+        "<script>\nVue.createApp({ compilerOptions: { delimiters: config.delimiters } });\n</script>\n",
+        "<script>\n// a createApp( mention in a comment\nconst s = 'createApp({})';\n</script>\n",
+    )
+    invalid = (
+        "<script>\nVue.createApp({ data() { return {}; } }).mount('#app');\n</script>\n",
+        "<script>\nconst {createApp} = Vue;\ncreateApp({ delimiters: ['{{', '}}'] });\n</script>\n",
+        "<script>\nconst App = { data() { return {}; } };\nVue.createApp(App);\n</script>\n",
+    )
+    limits = (
+        "Options given by a variable are followed only to a `const X = {...}` in the same "
+        "file; options built elsewhere are assumed right. An app configured through "
+        "`app.config.compilerOptions.delimiters` anywhere in the file counts as configured. "
+        "In `.js` files an app with its own `template:` or `render` is not flagged: Jinja "
+        "never sees its `{{ }}`."
+    )
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        if context.scripts and "createApp" in context.text:
+            cls._check(context, in_template=True)
+
+    @classmethod
+    def check_js(cls, context: JsContext) -> None:
+        if "createApp" in context.source:
+            cls._check(context, in_template=False)
+
+    @classmethod
+    def _check(cls, context: TemplateContext | JsContext, in_template: bool) -> None:
+        facts = context.js
+        configured_elsewhere = re.search(r"compilerOptions\s*\.\s*delimiters\s*=", facts.text)
+        for options in facts.options:
+            if options.kind != "app":
+                continue
+            delimiters = options.keys.get("delimiters")
+            compiler = options.keys.get("compilerOptions")
+            if delimiters is None and compiler is not None and compiler[1].type == "object":
+                inner = next(
+                    (
+                        pair
+                        for pair in compiler[1].named_children
+                        if pair.type == "pair"
+                        and facts.node_text(pair.child_by_field_name("key")) == "delimiters"
+                    ),
+                    None,
+                )
+                if inner is not None:
+                    delimiters = (None, inner.child_by_field_name("value"))
+            if delimiters is not None:
+                value = delimiters[1]
+                # The file's own text: in a template Jinja has blanked `{{', '}}` in `facts`.
+                original = context.text[value.start_byte : value.end_byte] if value else ""
+                if _default_delimiters(original):
+                    context.report(
+                        cls,
+                        value.start_byte,
+                        value.end_byte,
+                        "`delimiters` set to Jinja's `{{ }}`: Jinja renders them first; use "
+                        "`delimiters: config.delimiters` (`${ }`)",
+                    )
+                continue
+            spread = any(child.type == "spread_element" for child in options.node.named_children)
+            if configured_elsewhere or spread or "render" in options.keys:
+                continue
+            if not in_template and "template" in options.keys:
+                continue
+            function = options.call.child_by_field_name("function")
+            context.report(
+                cls,
+                function.start_byte,
+                function.end_byte,
+                "`createApp` options without `delimiters: config.delimiters`: Vue will read "
+                "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
+            )
+
+
+class VueCompositionApi(TemplateRule):
+    code = "STK403"
+    name = "vue-composition-api"
+    summary = "Composition API in an stk page: `setup()`, `<script setup>`, `ref`/`reactive`/`onMounted`..."
+    why = (
+        "stk pages use Vue's Options API (`data()`, `methods`, `computed`, `mounted()`): "
+        "the shared `layoutMixin`, `registerStkComponents` and every page follow it, and a "
+        "page mixing in `setup()` state is read differently from all the others. "
+        "`<script setup>` needs a build step stk does not have: the browser runs it as a "
+        "plain script and fails."
+    )
+    bad = (
+        PAGE_SCRIPT.replace("const {createApp} = Vue;", "const {createApp, ref} = Vue;")
+        .replace(
+            "  data() {\n    return { items: [], selected: null };\n  },\n",
+            "  setup() {\n    const items = ref([]);\n    return { items };\n  },\n",
+        )
+        .replace("{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1)
+    )
+    good = PAGE_SCRIPT.replace(
+        "{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1
+    )
+    valid = (
+        "<script>\nconst {createApp, toRaw, nextTick} = Vue;\ncreateApp({ delimiters: config.delimiters,"
+        " computed: { total() { return 1; } }, watch: { q() {} }, mounted() {} });\n</script>\n",
+        "<script>\nfunction ref(x) { return x; }\nconst r = ref(1);\n</script>\n",
+    )
+    invalid = (
+        "<script>\nconst {reactive} = Vue;\nconst state = reactive({ n: 1 });\n</script>\n",
+        "<script>\nconst n = Vue.ref(0);\n</script>\n",
+        "<script setup>\nconst n = 1;\n</script>\n",
+        "<script>\nVue.createApp({ delimiters: config.delimiters, setup() { return {}; } });\n</script>\n",
+        '<script type="module">\nimport { onMounted as om } from "vue";\nom(() => {});\n</script>\n',
+    )
+    limits = (
+        "Composition functions are recognised when taken from `Vue` (`const { ref } = Vue`, "
+        "`Vue.ref(...)`) or imported from `vue`; a wrapper around them elsewhere is not "
+        "followed. `setup` is flagged in the options of `createApp`, `app.component`, "
+        "`defineComponent` and objects with a `template:`."
+    )
+
+    @classmethod
+    def check_template(cls, context: TemplateContext) -> None:
+        for tag, _, _ in context.scripts:
+            setup = tag.attribute("setup")
+            if setup is not None:
+                context.report(
+                    cls,
+                    setup.start,
+                    setup.start + len(setup.name),
+                    "`<script setup>` needs a build step stk does not have; write the page "
+                    "with `createApp({ data(), methods, mounted() })`",
+                )
+        if context.scripts:
+            cls._check(context)
+
+    @classmethod
+    def check_js(cls, context: JsContext) -> None:
+        cls._check(context)
+
+    @classmethod
+    def _check(cls, context: TemplateContext | JsContext) -> None:
+        facts = context.js
+        for options in facts.options:
+            entry = options.keys.get("setup")
+            if entry is not None and entry[0] is not None:
+                key = entry[0]
+                context.report(
+                    cls,
+                    key.start_byte,
+                    key.end_byte,
+                    "`setup()` is the Composition API; stk pages use the Options API: "
+                    "`data()`, `methods`, `computed`, `mounted()`",
+                )
+        for call in facts.composition_calls:
+            function = call.child_by_field_name("function")
+            name = facts.node_text(function)
+            context.report(
+                cls,
+                function.start_byte,
+                function.end_byte,
+                f"`{name}()` is the Composition API; stk pages keep state in `data()`, "
+                "derived values in `computed`, and lifecycle work in `mounted()`",
+            )

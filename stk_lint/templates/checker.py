@@ -1,0 +1,57 @@
+"""The template and JS checkers registered in `engine.CHECKERS`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stk_lint.findings import Finding
+from stk_lint.rule import Rule
+from stk_lint.templates.context import JsContext, TemplateContext
+
+
+def check_template(
+    source: str,
+    path: str,
+    rules: tuple[type[Rule], ...],
+    options: dict[str, Any],
+    project: Any = None,
+) -> list[Finding]:
+    checks = [rule for rule in rules if hasattr(rule, "check_template")]
+    if not checks:
+        return []
+    context = TemplateContext(path, source, options, project)
+    for rule in checks:
+        rule.check_template(context)  # type: ignore[attr-defined]
+    return context.findings()
+
+
+_VENDOR_FOLDERS = frozenset({"vendor", "vendors", "third_party", "third-party", "bower_components"})
+
+
+def is_vendored_js(path: str, source: str) -> bool:
+    """A library copied into the project (a vendor folder or a licence banner): not stk code."""
+    parts = path.replace("\\", "/").split("/")[:-1]
+    if any(part.lower() in _VENDOR_FOLDERS for part in parts):
+        return True
+    head = source[:3000].lstrip()
+    if not head.startswith("/*"):
+        return False
+    banner = head[: head.find("*/") + 2] if "*/" in head else head
+    # A library's licence banner: `/*! Vue v3.4.21 | (c) ...` or a comment with `@license`.
+    return banner.startswith("/*!") or "@license" in banner
+
+
+def check_js(
+    source: str,
+    path: str,
+    rules: tuple[type[Rule], ...],
+    options: dict[str, Any],
+    project: Any = None,
+) -> list[Finding]:
+    checks = [rule for rule in rules if hasattr(rule, "check_js")]
+    if not checks or is_vendored_js(path, source):
+        return []
+    context = JsContext(path, source, options, project)
+    for rule in checks:
+        rule.check_js(context)  # type: ignore[attr-defined]
+    return context.findings()

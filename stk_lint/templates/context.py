@@ -1,0 +1,390 @@
+"""What template and JS rules see of a file: lazily computed layers and `report()`.
+
+Each layer (Jinja tokens and tree, HTML tags, the scripts' JS tree, the page's Vue
+state) is computed once, on first use, and shared by every rule. Rules report
+0-based character offsets; the checker turns them into 1-based lines and columns.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from stk_lint.findings import Finding, Fix
+from stk_lint.suppression import Directive, is_suppressed, parse_directive
+from stk_lint.templates import html, vue
+from stk_lint.templates.icons import tabler_names
+
+if TYPE_CHECKING:
+    from stk_lint.rule import Rule
+    from stk_lint.templates.jinja import JinjaScan, Output
+    from stk_lint.templates.js import JsFacts
+
+_JS_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})
+_ICON_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:icon|[\w-]+-icon)$", re.IGNORECASE)
+_CLASS_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?class$", re.IGNORECASE)
+_LINK_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:href|src)$", re.IGNORECASE)
+
+
+@dataclass
+class Report:
+    rule: type[Rule]
+    start: int
+    end: int
+    message: str
+    fix: Fix | None
+
+
+@dataclass
+class Place:
+    """Where a Jinja output stands, as Vue sees the page."""
+
+    kind: str  # "text", "attribute", "js-template", "script", "ignored"
+    vue_names: frozenset[str]  # v-for / slot names of the enclosing elements
+    quote: str = ""  # for "js-template": the string's quote
+
+
+@dataclass
+class IconText:
+    """A stretch of the file that may name icons."""
+
+    start: int
+    text: str
+    kind: str  # "class" (plain class attribute), "icon" (any other place)
+
+
+class SourceContext:
+    def __init__(
+        self, path: str, source: str, options: dict[str, Any], project: Any = None
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.options = options
+        self.project = project
+        self.reports: list[Report] = []
+        self._reported: set[tuple[str, int, int]] = set()
+
+    def report(
+        self, rule: type[Rule], start: int, end: int, message: str, fix: Fix | None = None
+    ) -> None:
+        key = (rule.code, start, end)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        self.reports.append(Report(rule, start, end, message, fix))
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        text = self.text
+        index = text.find("\n")
+        while index >= 0:
+            starts.append(index + 1)
+            index = text.find("\n", index + 1)
+        return starts
+
+    @property
+    def text(self) -> str:
+        return self.source
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a 0-based offset."""
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def line_start(self, line: int) -> int:
+        starts = self._line_starts
+        return starts[min(max(line, 1), len(starts)) - 1]
+
+    def directives(self) -> dict[int, Directive]:
+        return {}
+
+    def findings(self) -> list[Finding]:
+        if not self.reports:
+            return []
+        directives = self.directives()
+        findings = []
+        for report in self.reports:
+            line, column = self.position(report.start)
+            end_line, end_column = self.position(max(report.end, report.start))
+            if is_suppressed(directives, report.rule.code, (line, end_line)):
+                continue
+            findings.append(
+                Finding(
+                    path=self.path,
+                    line=line,
+                    column=column,
+                    code=report.rule.code,
+                    message=report.message,
+                    name=report.rule.name,
+                    end_line=end_line,
+                    end_column=end_column,
+                    fix=report.fix,
+                )
+            )
+        return findings
+
+    def _directive(self, directives: dict[int, Directive], start: int, comment: str) -> None:
+        codes = parse_directive(comment)
+        if codes is None:
+            return
+        line, _ = self.position(start)
+        own_line = not self.text[self.line_start(line) : start].strip()
+        directives[line] = Directive(line, codes, own_line)
+
+    @cached_property
+    def tabler_names(self) -> frozenset[str]:
+        return tabler_names(self.path, self.project)
+
+
+class JsContext(SourceContext):
+    """A `.js` file."""
+
+    @cached_property
+    def js(self) -> JsFacts:
+        from stk_lint.templates import js
+
+        return js.parse(js.ascii_text(self.source))
+
+    def directives(self) -> dict[int, Directive]:
+        directives: dict[int, Directive] = {}
+        if "stk-lint" not in self.source and "noqa" not in self.source:
+            return directives
+        for start, end in self.js.comments:
+            self._directive(directives, start, self.source[start:end])
+        return directives
+
+    def icon_texts(self) -> list[IconText]:
+        return [
+            IconText(a, self.source[a:b], "icon")
+            for literal in self.js.strings
+            for a, b in literal.segments
+        ]
+
+
+_JINJA_SUFFIXES = (".jinja", ".jinja2", ".j2")
+DEFAULT_TEMPLATE_FOLDERS = ("templates",)
+
+
+def is_jinja_template(path: str, folders: Iterable[str]) -> bool:
+    """`.jinja`/`.jinja2`/`.j2` files, and `.html` files under a template folder.
+
+    A plain HTML file elsewhere (`static/`, docs) is not rendered by Jinja: its `{{ }}`
+    belong to whatever reads it, so it is not lexed as Jinja.
+    """
+    normalized = path.replace("\\", "/")
+    if normalized.lower().endswith(_JINJA_SUFFIXES):
+        return True
+    parts = normalized.split("/")[:-1]
+    return any(part in folders for part in parts)
+
+
+class TemplateContext(SourceContext):
+    """A Jinja template holding Vue markup and page scripts."""
+
+    @cached_property
+    def is_jinja(self) -> bool:
+        folders = self.options.get("template-folders") or DEFAULT_TEMPLATE_FOLDERS
+        return is_jinja_template(self.path, folders)
+
+    @cached_property
+    def jinja(self) -> JinjaScan:
+        from stk_lint.templates import jinja
+
+        if not self.is_jinja:
+            text = jinja.normalize_newlines(self.source)
+            return jinja.JinjaScan(text=text, masked=text)
+        return jinja.scan(self.source)
+
+    @property
+    def text(self) -> str:
+        return self.jinja.text
+
+    @cached_property
+    def html(self) -> html.Document:
+        return html.scan(self.jinja.masked)
+
+    @cached_property
+    def scripts(self) -> list[tuple[html.Tag, int, int]]:
+        """JavaScript `<script>` elements: (tag, content start, content end)."""
+        found = []
+        for tag, start, end in self.html.raw_text:
+            if tag.name != "script":
+                continue
+            kind = tag.attribute("type")
+            if (kind.value or "").strip().lower() in _JS_TYPES if kind else True:
+                found.append((tag, start, end))
+        return found
+
+    @cached_property
+    def js(self) -> JsFacts:
+        """One parse of every page script, the rest of the file blanked (same offsets)."""
+        from stk_lint.templates import js
+
+        masked = self.jinja.masked
+        pieces = []
+        pos = 0
+        for _, start, end in self.scripts:
+            pieces.append(re.sub(r"[^\n]", " ", masked[pos:start]))
+            pieces.append(js.ascii_text(masked[start:end]))
+            pos = end
+        pieces.append(re.sub(r"[^\n]", " ", masked[pos:]))
+        return js.parse("".join(pieces))
+
+    @cached_property
+    def vue_state(self) -> frozenset[str]:
+        """data() keys, methods, computed and props of the apps and components defined here."""
+        if not self.scripts:
+            return frozenset()
+        return frozenset(self.js.vue_state())
+
+    def directives(self) -> dict[int, Directive]:
+        directives: dict[int, Directive] = {}
+        if "stk-lint" not in self.source and "noqa" not in self.source:
+            return directives
+        for comment in self.jinja.comments:
+            self._directive(directives, comment.start, comment.text)
+        if self.scripts:
+            for start, end in self.js.comments:
+                self._directive(directives, start, self.text[start:end])
+        return directives
+
+    # --- where things stand ------------------------------------------------------------
+
+    @cached_property
+    def _template_strings(self) -> list[tuple[int, int, str]]:
+        """JS string literals given as a component's `template:` option."""
+        if not self.scripts:
+            return []
+        found = []
+        for options in self.js.options:
+            entry = options.keys.get("template")
+            if entry is None or entry[1] is None:
+                continue
+            value = entry[1]
+            if value.type in ("string", "template_string"):
+                quote = "`" if value.type == "template_string" else "'"
+                found.append((value.start_byte, value.end_byte, quote))
+        return found
+
+    def place(self, start: int) -> Place:
+        """Where the Jinja construct at `start` stands (see `places`)."""
+        return self.places.get(start, Place("ignored", frozenset()))
+
+    @cached_property
+    def places(self) -> dict[int, Place]:
+        """The place of every `{{ }}` (by start offset), raw ones included."""
+        starts = sorted(
+            [o.start for o in self.jinja.outputs] + [r.start for r in self.jinja.raw_outputs]
+        )
+        result: dict[int, Place] = {}
+        if not starts:
+            return result
+        document = self.html
+        skipped = sorted(
+            [(a, b, "ignored") for a, b in document.comments]
+            + [(a, b, "raw") for _, a, b in document.raw_text]
+        )
+        script_ranges = {(a, b) for _, a, b in self.scripts}
+        index = 0
+        stack: list[html.Element] = []  # the scanner's live stack: the final state at the end
+        binding_cache: dict[int, tuple[set[str], set[str]]] = {}
+
+        def bound_inside(elements: list[html.Element]) -> frozenset[str]:
+            names: set[str] = set()
+            for element in elements:
+                names |= _bindings(element.tag, binding_cache)[1]
+            return frozenset(names)
+
+        skipped_starts = [a for a, _, _ in skipped]
+
+        def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
+            # Comments and script/style bodies never overlap: the one starting last before
+            # `offset` is the only candidate.
+            candidate = bisect.bisect_right(skipped_starts, offset) - 1
+            if candidate >= 0 and offset < skipped[candidate][1]:
+                a, b, kind = skipped[candidate]
+                if kind == "ignored" or (a, b) not in script_ranges:
+                    return Place("ignored", frozenset())
+                for s, e, quote in self._template_strings:
+                    if s < offset < e:
+                        return Place("js-template", frozenset(), quote)
+                return Place("script", frozenset())
+            if tag is not None:
+                own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
+                return Place("attribute", bound_inside(stack) | own)
+            return Place("text", bound_inside(stack))
+
+        for tag, stack in html.elements(document, len(self.text)):
+            while index < len(starts) and starts[index] < tag.start:
+                result[starts[index]] = place_at(starts[index], None, stack)
+                index += 1
+            while index < len(starts) and starts[index] < tag.end:
+                result[starts[index]] = place_at(starts[index], tag, stack)
+                index += 1
+        for offset in starts[index:]:
+            result[offset] = place_at(offset, None, stack)
+        return result
+
+    # --- icons -------------------------------------------------------------------------
+
+    def icon_texts(self) -> list[IconText]:
+        return self._icon_texts
+
+    @cached_property
+    def _icon_texts(self) -> list[IconText]:
+        """Attribute values that name icons, `<v-icon>` text, script strings, Jinja code."""
+        text = self.text
+        jinja = self.jinja
+        found: list[IconText] = []
+        for tag, stack in html.elements(self.html, len(text)):
+            if tag.closing:
+                if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
+                    start = stack[-1].content_start
+                    found.append(IconText(start, text[start : tag.start], "icon"))
+                continue
+            for attribute in tag.attributes:
+                if attribute.value is None:
+                    continue
+                value = jinja.without_tags(attribute.value_start, attribute.value_end)
+                if attribute.name.lower() == "class":
+                    found.append(IconText(attribute.value_start, value, "class"))
+                elif _CLASS_ATTRIBUTE.match(attribute.name) or _ICON_ATTRIBUTE.match(
+                    attribute.name
+                ):
+                    found.append(IconText(attribute.value_start, value, "icon"))
+        if self.scripts:
+            for literal in self.js.strings:
+                for a, b in literal.segments:
+                    found.append(IconText(a, text[a:b], "icon"))
+        for start, end, kind in jinja.spans:
+            if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
+                found.append(IconText(start, text[start:end], "icon"))
+        return found
+
+    def stylesheet_links(self) -> list[tuple[int, int, str]]:
+        """`href`/`src` attribute values: (start, end, value)."""
+        text = self.text
+        return [
+            (a.value_start, a.value_end, text[a.value_start : a.value_end])
+            for tag in self.html.tags
+            if not tag.closing
+            for a in tag.attributes
+            if a.value is not None and _LINK_ATTRIBUTE.match(a.name)
+        ]
+
+    def output_text(self, output: Output) -> str:
+        return " ".join(self.text[output.inner_start : output.inner_end].split())
+
+
+def _bindings(
+    tag: html.Tag, cache: dict[int, tuple[set[str], set[str]]]
+) -> tuple[set[str], set[str]]:
+    key = id(tag)
+    if key not in cache:
+        cache[key] = vue.bindings(tag)
+    return cache[key]

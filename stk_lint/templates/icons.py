@@ -1,0 +1,182 @@
+"""Icon names: the Tabler list (shipped or learnt from a vendored stylesheet) and MDI names.
+
+stk ships the Tabler Icons webfont (`<i class="ti ti-pencil">`, `icon="ti ti-x"`).
+Material Design Icons (`mdi-*`) render blank because their font is not loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from stk_lint.findings import Edit, Fix
+
+# An icon name stands alone in a class list or string: whitespace or a quote on each side.
+_EDGE_BEFORE = r"(?<![^\s'\"`])"
+_EDGE_AFTER = r"(?![^\s'\"`])"
+_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+MDI = re.compile(rf"{_EDGE_BEFORE}(?:mdi\s+)?mdi-(?P<name>{_NAME}){_EDGE_AFTER}")
+TABLER = re.compile(rf"{_EDGE_BEFORE}ti\s+ti-(?P<name>{_NAME}){_EDGE_AFTER}")
+# Loading the MDI font: a CDN or package stylesheet.
+MDI_FONT = re.compile(r"materialdesignicons|@mdi/font")
+# The stylesheet rule `.ti-NAME:before` (or `::before`) of a Tabler webfont stylesheet.
+_CSS_ICON = re.compile(r"\.ti-([a-z0-9]+(?:-[a-z0-9]+)*)::?before")
+
+
+def _data_lines(name: str) -> Iterator[str]:
+    text = resources.files("stk_lint").joinpath("data", name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+@cache
+def shipped_tabler_names() -> frozenset[str]:
+    """The names of the @tabler/icons release recorded in data/tabler-icons.txt."""
+    return frozenset(_data_lines("tabler-icons.txt"))
+
+
+@cache
+def mdi_to_tabler() -> dict[str, str]:
+    """Common Material Design Icons names mapped to their closest Tabler icon."""
+    mapping = {}
+    for line in _data_lines("mdi-to-tabler.txt"):
+        mdi, tabler = line.split()
+        mapping[mdi] = tabler
+    return mapping
+
+
+def names_from_css(css: str) -> frozenset[str]:
+    return frozenset(_CSS_ICON.findall(css))
+
+
+@cache
+def _css_names(path: str, mtime_ns: int) -> frozenset[str]:
+    try:
+        css = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    return names_from_css(css)
+
+
+_ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py")
+
+
+@cache
+def _vendored_stylesheet(directory: str) -> str | None:
+    """A `static/icons/tabler-icons*.css` in `directory` or a folder above it, up to the
+    project root (the first folder holding pyproject.toml, setup.py or .git)."""
+    current = Path(directory)
+    for folder in (current, *current.parents):
+        icons = folder / "static" / "icons"
+        if icons.is_dir():
+            sheets = sorted(icons.glob("tabler-icons*.css"))
+            # The full set, not a weight or filled-only subset, when several are there.
+            plain = [s for s in sheets if s.name in ("tabler-icons.min.css", "tabler-icons.css")]
+            if plain or sheets:
+                return str((plain or sheets)[0])
+        if any((folder / marker).exists() for marker in _ROOT_MARKERS):
+            return None
+    return None
+
+
+def tabler_names(path: str, project: object = None) -> frozenset[str]:
+    """The Tabler names a file may use.
+
+    A project object may carry them (`project.tabler_icons`); otherwise a vendored
+    stylesheet near the file decides, cached by its path and modification time;
+    otherwise the list shipped with stk-lint.
+    """
+    given = getattr(project, "tabler_icons", None)
+    if given:
+        return frozenset(given)
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(directory):
+        sheet = _vendored_stylesheet(directory)
+        if sheet is not None:
+            try:
+                mtime = os.stat(sheet).st_mtime_ns
+            except OSError:
+                mtime = 0
+            names = _css_names(sheet, mtime)
+            if names:
+                return names
+    return shipped_tabler_names()
+
+
+@dataclass(frozen=True)
+class IconUse:
+    start: int  # 0-based offsets into the file
+    end: int
+    name: str  # the icon name without its `mdi-`/`ti-` prefix
+
+
+def mdi_uses(text: str, offset: int = 0) -> Iterator[IconUse]:
+    for match in MDI.finditer(text):
+        yield IconUse(offset + match.start(), offset + match.end(), match.group("name"))
+
+
+def tabler_uses(text: str, offset: int = 0) -> Iterator[IconUse]:
+    for match in TABLER.finditer(text):
+        start = offset + match.start("name")
+        yield IconUse(start - 3, offset + match.end(), match.group("name"))
+
+
+def class_list_tabler_uses(text: str, offset: int = 0) -> Iterator[IconUse]:
+    """`ti-NAME` classes of a class attribute that also has the `ti` class, in any order."""
+    tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    if not any(token == "ti" for _, token in tokens):
+        return
+    for start, token in tokens:
+        if token.startswith("ti-") and re.fullmatch(_NAME, token[3:]):
+            yield IconUse(offset + start, offset + start + len(token), token[3:])
+
+
+def mdi_message(name: str) -> str:
+    tabler = mdi_to_tabler().get(name)
+    if tabler is not None:
+        return (
+            f"`mdi-{name}` is a Material Design Icon, which stk does not load; "
+            f"use the Tabler icon `ti ti-{tabler}`"
+        )
+    return (
+        f"`mdi-{name}` is a Material Design Icon, which stk does not load; "
+        "use a Tabler icon (`ti ti-NAME`, see https://tabler.io/icons)"
+    )
+
+
+def mdi_fix(use: IconUse) -> Fix | None:
+    tabler = mdi_to_tabler().get(use.name)
+    if tabler is None:
+        return None
+    return Fix(
+        f"Replace with `ti ti-{tabler}`", "safe", (Edit(use.start, use.end, f"ti ti-{tabler}"),)
+    )
+
+
+def unknown_tabler_message(name: str, names: frozenset[str]) -> str:
+    suggestion = _closest(name, names)
+    hint = f"; did you mean `ti-{suggestion}`?" if suggestion else ""
+    return f"`ti-{name}` is not a Tabler icon, so it renders blank{hint}"
+
+
+@cache
+def _closest(name: str, names: frozenset[str]) -> str | None:
+    import difflib
+
+    mapped = mdi_to_tabler().get(name)  # `ti-delete`: the MDI name where Tabler has `trash`
+    if mapped is not None and mapped in names:
+        return mapped
+    shorter = name
+    while "-" in shorter:  # `pencil-edit` -> `pencil`: the base icon usually exists
+        shorter = shorter.rsplit("-", 1)[0]
+        if shorter in names:
+            return shorter
+    matches = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    return matches[0] if matches else None

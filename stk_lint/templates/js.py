@@ -1,0 +1,352 @@
+"""JavaScript facts for the template and JS rules, from one tree-sitter parse.
+
+Why a real parser: the rules need the options object given to `createApp`, the
+keys `data()` returns, string literals (an icon name inside a template string or
+a regex must not confuse a hand-written scanner) and comments. tree-sitter is a
+compiled parser with error recovery: a script with a Jinja expression blanked out
+or a syntax error still yields a tree. Loading it costs ~15 ms once per process
+and parsing a page script well under a millisecond; it is imported only when a
+template or JS file is checked.
+
+Offsets: tree-sitter counts bytes. Callers give text where every non-ASCII
+character is replaced by `_` (see `ascii_text`), so byte offsets are character
+offsets of the original file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+# Composition API functions that build reactive state or hook the lifecycle.
+COMPOSITION = frozenset(
+    {"ref", "reactive", "computed", "watch", "watchEffect", "shallowRef", "shallowReactive"}
+    | {"toRef", "toRefs", "readonly", "customRef", "provide", "inject"}
+    | {"onMounted", "onBeforeMount", "onUpdated", "onBeforeUpdate", "onUnmounted"}
+    | {"onBeforeUnmount", "onActivated", "onDeactivated", "onErrorCaptured"}
+)
+_STATE_OPTIONS = ("methods", "computed")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def ascii_text(text: str) -> str:
+    return _NON_ASCII.sub("_", text)
+
+
+@cache
+def _parser() -> Any:
+    import tree_sitter
+    import tree_sitter_javascript
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))
+
+
+@dataclass
+class StringLiteral:
+    node: Any
+    quote: str  # ', " or `
+    segments: list[tuple[int, int]]  # content spans (template literals: between `${}`)
+
+
+@dataclass
+class Options:
+    """An object literal that configures a Vue app or component."""
+
+    node: Any
+    kind: str  # "app" (createApp), "component"
+    call: Any = None  # the createApp(...) call, for apps
+    keys: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (key node, value)
+
+    def state(self, text: str) -> set[str]:
+        """Names a Vue template of this component can read: data, methods, computed, props."""
+        names: set[str] = set()
+        data = self.keys.get("data")
+        if data is not None:
+            names |= _returned_keys(data[1], text)
+        for option in _STATE_OPTIONS:
+            value = self.keys.get(option)
+            if value is not None and value[1].type == "object":
+                names |= set(_object_keys(value[1], text))
+        for option in ("props", "inject"):
+            value = self.keys.get(option)
+            if value is None:
+                continue
+            if value[1].type == "array":
+                for item in value[1].named_children:
+                    prop = _string_value(item, text)
+                    if prop is not None:
+                        names.add(prop)
+            elif value[1].type == "object":
+                names |= set(_object_keys(value[1], text))
+        return names
+
+
+@dataclass
+class JsFacts:
+    text: str
+    strings: list[StringLiteral] = field(default_factory=list)
+    comments: list[tuple[int, int]] = field(default_factory=list)
+    options: list[Options] = field(default_factory=list)
+    composition_calls: list[Any] = field(default_factory=list)  # call nodes
+    pairs: list[Any] = field(default_factory=list)  # every `key: value` pair
+
+    def vue_state(self) -> set[str]:
+        names: set[str] = set()
+        for options in self.options:
+            names |= options.state(self.text)
+        return names
+
+    def node_text(self, node: Any) -> str:
+        return self.text[node.start_byte : node.end_byte]
+
+
+def parse(text: str) -> JsFacts:
+    """Facts of ASCII-safe JS text (see `ascii_text`)."""
+    tree = _parser().parse(text.encode("ascii", "replace"))
+    facts = JsFacts(text)
+    calls: list[Any] = []
+    declarations: dict[str, Any] = {}
+    vue_names: dict[str, str] = {}  # local name -> Composition API function
+    template_objects: list[Any] = []
+    cursor = tree.walk()
+    while True:
+        node = cursor.node
+        kind = node.type
+        if kind == "string":
+            facts.strings.append(_string(node))
+        elif kind == "template_string":
+            facts.strings.append(_template_string(node))
+        elif kind == "comment":
+            facts.comments.append((node.start_byte, node.end_byte))
+        elif kind == "call_expression":
+            calls.append(node)
+        elif kind == "pair":
+            facts.pairs.append(node)
+            if _key_name(node.child_by_field_name("key"), text) == "template":
+                template_objects.append(node.parent)
+        elif kind == "variable_declarator":
+            _declarator(node, text, declarations, vue_names)
+        elif kind == "import_statement":
+            _import(node, text, vue_names)
+        if kind not in ("string", "comment") and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                break
+        else:
+            continue
+        break
+    seen: set[tuple[int, int]] = set()
+    for call in calls:
+        _classify_call(call, text, declarations, vue_names, facts, seen)
+    for obj in template_objects:
+        _add_options(facts, obj, "component", None, text, seen)
+    return facts
+
+
+def _classify_call(
+    call: Any,
+    text: str,
+    declarations: dict[str, Any],
+    vue_names: dict[str, str],
+    facts: JsFacts,
+    seen: set[tuple[int, int]],
+) -> None:
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None:
+        return
+    args = [a for a in arguments.named_children if a.type != "comment"] if arguments else []
+    if function.type == "identifier":
+        name = text[function.start_byte : function.end_byte]
+        member_of = None
+    elif function.type == "member_expression":
+        prop = function.child_by_field_name("property")
+        obj = function.child_by_field_name("object")
+        name = text[prop.start_byte : prop.end_byte] if prop else ""
+        member_of = text[obj.start_byte : obj.end_byte] if obj else ""
+    else:
+        return
+    if name == "createApp" and member_of in (None, "Vue"):
+        target = _resolve(args[0], declarations, text) if args else None
+        if target is not None and target.type == "object":
+            _add_options(facts, target, "app", call, text, seen)
+        elif not args:
+            facts.options.append(Options(call, "app", call))  # createApp() with no options
+    elif name in ("component", "defineComponent") and args:
+        target = _resolve(args[-1], declarations, text)
+        if target is not None and target.type == "object":
+            _add_options(facts, target, "component", None, text, seen)
+    if (member_of is None and name in vue_names) or (member_of == "Vue" and name in COMPOSITION):
+        facts.composition_calls.append(call)
+
+
+def _add_options(
+    facts: JsFacts, obj: Any, kind: str, call: Any, text: str, seen: set[tuple[int, int]]
+) -> None:
+    key = (obj.start_byte, obj.end_byte)
+    if key in seen:
+        return
+    seen.add(key)
+    options = Options(obj, kind, call)
+    for child in obj.named_children:
+        if child.type == "pair":
+            name = _key_name(child.child_by_field_name("key"), text)
+            if name is not None:
+                options.keys[name] = (
+                    child.child_by_field_name("key"),
+                    child.child_by_field_name("value"),
+                )
+        elif child.type == "method_definition":
+            name_node = child.child_by_field_name("name")
+            name = _key_name(name_node, text)
+            if name is not None:
+                options.keys[name] = (name_node, child)
+    facts.options.append(options)
+
+
+def _resolve(node: Any, declarations: dict[str, Any], text: str) -> Any:
+    """An identifier's `const X = {...}` value in the same script, else the node itself."""
+    if node.type == "identifier":
+        return declarations.get(text[node.start_byte : node.end_byte])
+    return node
+
+
+def _declarator(
+    node: Any, text: str, declarations: dict[str, Any], vue_names: dict[str, str]
+) -> None:
+    name = node.child_by_field_name("name")
+    value = node.child_by_field_name("value")
+    if name is None or value is None:
+        return
+    if name.type == "identifier":
+        declarations[text[name.start_byte : name.end_byte]] = value
+    elif name.type == "object_pattern" and text[value.start_byte : value.end_byte] == "Vue":
+        for child in name.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                imported = local = text[child.start_byte : child.end_byte]
+            elif child.type == "pair_pattern":
+                key, val = child.child_by_field_name("key"), child.child_by_field_name("value")
+                imported = text[key.start_byte : key.end_byte]
+                local = text[val.start_byte : val.end_byte]
+            else:
+                continue
+            if imported in COMPOSITION:
+                vue_names[local] = imported
+
+
+def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
+    source = node.child_by_field_name("source")
+    if source is None or _string_value(source, text) not in ("vue", "Vue"):
+        return
+    for specifier in _descendants(node, "import_specifier"):
+        name = specifier.child_by_field_name("name")
+        alias = specifier.child_by_field_name("alias") or name
+        imported = text[name.start_byte : name.end_byte]
+        if imported in COMPOSITION:
+            vue_names[text[alias.start_byte : alias.end_byte]] = imported
+
+
+def _descendants(node: Any, kind: str) -> list[Any]:
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            found.append(current)
+        stack.extend(current.named_children)
+    return found
+
+
+def _key_name(node: Any, text: str) -> str | None:
+    if node is None:
+        return None
+    if node.type in ("property_identifier", "identifier", "number"):
+        return text[node.start_byte : node.end_byte]
+    if node.type == "string":
+        return _string_value(node, text)
+    return None
+
+
+def _string_value(node: Any, text: str) -> str | None:
+    if node.type != "string":
+        return None
+    return text[node.start_byte + 1 : node.end_byte - 1]
+
+
+def _string(node: Any) -> StringLiteral:
+    start, end = node.start_byte, node.end_byte
+    return StringLiteral(node, "'", [(start + 1, max(start + 1, end - 1))])
+
+
+def _template_string(node: Any) -> StringLiteral:
+    segments = []
+    position = node.start_byte + 1
+    for child in node.named_children:
+        if child.type == "template_substitution":
+            # Keep the `$`: text running into `${...}` is not a whole name (`ti ti-${x}`).
+            segments.append((position, child.start_byte + 1))
+            position = child.end_byte
+    segments.append((position, max(position, node.end_byte - 1)))
+    return StringLiteral(node, "`", [(a, b) for a, b in segments if b > a] or [])
+
+
+def _object_keys(obj: Any, text: str) -> list[str]:
+    keys = []
+    for child in obj.named_children:
+        if child.type == "pair":
+            name = _key_name(child.child_by_field_name("key"), text)
+        elif child.type == "method_definition":
+            name = _key_name(child.child_by_field_name("name"), text)
+        elif child.type == "shorthand_property_identifier":
+            name = text[child.start_byte : child.end_byte]
+        else:
+            name = None
+        if name is not None:
+            keys.append(name)
+    return keys
+
+
+_FUNCTIONS = (
+    "function_expression",
+    "function_declaration",
+    "arrow_function",
+    "method_definition",
+    "function",
+)
+
+
+def _returned_keys(value: Any, text: str) -> set[str]:
+    """Keys of the object(s) `data()` returns: `data() { return {...} }`, `data: () => ({...})`."""
+    body = value.child_by_field_name("body") if value.type in _FUNCTIONS else None
+    if body is None:
+        return set()
+    if body.type != "statement_block":
+        return (
+            set(_object_keys(_unparenthesized(body), text))
+            if _unparenthesized(body).type == "object"
+            else set()
+        )
+    keys: set[str] = set()
+    stack = list(body.named_children)
+    while stack:
+        node = stack.pop()
+        if node.type in _FUNCTIONS:
+            continue  # a nested function's return is not data()'s
+        if node.type == "return_statement":
+            returned = [c for c in node.named_children if c.type != "comment"]
+            if returned:
+                obj = _unparenthesized(returned[0])
+                if obj.type == "object":
+                    keys |= set(_object_keys(obj, text))
+            continue
+        stack.extend(node.named_children)
+    return keys
+
+
+def _unparenthesized(node: Any) -> Any:
+    while node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    return node

@@ -1,0 +1,218 @@
+"""STK501 (mdi-icon) and STK502 (unknown-tabler-icon) in templates, JS and Python."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from stk_lint.templates import icons
+from stk_lint.testing import lint
+from tests.test_templates import apply_fixes, where
+
+PAGE = "app/templates/things/index.html"
+
+
+def test_every_mapping_target_is_a_tabler_icon():
+    names = icons.shipped_tabler_names()
+    missing = {mdi: tabler for mdi, tabler in icons.mdi_to_tabler().items() if tabler not in names}
+    assert missing == {}
+    assert len(icons.mdi_to_tabler()) > 200
+
+
+def test_shipped_list_records_its_source():
+    from importlib import resources
+
+    text = resources.files("stk_lint").joinpath("data", "tabler-icons.txt").read_text("utf-8")
+    header = text.splitlines()[1]
+    assert "@tabler/icons 3." in header and "MIT License" in header
+    names = icons.shipped_tabler_names()
+    assert {"pencil", "trash", "x", "users-group", "heart-filled"} <= names
+    assert "delete" not in names and "" not in names
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<v-icon>mdi-pencil</v-icon>", "<v-icon>ti ti-pencil</v-icon>"),
+        ('<v-btn icon="mdi-close"></v-btn>', '<v-btn icon="ti ti-x"></v-btn>'),
+        ('<i class="mdi mdi-account"></i>', '<i class="ti ti-user"></i>'),
+        (
+            '<i class="me-2 mdi mdi-delete text-red"></i>',
+            '<i class="me-2 ti ti-trash text-red"></i>',
+        ),
+        (
+            '<v-list-item append-inner-icon="mdi-magnify">',
+            '<v-list-item append-inner-icon="ti ti-search">',
+        ),
+        (
+            "<v-btn :icon=\"on ? 'mdi-eye' : 'mdi-eye-off'\">",
+            "<v-btn :icon=\"on ? 'ti ti-eye' : 'ti ti-eye-off'\">",
+        ),
+        (
+            '<v-checkbox true-icon="mdi-check" false-icon="mdi-close">',
+            '<v-checkbox true-icon="ti ti-check" false-icon="ti ti-x">',
+        ),
+        ("{{ icon_button('mdi-pencil') }}", "{{ icon_button('ti ti-pencil') }}"),
+    ],
+)
+def test_mdi_in_markup_is_fixed_to_tabler(markup, expected):
+    findings = lint(markup + "\n", PAGE, select=["STK501"])
+    assert findings and all(f.fix is not None for f in findings)
+    assert apply_fixes(markup + "\n", findings) == expected + "\n"
+
+
+def test_unknown_mdi_name_has_no_fix_but_a_pointer():
+    [finding] = lint("<v-icon>mdi-owl</v-icon>\n", PAGE, select=["STK501"])
+    assert finding.fix is None and "tabler.io/icons" in finding.message
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font@7.4.47/css/materialdesignicons.min.css">',
+        "<script>\nconst vuetify = createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>",
+        "<script type=\"module\">\nimport '@mdi/font/css/materialdesignicons.css';\n</script>",
+    ],
+)
+def test_loading_the_mdi_font_fires(markup):
+    assert [f.code for f in lint(markup + "\n", PAGE, select=["STK501"])] == ["STK501"]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>The old pages used mdi-pencil; we moved to Tabler.</p>",
+        '<a href="/docs/mdi-migration">Icons</a>',
+        '<img src="/static/img/mdi-logo.png" alt="mdi-logo">',
+        '<v-text-field label="mdi-name"></v-text-field>',
+        "<script>\nconst url = '/files/mdi-report.pdf';\nconst re = /mdi-[a-z]+/;\n</script>",
+        "<script>\nconst vuetify = createVuetify({ icons: { defaultSet: 'ti' } });\n</script>",
+        "<!-- <v-icon>mdi-pencil</v-icon> -->",
+    ],
+)
+def test_mdi_lookalikes_are_clean(markup):
+    assert lint(markup + "\n", PAGE, select=["STK501"]) == []
+
+
+def test_navigation_js_icons_are_checked_and_fixed():
+    source = (
+        "const navigation = [\n"
+        "  { title: 'Dashboard', icon: 'mdi-view-dashboard', to: '/dashboard' },\n"
+        "  { title: 'Users', icon: \"ti ti-users\", to: '/users', role: 'admin' },\n"
+        "  { title: 'Roles', icon: `ti ti-shield-person`, to: '/roles', role: 'admin' },\n"
+        "  { title: 'Dynamic', icon: `ti ti-${kind}`, to: '/x' },\n"
+        "  { title: 'Dynamic', icon: `ti ti-arrow${dir}`, to: '/y' },\n"
+        "];\n"
+    )
+    findings = lint(source, "app/static/js/navigation.js")
+    assert where(findings) == [(2, 32, "STK501"), (4, 31, "STK502")]
+    assert "did you mean `ti-shield`" in findings[1].message
+    assert "icon: 'ti ti-layout-dashboard'" in apply_fixes(source, findings)
+
+
+def test_python_nav_definitions():
+    source = (
+        '"""Navigation: mdi-home was the old icon."""\n'
+        "NAV = [\n"
+        '    {"title": "Home", "icon": "mdi mdi-home", "to": "/"},\n'
+        '    {"title": "Users", "icon": "ti ti-users", "to": "/users"},\n'
+        '    {"title": "Keys", "icon": "ti ti-keys-x", "to": "/keys"},\n'
+        "]\n"
+        'PATTERN = b"mdi-home"\n'
+    )
+    findings = lint(source, "app/navigation.py")
+    assert where(findings) == [(3, 31, "STK501"), (5, 31, "STK502")]
+    fixed = apply_fixes(source, findings)
+    assert '"icon": "ti ti-home"' in fixed and '"""Navigation: mdi-home' in fixed
+
+
+def test_unknown_tabler_names_in_markup():
+    source = (
+        '<i class="ti ti-pencil"></i><i class="ti-pencil-edit ti"></i>\n'
+        '<v-btn prepend-icon="ti ti-plus"></v-btn><v-btn append-icon="ti ti-plus-big"></v-btn>\n'
+        '<i class="tix ti-nope"></i><i class="ti ti-brand-{{ provider }}"></i>\n'
+    )
+    findings = lint(source, PAGE, select=["STK502"])
+    assert where(findings) == [(1, 39, "STK502"), (2, 65, "STK502")]
+    assert "did you mean `ti-pencil`" in findings[0].message
+
+
+def test_vendored_stylesheet_decides(tmp_path):
+    project = tmp_path / "proj"
+    (project / "app" / "static" / "icons").mkdir(parents=True)
+    (project / "app" / "templates").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    css = project / "app" / "static" / "icons" / "tabler-icons.min.css"
+    css.write_text(
+        '.ti{font-family:"tabler-icons"}.ti-pencil:before{content:"\\ea01"}'
+        '.ti-custom-thing::before{content:"\\ea02"}'
+    )
+    template = project / "app" / "templates" / "page.html"
+    source = '<i class="ti ti-custom-thing"></i><i class="ti ti-pencil"></i><i class="ti ti-trash"></i>\n'
+    findings = lint(source, str(template), select=["STK502"])
+    assert [f.message.split("`")[1] for f in findings] == ["ti-trash"]
+    # A newer stylesheet (new mtime) is read again.
+    css.write_text(css.read_text() + '.ti-trash:before{content:"\\ea03"}')
+    os.utime(css, ns=(1, 10**18))
+    assert lint(source, str(template), select=["STK502"]) == []
+
+    # A project object can hand the names in directly.
+    class Project:
+        tabler_icons = frozenset({"trash"})
+
+    assert len(lint(source, str(template), select=["STK502"], project=Project())) == 2
+
+
+def test_names_from_css_handles_both_pseudo_element_forms():
+    css = ".ti-a-b:before{content:'x'}.ti-heart::before{content:'y'}.tix{}"
+    assert icons.names_from_css(css) == {"a-b", "heart"}
+
+
+def test_icons_behind_jinja_tags_and_in_jinja_code():
+    source = (
+        '<i class="ti {% if ok %}ti-check{% else %}ti-nope{% endif %} me-1"></i>\n'
+        '<i class="ti ti-{{ icon }}"></i>{% set nav = [{"icon": "mdi-home"}] %}\n'
+        '{# {{ "mdi-x" }} is commented out #}{{ nav_link("Home", icon="ti ti-hom") }}\n'
+    )
+    findings = lint(source, PAGE)
+    assert where(findings) == [(1, 43, "STK502"), (2, 57, "STK501"), (3, 66, "STK502")]
+    assert apply_fixes(source, findings).count('"icon": "ti ti-home"') == 1
+
+
+def test_update_script_renders_the_list_from_the_npm_package(tmp_path):
+    import importlib.util
+    import io
+    import json
+    import tarfile
+
+    script = Path(__file__).parent.parent / "scripts" / "update_tabler_icons.py"
+    spec = importlib.util.spec_from_file_location("update_tabler_icons", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tarball = tmp_path / "icons-9.9.9.tgz"
+    files = {
+        "package/package.json": json.dumps({"version": "9.9.9", "license": "MIT"}),
+        "package/LICENSE": "MIT License\n\nCopyright (c) 2020 Someone\n",
+        "package/icons.json": json.dumps(
+            {
+                "pencil": {"styles": {"outline": {}}},
+                "heart": {"styles": {"outline": {}, "filled": {}}},
+            }
+        ),
+    }
+    with tarfile.open(tarball, "w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    rendered = module.render(*module.read_package(tarball))
+    lines = rendered.splitlines()
+    assert "@tabler/icons 9.9.9 (MIT License, Copyright (c) 2020 Someone)" in lines[1]
+    assert [line for line in lines if not line.startswith("#")] == [
+        "heart",
+        "heart-filled",
+        "pencil",
+    ]

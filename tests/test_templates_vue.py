@@ -1,0 +1,208 @@
+"""STK402 (vue-app-delimiters), STK403 (vue-composition-api), Vue state and robustness."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stk_lint.templates import jinja, js
+from stk_lint.testing import lint
+from tests.test_templates import where
+
+PAGE = "app/templates/things/index.html"
+
+
+def script(body: str) -> str:
+    return "{% block js %}\n<script>\n" + body + "</script>\n{% endblock %}\n"
+
+
+def test_missing_delimiters_points_at_create_app():
+    source = script("  window.app = Vue.createApp({\n    data() { return {}; },\n  });\n")
+    [finding] = lint(source, PAGE, select=["STK402"])
+    assert (finding.line, finding.column, finding.end_column) == (3, 16, 29)
+
+
+def test_jinja_delimiters_point_at_the_value():
+    source = script('  createApp({ delimiters: ["{{", "}}"] });\n')
+    [finding] = lint(source, PAGE, select=["STK402"])
+    assert (finding.line, finding.column) == (3, 27)
+    assert "config.delimiters" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "const options = {...base, data() { return {}; }};\nVue.createApp(options);\n",
+        "Vue.createApp(App);\n",  # defined in another file: not judged
+        "const app = Vue.createApp({ render() { return null; } });\n",
+        "const note = 'call createApp({}) later';\n",
+    ],
+)
+def test_delimiters_not_judged(body):
+    assert lint(script(body), PAGE, select=["STK402"]) == []
+
+
+def test_js_file_apps():
+    with_template = "Vue.createApp({ template: '<b>{{ n }}</b>', data() { return { n: 1 }; } });\n"
+    assert lint(with_template, "app/static/js/widget.js", select=["STK402"]) == []
+    mounted_on_page = "Vue.createApp({ data() { return { n: 1 }; } }).mount('#app');\n"
+    assert where(lint(mounted_on_page, "app/static/js/widget.js", select=["STK402"])) == [
+        (1, 1, "STK402")
+    ]
+
+
+def test_composition_api_positions():
+    source = "<script setup>\nconst a = 1;\n</script>\n" + script(
+        "  const { createApp, ref, onMounted: whenMounted } = Vue;\n"
+        "  createApp({\n"
+        "    delimiters: config.delimiters,\n"
+        "    setup() {\n"
+        "      const count = ref(0);\n"
+        "      whenMounted(() => {});\n"
+        "      const more = Vue.reactive({});\n"
+        "      return { count, more };\n"
+        "    },\n"
+        "    computed: { double() { return 2; } },\n"
+        "  });\n"
+    )
+    findings = lint(source, PAGE, select=["STK403"])
+    assert where(findings) == [
+        (1, 9, "STK403"),
+        (9, 5, "STK403"),
+        (10, 21, "STK403"),
+        (11, 7, "STK403"),
+        (12, 20, "STK403"),
+    ]
+
+
+def test_options_api_components_are_clean():
+    source = (
+        "app.component('thing-card', {\n"
+        "  delimiters: config.delimiters,\n"
+        "  props: { thing: Object },\n"
+        "  emits: ['saved'],\n"
+        "  data: () => ({ editing: false }),\n"
+        "  computed: { title() { return this.thing.name; } },\n"
+        "  watch: { thing() { this.editing = false; } },\n"
+        "  mounted() { this.$nextTick(() => {}); },\n"
+        "  template: '<v-card :title=\"title\">${ thing.id }</v-card>',\n"
+        "});\n"
+    )
+    assert lint(source, "app/static/js/components.js") == []
+
+
+def test_vue_state_of_every_options_form():
+    facts = js.parse(
+        "const { createApp } = Vue;\n"
+        "createApp({\n"
+        "  data: function () { const x = () => { return { nested: 1 }; }; return { a: 1, 'b': 2 }; },\n"
+        "  methods: { go() {}, stop: () => {} },\n"
+        "  computed: { total() { return 1; }, shown: { get() {}, set(v) {} } },\n"
+        "  props: ['owner', 'mode'],\n"
+        "  inject: ['api'],\n"
+        "});\n"
+        "app.component('x', { props: { thing: Object }, data() { if (1) { return { c: 3 }; } return { d: 4 }; } });\n"
+    )
+    assert facts.vue_state() == {
+        "a",
+        "b",
+        "go",
+        "stop",
+        "total",
+        "shown",
+        "owner",
+        "mode",
+        "api",
+        "thing",
+        "c",
+        "d",
+    }
+
+
+def test_trans_blocks_do_not_shift_scopes():
+    scan = jinja.scan(
+        "{% trans user=u %}Hi {{ user }}{% endtrans %} {% for item in xs %}{{ item }}{% endfor %}"
+        " {{ item }}\n"
+    )
+    assert [(o.names, "item" in o.bound) for o in scan.outputs] == [
+        (None, False),
+        (("item",), True),
+        (("item",), False),
+    ]
+
+
+# --- never a traceback ------------------------------------------------------------------
+
+FRAGMENTS = [
+    "<",
+    ">",
+    "</",
+    "/>",
+    "<div",
+    "<v-icon>",
+    "</v-icon>",
+    "<script>",
+    "</script>",
+    '<script type="application/json">',
+    '<template #item="{ item }">',
+    "</template>",
+    '<li v-for="(x, i) in xs">',
+    "</li>",
+    ' class="',
+    ' icon="',
+    '"',
+    "'",
+    "`",
+    "=",
+    "{{",
+    "}}",
+    "{{ item.name }}",
+    "{{ x | tojson }}",
+    "{%",
+    "%}",
+    "{% for x in xs %}",
+    "{% endfor %}",
+    "{% if a %}",
+    "{% endif %}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{#",
+    "#}",
+    "{# stk-lint: ignore[STK401] #}",
+    "mdi-pencil",
+    "mdi mdi-home",
+    "ti ti-x",
+    "ti ti-nope",
+    "ti-",
+    "createApp({",
+    "delimiters: config.delimiters,",
+    "data() { return { item: 1 }; }",
+    "setup() {}",
+    "})",
+    "${ x }",
+    "<!--",
+    "-->",
+    "\n",
+    "\r\n",
+    " ",
+    "é",
+    "✓",
+    "\\",
+    "/*",
+    "*/",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_any_template_gives_findings_inside_the_file(pieces):
+    source = "".join(pieces)
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for path in ("app/templates/x.html", "app/static/js/x.js"):
+        for finding in lint(source, path):
+            assert 1 <= finding.line <= finding.end_line <= len(lines)
+            assert 1 <= finding.column <= len(lines[finding.line - 1]) + 1
+            if finding.fix:
+                for edit in finding.fix.edits:
+                    assert 0 <= edit.start <= edit.end <= len(source)
