@@ -1,0 +1,78 @@
+"""Fixtures for the sample stk app: a fresh SQLite database per test, demo users, login."""
+
+import asyncio
+import inspect
+import re
+import sys
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+SAMPLE_APP = Path(__file__).resolve().parents[1]
+if str(SAMPLE_APP) not in sys.path:
+    sys.path.insert(0, str(SAMPLE_APP))
+
+import stk.extensions as ext  # noqa: E402
+from stk.app import create_app  # noqa: E402
+from stk.seed import seed_demo  # noqa: E402
+from stk.tasks import wait_for_background_tasks  # noqa: E402
+
+ADMIN = ("admin@example.com", "admin-password")
+USER = ("user@example.com", "user-password")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests here on a fresh event loop (no plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
+
+
+def test_config(database: Path) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "SECRET_KEY": "test-secret",
+        "SECURITY_COOKIE_SECURE": False,  # the test client speaks plain http
+        # Cheap hashing for tests only; production keeps the OWASP defaults.
+        "SECURITY_ARGON2_MEMORY_COST": 1024,
+        "SECURITY_ARGON2_TIME_COST": 1,
+    }
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app(test_config(tmp_path / "stk-test.db"))
+
+
+@pytest.fixture
+def serve(app):
+    """`async with serve() as client`: tables, demo data, startup hooks, a test client."""
+
+    @asynccontextmanager
+    async def started(things=3):
+        await ext.create_all()
+        async with ext.async_session_factory() as session:
+            await seed_demo(session, app, things=things)
+        async with app.test_app() as test_app:
+            yield test_app.test_client()
+            await wait_for_background_tasks()
+        await ext.dispose()
+
+    return started
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+async def login(client, email, password):
+    """Sign in through quart-security's real form, CSRF token included."""
+    page = await client.get("/login")
+    token = _CSRF.search(await page.get_data(as_text=True)).group(1)
+    return await client.post(
+        "/login", form={"email": email, "password": password, "csrf_token": token}
+    )
