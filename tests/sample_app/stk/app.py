@@ -9,6 +9,7 @@ from quart_security import Security, SQLAlchemyUserDatastore
 import stk.extensions as ext
 
 from .config import Config
+from .tasks import wait_for_background_tasks
 from .things.views import bp as things_bp
 from .user.models import Role, User
 from .user.views import bp as user_bp
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Quart:
 
     @app.after_serving
     async def close_engine():
+        await wait_for_background_tasks()
         await ext.dispose()
 
     datastore = SQLAlchemyUserDatastore(ext.async_session_factory, User, Role)

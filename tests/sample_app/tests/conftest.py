@@ -32,7 +32,7 @@ def pytest_pyfunc_call(pyfuncitem):
     return True
 
 
-def test_config(database: Path) -> dict:
+def app_config(database: Path) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
@@ -46,7 +46,7 @@ def test_config(database: Path) -> dict:
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(test_config(tmp_path / "stk-test.db"))
+    return create_app(app_config(tmp_path / "stk-test.db"))
 
 
 @pytest.fixture
@@ -55,13 +55,15 @@ def serve(app):
 
     @asynccontextmanager
     async def started(things=3):
-        await ext.create_all()
-        async with ext.async_session_factory() as session:
-            await seed_demo(session, app, things=things)
-        async with app.test_app() as test_app:
-            yield test_app.test_client()
+        try:
+            await ext.create_all()
+            async with ext.async_session_factory() as session:
+                await seed_demo(session, app, things=things)
+            async with app.test_app() as test_app:
+                yield test_app.test_client()
+        finally:
             await wait_for_background_tasks()
-        await ext.dispose()
+            await ext.dispose()
 
     return started
 

@@ -4,8 +4,10 @@ import asyncio
 import json
 from datetime import datetime, timedelta
 
+import pytest
 import stk.extensions as ext
-from conftest import ADMIN, login
+from conftest import ADMIN, USER, login
+from quart.testing import WebsocketResponseError
 from sqlalchemy import select, update
 from stk.things.models import Thing
 from stk.user.models import Activity
@@ -136,6 +138,20 @@ async def test_activity_register_broadcasts_to_websocket_listeners(serve):
             event = json.loads(await asyncio.wait_for(socket.receive(), timeout=5))
         assert event["action"] == "Thing Create"
         assert event["data"]["name"] == "Kettle"
+
+
+async def test_activity_feed_refuses_anonymous_and_plain_users(serve):
+    async with serve(things=0) as client:
+        with pytest.raises(WebsocketResponseError) as anonymous:
+            async with client.websocket("/ws/activities") as socket:
+                await socket.receive()
+        assert anonymous.value.response.status_code == 401
+
+        await login(client, *USER)
+        with pytest.raises(WebsocketResponseError) as plain:
+            async with client.websocket("/ws/activities") as socket:
+                await socket.receive()
+        assert plain.value.response.status_code == 403
 
 
 async def test_prune_runs_in_background_with_its_own_session(serve):
