@@ -2,24 +2,15 @@
 
 import asyncio
 import inspect
-import re
-import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-
-SAMPLE_APP = Path(__file__).resolve().parents[1]
-if str(SAMPLE_APP) not in sys.path:
-    sys.path.insert(0, str(SAMPLE_APP))
-
-import stk.extensions as ext  # noqa: E402
-from stk.app import create_app  # noqa: E402
-from stk.seed import seed_demo  # noqa: E402
-from stk.tasks import wait_for_background_tasks  # noqa: E402
-
-ADMIN = ("admin@example.com", "admin-password")
-USER = ("user@example.com", "user-password")
+import sample_app_support  # noqa: F401 - puts the sample app on sys.path
+import stk.extensions as ext
+from stk.app import create_app
+from stk.seed import seed_demo
+from stk.tasks import wait_for_background_tasks
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -66,15 +57,3 @@ def serve(app):
             await ext.dispose()
 
     return started
-
-
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-async def login(client, email, password):
-    """Sign in through quart-security's real form, CSRF token included."""
-    page = await client.get("/login")
-    token = _CSRF.search(await page.get_data(as_text=True)).group(1)
-    return await client.post(
-        "/login", form={"email": email, "password": password, "csrf_token": token}
-    )

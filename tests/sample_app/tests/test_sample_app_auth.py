@@ -1,6 +1,6 @@
 """Signing in and the access rules: anonymous, plain user, admin."""
 
-from conftest import ADMIN, USER, login
+from sample_app_support import ADMIN, USER, login
 
 
 async def test_admin_signs_in_and_sees_the_dashboard(serve):

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 import stk.extensions as ext
-from conftest import ADMIN, USER, login
 from quart.testing import WebsocketResponseError
+from sample_app_support import ADMIN, USER, login
 from sqlalchemy import select, update
 from stk.things.models import Thing
 from stk.user.models import Activity

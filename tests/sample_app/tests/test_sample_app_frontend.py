@@ -12,7 +12,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ADMIN, SAMPLE_APP, USER, login
+from sample_app_support import ADMIN, SAMPLE_APP, USER, login
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 import jinja2
 import pytest
 import stk.extensions as ext
-from conftest import ADMIN, login
 from quart import Blueprint, g, render_template_string, request
 from quart.signals import got_request_exception
+from sample_app_support import ADMIN, login
 from sqlalchemy import Column, ForeignKey, Integer, String, func, select
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
