@@ -1,6 +1,5 @@
 """The application factory: configuration, database, auth, blueprints."""
 
-import logging
 import secrets
 
 from quart import Quart, g, session
@@ -14,8 +13,6 @@ from .things.views import bp as things_bp
 from .user.models import Role, User
 from .user.views import bp as user_bp
 
-log = logging.getLogger(__name__)
-
 BLUEPRINTS = (user_bp, things_bp)
 
 
@@ -26,8 +23,9 @@ def create_app(overrides: dict | None = None) -> Quart:
 
     ext.init_db(app.config["DATABASE_URL"])
 
-    # Registered before quart-security's own hooks, so every later hook and view
-    # finds the request's session ready.
+    # Registered before quart-security's hooks, so g.db_session exists for every later
+    # hook and view. (quart-security's datastore opens its own per-request session
+    # from the same factory, to load current_user.)
     @app.before_request
     async def open_db_session():
         g.db_session = ext.async_session_factory()

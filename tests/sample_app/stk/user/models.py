@@ -88,7 +88,9 @@ class Activity(Base):
     ) -> "Activity":
         """Record an action in the caller's transaction and tell websocket listeners.
 
-        The caller commits (or rolls back) together with the change it logs.
+        The caller commits (or rolls back) together with the change it logs. Listeners
+        hear of it at flush time; they treat the event as "refresh", so one that is
+        rolled back later costs a reload that finds nothing new.
         """
         session = session if session is not None else g.db_session
         activity = cls(user_id=user_id, action=action, data=data or {})
