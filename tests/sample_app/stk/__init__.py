@@ -1,0 +1,1 @@
+"""stk sample application: the stk conventions, small enough to read in one sitting."""

@@ -1,0 +1,1 @@
+"""Things: the CRUD example every stk page is modelled on."""
