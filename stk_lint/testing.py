@@ -30,3 +30,19 @@ def lint(
 
 def codes(findings: Iterable[Finding]) -> list[str]:
     return [f.code for f in findings]
+
+
+def where(findings: Iterable[Finding]) -> list[tuple[int, int, str]]:
+    return [(f.line, f.column, f.code) for f in findings]
+
+
+def apply_fixes(source: str, findings: Iterable[Finding]) -> str:
+    """Apply every fix's edits at once (the edits of one run never overlap in tests)."""
+    edits = sorted(
+        (edit for f in findings if f.fix for edit in f.fix.edits),
+        key=lambda e: e.start,
+        reverse=True,
+    )
+    for edit in edits:
+        source = source[: edit.start] + edit.content + source[edit.end :]
+    return source

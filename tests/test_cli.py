@@ -1,9 +1,11 @@
 import json
+from pathlib import Path
 
 import pytest
 
 from stk_lint.registry import ALL_RULES
-from tests.conftest import FIXTURES
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 FLASK_VIEW = (
     "from flask import Blueprint\n"

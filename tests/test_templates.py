@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stk_lint.findings import Finding
-from stk_lint.testing import lint
+from stk_lint.testing import apply_fixes, lint, where
 
 FIXTURES = Path(__file__).parent / "fixtures" / "templates"
 CRUD = "app/templates/things/index.html"
@@ -21,21 +20,6 @@ NAVIGATION = "app/static/js/navigation.js"
 
 def fixture(relative: str) -> str:
     return (FIXTURES / relative).read_text(encoding="utf-8")
-
-
-def where(findings: list[Finding]) -> list[tuple[int, int, str]]:
-    return [(f.line, f.column, f.code) for f in findings]
-
-
-def apply_fixes(source: str, findings: list[Finding]) -> str:
-    edits = sorted(
-        (edit for f in findings if f.fix for edit in f.fix.edits),
-        key=lambda e: e.start,
-        reverse=True,
-    )
-    for edit in edits:
-        source = source[: edit.start] + edit.content + source[edit.end :]
-    return source
 
 
 def all_fixture_files() -> list[str]:
@@ -289,7 +273,7 @@ def test_syntax_error_does_not_stop_other_rules():
 
 def test_python_only_runs_do_not_import_jinja_or_tree_sitter():
     code = (
-        "import sys\nfrom stk_lint.testing import lint\n"
+        "import sys\nfrom stk_lint.testing import apply_fixes, lint, where\n"
         "lint('from quart import g\\n', 'app/views.py')\n"
         "print(sorted(m for m in ('jinja2', 'tree_sitter') if m in sys.modules))\n"
     )

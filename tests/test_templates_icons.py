@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from stk_lint.templates import icons
-from stk_lint.testing import lint
-from tests.test_templates import apply_fixes, where
+from stk_lint.testing import apply_fixes, lint, where
 
 PAGE = "app/templates/things/index.html"
 

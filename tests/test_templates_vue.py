@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stk_lint.templates import jinja, js
-from stk_lint.testing import lint
-from tests.test_templates import where
+from stk_lint.testing import lint, where
 
 PAGE = "app/templates/things/index.html"
 
