@@ -355,15 +355,20 @@ def install(source: Path, target: Path, force: bool = False) -> str:
             raise InstallError(
                 f"{target} holds {what}; these files differ: {changed}. Use --force to replace them"
             )
-    root = target.resolve() if target.exists() else None
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    for relative in wanted:  # check every destination before writing any
+        destination = target / relative
+        parent = destination.parent
+        while not parent.exists():
+            parent = parent.parent
+        if not parent.resolve().is_relative_to(root):
+            raise InstallError(f"{parent} leads outside {target}; nothing written")
+        if destination.is_symlink() or destination.is_dir():
+            raise InstallError(f"{destination} is a link or a folder; remove it first")
     for relative, data in wanted.items():
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        root = root or target.resolve()
-        if not destination.parent.resolve().is_relative_to(root):
-            raise InstallError(f"{destination.parent} leads outside {target}; nothing more written")
-        if destination.is_symlink() or destination.is_dir():
-            raise InstallError(f"{destination} is a link or a folder; remove it first")
         _write_atomically(destination, data)
     return f"installed the {SKILL_NAME} skill ({len(wanted)} files) in {target}"
 
