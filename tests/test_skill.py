@@ -1,6 +1,8 @@
 """The stk-dev skill: its frontmatter, links, conformance of every example, and the catalogue."""
 
 import re
+import shutil
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -248,3 +250,28 @@ def test_critical_rules_name_only_registered_or_known_pending_codes():
             "regenerate references/rules.md once they are merged",
             stacklevel=1,
         )
+
+
+def _scripts():
+    """Every JS example: js blocks, and the <script> of each template block."""
+    for path in _markdown_files():
+        for block in code_blocks(path.read_text(encoding="utf-8"), path):
+            if block.language in ("js", "javascript"):
+                code = block.code
+                if code.lstrip().startswith("{"):  # entries of a list (navigation.js)
+                    code = f"const entries = [\n{code}];\n"
+                yield pytest.param(code, id=f"{path.name}:{block.line}")
+            elif block.language in ("jinja", "html"):
+                for script in re.findall(r"<script>\n(.*?)</script>", block.code, re.S):
+                    yield pytest.param(script, id=f"{path.name}:{block.line}")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+@pytest.mark.parametrize("code", list(_scripts()))
+def test_js_examples_parse(code, tmp_path):
+    script = tmp_path / "example.mjs"
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        ["node", "--check", str(script)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
