@@ -16,6 +16,11 @@ from typing import Any, TextIO
 
 EXIT_OK, EXIT_FEEDBACK = 0, 2
 MAX_LISTED = 20  # findings shown per file; more are summarised in one line
+# The suffixes stk_lint.files routes to a checker (a test keeps the two in step): other
+# files are dismissed before the engine, its rules and libcst are imported.
+CHECKED_SUFFIXES = frozenset(
+    {".py", ".pyi", ".html", ".htm", ".jinja", ".jinja2", ".j2", ".js", ".mjs"}
+)
 
 
 def edited_file(payload: Any) -> tuple[Path | None, str]:
@@ -84,6 +89,8 @@ def run_hook(stdin: TextIO, stderr: TextIO) -> int:
     if path is None:
         if note:
             print(f"stk-lint hook: ignoring malformed input: {note}", file=stderr)
+        return EXIT_OK
+    if path.suffix.lower() not in CHECKED_SUFFIXES:
         return EXIT_OK
     try:
         from stk_lint.files import language_of

@@ -151,3 +151,44 @@ def test_the_installed_entry_point(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert "STK101" in done.stderr
+
+
+def test_the_hook_knows_every_suffix_stk_lint_checks():
+    from stk_lint.files import LANGUAGE_BY_SUFFIX
+    from stk_lint.hook import CHECKED_SUFFIXES
+
+    assert set(LANGUAGE_BY_SUFFIX) == CHECKED_SUFFIXES
+
+
+@pytest.mark.parametrize(("name", "heavy"), [("notes.md", False), ("views.py", True)])
+def test_the_console_script_starts_the_hook_without_the_engine_unless_needed(tmp_path, name, heavy):
+    """Files stk-lint does not check cost no libcst import: the hook runs after every edit."""
+    (tmp_path / name).write_text(CLEAN_VIEW)
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('libcst' in sys.modules))\n"
+        "sys.argv = ['stk-lint', 'hook', 'claude']\n"
+        "from stk_lint.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=json.dumps(_edit(tmp_path / name)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(heavy)
+
+
+def test_the_console_script_runs_the_other_commands(tmp_path):
+    probe = (
+        "import sys\n"
+        "sys.argv = ['stk-lint', 'rule', 'STK101']\n"
+        "from stk_lint.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# STK101 flask-import")
