@@ -1,5 +1,6 @@
 """The pre-commit hook manifest and the documented pre-commit + ruff set-up."""
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -115,3 +116,30 @@ def test_the_skill_examples_pass_the_example_ruff_settings(stk_project):
 def test_example_stk_lint_settings_load():
     settings = load_settings(EXAMPLES / "pyproject-stk.toml")
     assert "static/vendor/" in settings.extend_exclude
+
+
+@pytest.mark.slow
+def test_pre_commit_runs_the_hook_from_this_repository(tmp_path):
+    """pre-commit itself installs stk-lint from this repository and runs the hook."""
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    if not Path(pre_commit).exists():
+        pytest.skip("pre-commit is not installed")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "views.py").write_text("from flask import Flask\n")
+    (project / "page.html").write_text('<i class="ti ti-home"></i>\n')
+    (project / "notes.md").write_text("from flask import Flask\n")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    for command in (["git", "init", "-q"], ["git", "add", "."]):
+        subprocess.run(command, cwd=project, check=True, env=env, timeout=60)
+    done = subprocess.run(
+        [pre_commit, "try-repo", str(ROOT), "stk-lint", "--all-files"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "views.py:1:6: STK101" in done.stdout
+    assert "in 2 files checked" in done.stdout  # views.py and page.html, not notes.md
