@@ -15,6 +15,7 @@ from stk_lint.config import ConfigError, Settings, find_config, load_settings, v
 from stk_lint.docs import rule_markdown
 from stk_lint.output import FORMATTERS, MACHINE_FORMATS, format_statistics, summary_line
 from stk_lint.registry import ALL_RULES, get_rule
+from stk_lint.skill_commands import hook, skill
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -51,6 +52,10 @@ def resolve_settings(
 @click.version_option(__version__, prog_name="stk-lint")
 def main() -> None:
     """Check stk code (async Quart, SQLAlchemy async, quart-security, Vue 3 templates)."""
+
+
+main.add_command(skill)
+main.add_command(hook)
 
 
 @main.command()

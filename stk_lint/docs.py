@@ -21,7 +21,13 @@ def fence_language(rule: type[Rule]) -> str:
     return "python"
 
 
+def printable(code: str) -> str:
+    """Control characters (a NUL in an example of an unreadable file) as visible escapes."""
+    return "".join(c if c.isprintable() or c in "\n\t" else f"\\x{ord(c):02x}" for c in code)
+
+
 def _fenced(code: str, language: str) -> str:
+    code = printable(code)
     fence = "````" if "```" in code else "```"
     return f"{fence}{language}\n{code.rstrip()}\n{fence}"
 

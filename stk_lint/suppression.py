@@ -26,7 +26,7 @@ _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 @dataclass(frozen=True, slots=True)
 class Directive:
     line: int
-    codes: frozenset[str]  # ALL for a bare `# noqa`
+    codes: frozenset[str]  # ALL when the directive names no codes
     own_line: bool  # the comment is alone on its line
 
     def covers(self, code: str) -> bool:

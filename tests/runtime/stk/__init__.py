@@ -1,0 +1,1 @@
+"""Test stand-in for the stk framework (see tests/runtime/README.md)."""
