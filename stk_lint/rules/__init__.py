@@ -4,6 +4,7 @@ from stk_lint.rules.celery import Celery
 from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
 from stk_lint.rules.flask_import import FlaskImport
 from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchemySession
+from stk_lint.rules.missing_await import MissingAwait
 from stk_lint.rules.relationship import NonSelectinRelationship
 from stk_lint.rules.sync_handler import SyncHandler
 
@@ -13,6 +14,7 @@ RULES = (
     FlaskImport,
     Celery,
     SyncHandler,
+    MissingAwait,
     NonSelectinRelationship,
     FlaskSqlalchemyModel,
     FlaskSqlalchemySession,
