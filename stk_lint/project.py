@@ -321,6 +321,19 @@ class ProjectIndex:
         if root not in self.roots:
             self.roots.append(root)
 
+    def place(self, path: str) -> tuple[str, bool]:
+        """(module name, is package) of a file not registered with `add`; its import root
+        joins the roots searched on demand, so its imports of sibling modules resolve."""
+        try:
+            module, is_package, root = module_name_for(Path(path))
+        except OSError:
+            return "", False
+        if root not in self.roots:
+            self.roots.append(root)
+            self._missing.clear()
+            self._resolved.clear()
+        return module, is_package
+
     def module_of(self, path: str) -> _Module | None:
         """The summary of a checked file, by the path its findings use."""
         name = self.by_path.get(path)

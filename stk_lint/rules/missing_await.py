@@ -155,6 +155,7 @@ class _Pending:
     call: cst.CSTNode
     callee: str
     how: str
+    kind: str  # "is async" or "is an awaitable property"
     statement: cst.CSTNode | None
 
 
@@ -304,15 +305,7 @@ class MissingAwait(PythonRule):
     def _module_name(self, project: ProjectIndex | None) -> tuple[str, bool]:
         if project is None:
             return "", False  # pure check without an index: no file system look-ups
-        from pathlib import Path
-
-        from stk_lint.project import module_name_for
-
-        try:
-            name, is_package, _ = module_name_for(Path(self.context.path))
-        except OSError:
-            return "", False
-        return name, is_package
+        return project.place(self.context.path)
 
     # -- scopes ------------------------------------------------------------------------
 
@@ -545,11 +538,12 @@ class MissingAwait(PythonRule):
             self._check(node, name, "Quart request", role, property=True)
 
     def visit_Call(self, node: cst.Call) -> None:
-        callee = self._callee_name(node.func)
-        if callee in VALUE_TAKERS:
-            arg_role: str = VALUE
+        if self._is_consumer(node.func):
+            arg_role: str = HANDED
+        elif self._callee_name(node.func) in VALUE_TAKERS:
+            arg_role = VALUE
         else:
-            arg_role = HANDED  # a consumer, or a function we assume takes it over
+            arg_role = HANDED  # a function we assume takes the coroutine over
         for arg in node.args:
             self._role(arg.value, arg_role)
             self._role(arg.keyword, IGNORED)
@@ -588,7 +582,9 @@ class MissingAwait(PythonRule):
             self._report_pending(name, pending, frame, "is never awaited")
 
     def _report_pending(self, name: str, pending: _Pending, frame: _Frame, what: str) -> None:
-        message = f"`{pending.callee}` is async ({pending.how}); `{name}` holds its coroutine "
+        message = (
+            f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
+        )
         message += f"but {what}" + self._sync_advice(frame)
         fix = self._fix(pending.call, frame, parenthesise=False)
         self.report(pending.call, message, fix, pending.statement)
@@ -604,6 +600,7 @@ class MissingAwait(PythonRule):
         frame = self.function
         if role is None or role in (AWAITED, HANDED, TARGET):
             return
+        kind = "is an awaitable property" if property else "is async"
         if isinstance(role, tuple):
             if frame.kind == "lambda":
                 return
@@ -611,9 +608,8 @@ class MissingAwait(PythonRule):
             earlier = frame.pending.pop(name, None)
             if earlier is not None:
                 self._report_pending(name, earlier, frame, "is never awaited")
-            frame.pending[name] = _Pending(node, display, how, self.context.statement)
+            frame.pending[name] = _Pending(node, display, how, kind, self.context.statement)
             return
-        kind = "is an awaitable property" if property else "is async"
         if role == RETURNED:
             if frame.kind != "def" or not frame.is_async:
                 return  # a plain wrapper returning the coroutine to its caller
@@ -714,6 +710,13 @@ class MissingAwait(PythonRule):
             return False
         imported = self.context.imports.get(receiver.value)
         return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
+
+    def _is_consumer(self, func: cst.BaseExpression) -> bool:
+        qualified = self.context.qualified(func)
+        if qualified is None:
+            return False
+        last = qualified.rsplit(".", 1)[-1]
+        return qualified in self.consumers_exact or last in self.consumers_last
 
     def _callee_name(self, func: cst.BaseExpression) -> str | None:
         """The callee's name for matching VALUE_TAKERS and consumers."""
