@@ -115,7 +115,14 @@ VALUE_TAKERS = frozenset(
         "orjson.dumps",
         "quart.jsonify",
         "quart.Response",
+        "quart.make_response",
+        "quart.render_template",
+        "quart.render_template_string",
+        "quart.flash",
     }
+)
+_LOGGING_CALL = re.compile(
+    r"^(log|logger|logging|_log|_logger|LOG|LOGGER)\.(debug|info|warning|error|exception|critical)$"
 )
 DEFAULT_CONSUMERS = [
     "asyncio.gather",
@@ -522,6 +529,17 @@ class MissingAwait(PythonRule):
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         self._role(node.expression, VALUE)
 
+    def _elements_of_returned(self, node: cst.CSTNode) -> None:
+        """A list or dict literal returned by an async def becomes the response body:
+        a coroutine inside it is a value that was never computed."""
+        frame = self.function
+        if self.roles.get(id(node)) != RETURNED or frame.kind != "def" or not frame.is_async:
+            return
+        for element in node.elements:
+            self._role(getattr(element, "value", None), RETURNED)
+
+    visit_Dict = visit_List = visit_Tuple = visit_Set = _elements_of_returned
+
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._role(node.value, PRIMARY)
 
@@ -545,7 +563,8 @@ class MissingAwait(PythonRule):
         else:
             arg_role = HANDED  # a function we assume takes the coroutine over
         for arg in node.args:
-            self._role(arg.value, arg_role)
+            # Unpacking (`*x`, `**x`) needs a value; `gather(*[...])` unpacks a list.
+            self._role(arg.value, VALUE if arg.star else arg_role)
             self._role(arg.keyword, IGNORED)
         role = self.roles.get(id(node))
         found = self._coroutine(node.func)
@@ -732,6 +751,8 @@ class MissingAwait(PythonRule):
             return display
         if qualified in VALUE_TAKERS and "." in qualified:
             return qualified
+        if _LOGGING_CALL.match(display):
+            return "print"  # logging formats its arguments: a value taker like print
         return None
 
     def _qualify(self, dotted: str) -> tuple[str | None, bool]:
