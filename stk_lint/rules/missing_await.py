@@ -121,6 +121,7 @@ VALUE_TAKERS = frozenset(
         "quart.flash",
     }
 )
+_COROUTINE_API = frozenset({"__await__", "send", "throw", "close"})
 _LOGGING_CALL = re.compile(
     r"^(log|logger|logging|_log|_logger|LOG|LOGGER)\.(debug|info|warning|error|exception|critical)$"
 )
@@ -182,7 +183,10 @@ class _Frame:
 class MissingAwait(PythonRule):
     code = "STK202"
     name = "missing-await"
-    summary = "A coroutine (async function, AsyncSession method, Quart awaitable) not awaited."
+    summary = (
+        "A coroutine (an `async def` of the project or an installed library, an "
+        "AsyncSession method, a Quart awaitable) that is never awaited."
+    )
     why = (
         "Calling an `async def` only creates a coroutine; nothing runs until it is awaited. "
         "Without `await`, `g.db_session.commit()` commits nothing, `flash()` shows nothing, "
@@ -246,7 +250,14 @@ class MissingAwait(PythonRule):
         "is not installed there, only the built-in table of Quart, quart-security, "
         "SQLAlchemy and stk coroutines is known. Sync context managers, decorators that "
         "turn a plain `def` into a coroutine function and `async def`s created by "
-        "`exec`/metaprogramming are not seen."
+        "`exec`/metaprogramming are not seen, nor aliases made by assignment "
+        "(`save = session.commit`). Passing a coroutine to a function counts as a bug only "
+        "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
+        "`json.dumps`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
+        "`coroutine-consumers` names functions that run coroutines, and every other "
+        "function is given the benefit of the doubt. `async for x in session.stream(...)` "
+        "without `await` is not reported: it raises a TypeError at once, so it cannot "
+        "fail silently."
     )
     valid = (
         # Awaited later through the name it was bound to.
@@ -294,6 +305,7 @@ class MissingAwait(PythonRule):
         self.roles: dict[int, str | tuple[str, str]] = {}
         self.frames: list[_Frame] = []
         self.comprehensions = 0
+        self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
         project = context.project if isinstance(context.project, ProjectIndex) else None
         self.index = project or ProjectIndex(LibraryIndex([]))
         entry = project.module_of(context.path) if project is not None else None
@@ -546,7 +558,8 @@ class MissingAwait(PythonRule):
     # -- the checks --------------------------------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._role(node.value, PRIMARY)
+        # `coro.__await__()`, `coro.send(None)`, `coro.close()`: driving the coroutine by hand.
+        self._role(node.value, HANDED if node.attr.value in _COROUTINE_API else PRIMARY)
         self._role(node.attr, IGNORED)
         role = self.roles.get(id(node))
         if role is None:
@@ -573,6 +586,8 @@ class MissingAwait(PythonRule):
             self._check(node, display, how, role)
 
     def visit_Name(self, node: cst.Name) -> None:
+        if node.value not in self.ever_pending:
+            return
         frame = self.function
         pending = frame.pending.get(node.value)
         role = self.roles.get(id(node))
@@ -628,6 +643,7 @@ class MissingAwait(PythonRule):
             if earlier is not None:
                 self._report_pending(name, earlier, frame, "is never awaited")
             frame.pending[name] = _Pending(node, display, how, kind, self.context.statement)
+            self.ever_pending.add(name)
             return
         if role == RETURNED:
             if frame.kind != "def" or not frame.is_async:
