@@ -298,8 +298,10 @@ class ProjectIndex:
         self.modules: dict[str, _Module] = {}
         self.by_path: dict[str, str] = {}  # display path and resolved path -> module name
         self.roots: list[Path] = []
+        self.top_level: set[str] = set()  # first components of the registered modules
         self._missing: set[str] = set()
         self._resolved: dict[str, Target | None] = {}
+        self._heads: dict[str, bool] = {}  # top-level name -> found under a root
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)
@@ -313,7 +315,9 @@ class ProjectIndex:
         """Register a summary computed elsewhere (e.g. from a cache)."""
         display = display or path.as_posix()
         self._resolved.clear()
+        self._heads.clear()
         self.modules[summary["module"]] = _Module(summary, display)
+        self.top_level.add(summary["module"].split(".", 1)[0])
         self.by_path[display] = summary["module"]
         self.by_path[str(path.resolve())] = summary["module"]
         if root is None:
@@ -332,6 +336,7 @@ class ProjectIndex:
             self.roots.append(root)
             self._missing.clear()
             self._resolved.clear()
+            self._heads.clear()
         return module, is_package
 
     def module_of(self, path: str) -> _Module | None:
@@ -362,18 +367,18 @@ class ProjectIndex:
         return None
 
     def _is_project_package(self, name: str) -> bool:
-        if name in self.modules:
-            return True
-        return any((root / name).is_dir() or (root / f"{name}.py").is_file() for root in self.roots)
+        known = self._heads.get(name)
+        if known is None:
+            known = any(
+                (root / name).is_dir() or (root / f"{name}.py").is_file() for root in self.roots
+            )
+            self._heads[name] = known
+        return known
 
     def _split(self, qualified: str) -> tuple[_Module, str, str] | None:
         """(deepest module holding the name, the name inside it, origin)."""
         parts = qualified.split(".")
-        in_project = parts[0] in self.modules or any(
-            m.startswith(parts[0] + ".") for m in self.modules
-        )
-        if not in_project:
-            in_project = self._is_project_package(parts[0])
+        in_project = parts[0] in self.top_level or self._is_project_package(parts[0])
         best: tuple[_Module, str, str] | None = None
         for i in range(1, len(parts) + 1):
             name = ".".join(parts[:i])

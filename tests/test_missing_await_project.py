@@ -302,3 +302,53 @@ def test_removing_one_await_gives_one_finding(broken_copy, relative, text, words
         f.message for f in found
     ]
     assert words in found[0].message
+
+
+def test_summary_is_not_fooled_by_strings_and_brackets():
+    source = textwrap.dedent(
+        """\
+        QUERY = '''
+        async def fake():
+        '''
+        PATTERN = "def also_fake(): ('"
+        TABLE = {
+            "x": [1, 2,
+        3],
+        }
+        x = f"{TABLE['x']}" + 'it\\'s ( open'
+
+
+        class A(
+            Base,
+        ):
+            async def real(self):
+                return (
+        1)
+
+            async def after_dedented_bracket(self):
+                pass
+        """
+    )
+    summary = summarise(source, "m")
+    assert summary["functions"] == {"A.real": [15, True], "A.after_dedented_bracket": [19, True]}
+    assert summary["classes"] == {"A": ["Base"]}
+
+
+def test_index_survives_pickling_for_parallel_workers():
+    import pickle
+
+    index = ProjectIndex(LibraryIndex([]))
+    for path in sorted(FIXTURE.rglob("*.py")):
+        index.add(path, path.read_text())
+    copy = pickle.loads(pickle.dumps(index))
+    assert copy.resolve("stk.user.Activity.register") == index.resolve("stk.user.Activity.register")
+
+
+def test_check_source_with_an_index_resolves_a_file_it_was_not_given():
+    # The Claude Code hook checks one edited file: its sibling modules are found on demand.
+    path = FIXTURE / "stk" / "things" / "edited.py"
+    source = "from .models import Thing\n\nasync def h():\n    await Thing().from_dict({})\n"
+    assert lint(source, str(path), select=["STK202"], project=ProjectIndex()) == []
+    broken = source.replace("await Thing()", "Thing()")
+    found = lint(broken, str(path), select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == [4]

@@ -692,10 +692,31 @@ class MissingAwait(PythonRule):
                     return display or method, "a Quart websocket coroutine"
                 return None
         if display is None:
-            return None
+            return self._method_of_new_instance(func)
         qualified, in_module = self._qualify(display)
         if qualified is None:
             return None
+        return self._async_target(display, qualified, in_module)
+
+    def _method_of_new_instance(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`Thing().from_dict(...)`: a method of the class just instantiated."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            return None
+        class_expression = dotted_name(func.value.func)
+        if class_expression is None:
+            return None
+        qualified, in_module = self._qualify(class_expression)
+        if qualified is None:
+            return None
+        target = self._target(qualified, in_module)
+        if target is None or target.kind != "class":
+            return None
+        display = f"{class_expression}().{func.attr.value}"
+        return self._async_target(display, f"{qualified}.{func.attr.value}", in_module)
+
+    def _async_target(
+        self, display: str, qualified: str, in_module: bool
+    ) -> tuple[str, str] | None:
         target = self._target(qualified, in_module)
         if target is not None:
             if target.kind == "function" and target.is_async:
