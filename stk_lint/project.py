@@ -35,12 +35,13 @@ _SINGLE_END = {
 }
 _DEF = re.compile(r"(async\s+)?def\s+(\w+)")
 _CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*)\))?\s*:", re.S)
+_YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
 
 
 def _logical_lines(source: str):
-    """(line number, indent, text) for each logical line; strings and comments skipped.
+    """(line, indent, text, mentions yield) per logical line; strings and comments skipped.
 
     Continuation lines (open brackets, backslashes, triple-quoted strings) are joined
     to the line they continue, so their indentation never closes a scope.
@@ -52,6 +53,7 @@ def _logical_lines(source: str):
     indent = 0
     parts: list[str] = []
     keep = False
+    has_yield = False
     for number, line in enumerate(source.splitlines(), 1):
         pos = 0
         if in_triple is not None:
@@ -68,10 +70,14 @@ def _logical_lines(source: str):
             word = stripped.split(None, 1)[0] if stripped[0].isalpha() else ""
             keep = word.startswith(_KEYWORDS_WITH_STRUCTURE)
             parts = []
+            has_yield = False
+        check_yield = "yield" in line
         if keep:
             parts.append(line)
         while True:
             match = _SPECIAL.search(line, pos)
+            if check_yield and _YIELD.search(line, pos, match.start() if match else len(line)):
+                has_yield = True  # in code, not in a string or comment
             if match is None:
                 break
             token = match.group()
@@ -93,9 +99,10 @@ def _logical_lines(source: str):
                 pos = match.end()
         continued = line.rstrip().endswith("\\")
         if depth == 0 and not continued and in_triple is None:
-            yield start, indent, " ".join(p.strip().rstrip("\\") for p in parts) if keep else ""
+            text = " ".join(p.strip().rstrip("\\") for p in parts) if keep else ""
+            yield start, indent, text, has_yield
     if parts and keep and (depth or continued or in_triple):
-        yield start, indent, " ".join(p.strip() for p in parts)
+        yield start, indent, " ".join(p.strip() for p in parts), has_yield
 
 
 def _absolute(target: str, module: str, is_package: bool) -> str:
@@ -118,7 +125,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     """What other modules need to know about one module: a pure function of its text.
 
     ``functions``: qualified name in the module (``Thing.from_dict``,
-    ``outer.<locals>.inner``) -> [line, is_async]; ``classes``: name -> base class
+    ``outer.<locals>.inner``) -> [line, is_async], where is_async means calling it
+    returns a coroutine (not so for async generators); ``classes``: name -> base class
     expressions; ``imports``: module-level name -> absolute qualified target (how
     re-exports are followed); ``star``: modules imported with ``*``.
     """
@@ -127,9 +135,13 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     imports: dict[str, str] = {}
     star: list[str] = []
     scopes: list[tuple[int, str, str]] = []  # (indent, kind, qualified prefix)
-    for line, indent, text in _logical_lines(source):
+    for line, indent, text, has_yield in _logical_lines(source):
         while scopes and scopes[-1][0] >= indent:
             scopes.pop()
+        if has_yield and scopes and scopes[-1][1] == "def":
+            # An `async def` that yields is an async generator: calling it gives an
+            # async iterator, used with `async for`, never awaited.
+            functions[scopes[-1][2][: -len(".<locals>.")]][1] = False
         if not text:
             continue
         prefix = scopes[-1][2] if scopes else ""

@@ -187,6 +187,18 @@ LEGAL = {
             flash = print
             flash("not quart's")
     """,
+    "async generators are iterated, not awaited": """
+        async def rows(query):
+            async with ext.async_session_factory() as s:
+                async for row in await s.stream(query):
+                    yield row
+
+        async def h():
+            async for row in rows(select(Thing)):
+                pass
+            stream = rows(select(Thing))
+            return stream
+    """,
     "same name, sync function in another class": """
         class Cache:
             def register(self, key):

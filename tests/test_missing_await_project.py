@@ -92,6 +92,31 @@ def test_summary_lists_async_defs_by_qualified_name():
     assert json.loads(json.dumps(summary)) == summary  # cacheable as JSON
 
 
+def test_async_generators_are_not_coroutine_functions():
+    source = textwrap.dedent(
+        """\
+        async def chunks(items):
+            for item in items:
+                yield item
+
+        async def outer():
+            async def gen():
+                x = yield
+            return [c async for c in chunks([])]
+
+        async def not_a_generator():
+            text = "yield"  # yield in a comment
+        """
+    )
+    functions = summarise(source, "m")["functions"]
+    assert functions == {
+        "chunks": [1, False],
+        "outer": [5, True],
+        "outer.<locals>.gen": [6, False],
+        "not_a_generator": [10, True],
+    }
+
+
 def test_summary_of_a_package_resolves_relative_imports_from_itself():
     summary = summarise("from .models import Activity\n", "stk.user", is_package=True)
     assert summary["imports"] == {"Activity": "stk.user.models.Activity"}
