@@ -22,7 +22,7 @@ from quart import Blueprint, g, request, websocket
 from quart import render_template, flash, make_response, session
 from quart_security import current_user
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from stk.tasks import run_in_background, run_with_session
 from stk.user.models import Activity
@@ -362,6 +362,26 @@ ILLEGAL = {
         """,
         4,
         ["`s.commit`"],
+    ),
+    "session from a local async_sessionmaker": (
+        """
+        Session = async_sessionmaker(engine)
+
+        async def h():
+            async with Session() as s:
+                s.execute(select(Thing))
+        """,
+        6,
+        ["`s.execute`"],
+    ),
+    "session from factory.begin()": (
+        """
+        async def h():
+            async with ext.async_session_factory.begin() as s:
+                s.refresh(Thing())
+        """,
+        4,
+        ["`s.refresh`"],
     ),
     "parameter annotated AsyncSession": (
         """

@@ -142,7 +142,6 @@ DEFAULT_CONSUMERS = [
     "run_in_background",
 ]
 _RUN_WITH_SESSION = re.compile(r"run_with_session\(\s*(\w+)")
-_SESSION_FACTORY = re.compile(r"(session_factory|sessionmaker|AsyncSession)$")
 
 # Roles a parent gives its child expression.
 AWAITED = "awaited"
@@ -305,6 +304,7 @@ class MissingAwait(PythonRule):
         self.roles: dict[int, str | tuple[str, str]] = {}
         self.frames: list[_Frame] = []
         self.comprehensions = 0
+        self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
         project = context.project if isinstance(context.project, ProjectIndex) else None
         self.index = project or ProjectIndex(LibraryIndex([]))
@@ -459,7 +459,10 @@ class MissingAwait(PythonRule):
         callee = dotted_name(inner.func)
         if callee is None:
             return
-        if _SESSION_FACTORY.search(callee):
+        if callee.rsplit(".", 1)[-1].endswith("sessionmaker"):
+            self.factories.add(name)  # `Session = async_sessionmaker(engine)`
+            return
+        if self._makes_session(callee):
             frame.sessions.add(name)
             return
         if isinstance(value, cst.Await) and isinstance(inner.func, cst.Attribute):
@@ -490,9 +493,18 @@ class MissingAwait(PythonRule):
                 if (
                     isinstance(item.asname.name, cst.Name)
                     and callee
-                    and _SESSION_FACTORY.search(callee)
+                    and self._makes_session(callee)
                 ):
                     frame.sessions.add(item.asname.name.value)
+
+    def _makes_session(self, callee: str) -> bool:
+        """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
+        factory this file made with `async_sessionmaker(...)`."""
+        callee = callee.removesuffix(".begin")
+        last = callee.rsplit(".", 1)[-1]
+        return (
+            last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
+        )
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
