@@ -172,6 +172,12 @@ LEGAL = {
             jobs = [notify(1), notify(2)]
             await asyncio.gather(*jobs)
     """,
+    "rebound to its own awaited value": """
+        async def h():
+            data = request.get_json()
+            data = await data
+            return data
+    """,
     "captured by a nested function": """
         async def h():
             coro = notify(1)
@@ -310,6 +316,26 @@ ILLEGAL = {
         """,
         3,
         ["`flash`", "never awaited"],
+    ),
+    "rebound before it was awaited": (
+        """
+        async def h():
+            data = request.get_json()
+            data = {}
+            return data
+        """,
+        3,
+        ["`request.get_json`", "never awaited"],
+    ),
+    "rebound by a for loop": (
+        """
+        async def h(items):
+            job = notify(1)
+            for job in items:
+                pass
+        """,
+        3,
+        ["`notify`", "never awaited"],
     ),
     "called from a plain def": (
         """

@@ -306,6 +306,7 @@ class MissingAwait(PythonRule):
         self.comprehensions = 0
         self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
+        self.rebinding: list[tuple[_Frame, str, _Pending]] = []
         project = context.project if isinstance(context.project, ProjectIndex) else None
         self.index = project or ProjectIndex(LibraryIndex([]))
         entry = project.module_of(context.path) if project is not None else None
@@ -612,9 +613,9 @@ class MissingAwait(PythonRule):
                     return
             return
         if role == TARGET:
-            # Rebound before it was awaited: the first coroutine is lost.
-            del frame.pending[node.value]
-            self._report_pending(node.value, pending, frame, "is never awaited")
+            # Rebound: lost unless the statement's own value awaits it (`x = await x`),
+            # which is visited after the target. Settled at the next statement boundary.
+            self.rebinding.append((frame, node.value, pending))
             return
         del frame.pending[node.value]
         if role in (STATEMENT, VALUE, PRIMARY):
@@ -623,7 +624,17 @@ class MissingAwait(PythonRule):
             self._report_pending(node.value, pending, frame, "is returned without `await`")
         # awaited, handed on, aliased, returned from a plain def: handled there
 
+    def _settle_rebinding(self, node: cst.CSTNode | None = None) -> None:
+        for frame, name, pending in self.rebinding:
+            if frame.pending.get(name) is pending:
+                del frame.pending[name]
+                self._report_pending(name, pending, frame, "is never awaited")
+        self.rebinding.clear()
+
+    leave_SimpleStatementLine = visit_IndentedBlock = _settle_rebinding
+
     def _flush(self, frame: _Frame) -> None:
+        self._settle_rebinding()
         for name, pending in frame.pending.items():
             self._report_pending(name, pending, frame, "is never awaited")
 
