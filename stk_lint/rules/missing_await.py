@@ -155,7 +155,7 @@ BIND = "bind"
 IGNORED = "ignored"  # a Name that is not a variable reference (attribute, keyword)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class _Pending:
     """A coroutine bound to a name that has not been awaited yet."""
 
@@ -164,6 +164,7 @@ class _Pending:
     how: str
     kind: str  # "is async" or "is an awaitable property"
     statement: cst.CSTNode | None
+    block: int  # the statement list it was bound in: rebinding there loses it
 
 
 @dataclass
@@ -176,7 +177,8 @@ class _Frame:
     # name -> (class name as _qualify gives it, whether the class is in this module)
     types: dict[str, tuple[str, bool]] = field(default_factory=dict)
     sessions: set[str] = field(default_factory=set)
-    pending: dict[str, _Pending] = field(default_factory=dict)
+    # name -> coroutines bound to it, not awaited yet (several after if/else branches)
+    pending: dict[str, list[_Pending]] = field(default_factory=dict)
 
 
 class MissingAwait(PythonRule):
@@ -306,7 +308,9 @@ class MissingAwait(PythonRule):
         self.comprehensions = 0
         self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
-        self.rebinding: list[tuple[_Frame, str, _Pending]] = []
+        # (frame, name, block, coroutines bound before): rebinding seen, settled later
+        self.rebinding: list[tuple[_Frame, str, int, tuple[_Pending, ...]]] = []
+        self.blocks: list[int] = [0]  # statement lists entered, innermost last
         project = context.project if isinstance(context.project, ProjectIndex) else None
         self.index = project or ProjectIndex(LibraryIndex([]))
         entry = project.module_of(context.path) if project is not None else None
@@ -602,11 +606,10 @@ class MissingAwait(PythonRule):
         if node.value not in self.ever_pending:
             return
         frame = self.function
-        pending = frame.pending.get(node.value)
         role = self.roles.get(id(node))
         if role == IGNORED:
             return
-        if pending is None:
+        if node.value not in frame.pending:
             for outer in reversed(self.frames):
                 if outer is not frame and node.value in outer.pending:
                     del outer.pending[node.value]  # captured by a nested function
@@ -615,28 +618,55 @@ class MissingAwait(PythonRule):
         if role == TARGET:
             # Rebound: lost unless the statement's own value awaits it (`x = await x`),
             # which is visited after the target. Settled at the next statement boundary.
-            self.rebinding.append((frame, node.value, pending))
+            before = tuple(frame.pending[node.value])
+            self.rebinding.append((frame, node.value, self.blocks[-1], before))
             return
-        del frame.pending[node.value]
-        if role in (STATEMENT, VALUE, PRIMARY):
-            self._report_pending(node.value, pending, frame, "is used without `await`")
-        elif role == RETURNED and frame.kind == "def" and frame.is_async:
-            self._report_pending(node.value, pending, frame, "is returned without `await`")
-        # awaited, handed on, aliased, returned from a plain def: handled there
+        for pending in frame.pending.pop(node.value):
+            if role in (STATEMENT, VALUE, PRIMARY):
+                self._report_pending(node.value, pending, frame, "is used without `await`")
+            elif role == RETURNED and frame.kind == "def" and frame.is_async:
+                self._report_pending(node.value, pending, frame, "is returned without `await`")
+            # awaited, handed on, aliased, returned from a plain def: handled there
+
+    def _lose_rebound(
+        self, frame: _Frame, name: str, block: int, before: tuple[_Pending, ...] | None = None
+    ) -> None:
+        """Coroutines bound to `name` in `block` and rebound there before any use are
+        lost; those bound in another branch (`if`/`else`) may still be awaited later.
+        `before`: only those already bound when the rebinding statement began."""
+        kept = []
+        for pending in frame.pending.get(name, ()):
+            if pending.block == block and (before is None or pending in before):
+                self._report_pending(name, pending, frame, "is never awaited")
+            else:
+                kept.append(pending)
+        if kept:
+            frame.pending[name] = kept
+        else:
+            frame.pending.pop(name, None)
 
     def _settle_rebinding(self, node: cst.CSTNode | None = None) -> None:
-        for frame, name, pending in self.rebinding:
-            if frame.pending.get(name) is pending:
-                del frame.pending[name]
-                self._report_pending(name, pending, frame, "is never awaited")
+        for frame, name, block, before in self.rebinding:
+            self._lose_rebound(frame, name, block, before)
         self.rebinding.clear()
 
-    leave_SimpleStatementLine = visit_IndentedBlock = _settle_rebinding
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        self._settle_rebinding()
+        self.blocks.append(id(node))
+
+    def _leave_block(self, node: cst.CSTNode) -> None:
+        self._settle_rebinding()
+        self.blocks.pop()
+
+    leave_SimpleStatementLine = _settle_rebinding
+    visit_IndentedBlock = visit_SimpleStatementSuite = _enter_block
+    leave_IndentedBlock = leave_SimpleStatementSuite = _leave_block
 
     def _flush(self, frame: _Frame) -> None:
         self._settle_rebinding()
-        for name, pending in frame.pending.items():
-            self._report_pending(name, pending, frame, "is never awaited")
+        for name, pendings in frame.pending.items():
+            for pending in pendings:
+                self._report_pending(name, pending, frame, "is never awaited")
 
     def _report_pending(self, name: str, pending: _Pending, frame: _Frame, what: str) -> None:
         message = (
@@ -662,10 +692,10 @@ class MissingAwait(PythonRule):
             if frame.kind == "lambda":
                 return
             name = role[1]
-            earlier = frame.pending.pop(name, None)
-            if earlier is not None:
-                self._report_pending(name, earlier, frame, "is never awaited")
-            frame.pending[name] = _Pending(node, display, how, kind, self.context.statement)
+            block = self.blocks[-1]
+            self._lose_rebound(frame, name, block)
+            pending = _Pending(node, display, how, kind, self.context.statement, block)
+            frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
             return
         if role == RETURNED:
