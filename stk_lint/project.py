@@ -268,6 +268,13 @@ class LibraryIndex:
         self._locations[module] = result  # type: ignore[assignment]
         return result
 
+    def extend(self, entries: list[str]) -> None:
+        """Search these folders too (after the current ones), e.g. the project's venv."""
+        new = [entry for entry in entries if entry not in self.search_path]
+        if new:
+            self.search_path.extend(new)
+            self._locations.clear()
+
     def has_module(self, module: str) -> bool:
         return self._locate(module) is not None
 
@@ -334,8 +341,16 @@ class ProjectIndex:
         self.by_path[str(path.resolve())] = summary["module"]
         if root is None:
             root = module_name_for(path)[2]
-        if root not in self.roots:
-            self.roots.append(root)
+        self._add_root(root)
+
+    def _add_root(self, root: Path) -> None:
+        if root in self.roots:
+            return
+        self.roots.append(root)
+        self._missing.clear()
+        self._resolved.clear()
+        self._heads.clear()
+        self.libraries.extend(project_site_packages(root))
 
     def place(self, path: str) -> tuple[str, bool]:
         """(module name, is package) of a file not registered with `add`; its import root
@@ -344,11 +359,7 @@ class ProjectIndex:
             module, is_package, root = module_name_for(Path(path))
         except OSError:
             return "", False
-        if root not in self.roots:
-            self.roots.append(root)
-            self._missing.clear()
-            self._resolved.clear()
-            self._heads.clear()
+        self._add_root(root)
         return module, is_package
 
     def module_of(self, path: str) -> _Module | None:
@@ -472,6 +483,21 @@ class ProjectIndex:
         if head in summary["classes"] or head in summary["functions"]:
             return f"{summary['module']}.{dotted}"
         return None
+
+
+def project_site_packages(root: Path) -> list[str]:
+    """site-packages of a virtualenv kept in the project (`.venv`, `venv`, `env`): stk-lint
+    is often installed on its own (pipx, a hook's environment), away from the project's
+    libraries, and reads them from there."""
+    found = []
+    for name in (".venv", "venv", "env"):
+        venv = root / name
+        if not (venv / "pyvenv.cfg").is_file():
+            continue
+        found.extend(str(p) for p in sorted(venv.glob("lib/python3*/site-packages")))
+        if (venv / "Lib" / "site-packages").is_dir():
+            found.append(str(venv / "Lib" / "site-packages"))
+    return found
 
 
 def _display_of(path: Path) -> str:

@@ -377,3 +377,16 @@ def test_check_source_with_an_index_resolves_a_file_it_was_not_given():
     broken = source.replace("await Thing()", "Thing()")
     found = lint(broken, str(path), select=["STK202"], project=ProjectIndex())
     assert [f.line for f in found] == [4]
+
+
+def test_libraries_of_the_projects_own_virtualenv(tmp_path):
+    # stk-lint installed on its own (pipx, a hook): the project's .venv has the libraries.
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "venvlib"
+    site.mkdir(parents=True)
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (site / "__init__.py").write_text("async def connect():\n    pass\n")
+    app = tmp_path / "app.py"
+    app.write_text("from venvlib import connect\n\nasync def h():\n    connect()\n")
+    found = stk202([app])
+    assert [f.line for f in found] == [4]
+    assert "venvlib/__init__.py:1, installed" in found[0].message
