@@ -296,8 +296,13 @@ ILLEGAL = {
         """
         async def h():
             return {"n": len(g.db_session.scalars(select(Thing)))}
+
+        async def i():
+            rows = list(g.db_session.scalars(select(Thing)))
+            form = dict(request.form)
+            return {"rows": rows, "form": form}
         """,
-        3,
+        [3, 6, 7],
         ["`g.db_session.scalars`"],
     ),
     "returned from an async handler": (
@@ -587,6 +592,10 @@ FIXES = {
     "comparison": (
         "    if g.db_session.get(Thing, 1) is None:\n        pass\n",
         "    if await g.db_session.get(Thing, 1) is None:\n        pass\n",
+    ),
+    "multi-line call": (
+        "    g.db_session.execute(\n        select(Thing),  # all\n    )\n",
+        "    await g.db_session.execute(\n        select(Thing),  # all\n    )\n",
     ),
     "already parenthesised": (
         '    item = (request.json).get("item")\n',
