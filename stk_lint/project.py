@@ -34,7 +34,7 @@ _SINGLE_END = {
     "'": re.compile(r"(?:\\.|[^'\\\n])*'"),
 }
 _DEF = re.compile(r"(async\s+)?def\s+(\w+)")
-_CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*)\))?\s*:", re.S)
+_CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*?)\))?\s*:", re.S)
 _YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
@@ -105,7 +105,7 @@ def _logical_lines(source: str):
         yield start, indent, " ".join(p.strip() for p in parts), has_yield
 
 
-def _absolute(target: str, module: str, is_package: bool) -> str:
+def absolute_import(target: str, module: str, is_package: bool) -> str:
     """`.models.Thing` imported in `stk.things.views` -> `stk.things.models.Thing`."""
     level = len(target) - len(target.lstrip("."))
     if level == 0:
@@ -173,7 +173,7 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
                         imports[head] = head
         elif text.startswith("from ") and " import " in text:
             source_module, _, names = text[len("from ") :].partition(" import ")
-            base = _absolute(source_module.strip(), module, is_package)
+            base = absolute_import(source_module.strip(), module, is_package)
             names = names.strip().strip("()")
             for item in names.split(","):
                 item = item.strip()
@@ -218,7 +218,7 @@ class Target:
 
 
 @dataclass
-class _Module:
+class ModuleEntry:
     summary: Summary
     display: str  # how findings name the file
 
@@ -278,7 +278,7 @@ class LibraryIndex:
     def has_module(self, module: str) -> bool:
         return self._locate(module) is not None
 
-    def summary(self, module: str) -> _Module | None:
+    def summary(self, module: str) -> ModuleEntry | None:
         found = self._locate(module)
         if found is None or found[0] is None:
             return None
@@ -295,7 +295,7 @@ class LibraryIndex:
             is_package = Path(origin).name == "__init__.py"
             cached = (mtime, summarise(text, module, is_package))
             self._by_path[origin] = cached
-        return _Module(cached[1], self._display(origin))
+        return ModuleEntry(cached[1], self._display(origin))
 
     def _display(self, origin: str) -> str:
         for entry in self.search_path:
@@ -314,7 +314,7 @@ class ProjectIndex:
 
     def __init__(self, libraries: LibraryIndex | None = None) -> None:
         self.libraries = libraries if libraries is not None else LibraryIndex()
-        self.modules: dict[str, _Module] = {}
+        self.modules: dict[str, ModuleEntry] = {}
         self.by_path: dict[str, str] = {}  # display path and resolved path -> module name
         self.roots: list[Path] = []
         self.top_level: set[str] = set()  # first components of the registered modules
@@ -335,7 +335,7 @@ class ProjectIndex:
         display = display or path.as_posix()
         self._resolved.clear()
         self._heads.clear()
-        self.modules[summary["module"]] = _Module(summary, display)
+        self.modules[summary["module"]] = ModuleEntry(summary, display)
         self.top_level.add(summary["module"].split(".", 1)[0])
         self.by_path[display] = summary["module"]
         self.by_path[str(path.resolve())] = summary["module"]
@@ -362,7 +362,7 @@ class ProjectIndex:
         self._add_root(root)
         return module, is_package
 
-    def module_of(self, path: str) -> _Module | None:
+    def module_of(self, path: str) -> ModuleEntry | None:
         """The summary of a checked file, by the path its findings use."""
         name = self.by_path.get(path)
         if name is None:
@@ -371,7 +371,7 @@ class ProjectIndex:
 
     # -- finding modules -------------------------------------------------------------
 
-    def _project_module(self, module: str) -> _Module | None:
+    def _project_module(self, module: str) -> ModuleEntry | None:
         known = self.modules.get(module)
         if known is not None or module in self._missing:
             return known
@@ -383,7 +383,7 @@ class ProjectIndex:
                     if text is None:
                         continue
                     summary = summarise(text, module, candidate.name == "__init__.py")
-                    entry = _Module(summary, _display_of(candidate))
+                    entry = ModuleEntry(summary, _display_of(candidate))
                     self.modules[module] = entry
                     return entry
         self._missing.add(module)
@@ -398,11 +398,11 @@ class ProjectIndex:
             self._heads[name] = known
         return known
 
-    def _split(self, qualified: str) -> tuple[_Module, str, str] | None:
+    def _split(self, qualified: str) -> tuple[ModuleEntry, str, str] | None:
         """(deepest module holding the name, the name inside it, origin)."""
         parts = qualified.split(".")
         in_project = parts[0] in self.top_level or self._is_project_package(parts[0])
-        best: tuple[_Module, str, str] | None = None
+        best: tuple[ModuleEntry, str, str] | None = None
         for i in range(1, len(parts) + 1):
             name = ".".join(parts[:i])
             if in_project:
@@ -440,7 +440,11 @@ class ProjectIndex:
             return Target("module", qualified, origin=origin)
         return self._in_module(entry, rest, origin, depth)
 
-    def _in_module(self, entry: _Module, rest: str, origin: str, depth: int) -> Target | None:
+    def resolve_in(self, entry: ModuleEntry, rest: str, origin: str = "project") -> Target | None:
+        """What `rest` (`Thing.from_dict`) names inside one module's namespace."""
+        return self._in_module(entry, rest, origin, 0)
+
+    def _in_module(self, entry: ModuleEntry, rest: str, origin: str, depth: int) -> Target | None:
         summary = entry.summary
         module = summary["module"]
         qualified = f"{module}.{rest}" if module else rest

@@ -636,3 +636,47 @@ def test_no_fix_outside_async_def_or_in_comprehensions():
 def test_library_index_without_search_path_does_no_lookups():
     index = ProjectIndex(LibraryIndex([]))
     assert index.resolve("quart.render_template") is None
+
+
+def test_unusual_syntax_does_not_crash():
+    source = textwrap.dedent(
+        """\
+        import asyncio
+        from quart import request
+
+        async def notify(u):
+            pass
+
+        async def odd(items, *args, flag=False, **kwargs):
+            global counter
+            match await request.get_json():
+                case {"item": item}:
+                    await notify(item)
+                case _:
+                    pass
+            if (data := await request.form) is not None:
+                pass
+            results = [r async for r in agen()] + [await notify(i) for i in items]
+            first, *rest = items
+            del first
+            try:
+                await notify(1)
+            except* ValueError:
+                pass
+            x = y = notify(2)
+            await x
+            x: int
+            lambda *a, **k: notify(3)
+            async def agen():
+                yield 1
+            with open("f") as (a, b):
+                pass
+            return {**kwargs, "n": len(rest)}
+
+        class Meta(type):
+            def __call__(cls, *a):
+                return notify(4)
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == []

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.project import LibraryIndex, ProjectIndex, Target, _absolute, _Module, summarise
+from stk_lint.project import (
+    LibraryIndex,
+    ModuleEntry,
+    ProjectIndex,
+    Target,
+    absolute_import,
+    summarise,
+)
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 
@@ -316,7 +323,7 @@ class MissingAwait(PythonRule):
         entry = project.module_of(context.path) if project is not None else None
         if entry is None:
             module, is_package = self._module_name(project)
-            entry = _Module(summarise(context.source, module, is_package), context.path)
+            entry = ModuleEntry(summarise(context.source, module, is_package), context.path)
         self.local = entry
         self.module = entry.summary["module"]
         self.is_package = entry.summary["package"]
@@ -866,12 +873,12 @@ class MissingAwait(PythonRule):
                     return nested + dot + rest, True
         imported = self.context.imports.get(head)
         if imported is not None:
-            return _absolute(imported, self.module, self.is_package) + dot + rest, False
+            return absolute_import(imported, self.module, self.is_package) + dot + rest, False
         if head in functions or head in classes:
             return dotted, True
         return None, False
 
     def _target(self, qualified: str, in_module: bool) -> Target | None:
         if in_module:
-            return self.index._in_module(self.local, qualified, "project", 0)
+            return self.index.resolve_in(self.local, qualified)
         return self.index.resolve(qualified)
