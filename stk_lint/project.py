@@ -321,6 +321,7 @@ class ProjectIndex:
         self._missing: set[str] = set()
         self._resolved: dict[str, Target | None] = {}
         self._heads: dict[str, bool] = {}  # top-level name -> found under a root
+        self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)
@@ -352,14 +353,24 @@ class ProjectIndex:
         self._heads.clear()
         self.libraries.extend(project_site_packages(root))
 
-    def place(self, path: str) -> tuple[str, bool]:
+    def place(self, path: str | Path, display: str | None = None) -> tuple[str, bool]:
         """(module name, is package) of a file not registered with `add`; its import root
-        joins the roots searched on demand, so its imports of sibling modules resolve."""
+        joins the roots searched on demand, so its imports of sibling modules resolve.
+
+        A front end that checks one file under another name than its path (the Claude
+        Code hook shows paths relative to the session's folder) places the real path
+        first, with the name its findings use: `project.place(path, shown)`.
+        """
+        key = display or str(path)
+        known = self._placed.get(key)
+        if known is not None:
+            return known
         try:
             module, is_package, root = module_name_for(Path(path))
         except OSError:
             return "", False
         self._add_root(root)
+        self._placed[key] = (module, is_package)
         return module, is_package
 
     def module_of(self, path: str) -> ModuleEntry | None:

@@ -390,3 +390,15 @@ def test_libraries_of_the_projects_own_virtualenv(tmp_path):
     found = stk202([app])
     assert [f.line for f in found] == [4]
     assert "venvlib/__init__.py:1, installed" in found[0].message
+
+
+def test_a_file_shown_under_another_name_is_placed_by_its_real_path(tmp_path, monkeypatch):
+    # The hook runs in some folder and shows the edited file relative to the session's.
+    monkeypatch.chdir(tmp_path)
+    path = FIXTURE / "stk" / "things" / "edited.py"
+    source = "from .models import Thing\n\nasync def h():\n    Thing().from_dict({})\n"
+    index = ProjectIndex()
+    index.place(path, "things/edited.py")
+    found = lint(source, "things/edited.py", select=["STK202"], project=index)
+    assert [f.line for f in found] == [4]
+    assert "Thing().from_dict" in found[0].message
