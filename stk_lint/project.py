@@ -394,7 +394,8 @@ class ProjectIndex:
                     if text is None:
                         continue
                     summary = summarise(text, module, candidate.name == "__init__.py")
-                    entry = ModuleEntry(summary, _display_of(candidate))
+                    # Named from its import root, as in `stk/user/models.py:212`.
+                    entry = ModuleEntry(summary, candidate.relative_to(root).as_posix())
                     self.modules[module] = entry
                     return entry
         self._missing.add(module)
@@ -513,10 +514,3 @@ def project_site_packages(root: Path) -> list[str]:
         if (venv / "Lib" / "site-packages").is_dir():
             found.append(str(venv / "Lib" / "site-packages"))
     return found
-
-
-def _display_of(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
