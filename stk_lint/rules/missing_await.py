@@ -6,7 +6,8 @@ How a call is known to be a coroutine, in order: an AsyncSession receiver
 ``run_with_session``, the ``session-names`` option); Quart's ``request`` and
 ``websocket``; names resolved through the file's imports and the project index
 (``stk_lint.project``) to an ``async def`` in the project or an installed library;
-and last the built-in table below, for libraries that are not installed.
+and last the built-in tables of ``stk_lint.coroutines``, for libraries that are not
+installed.
 
 Where the coroutine goes decides the finding. Parents mark the role of their child
 expressions before the children are visited (``self.roles``, keyed by node id), so
@@ -20,6 +21,17 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from stk_lint.coroutines import (
+    COROUTINE_API,
+    DEFAULT_CONSUMERS,
+    KNOWN_COROUTINES,
+    LOGGING_CALL,
+    REQUEST_COROUTINES,
+    REQUEST_PROPERTIES,
+    SESSION_COROUTINES,
+    VALUE_TAKERS,
+    WEBSOCKET_COROUTINES,
+)
 from stk_lint.findings import NodeFix
 from stk_lint.project import (
     LibraryIndex,
@@ -32,122 +44,6 @@ from stk_lint.project import (
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 
-# AsyncSession's coroutine methods, as defined in sqlalchemy/ext/asyncio/session.py
-# (2.0/2.1). Used when SQLAlchemy itself cannot be read; `add`, `add_all`, `expunge`,
-# `expire`, `begin`, `begin_nested`, `in_transaction`, `is_modified` ... are plain methods.
-SESSION_COROUTINES = frozenset(
-    {
-        "refresh",
-        "run_sync",
-        "execute",
-        "scalar",
-        "scalars",
-        "get",
-        "get_one",
-        "stream",
-        "stream_scalars",
-        "delete",
-        "delete_all",
-        "merge",
-        "merge_all",
-        "flush",
-        "connection",
-        "rollback",
-        "commit",
-        "close",
-        "reset",
-        "aclose",
-        "invalidate",
-        "close_all",
-    }
-)
-# quart.wrappers.Request: `async def` properties (awaited, never called) and coroutine methods.
-# `args`, `headers`, `method`, `cookies`, `path` ... are plain attributes.
-REQUEST_PROPERTIES = frozenset({"json", "form", "files", "data", "values", "body"})
-REQUEST_COROUTINES = frozenset({"get_json", "get_data", "send_push_promise", "close"})
-WEBSOCKET_COROUTINES = frozenset(
-    {"receive", "send", "receive_json", "send_json", "accept", "close"}
-)
-# Fallback when the library that defines them is not installed where stk-lint runs.
-KNOWN_COROUTINES = {
-    name: "built-in table"
-    for name in (
-        "quart.render_template",
-        "quart.render_template_string",
-        "quart.stream_template",
-        "quart.stream_template_string",
-        "quart.make_response",
-        "quart.make_push_promise",
-        "quart.send_file",
-        "quart.send_from_directory",
-        "quart.flash",
-        "quart.templating.render_template",
-        "quart.templating.render_template_string",
-        "quart.helpers.make_response",
-        "quart.helpers.send_file",
-        "quart.helpers.send_from_directory",
-        "quart.helpers.flash",
-        "quart_security.hash_password_async",
-        "quart_security.verify_password_async",
-        "stk.tasks.run_in_background",
-        "stk.tasks.run_with_session",
-        "stk.user.models.Activity.register",
-    )
-}
-# Functions that take a value and use it as one: a coroutine passed to them is a bug.
-VALUE_TAKERS = frozenset(
-    {
-        "len",
-        "list",
-        "dict",
-        "set",
-        "tuple",
-        "str",
-        "int",
-        "float",
-        "bool",
-        "sorted",
-        "sum",
-        "min",
-        "max",
-        "any",
-        "all",
-        "iter",
-        "next",
-        "enumerate",
-        "zip",
-        "print",
-        "repr",
-        "json.dumps",
-        "orjson.dumps",
-        "quart.jsonify",
-        "quart.Response",
-        "quart.make_response",
-        "quart.render_template",
-        "quart.render_template_string",
-        "quart.flash",
-    }
-)
-_COROUTINE_API = frozenset({"__await__", "send", "throw", "close"})
-_LOGGING_CALL = re.compile(
-    r"^(log|logger|logging|_log|_logger|LOG|LOGGER)\.(debug|info|warning|error|exception|critical)$"
-)
-DEFAULT_CONSUMERS = [
-    "asyncio.gather",
-    "asyncio.create_task",
-    "asyncio.ensure_future",
-    "asyncio.wait_for",
-    "asyncio.wait",
-    "asyncio.shield",
-    "asyncio.run",
-    "asyncio.as_completed",
-    "asyncio.run_coroutine_threadsafe",
-    "create_task",
-    "run_until_complete",
-    "start_soon",
-    "add_background_task",
-    "run_in_background",
-]
 _RUN_WITH_SESSION = re.compile(r"run_with_session\(\s*(\w+)")
 
 # Roles a parent gives its child expression.
@@ -584,7 +480,7 @@ class MissingAwait(PythonRule):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # `coro.__await__()`, `coro.send(None)`, `coro.close()`: driving the coroutine by hand.
-        self._role(node.value, HANDED if node.attr.value in _COROUTINE_API else PRIMARY)
+        self._role(node.value, HANDED if node.attr.value in COROUTINE_API else PRIMARY)
         self._role(node.attr, IGNORED)
         role = self.roles.get(id(node))
         if role is None:
@@ -849,7 +745,7 @@ class MissingAwait(PythonRule):
             return display
         if qualified in VALUE_TAKERS and "." in qualified:
             return qualified
-        if _LOGGING_CALL.match(display):
+        if LOGGING_CALL.match(display):
             return "print"  # logging formats its arguments: a value taker like print
         return None
 
