@@ -230,6 +230,10 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
+# Where an installed module is: (its .py source or None, its package folders or None).
+_Location = tuple[str | None, list[str] | None]
+
+
 class LibraryIndex:
     """Summaries of installed modules, found and read without importing anything."""
 
@@ -238,9 +242,9 @@ class LibraryIndex:
 
     def __init__(self, search_path: list[str] | None = None) -> None:
         self.search_path = list(sys.path if search_path is None else search_path)
-        self._locations: dict[str, tuple[str | None, list[str] | None]] = {}
+        self._locations: dict[str, _Location | None] = {}
 
-    def _locate(self, module: str) -> tuple[str | None, list[str] | None] | None:
+    def _locate(self, module: str) -> _Location | None:
         """(source file or None, submodule folders or None), or None when not found."""
         if module in self._locations:
             return self._locations[module]
@@ -248,7 +252,7 @@ class LibraryIndex:
         if parent:
             found_parent = self._locate(parent)
             if found_parent is None or found_parent[1] is None:
-                self._locations[module] = None  # type: ignore[assignment]
+                self._locations[module] = None
                 return None
             search = found_parent[1]
         else:
@@ -260,12 +264,12 @@ class LibraryIndex:
         except (ImportError, ValueError, OSError, KeyError):
             spec = None
         if spec is None:
-            result = None
+            result: _Location | None = None
         else:
             origin = spec.origin if spec.origin and spec.origin.endswith(".py") else None
             locations = spec.submodule_search_locations
             result = (origin, list(locations) if locations is not None else None)
-        self._locations[module] = result  # type: ignore[assignment]
+        self._locations[module] = result
         return result
 
     def extend(self, entries: list[str]) -> None:
