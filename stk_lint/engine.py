@@ -21,6 +21,7 @@ import libcst as cst
 from stk_lint.config import Settings
 from stk_lint.files import discover, language_of
 from stk_lint.findings import Finding
+from stk_lint.project import ProjectIndex
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
 from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
@@ -197,9 +198,42 @@ def display_path(path: Path) -> str:
 def run(paths: list[Path], settings: Settings, force_exclude: bool = False) -> RunResult:
     result = RunResult()
     options = settings.resolved_options()
-    for path, language in discover(paths, settings, force_exclude):
+    files = list(discover(paths, settings, force_exclude))
+    if not any(rule.needs_project for rule in settings.rules):
+        for path, language in files:
+            result.files += 1
+            rules = settings.rules_for(path)
+            display = display_path(path)
+            result.findings.extend(check_file(path, display, rules, options, None, language))
+        result.findings.sort()
+        return result
+    # Every Python file is read once, up front: the index needs all their summaries
+    # before the first check, and the checks reuse the text already read.
+    project = ProjectIndex()
+    texts: dict[Path, str | bytes | None] = {}
+    for path, language in files:
+        if language != PYTHON:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            texts[path] = None  # check_file reports it
+            continue
+        text, _ = decode(data, PYTHON)
+        texts[path] = data if text is None else text
+        if text is not None:
+            project.add(path, text, display_path(path))
+    for path, language in files:
         result.files += 1
         rules = settings.rules_for(path)
-        result.findings.extend(check_file(path, display_path(path), rules, options, None, language))
+        display = display_path(path)
+        content = texts.get(path)
+        if isinstance(content, str):
+            findings = check_source(content, display, rules, options, project, language)
+        elif isinstance(content, bytes):
+            findings = check_bytes(content, display, rules, options, project, language)
+        else:
+            findings = check_file(path, display, rules, options, project, language)
+        result.findings.extend(findings)
     result.findings.sort()
     return result

@@ -61,7 +61,14 @@ def lint_file(path: Path, shown: str) -> list[Any]:
     if settings.is_excluded(path):
         return []
     rules = settings.rules_for(path)
-    return check_file(path, shown, rules, settings.resolved_options(), None, language)
+    project = None
+    if any(rule.needs_project for rule in rules):
+        # Calls into sibling modules resolve on demand from the file's own location.
+        from stk_lint.project import ProjectIndex
+
+        project = ProjectIndex()
+        project.place(path, shown)
+    return check_file(path, shown, rules, settings.resolved_options(), project, language)
 
 
 def feedback(findings: list[Any], shown: str) -> str:

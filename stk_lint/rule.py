@@ -57,6 +57,9 @@ class Rule:
     # None, "safe" (behaviour-preserving) or "unsafe" (needs --unsafe-fixes).
     fix: ClassVar[str | None] = None
     options: ClassVar[dict[str, Option]] = {}
+    # Rules that read the project index (`context.project`); the engine builds it only
+    # when one of them is enabled.
+    needs_project: ClassVar[bool] = False
     # Opt-in rules (e.g. unused-suppression) run only when selected by code or prefix.
     default_enabled: ClassVar[bool] = True
     # Known blind spots, stated honestly in `stk-lint rule CODE` and the catalogue.

@@ -43,6 +43,24 @@ def test_findings_go_to_stderr_with_exit_2(tmp_path):
     assert "stk-lint rule STK101" in err
 
 
+def test_calls_into_sibling_modules_resolve(tmp_path):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text(
+        "class Activity:\n    @classmethod\n    async def register(cls, user_id, action):\n"
+        "        pass\n"
+    )
+    view = package / "views.py"
+    view.write_text(
+        "from .models import Activity\n\n\nasync def create(user):\n"
+        "    Activity.register(user.id, 'Create')\n"
+    )
+    code, err = _hook(_edit(view, cwd=str(tmp_path)))
+    assert code == 2
+    assert "5:5 STK202 `Activity.register` is async (app/models.py:3)" in err
+
+
 def test_a_clean_file_exits_0_silently(tmp_path):
     view = tmp_path / "views.py"
     view.write_text(CLEAN_VIEW)

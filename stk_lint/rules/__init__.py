@@ -5,6 +5,7 @@ from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
 from stk_lint.rules.flask_import import FlaskImport
 from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchemySession
 from stk_lint.rules.icons import MdiIcon, UnknownTablerIcon
+from stk_lint.rules.missing_await import MissingAwait
 from stk_lint.rules.relationship import NonSelectinRelationship
 from stk_lint.rules.sync_handler import SyncHandler
 from stk_lint.rules.templates import (
@@ -20,6 +21,7 @@ RULES = (
     FlaskImport,
     Celery,
     SyncHandler,
+    MissingAwait,
     NonSelectinRelationship,
     FlaskSqlalchemyModel,
     FlaskSqlalchemySession,

@@ -1,0 +1,130 @@
+"""What stk-lint knows about the coroutines of stk's stack without reading any library.
+
+Checked against the sources of SQLAlchemy 2.x (`sqlalchemy/ext/asyncio/session.py`) and
+Quart (`quart/wrappers/request.py`, `websocket.py`, `templating.py`, `helpers.py`). When
+a library is installed, STK202 reads its source instead and these tables are the
+fallback; the receiver tables (`request`, `websocket`) are always used, since Quart's
+proxies cannot be followed statically.
+"""
+
+import re
+
+# AsyncSession's coroutine methods, as defined in sqlalchemy/ext/asyncio/session.py
+# (2.0/2.1). Used when SQLAlchemy itself cannot be read; `add`, `add_all`, `expunge`,
+# `expire`, `begin`, `begin_nested`, `in_transaction`, `is_modified` ... are plain methods.
+SESSION_COROUTINES = frozenset(
+    {
+        "refresh",
+        "run_sync",
+        "execute",
+        "scalar",
+        "scalars",
+        "get",
+        "get_one",
+        "stream",
+        "stream_scalars",
+        "delete",
+        "delete_all",
+        "merge",
+        "merge_all",
+        "flush",
+        "connection",
+        "rollback",
+        "commit",
+        "close",
+        "reset",
+        "aclose",
+        "invalidate",
+        "close_all",
+    }
+)
+# quart.wrappers.Request: `async def` properties (awaited, never called) and coroutine methods.
+# `args`, `headers`, `method`, `cookies`, `path` ... are plain attributes.
+REQUEST_PROPERTIES = frozenset({"json", "form", "files", "data", "values", "body"})
+REQUEST_COROUTINES = frozenset({"get_json", "get_data", "send_push_promise", "close"})
+WEBSOCKET_COROUTINES = frozenset(
+    {"receive", "send", "receive_json", "send_json", "accept", "close"}
+)
+# Fallback when the library that defines them is not installed where stk-lint runs.
+KNOWN_COROUTINES = {
+    name: "built-in table"
+    for name in (
+        "quart.render_template",
+        "quart.render_template_string",
+        "quart.stream_template",
+        "quart.stream_template_string",
+        "quart.make_response",
+        "quart.make_push_promise",
+        "quart.send_file",
+        "quart.send_from_directory",
+        "quart.flash",
+        "quart.templating.render_template",
+        "quart.templating.render_template_string",
+        "quart.helpers.make_response",
+        "quart.helpers.send_file",
+        "quart.helpers.send_from_directory",
+        "quart.helpers.flash",
+        "quart_security.hash_password_async",
+        "quart_security.verify_password_async",
+        "stk.tasks.run_in_background",
+        "stk.tasks.run_with_session",
+        "stk.user.models.Activity.register",
+    )
+}
+# Functions that take a value and use it as one: a coroutine passed to them is a bug.
+VALUE_TAKERS = frozenset(
+    {
+        "len",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "sorted",
+        "sum",
+        "min",
+        "max",
+        "any",
+        "all",
+        "iter",
+        "next",
+        "enumerate",
+        "zip",
+        "print",
+        "repr",
+        "json.dumps",
+        "orjson.dumps",
+        "quart.jsonify",
+        "quart.Response",
+        "quart.make_response",
+        "quart.render_template",
+        "quart.render_template_string",
+        "quart.flash",
+    }
+)
+# Methods of a coroutine object itself: calling them drives it by hand (`__await__`).
+COROUTINE_API = frozenset({"__await__", "send", "throw", "close"})
+# Logging calls format their arguments: a coroutine passed to them is a value use.
+LOGGING_CALL = re.compile(
+    r"^(log|logger|logging|_log|_logger|LOG|LOGGER)\.(debug|info|warning|error|exception|critical)$"
+)
+# Functions that take a coroutine and run it (the `coroutine-consumers` option's default).
+DEFAULT_CONSUMERS = [
+    "asyncio.gather",
+    "asyncio.create_task",
+    "asyncio.ensure_future",
+    "asyncio.wait_for",
+    "asyncio.wait",
+    "asyncio.shield",
+    "asyncio.run",
+    "asyncio.as_completed",
+    "asyncio.run_coroutine_threadsafe",
+    "create_task",
+    "run_until_complete",
+    "start_soon",
+    "add_background_task",
+    "run_in_background",
+]

@@ -1,0 +1,520 @@
+"""The project index: which functions are `async def`, across the project and its libraries.
+
+Each module gets a *summary*: a plain, JSON-serialisable dict computed by
+``summarise(source, module, is_package)`` from the file's text alone, so it can be
+cached per file (keyed by content hash) and computed in parallel workers.
+
+The summary comes from an indentation-aware line scan, not from a parse. The
+linter needs every module's summary *before* it checks the first file (a call in
+``views.py`` may target ``models.py``, checked later), and the one libcst parse per
+file happens during checking; a second parse would double the cost, and a line scan
+over ``def``/``class``/``import`` lines costs a small fraction of it. The scan skips
+strings (so code examples in docstrings do not count) and bracketed continuation
+lines, which is all the structure these summaries need.
+
+Installed libraries are found without importing them: ``PathFinder.find_spec`` one
+dotted component at a time (``importlib.util.find_spec("a.b")`` would import ``a``),
+then the same line scan over the source file, cached by path and mtime.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from importlib.machinery import PathFinder
+from pathlib import Path
+from typing import Any
+
+Summary = dict[str, Any]
+
+_SPECIAL = re.compile(r"\"\"\"|'''|[\"'#()\[\]{}]")
+_SINGLE_END = {
+    '"': re.compile(r'(?:\\.|[^"\\\n])*"'),
+    "'": re.compile(r"(?:\\.|[^'\\\n])*'"),
+}
+_DEF = re.compile(r"(async\s+)?def\s+(\w+)")
+_CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*?)\))?\s*:", re.S)
+_YIELD = re.compile(r"\byield\b")
+_IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
+_KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
+
+
+def _logical_lines(source: str):
+    """(line, indent, text, mentions yield) per logical line; strings and comments skipped.
+
+    Continuation lines (open brackets, backslashes, triple-quoted strings) are joined
+    to the line they continue, so their indentation never closes a scope.
+    """
+    depth = 0
+    in_triple: str | None = None
+    continued = False
+    start = 0
+    indent = 0
+    parts: list[str] = []
+    keep = False
+    has_yield = False
+    for number, line in enumerate(source.splitlines(), 1):
+        pos = 0
+        if in_triple is not None:
+            end = line.find(in_triple)
+            if end == -1:
+                continue
+            pos = end + 3
+            in_triple = None
+        elif depth == 0 and not continued:
+            stripped = line.lstrip()
+            if not stripped or stripped[0] == "#":
+                continue
+            start, indent = number, len(line) - len(stripped)
+            word = stripped.split(None, 1)[0] if stripped[0].isalpha() else ""
+            keep = word.startswith(_KEYWORDS_WITH_STRUCTURE)
+            parts = []
+            has_yield = False
+        check_yield = "yield" in line
+        if keep:
+            parts.append(line)
+        while True:
+            match = _SPECIAL.search(line, pos)
+            if check_yield and _YIELD.search(line, pos, match.start() if match else len(line)):
+                has_yield = True  # in code, not in a string or comment
+            if match is None:
+                break
+            token = match.group()
+            if token == "#":
+                break
+            if token in ('"""', "'''"):
+                end = line.find(token, match.end())
+                if end == -1:
+                    in_triple = token
+                    break
+                pos = end + 3
+            elif token in "\"'":
+                closing = _SINGLE_END[token].match(line, match.end())
+                if closing is None:
+                    break
+                pos = closing.end()
+            else:
+                depth = depth + 1 if token in "([{" else max(0, depth - 1)
+                pos = match.end()
+        continued = line.rstrip().endswith("\\")
+        if depth == 0 and not continued and in_triple is None:
+            text = " ".join(p.strip().rstrip("\\") for p in parts) if keep else ""
+            yield start, indent, text, has_yield
+    if parts and keep and (depth or continued or in_triple):
+        yield start, indent, " ".join(p.strip() for p in parts), has_yield
+
+
+def absolute_import(target: str, module: str, is_package: bool) -> str:
+    """`.models.Thing` imported in `stk.things.views` -> `stk.things.models.Thing`."""
+    level = len(target) - len(target.lstrip("."))
+    if level == 0:
+        return target
+    package = module if is_package else module.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    rest = target[level:]
+    return f"{package}.{rest}" if package and rest else package or rest
+
+
+def _strip_comment(text: str) -> str:
+    return text.split("#", 1)[0]
+
+
+def summarise(source: str, module: str, is_package: bool = False) -> Summary:
+    """What other modules need to know about one module: a pure function of its text.
+
+    ``functions``: qualified name in the module (``Thing.from_dict``,
+    ``outer.<locals>.inner``) -> [line, is_async], where is_async means calling it
+    returns a coroutine (not so for async generators); ``classes``: name -> base class
+    expressions; ``imports``: module-level name -> absolute qualified target (how
+    re-exports are followed); ``star``: modules imported with ``*``.
+    """
+    functions: dict[str, list[Any]] = {}
+    classes: dict[str, list[str]] = {}
+    imports: dict[str, str] = {}
+    star: list[str] = []
+    scopes: list[tuple[int, str, str]] = []  # (indent, kind, qualified prefix)
+    for line, indent, text, has_yield in _logical_lines(source):
+        while scopes and scopes[-1][0] >= indent:
+            scopes.pop()
+        if has_yield and scopes and scopes[-1][1] == "def":
+            # An `async def` that yields is an async generator: calling it gives an
+            # async iterator, used with `async for`, never awaited.
+            functions[scopes[-1][2][: -len(".<locals>.")]][1] = False
+        if not text:
+            continue
+        prefix = scopes[-1][2] if scopes else ""
+        definition = _DEF.match(text)
+        if definition:
+            name = prefix + definition.group(2)
+            functions[name] = [line, definition.group(1) is not None]
+            scopes.append((indent, "def", name + ".<locals>."))
+            continue
+        klass = _CLASS.match(text)
+        if klass:
+            name = prefix + klass.group(1)
+            bases = [b.strip() for b in (klass.group(2) or "").split(",")]
+            classes[name] = [b for b in bases if re.fullmatch(r"[\w.]+", b)]
+            scopes.append((indent, "class", name + "."))
+            continue
+        if scopes:
+            continue  # imports inside functions and classes are not module attributes
+        text = _strip_comment(text)
+        if text.startswith("import "):
+            for item in text[len("import ") :].split(","):
+                found = _IMPORT_NAME.fullmatch(item.strip())
+                if found:
+                    target, alias = found.groups()
+                    if alias:
+                        imports[alias] = target
+                    else:
+                        head = target.split(".", 1)[0]
+                        imports[head] = head
+        elif text.startswith("from ") and " import " in text:
+            source_module, _, names = text[len("from ") :].partition(" import ")
+            base = absolute_import(source_module.strip(), module, is_package)
+            names = names.strip().strip("()")
+            for item in names.split(","):
+                item = item.strip()
+                if item == "*":
+                    star.append(base)
+                    continue
+                found = _IMPORT_NAME.fullmatch(item)
+                if found and "." not in found.group(1):
+                    name, alias = found.groups()
+                    imports[alias or name] = f"{base}.{name}" if base else name
+    return {
+        "module": module,
+        "package": is_package,
+        "functions": functions,
+        "classes": classes,
+        "imports": imports,
+        "star": star,
+    }
+
+
+def module_name_for(path: Path) -> tuple[str, bool, Path]:
+    """(dotted module name, is package, import root) by walking up `__init__.py` folders."""
+    path = path.resolve()
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.append(folder.name)
+        folder = folder.parent
+    return ".".join(reversed(parts)), is_package, folder
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a qualified name resolves to."""
+
+    kind: str  # "function", "class" or "module"
+    qualified: str  # e.g. "stk.user.models.Activity.register"
+    is_async: bool = False
+    where: str = ""  # "stk/user/models.py:212"
+    origin: str = "project"  # "project" or "library"
+
+
+@dataclass
+class ModuleEntry:
+    summary: Summary
+    display: str  # how findings name the file
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+# Where an installed module is: (its .py source or None, its package folders or None).
+_Location = tuple[str | None, list[str] | None]
+
+
+class LibraryIndex:
+    """Summaries of installed modules, found and read without importing anything."""
+
+    # Shared by every index in the process: keyed by file path, checked against mtime.
+    _by_path: dict[str, tuple[float, Summary]] = {}
+
+    def __init__(self, search_path: list[str] | None = None) -> None:
+        self.search_path = list(sys.path if search_path is None else search_path)
+        self._locations: dict[str, _Location | None] = {}
+
+    def _locate(self, module: str) -> _Location | None:
+        """(source file or None, submodule folders or None), or None when not found."""
+        if module in self._locations:
+            return self._locations[module]
+        parent, _, _ = module.rpartition(".")
+        if parent:
+            found_parent = self._locate(parent)
+            if found_parent is None or found_parent[1] is None:
+                self._locations[module] = None
+                return None
+            search = found_parent[1]
+        else:
+            search = self.search_path
+        try:
+            # The last component alone: with a dotted name, namespace packages look their
+            # parent up in sys.modules, which holds only what the linter itself imported.
+            spec = PathFinder.find_spec(module.rpartition(".")[2], search)
+        except (ImportError, ValueError, OSError, KeyError):
+            spec = None
+        if spec is None:
+            result: _Location | None = None
+        else:
+            origin = spec.origin if spec.origin and spec.origin.endswith(".py") else None
+            locations = spec.submodule_search_locations
+            result = (origin, list(locations) if locations is not None else None)
+        self._locations[module] = result
+        return result
+
+    def extend(self, entries: list[str]) -> None:
+        """Search these folders too (after the current ones), e.g. the project's venv."""
+        new = [entry for entry in entries if entry not in self.search_path]
+        if new:
+            self.search_path.extend(new)
+            self._locations.clear()
+
+    def has_module(self, module: str) -> bool:
+        return self._locate(module) is not None
+
+    def summary(self, module: str) -> ModuleEntry | None:
+        found = self._locate(module)
+        if found is None or found[0] is None:
+            return None
+        origin = found[0]
+        try:
+            mtime = Path(origin).stat().st_mtime
+        except OSError:
+            return None
+        cached = self._by_path.get(origin)
+        if cached is None or cached[0] != mtime:
+            text = _read_text(Path(origin))
+            if text is None:
+                return None
+            is_package = Path(origin).name == "__init__.py"
+            cached = (mtime, summarise(text, module, is_package))
+            self._by_path[origin] = cached
+        return ModuleEntry(cached[1], self._display(origin))
+
+    def _display(self, origin: str) -> str:
+        for entry in self.search_path:
+            if entry and origin.startswith(entry.rstrip("/") + "/"):
+                return origin[len(entry.rstrip("/")) + 1 :]
+        return origin
+
+
+class ProjectIndex:
+    """Every module of the project being checked, plus installed libraries on demand.
+
+    ``add`` registers a file already read by the engine; modules of the project that
+    were not among the checked files are found on demand under the import roots of
+    the files that were (so checking one file still resolves its sibling imports).
+    """
+
+    def __init__(self, libraries: LibraryIndex | None = None) -> None:
+        self.libraries = libraries if libraries is not None else LibraryIndex()
+        self.modules: dict[str, ModuleEntry] = {}
+        self.by_path: dict[str, str] = {}  # display path and resolved path -> module name
+        self.roots: list[Path] = []
+        self.top_level: set[str] = set()  # first components of the registered modules
+        self._missing: set[str] = set()
+        self._resolved: dict[str, Target | None] = {}
+        self._heads: dict[str, bool] = {}  # top-level name -> found under a root
+        self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
+
+    def add(self, path: Path, source: str, display: str | None = None) -> Summary:
+        module, is_package, root = module_name_for(path)
+        summary = summarise(source, module, is_package)
+        self.add_summary(path, summary, display, root)
+        return summary
+
+    def add_summary(
+        self, path: Path, summary: Summary, display: str | None = None, root: Path | None = None
+    ) -> None:
+        """Register a summary computed elsewhere (e.g. from a cache)."""
+        display = display or path.as_posix()
+        self._resolved.clear()
+        self._heads.clear()
+        self.modules[summary["module"]] = ModuleEntry(summary, display)
+        self.top_level.add(summary["module"].split(".", 1)[0])
+        self.by_path[display] = summary["module"]
+        self.by_path[str(path.resolve())] = summary["module"]
+        if root is None:
+            root = module_name_for(path)[2]
+        self._add_root(root)
+
+    def _add_root(self, root: Path) -> None:
+        if root in self.roots:
+            return
+        self.roots.append(root)
+        self._missing.clear()
+        self._resolved.clear()
+        self._heads.clear()
+        self.libraries.extend(project_site_packages(root))
+
+    def place(self, path: str | Path, display: str | None = None) -> tuple[str, bool]:
+        """(module name, is package) of a file not registered with `add`; its import root
+        joins the roots searched on demand, so its imports of sibling modules resolve.
+
+        A front end that checks one file under another name than its path (the Claude
+        Code hook shows paths relative to the session's folder) places the real path
+        first, with the name its findings use: `project.place(path, shown)`.
+        """
+        key = display or str(path)
+        known = self._placed.get(key)
+        if known is not None:
+            return known
+        try:
+            module, is_package, root = module_name_for(Path(path))
+        except OSError:
+            return "", False
+        self._add_root(root)
+        self._placed[key] = (module, is_package)
+        return module, is_package
+
+    def module_of(self, path: str) -> ModuleEntry | None:
+        """The summary of a checked file, by the path its findings use."""
+        name = self.by_path.get(path)
+        if name is None:
+            name = self.by_path.get(str(Path(path).resolve()))
+        return self.modules.get(name) if name is not None else None
+
+    # -- finding modules -------------------------------------------------------------
+
+    def _project_module(self, module: str) -> ModuleEntry | None:
+        known = self.modules.get(module)
+        if known is not None or module in self._missing:
+            return known
+        relative = Path(*module.split("."))
+        for root in self.roots:
+            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+                if candidate.is_file():
+                    text = _read_text(candidate)
+                    if text is None:
+                        continue
+                    summary = summarise(text, module, candidate.name == "__init__.py")
+                    # Named from its import root, as in `stk/user/models.py:212`.
+                    entry = ModuleEntry(summary, candidate.relative_to(root).as_posix())
+                    self.modules[module] = entry
+                    return entry
+        self._missing.add(module)
+        return None
+
+    def _is_project_package(self, name: str) -> bool:
+        known = self._heads.get(name)
+        if known is None:
+            known = any(
+                (root / name).is_dir() or (root / f"{name}.py").is_file() for root in self.roots
+            )
+            self._heads[name] = known
+        return known
+
+    def _split(self, qualified: str) -> tuple[ModuleEntry, str, str] | None:
+        """(deepest module holding the name, the name inside it, origin)."""
+        parts = qualified.split(".")
+        in_project = parts[0] in self.top_level or self._is_project_package(parts[0])
+        best: tuple[ModuleEntry, str, str] | None = None
+        for i in range(1, len(parts) + 1):
+            name = ".".join(parts[:i])
+            if in_project:
+                entry = self._project_module(name)
+                origin = "project"
+            else:
+                if not self.libraries.has_module(name):
+                    break
+                entry = self.libraries.summary(name)
+                origin = "library"
+            if entry is not None:
+                best = (entry, ".".join(parts[i:]), origin)
+            elif in_project and not any((root / Path(*parts[:i])).is_dir() for root in self.roots):
+                break  # not even a namespace package (a folder without __init__.py)
+        return best
+
+    # -- resolving names -------------------------------------------------------------
+
+    def resolve(self, qualified: str, depth: int = 0) -> Target | None:
+        """What `stk.user.models.Activity.register` (or any dotted name) is, if known."""
+        if depth > 8 or not qualified:
+            return None
+        if qualified in self._resolved:
+            return self._resolved[qualified]
+        found = self._resolve(qualified, depth)
+        self._resolved[qualified] = found
+        return found
+
+    def _resolve(self, qualified: str, depth: int) -> Target | None:
+        split = self._split(qualified)
+        if split is None:
+            return None
+        entry, rest, origin = split
+        if not rest:
+            return Target("module", qualified, origin=origin)
+        return self._in_module(entry, rest, origin, depth)
+
+    def resolve_in(self, entry: ModuleEntry, rest: str, origin: str = "project") -> Target | None:
+        """What `rest` (`Thing.from_dict`) names inside one module's namespace."""
+        return self._in_module(entry, rest, origin, 0)
+
+    def _in_module(self, entry: ModuleEntry, rest: str, origin: str, depth: int) -> Target | None:
+        summary = entry.summary
+        module = summary["module"]
+        qualified = f"{module}.{rest}" if module else rest
+        function = summary["functions"].get(rest)
+        if function is not None:
+            line, is_async = function
+            where = f"{entry.display}:{line}"
+            return Target("function", qualified, bool(is_async), where, origin)
+        parts = rest.split(".")
+        for i in range(len(parts), 0, -1):
+            class_name = ".".join(parts[:i])
+            bases = summary["classes"].get(class_name)
+            if bases is None:
+                continue
+            if i == len(parts):
+                return Target("class", qualified, origin=origin)
+            member = ".".join(parts[i:])
+            for base in bases:
+                base_target = self._name_in(summary, base)
+                if base_target:
+                    found = self.resolve(f"{base_target}.{member}", depth + 1)
+                    if found is not None:
+                        return found
+            return None
+        head = parts[0]
+        if head in summary["imports"]:
+            tail = rest[len(head) :]
+            return self.resolve(summary["imports"][head] + tail, depth + 1)
+        for star_module in summary["star"]:
+            found = self.resolve(f"{star_module}.{rest}", depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _name_in(self, summary: Summary, dotted: str) -> str | None:
+        """The absolute name a dotted expression in a module's namespace refers to."""
+        head, dot, tail = dotted.partition(".")
+        if head in summary["imports"]:
+            return summary["imports"][head] + dot + tail
+        if head in summary["classes"] or head in summary["functions"]:
+            return f"{summary['module']}.{dotted}"
+        return None
+
+
+def project_site_packages(root: Path) -> list[str]:
+    """site-packages of a virtualenv kept in the project (`.venv`, `venv`, `env`): stk-lint
+    is often installed on its own (pipx, a hook's environment), away from the project's
+    libraries, and reads them from there."""
+    found = []
+    for name in (".venv", "venv", "env"):
+        venv = root / name
+        if not (venv / "pyvenv.cfg").is_file():
+            continue
+        found.extend(str(p) for p in sorted(venv.glob("lib/python3*/site-packages")))
+        if (venv / "Lib" / "site-packages").is_dir():
+            found.append(str(venv / "Lib" / "site-packages"))
+    return found

@@ -1,0 +1,781 @@
+"""STK202 missing-await: a coroutine that is created and never awaited.
+
+How a call is known to be a coroutine, in order: an AsyncSession receiver
+(``g.db_session``, sessions bound by ``async with ...session_factory() as s``,
+``AsyncSession(...)``, annotated parameters, functions handed to
+``run_with_session``, the ``session-names`` option); Quart's ``request`` and
+``websocket``; names resolved through the file's imports and the project index
+(``stk_lint.project``) to an ``async def`` in the project or an installed library;
+and last the built-in tables of ``stk_lint.coroutines``, for libraries that are not
+installed.
+
+Where the coroutine goes decides the finding. Parents mark the role of their child
+expressions before the children are visited (``self.roles``, keyed by node id), so
+no parent pointers or metadata are needed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from stk_lint.coroutines import (
+    COROUTINE_API,
+    DEFAULT_CONSUMERS,
+    KNOWN_COROUTINES,
+    LOGGING_CALL,
+    REQUEST_COROUTINES,
+    REQUEST_PROPERTIES,
+    SESSION_COROUTINES,
+    VALUE_TAKERS,
+    WEBSOCKET_COROUTINES,
+)
+from stk_lint.findings import NodeFix
+from stk_lint.project import (
+    LibraryIndex,
+    ModuleEntry,
+    ProjectIndex,
+    Target,
+    absolute_import,
+    summarise,
+)
+from stk_lint.python_engine import dotted_name
+from stk_lint.rule import Option, PythonRule
+
+_RUN_WITH_SESSION = re.compile(r"run_with_session\(\s*(\w+)")
+
+# Roles a parent gives its child expression.
+AWAITED = "awaited"
+HANDED = "handed"  # to a consumer, an unknown function, a container, a lambda ...
+STATEMENT = "statement"
+VALUE = "value"
+PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
+RETURNED = "returned"
+TARGET = "target"
+BIND = "bind"
+IGNORED = "ignored"  # a Name that is not a variable reference (attribute, keyword)
+
+
+@dataclass(eq=False)  # compared by identity
+class _Pending:
+    """A coroutine bound to a name that has not been awaited yet."""
+
+    call: cst.CSTNode
+    callee: str
+    how: str
+    kind: str  # "is async" or "is an awaitable property"
+    statement: cst.CSTNode | None
+    block: int  # the statement list it was bound in: rebinding there loses it
+
+
+@dataclass
+class _Frame:
+    kind: str  # "module", "class", "def", "lambda"
+    name: str
+    qualname: str  # as in the module summary: "Thing.from_dict", "outer.<locals>.inner"
+    is_async: bool = False
+    locals: set[str] = field(default_factory=set)
+    # name -> (class name as _qualify gives it, whether the class is in this module)
+    types: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    sessions: set[str] = field(default_factory=set)
+    # name -> coroutines bound to it, not awaited yet (several after if/else branches)
+    pending: dict[str, list[_Pending]] = field(default_factory=dict)
+
+
+class MissingAwait(PythonRule):
+    code = "STK202"
+    name = "missing-await"
+    summary = (
+        "A coroutine (an `async def` of the project or an installed library, an "
+        "AsyncSession method, a Quart awaitable) that is never awaited."
+    )
+    why = (
+        "Calling an `async def` only creates a coroutine; nothing runs until it is awaited. "
+        "Without `await`, `g.db_session.commit()` commits nothing, `flash()` shows nothing, "
+        "`request.json` is a coroutine object instead of the body and "
+        "`Activity.register(...)` logs nothing. Nothing raises at the call: Python warns "
+        "'coroutine was never awaited' at garbage collection, long after the request "
+        "returned. Type checkers see only bare statements in fully typed code."
+    )
+    bad = (
+        "from quart import Blueprint, g, request\n"
+        "\n"
+        'bp = Blueprint("things", __name__)\n'
+        "\n"
+        "\n"
+        '@bp.post("/api/thing/")\n'
+        "async def create_thing():\n"
+        '    thing_data = request.json.get("item", {})\n'
+        "    thing = Thing(**thing_data)\n"
+        "    g.db_session.add(thing)\n"
+        "    g.db_session.commit()\n"
+        '    return {"message": "Thing successfully created!"}\n'
+    )
+    good = (
+        "from quart import Blueprint, g, request\n"
+        "\n"
+        'bp = Blueprint("things", __name__)\n'
+        "\n"
+        "\n"
+        '@bp.post("/api/thing/")\n'
+        "async def create_thing():\n"
+        "    json_data = await request.json\n"
+        '    thing_data = json_data.get("item", {})\n'
+        "    thing = Thing(**thing_data)\n"
+        "    g.db_session.add(thing)\n"
+        "    await g.db_session.commit()\n"
+        '    return {"message": "Thing successfully created!"}\n'
+    )
+    fix = "safe"
+    needs_project = True
+    options = {
+        "session-names": Option(
+            ["db_session"],
+            "Names (or last attributes, as in `self.db_session`) that always hold an "
+            "AsyncSession, besides those stk-lint infers.",
+        ),
+        "coroutine-consumers": Option(
+            DEFAULT_CONSUMERS,
+            "Functions that take a coroutine and run it. A dotted entry matches the "
+            "resolved name exactly, a plain entry matches the last part "
+            "(`create_task` matches `asyncio.create_task` and `tg.create_task`).",
+        ),
+    }
+    limits = (
+        "Within one function only: a coroutine stored in a container (a list of tasks, a "
+        "dict), passed to a function stk-lint does not know, or captured by a nested "
+        "function is assumed to be handled there. Calls through dynamic dispatch (a "
+        "callback parameter, `getattr`, a variable holding a function, methods of objects "
+        "whose class stk-lint cannot infer from `x = Class(...)`, "
+        "`x = await session.get(Class, ...)` or an annotation) are not resolved. Installed "
+        "libraries are read (never imported) from the Python environment stk-lint runs in "
+        "and from the project's own `.venv`/`venv`; when a library is found in neither, "
+        "only the built-in table of Quart, quart-security, SQLAlchemy and stk coroutines "
+        "is known. Module summaries come from a line scan, not a parse: a decorator that "
+        "makes an `async def` synchronous (asgiref's `async_to_sync`) is not seen, nor one "
+        "that turns a plain `def` into a coroutine function, nor `async def`s created by "
+        "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). Passing a coroutine to a function counts as a bug only "
+        "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
+        "`json.dumps`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
+        "`coroutine-consumers` names functions that run coroutines, and every other "
+        "function is given the benefit of the doubt. `async for x in session.stream(...)` "
+        "without `await` is not reported: it raises a TypeError at once, so it cannot "
+        "fail silently."
+    )
+    valid = (
+        # Awaited later through the name it was bound to.
+        "import asyncio\n\nasync def notify(u):\n    pass\n\n"
+        "async def handler(u):\n    pending = notify(u)\n    await asyncio.sleep(0)\n"
+        "    await pending\n",
+        # Handed to consumers.
+        "import asyncio\nfrom stk.tasks import run_in_background\n\n"
+        "async def notify(u):\n    pass\n\n"
+        "async def handler(users):\n    await run_in_background(notify(users[0]))\n"
+        "    await asyncio.gather(*[notify(u) for u in users])\n"
+        "    task = asyncio.create_task(notify(users[0]))\n    await task\n",
+        # A plain def wrapper returning the coroutine, and a lambda.
+        "from quart import render_template\n\n"
+        "def page(name):\n    return render_template(f'{name}.html')\n\n"
+        "handlers = {'home': lambda: render_template('home.html')}\n",
+        # Sync AsyncSession methods and sync request attributes.
+        "from quart import g, request\n\nasync def h(thing):\n    g.db_session.add(thing)\n"
+        "    g.db_session.expunge(thing)\n    page = request.args.get('page', 1, type=int)\n"
+        "    token = request.headers.get('X-Token')\n    return {'m': request.method}\n",
+        # The cookie session of Quart is a dict, not an AsyncSession.
+        "from quart import session\n\nasync def h():\n    return {'user': session.get('uid')}\n",
+        # Sessions from the factory, used the stk way.
+        "import stk.extensions as ext\n\nasync def job(thing_id):\n"
+        "    async with ext.async_session_factory() as session:\n"
+        "        async with session.begin():\n"
+        "            thing = await session.get(Thing, thing_id)\n"
+        "            session.add(thing)\n",
+    )
+    invalid = (
+        "from quart import g\n\nasync def h():\n    g.db_session.commit()\n",
+        "from quart import request\n\nasync def h():\n"
+        "    data = request.get_json()\n    return data.get('item')\n",
+        "from quart import render_template\n\nasync def page():\n"
+        "    return render_template('x.html')\n",
+        "async def notify(u):\n    pass\n\ndef signup(u):\n    notify(u)\n",
+        "import stk.extensions as ext\n\nasync def job():\n"
+        "    async with ext.async_session_factory() as s:\n        s.flush()\n",
+    )
+
+    # -- set-up ------------------------------------------------------------------------
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.roles: dict[int, str | tuple[str, str]] = {}
+        self.frames: list[_Frame] = []
+        self.comprehensions = 0
+        self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
+        self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
+        # (frame, name, block, coroutines bound before): rebinding seen, settled later
+        self.rebinding: list[tuple[_Frame, str, int, tuple[_Pending, ...]]] = []
+        self.blocks: list[int] = [0]  # statement lists entered, innermost last
+        project = context.project if isinstance(context.project, ProjectIndex) else None
+        self.index = project or ProjectIndex(LibraryIndex([]))
+        entry = project.module_of(context.path) if project is not None else None
+        if entry is None:
+            module, is_package = self._module_name(project)
+            entry = ModuleEntry(summarise(context.source, module, is_package), context.path)
+        self.local = entry
+        self.module = entry.summary["module"]
+        self.is_package = entry.summary["package"]
+        self.session_names = set(context.options.get("session-names", ["db_session"]))
+        consumers = context.options.get("coroutine-consumers", DEFAULT_CONSUMERS)
+        self.consumers_exact = {c for c in consumers if "." in c}
+        self.consumers_last = {c for c in consumers if "." not in c}
+        self.session_functions = set(_RUN_WITH_SESSION.findall(context.source))
+
+    def _module_name(self, project: ProjectIndex | None) -> tuple[str, bool]:
+        if project is None:
+            return "", False  # pure check without an index: no file system look-ups
+        return project.place(self.context.path)
+
+    # -- scopes ------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.frames.append(_Frame("module", "", ""))
+
+    def leave_Module(self, node: cst.Module) -> None:
+        self._flush(self.frames.pop())
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.frames.append(_Frame("class", node.name.value, self._prefix() + node.name.value))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.frames.pop()
+
+    def _prefix(self) -> str:
+        for frame in reversed(self.frames):
+            if frame.kind == "class":
+                return frame.qualname + "."
+            if frame.kind == "def":
+                return frame.qualname + ".<locals>."
+        return ""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        frame = _Frame("def", name, self._prefix() + name, node.asynchronous is not None)
+        params = node.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        for position, param in enumerate(every):
+            param_name = param.name.value
+            frame.locals.add(param_name)
+            annotation = param.annotation.annotation if param.annotation else None
+            annotated = dotted_name(annotation) if annotation is not None else None
+            if annotated and annotated.rsplit(".", 1)[-1] == "AsyncSession":
+                frame.sessions.add(param_name)
+            elif annotated:
+                self._note_type(frame, param_name, annotated)
+            if position == 0 and name in self.session_functions:
+                frame.sessions.add(param_name)
+        self.frames.append(frame)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._flush(self.frames.pop())
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.roles[id(node.body)] = HANDED  # returned to whoever calls the lambda
+        frame = _Frame("lambda", "<lambda>", self._prefix() + "<lambda>")
+        frame.locals.update(p.name.value for p in node.params.params)
+        self.frames.append(frame)
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.frames.pop()
+
+    def _enter_comprehension(self, node: cst.CSTNode) -> None:
+        self.comprehensions += 1
+
+    def _leave_comprehension(self, node: cst.CSTNode) -> None:
+        self.comprehensions -= 1
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
+
+    @property
+    def function(self) -> _Frame:
+        """The innermost function (or lambda, or the module)."""
+        for frame in reversed(self.frames):
+            if frame.kind != "class":
+                return frame
+        return self.frames[0]
+
+    # -- roles given by parents ------------------------------------------------------
+
+    def _role(self, node: cst.CSTNode | None, role: str | tuple[str, str]) -> None:
+        if node is not None:
+            self.roles[id(node)] = role
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._role(node.expression, AWAITED)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._role(node.value, STATEMENT)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._role(node.value, RETURNED)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self._role(node.value, HANDED)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        frame = self.function
+        for target in node.targets:
+            self._bind_target(target.target, frame)
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._bind_value(node.targets[0].target.value, node.value, frame)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        frame = self.function
+        self._bind_target(node.target, frame)
+        if isinstance(node.target, cst.Name):
+            annotated = dotted_name(node.annotation.annotation)
+            if annotated and annotated.rsplit(".", 1)[-1] == "AsyncSession":
+                frame.sessions.add(node.target.value)
+            if node.value is not None:
+                self._bind_value(node.target.value, node.value, frame)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._role(node.value, VALUE)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._role(node.target, TARGET)
+        self._role(node.value, VALUE)  # `if data := request.get_json():` tests it
+
+    def _bind_target(self, target: cst.BaseExpression, frame: _Frame) -> None:
+        if isinstance(target, cst.Name):
+            self._role(target, TARGET)
+            frame.locals.add(target.value)
+            frame.types.pop(target.value, None)
+            frame.sessions.discard(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value, frame)
+
+    def _bind_value(self, name: str, value: cst.BaseExpression, frame: _Frame) -> None:
+        self._role(value, (BIND, name))
+        inner = value.expression if isinstance(value, cst.Await) else value
+        if not isinstance(inner, cst.Call):
+            return
+        callee = dotted_name(inner.func)
+        if callee is None:
+            return
+        if callee.rsplit(".", 1)[-1].endswith("sessionmaker"):
+            self.factories.add(name)  # `Session = async_sessionmaker(engine)`
+            return
+        if self._makes_session(callee):
+            frame.sessions.add(name)
+            return
+        if isinstance(value, cst.Await) and isinstance(inner.func, cst.Attribute):
+            # `thing = await session.get(Thing, id)`: an instance of Thing
+            if inner.func.attr.value in ("get", "get_one") and inner.args:
+                self._note_type(frame, name, dotted_name(inner.args[0].value) or "")
+            return
+        self._note_type(frame, name, callee)
+
+    def _note_type(self, frame: _Frame, name: str, class_expression: str) -> None:
+        """Remember that `name` holds an instance of the class `class_expression` names."""
+        if not class_expression:
+            return
+        qualified, in_module = self._qualify(class_expression)
+        if qualified is None:
+            return
+        target = self._target(qualified, in_module)
+        if target is not None and target.kind == "class":
+            frame.types[name] = (qualified, in_module)
+
+    def visit_With(self, node: cst.With) -> None:
+        frame = self.function
+        for item in node.items:
+            self._role(item.item, HANDED if node.asynchronous else VALUE)
+            if item.asname is not None:
+                self._bind_target(item.asname.name, frame)
+                callee = dotted_name(item.item.func) if isinstance(item.item, cst.Call) else None
+                if (
+                    isinstance(item.asname.name, cst.Name)
+                    and callee
+                    and self._makes_session(callee)
+                ):
+                    frame.sessions.add(item.asname.name.value)
+
+    def _makes_session(self, callee: str) -> bool:
+        """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
+        factory this file made with `async_sessionmaker(...)`."""
+        callee = callee.removesuffix(".begin")
+        last = callee.rsplit(".", 1)[-1]
+        return (
+            last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
+        )
+
+    def visit_For(self, node: cst.For) -> None:
+        self._role(node.iter, HANDED if node.asynchronous else VALUE)
+        self._bind_target(node.target, self.function)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._role(node.iter, HANDED if node.asynchronous else VALUE)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._role(node.test, VALUE)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._role(node.test, VALUE)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._role(node.test, VALUE)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._role(node.test, VALUE)
+        inherited = self.roles.get(id(node))
+        if isinstance(inherited, tuple):
+            inherited = HANDED  # one name, two possible coroutines: not followed
+        if inherited is not None:
+            self._role(node.body, inherited)
+            self._role(node.orelse, inherited)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._role(node.left, VALUE)
+        inherited = self.roles.get(id(node))
+        if isinstance(inherited, tuple):
+            inherited = HANDED
+        self._role(node.right, inherited if inherited is not None else VALUE)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        self._role(node.expression, VALUE)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self._role(node.left, VALUE)
+        self._role(node.right, VALUE)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._role(node.left, VALUE)
+        for comparison in node.comparisons:
+            self._role(comparison.comparator, VALUE)
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
+        self._role(node.expression, VALUE)
+
+    def _elements_of_returned(self, node: cst.CSTNode) -> None:
+        """A list or dict literal returned by an async def becomes the response body:
+        a coroutine inside it is a value that was never computed."""
+        frame = self.function
+        if self.roles.get(id(node)) != RETURNED or frame.kind != "def" or not frame.is_async:
+            return
+        for element in node.elements:
+            self._role(getattr(element, "value", None), RETURNED)
+
+    visit_Dict = visit_List = visit_Tuple = visit_Set = _elements_of_returned
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._role(node.value, PRIMARY)
+
+    # -- the checks --------------------------------------------------------------------
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # `coro.__await__()`, `coro.send(None)`, `coro.close()`: driving the coroutine by hand.
+        self._role(node.value, HANDED if node.attr.value in COROUTINE_API else PRIMARY)
+        self._role(node.attr, IGNORED)
+        role = self.roles.get(id(node))
+        if role is None:
+            return  # the callee of a call, or somewhere we make no claim about
+        if node.attr.value in REQUEST_PROPERTIES and self._is_quart(node.value, "request"):
+            name = f"{dotted_name(node.value)}.{node.attr.value}"
+            self._check(node, name, "Quart request", role, property=True)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._is_consumer(node.func):
+            arg_role: str = HANDED
+        elif self._callee_name(node.func) in VALUE_TAKERS:
+            arg_role = VALUE
+        else:
+            arg_role = HANDED  # a function we assume takes the coroutine over
+        for arg in node.args:
+            # Unpacking (`*x`, `**x`) needs a value; `gather(*[...])` unpacks a list.
+            self._role(arg.value, VALUE if arg.star else arg_role)
+            self._role(arg.keyword, IGNORED)
+        role = self.roles.get(id(node))
+        found = self._coroutine(node.func)
+        if found is not None:
+            display, how = found
+            self._check(node, display, how, role)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value not in self.ever_pending:
+            return
+        frame = self.function
+        role = self.roles.get(id(node))
+        if role == IGNORED:
+            return
+        if node.value not in frame.pending:
+            for outer in reversed(self.frames):
+                if outer is not frame and node.value in outer.pending:
+                    del outer.pending[node.value]  # captured by a nested function
+                    return
+            return
+        if role == TARGET:
+            # Rebound: lost unless the statement's own value awaits it (`x = await x`),
+            # which is visited after the target. Settled at the next statement boundary.
+            before = tuple(frame.pending[node.value])
+            self.rebinding.append((frame, node.value, self.blocks[-1], before))
+            return
+        for pending in frame.pending.pop(node.value):
+            if role in (STATEMENT, VALUE, PRIMARY):
+                self._report_pending(node.value, pending, frame, "is used without `await`")
+            elif role == RETURNED and frame.kind == "def" and frame.is_async:
+                self._report_pending(node.value, pending, frame, "is returned without `await`")
+            # awaited, handed on, aliased, returned from a plain def: handled there
+
+    def _lose_rebound(
+        self, frame: _Frame, name: str, block: int, before: tuple[_Pending, ...] | None = None
+    ) -> None:
+        """Coroutines bound to `name` in `block` and rebound there before any use are
+        lost; those bound in another branch (`if`/`else`) may still be awaited later.
+        `before`: only those already bound when the rebinding statement began."""
+        kept = []
+        for pending in frame.pending.get(name, ()):
+            if pending.block == block and (before is None or pending in before):
+                self._report_pending(name, pending, frame, "is never awaited")
+            else:
+                kept.append(pending)
+        if kept:
+            frame.pending[name] = kept
+        else:
+            frame.pending.pop(name, None)
+
+    def _settle_rebinding(self, node: cst.CSTNode | None = None) -> None:
+        for frame, name, block, before in self.rebinding:
+            self._lose_rebound(frame, name, block, before)
+        self.rebinding.clear()
+
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        self._settle_rebinding()
+        self.blocks.append(id(node))
+
+    def _leave_block(self, node: cst.CSTNode) -> None:
+        self._settle_rebinding()
+        self.blocks.pop()
+
+    leave_SimpleStatementLine = _settle_rebinding
+    visit_IndentedBlock = visit_SimpleStatementSuite = _enter_block
+    leave_IndentedBlock = leave_SimpleStatementSuite = _leave_block
+
+    def _flush(self, frame: _Frame) -> None:
+        self._settle_rebinding()
+        for name, pendings in frame.pending.items():
+            for pending in pendings:
+                self._report_pending(name, pending, frame, "is never awaited")
+
+    def _report_pending(self, name: str, pending: _Pending, frame: _Frame, what: str) -> None:
+        message = (
+            f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
+        )
+        message += f"but {what}" + self._sync_advice(frame)
+        fix = self._fix(pending.call, frame, parenthesise=False)
+        self.report(pending.call, message, fix, pending.statement)
+
+    def _check(
+        self,
+        node: cst.CSTNode,
+        display: str,
+        how: str,
+        role: str | tuple[str, str] | None,
+        property: bool = False,
+    ) -> None:
+        frame = self.function
+        if role is None or role in (AWAITED, HANDED, TARGET):
+            return
+        kind = "is an awaitable property" if property else "is async"
+        if isinstance(role, tuple):
+            if frame.kind == "lambda":
+                return
+            name = role[1]
+            block = self.blocks[-1]
+            self._lose_rebound(frame, name, block)
+            pending = _Pending(node, display, how, kind, self.context.statement, block)
+            frame.pending.setdefault(name, []).append(pending)
+            self.ever_pending.add(name)
+            return
+        if role == RETURNED:
+            if frame.kind != "def" or not frame.is_async:
+                return  # a plain wrapper returning the coroutine to its caller
+            what = f"is returned without `await` from `async def {frame.name}`"
+        elif role == STATEMENT:
+            what = "is called without `await`, so it never runs"
+        else:
+            what = "is used as a value without `await` (it is a coroutine, not the result)"
+        message = f"`{display}` {kind} ({how}) but {what}" + self._sync_advice(frame)
+        fix = self._fix(node, frame, parenthesise=role == PRIMARY)
+        self.report(node, message, fix)
+
+    def _sync_advice(self, frame: _Frame) -> str:
+        if frame.kind == "module":
+            return "; module-level code cannot await it"
+        if frame.kind == "def" and not frame.is_async:
+            return f"; `{frame.name}` is a plain `def`: make it `async def` and await the call"
+        return ""
+
+    def _fix(self, node: cst.CSTNode, frame: _Frame, parenthesise: bool) -> NodeFix | None:
+        if frame.kind != "def" or not frame.is_async or self.comprehensions:
+            return None
+        assert isinstance(node, cst.BaseExpression)
+        lpar = list(node.lpar) or ([cst.LeftParen()] if parenthesise else [])
+        rpar = list(node.rpar) or ([cst.RightParen()] if parenthesise else [])
+        new = cst.Await(expression=node.with_changes(lpar=[], rpar=[]), lpar=lpar, rpar=rpar)
+        return NodeFix("Insert `await`", "safe", ((node, new),))
+
+    # -- what a callee is ---------------------------------------------------------------
+
+    def _coroutine(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """(how to name the callee, how it was resolved) when calling it makes a coroutine."""
+        display = dotted_name(func)
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            receiver = func.value
+            if self._is_session(receiver):
+                return self._session_method(display or method, method)
+            if self._is_quart(receiver, "request"):
+                if method in REQUEST_COROUTINES:
+                    return display or method, "a Quart request coroutine"
+                return None
+            if self._is_quart(receiver, "websocket"):
+                if method in WEBSOCKET_COROUTINES:
+                    return display or method, "a Quart websocket coroutine"
+                return None
+        if display is None:
+            return self._method_of_new_instance(func)
+        qualified, in_module = self._qualify(display)
+        if qualified is None:
+            return None
+        return self._async_target(display, qualified, in_module)
+
+    def _method_of_new_instance(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`Thing().from_dict(...)`: a method of the class just instantiated."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            return None
+        class_expression = dotted_name(func.value.func)
+        if class_expression is None:
+            return None
+        qualified, in_module = self._qualify(class_expression)
+        if qualified is None:
+            return None
+        target = self._target(qualified, in_module)
+        if target is None or target.kind != "class":
+            return None
+        display = f"{class_expression}().{func.attr.value}"
+        return self._async_target(display, f"{qualified}.{func.attr.value}", in_module)
+
+    def _async_target(
+        self, display: str, qualified: str, in_module: bool
+    ) -> tuple[str, str] | None:
+        target = self._target(qualified, in_module)
+        if target is not None:
+            if target.kind == "function" and target.is_async:
+                where = target.where
+                if target.origin == "library":
+                    where += ", installed"
+                return display, where
+            return None
+        if qualified in KNOWN_COROUTINES:
+            return display, KNOWN_COROUTINES[qualified] + f" of coroutines: `{qualified}`"
+        return None
+
+    def _session_method(self, display: str, method: str) -> tuple[str, str] | None:
+        target = self.index.resolve(f"sqlalchemy.ext.asyncio.AsyncSession.{method}")
+        if target is not None and target.kind == "function":
+            if target.is_async:
+                return display, f"AsyncSession method, {target.where}"
+            return None
+        if method in SESSION_COROUTINES:
+            return display, "AsyncSession method"
+        return None
+
+    def _is_session(self, receiver: cst.BaseExpression) -> bool:
+        name = dotted_name(receiver)
+        if name is None:
+            return False
+        head = name.split(".", 1)[0]
+        last = name.rsplit(".", 1)[-1]
+        if "." not in name:
+            for frame in reversed(self.frames):
+                if name in frame.sessions:
+                    return True
+                if name in frame.locals:
+                    break
+            if name in self.context.imports:
+                return False  # e.g. quart's cookie `session`
+            return name in self.session_names
+        if name == "g.db_session" and self.context.imports.get(head, "quart.g") in (
+            "quart.g",
+            "quart.globals.g",
+        ):
+            return True
+        return last in self.session_names
+
+    def _is_quart(self, receiver: cst.BaseExpression, proxy: str) -> bool:
+        if not isinstance(receiver, cst.Name):
+            return False
+        imported = self.context.imports.get(receiver.value)
+        return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
+
+    def _is_consumer(self, func: cst.BaseExpression) -> bool:
+        qualified = self.context.qualified(func)
+        if qualified is None:
+            return False
+        last = qualified.rsplit(".", 1)[-1]
+        return qualified in self.consumers_exact or last in self.consumers_last
+
+    def _callee_name(self, func: cst.BaseExpression) -> str | None:
+        """The callee's name for matching VALUE_TAKERS and consumers."""
+        display = dotted_name(func)
+        if display is None:
+            return None
+        qualified = self.context.qualified(func) or display
+        if (
+            display in VALUE_TAKERS
+            and display not in self.context.imports
+            and not any(display in frame.locals for frame in self.frames)
+        ):
+            return display
+        if qualified in VALUE_TAKERS and "." in qualified:
+            return qualified
+        if LOGGING_CALL.match(display):
+            return "print"  # logging formats its arguments: a value taker like print
+        return None
+
+    def _qualify(self, dotted: str) -> tuple[str | None, bool]:
+        """(absolute name, whether it lives in this module) for a dotted callee."""
+        head, dot, rest = dotted.partition(".")
+        functions = self.local.summary["functions"]
+        classes = self.local.summary["classes"]
+        if head in ("self", "cls") and rest:
+            for frame in reversed(self.frames):
+                if frame.kind == "class":
+                    return f"{frame.qualname}.{rest}", True
+        for frame in reversed(self.frames):
+            if head in frame.types:
+                class_name, in_module = frame.types[head]
+                return class_name + dot + rest, in_module
+            if head in frame.locals or head in frame.sessions:
+                return None, False  # a local variable of unknown type
+            if frame.kind == "def":
+                nested = f"{frame.qualname}.<locals>.{head}"
+                if nested in functions or nested in classes:
+                    return nested + dot + rest, True
+        imported = self.context.imports.get(head)
+        if imported is not None:
+            return absolute_import(imported, self.module, self.is_package) + dot + rest, False
+        if head in functions or head in classes:
+            return dotted, True
+        return None, False
+
+    def _target(self, qualified: str, in_module: bool) -> Target | None:
+        if in_module:
+            return self.index.resolve_in(self.local, qualified)
+        return self.index.resolve(qualified)

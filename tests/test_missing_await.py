@@ -1,0 +1,682 @@
+"""STK202 missing-await on single modules: every legal pattern is clean, every illegal one
+gives exactly one finding at the right line, and the `await` fix produces valid code."""
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from stk_lint.project import LibraryIndex, ProjectIndex
+from stk_lint.testing import lint
+
+FIXTURE = Path(__file__).parent / "fixtures" / "await_project"
+# Stands in for a module of the fixture project: its imports resolve against the project.
+VIEWS = str(FIXTURE / "stk" / "things" / "snippet.py")
+
+HEADER = """\
+import asyncio
+
+import stk.extensions as ext
+from quart import Blueprint, g, request, websocket
+from quart import render_template, flash, make_response, session
+from quart_security import current_user
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from stk.tasks import run_in_background, run_with_session
+from stk.user.models import Activity
+from .models import Thing
+
+bp = Blueprint("snippet", __name__)
+
+
+async def notify(user_id):
+    pass
+
+
+"""
+HEADER_LINES = HEADER.count("\n")
+
+
+def _index():
+    # Libraries as installed in this environment (quart/sqlalchemy may be absent:
+    # the built-in table then answers), project modules from the fixture.
+    return ProjectIndex()
+
+
+def findings(body, options=None, project="fixture"):
+    index = _index() if project == "fixture" else project
+    source = HEADER + textwrap.dedent(body)
+    return lint(source, VIEWS, select=["STK202"], options=options, project=index)
+
+
+def lines(body, **kwargs):
+    return [f.line - HEADER_LINES for f in findings(body, **kwargs)]
+
+
+LEGAL = {
+    "awaited": """
+        @bp.get("/")
+        async def h():
+            data = await request.get_json()
+            await g.db_session.commit()
+            return await render_template("x.html", data=data)
+    """,
+    "awaited later via its name": """
+        async def h(user_id):
+            pending = notify(user_id)
+            await asyncio.sleep(0)
+            await pending
+    """,
+    "passed to consumers": """
+        async def h(users):
+            await run_in_background(notify(users[0]))
+            await asyncio.gather(*[notify(u) for u in users])
+            await asyncio.gather(*(notify(u) for u in users))
+            task = asyncio.create_task(notify(1))
+            await task
+            await asyncio.wait_for(notify(2), timeout=3)
+            await asyncio.shield(notify(3))
+            asyncio.ensure_future(notify(4))
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(notify(5))
+    """,
+    "loop.run_until_complete and asyncio.run from sync code": """
+        def main():
+            asyncio.run(notify(1))
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(notify(2))
+    """,
+    "plain def wrapper returns the coroutine": """
+        def later(user_id):
+            return notify(user_id)
+
+        def page():
+            return render_template("x.html")
+    """,
+    "lambda bodies": """
+        handlers = {"home": lambda: render_template("home.html")}
+        callback = lambda uid: notify(uid)
+    """,
+    "async with and async for": """
+        async def h():
+            async with ext.async_session_factory() as s:
+                async with s.begin():
+                    s.add(Thing())
+                async for row in await s.stream(select(Thing)):
+                    pass
+                async for row in s.stream(select(Thing)):
+                    pass
+    """,
+    "sync AsyncSession methods": """
+        async def h(thing):
+            g.db_session.add(thing)
+            g.db_session.add_all([thing])
+            g.db_session.expunge(thing)
+            g.db_session.expire(thing)
+            g.db_session.expire_all()
+            if g.db_session.is_modified(thing) or g.db_session.in_transaction():
+                pass
+            nested = g.db_session.begin_nested()
+            await nested
+    """,
+    "sync request attributes": """
+        @bp.get("/")
+        async def h():
+            page = request.args.get("page", 1, type=int)
+            token = request.headers.get("X-Token")
+            if request.method == "POST":
+                pass
+            return {"page": page, "token": token, "path": request.path}
+    """,
+    "quart cookie session is a dict": """
+        async def h():
+            uid = session.get("user_id")
+            return {"user": uid}
+    """,
+    "websocket awaited": """
+        @bp.websocket("/ws")
+        async def ws():
+            while True:
+                message = await websocket.receive()
+                await websocket.send(message)
+    """,
+    "methods awaited via class and instance": """
+        @bp.post("/x")
+        async def h(id):
+            thing = await g.db_session.get(Thing, id)
+            await thing.from_dict({"name": "x"})
+            other = Thing()
+            await other.from_dict({})
+            await Activity.register(current_user.id, "Update", thing.to_dict())
+            return {"count": await Thing.count_active(g.db_session)}
+    """,
+    "run_with_session parameter used right": """
+        async def work(session):
+            await session.flush()
+            session.add(Thing())
+
+        async def start():
+            await run_with_session(work)
+    """,
+    "passed to an unknown function (assumed handled there)": """
+        tasks = []
+
+        async def h(scheduler):
+            scheduler.submit(notify(1))
+            tasks.append(notify(2))
+    """,
+    "stored in a container": """
+        async def h():
+            jobs = [notify(1), notify(2)]
+            await asyncio.gather(*jobs)
+    """,
+    "rebound to its own awaited value": """
+        async def h():
+            data = request.get_json()
+            data = await data
+            return data
+    """,
+    "bound in if/else branches, gathered after": """
+        async def h(a, b):
+            if a:
+                first = notify(1)
+            else:
+                first = notify(2)
+            second, third = notify(3), notify(4)
+            first, second = await asyncio.gather(first, notify(5))
+            return first
+    """,
+    "captured by a nested function": """
+        async def h():
+            coro = notify(1)
+
+            async def runner():
+                await coro
+
+            await runner()
+    """,
+    "shadowed by a local or parameter": """
+        async def h(notify):
+            notify(1)
+            flash = print
+            flash("not quart's")
+    """,
+    "async generators are iterated, not awaited": """
+        async def rows(query):
+            async with ext.async_session_factory() as s:
+                async for row in await s.stream(query):
+                    yield row
+
+        async def h():
+            async for row in rows(select(Thing)):
+                pass
+            stream = rows(select(Thing))
+            return stream
+    """,
+    "same name, sync function in another class": """
+        class Cache:
+            def register(self, key):
+                return key
+
+        def use(cache: Cache):
+            cache.register("k")
+    """,
+}
+
+
+@pytest.mark.parametrize("body", LEGAL.values(), ids=LEGAL.keys())
+def test_legal_patterns_are_clean(body):
+    assert [(f.line, f.message) for f in findings(body)] == []
+
+
+# (body, line of the single finding relative to the body, words the message must contain)
+ILLEGAL = {
+    "bare statement": (
+        """
+        async def h():
+            g.db_session.commit()
+        """,
+        3,
+        ["`g.db_session.commit`", "AsyncSession method", "never runs"],
+    ),
+    ".get on request.json": (
+        """
+        async def h():
+            item = request.json.get("item")
+        """,
+        3,
+        ["`request.json`", "awaitable property"],
+    ),
+    "subscript": (
+        """
+        async def h():
+            return {"item": request.form["item"]}
+        """,
+        3,
+        ["`request.form`"],
+    ),
+    "iteration": (
+        """
+        async def h():
+            for row in g.db_session.scalars(select(Thing)):
+                pass
+        """,
+        3,
+        ["`g.db_session.scalars`"],
+    ),
+    "comparison": (
+        """
+        async def h():
+            if g.db_session.get(Thing, 1) is None:
+                return 404
+        """,
+        3,
+        ["`g.db_session.get`"],
+    ),
+    "truth test": (
+        """
+        async def h():
+            if not request.files:
+                return 400
+        """,
+        3,
+        ["`request.files`"],
+    ),
+    "f-string": (
+        """
+        async def h():
+            return {"msg": f"{request.data}"}
+        """,
+        3,
+        ["`request.data`"],
+    ),
+    "passed to len/list/dict": (
+        """
+        async def h():
+            return {"n": len(g.db_session.scalars(select(Thing)))}
+
+        async def i():
+            rows = list(g.db_session.scalars(select(Thing)))
+            form = dict(request.form)
+            return {"rows": rows, "form": form}
+        """,
+        [3, 6, 7],
+        ["`g.db_session.scalars`"],
+    ),
+    "returned from an async handler": (
+        """
+        @bp.get("/")
+        async def page():
+            return render_template("x.html")
+        """,
+        4,
+        ["`render_template`", "returned without `await`", "async def page"],
+    ),
+    "bound, then used as a value": (
+        """
+        async def h():
+            json_data = request.get_json()
+            return json_data.get("item", {})
+        """,
+        3,
+        ["`request.get_json`", "`json_data`", "used without `await`"],
+    ),
+    "bound and never awaited": (
+        """
+        async def h():
+            result = flash("Saved")
+            return {}
+        """,
+        3,
+        ["`flash`", "never awaited"],
+    ),
+    "rebound before it was awaited": (
+        """
+        async def h():
+            data = request.get_json()
+            data = {}
+            return data
+        """,
+        3,
+        ["`request.get_json`", "never awaited"],
+    ),
+    "rebound by a for loop": (
+        """
+        async def h(items):
+            job = notify(1)
+            for job in items:
+                pass
+        """,
+        3,
+        ["`notify`", "never awaited"],
+    ),
+    "branches bound, then used as a value": (
+        """
+        async def h(raw):
+            if raw:
+                data = request.get_data()
+            else:
+                data = request.get_data()
+            return {"n": len(data)}
+        """,
+        [4, 6],
+        ["`request.get_data`", "used without `await`"],
+    ),
+    "called from a plain def": (
+        """
+        def signup(user_id):
+            notify(user_id)
+        """,
+        3,
+        ["`notify`", "plain `def`", "make it `async def`"],
+    ),
+    "class method via class": (
+        """
+        async def h():
+            Activity.register(current_user.id, "Create", {})
+        """,
+        3,
+        ["`Activity.register`", "stk/user/models.py:36"],
+    ),
+    "method via instance": (
+        """
+        async def h():
+            thing = Thing()
+            thing.from_dict({})
+        """,
+        4,
+        ["`thing.from_dict`", "stk/things/models.py:24"],
+    ),
+    "method via session.get instance": (
+        """
+        async def h(id):
+            thing = await g.db_session.get(Thing, id)
+            thing.from_dict({})
+        """,
+        4,
+        ["`thing.from_dict`"],
+    ),
+    "session from the factory": (
+        """
+        async def h():
+            async with ext.async_session_factory() as s:
+                s.flush()
+        """,
+        4,
+        ["`s.flush`"],
+    ),
+    "AsyncSession(...) binding": (
+        """
+        async def h(engine):
+            s = AsyncSession(engine)
+            s.commit()
+        """,
+        4,
+        ["`s.commit`"],
+    ),
+    "session from a local async_sessionmaker": (
+        """
+        Session = async_sessionmaker(engine)
+
+        async def h():
+            async with Session() as s:
+                s.execute(select(Thing))
+        """,
+        6,
+        ["`s.execute`"],
+    ),
+    "session from factory.begin()": (
+        """
+        async def h():
+            async with ext.async_session_factory.begin() as s:
+                s.refresh(Thing())
+        """,
+        4,
+        ["`s.refresh`"],
+    ),
+    "parameter annotated AsyncSession": (
+        """
+        async def h(db: AsyncSession):
+            db.execute(select(Thing))
+        """,
+        3,
+        ["`db.execute`"],
+    ),
+    "parameter of a run_with_session function": (
+        """
+        async def work(sess):
+            sess.delete(Thing())
+
+        async def start():
+            await run_with_session(work)
+        """,
+        3,
+        ["`sess.delete`"],
+    ),
+    "websocket send": (
+        """
+        async def ws():
+            websocket.send("x")
+        """,
+        3,
+        ["`websocket.send`"],
+    ),
+    "self.method inside the class": (
+        """
+        class Importer:
+            async def load(self):
+                pass
+
+            async def run(self):
+                self.load()
+        """,
+        7,
+        ["`self.load`"],
+    ),
+    "nested async def": (
+        """
+        async def outer():
+            async def inner():
+                pass
+
+            inner()
+        """,
+        6,
+        ["`inner`"],
+    ),
+    "consumer result not awaited": (
+        """
+        async def h():
+            run_in_background(notify(1))
+        """,
+        3,
+        ["`run_in_background`", "stk/tasks.py"],
+    ),
+    "module-level call": (
+        """
+        notify(1)
+        """,
+        2,
+        ["module-level code cannot await"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("body", "line", "words"), ILLEGAL.values(), ids=ILLEGAL.keys())
+def test_illegal_patterns_give_one_finding(body, line, words):
+    found = findings(body)
+    expected = line if isinstance(line, list) else [line]
+    assert [f.line - HEADER_LINES for f in found] == expected, [f.message for f in found]
+    for word in words:
+        assert word in found[0].message
+
+
+def test_without_a_project_same_module_and_builtin_table_still_work():
+    source = textwrap.dedent(
+        """\
+        from quart import g, render_template
+
+        async def notify(u):
+            pass
+
+        async def h():
+            notify(1)
+            g.db_session.commit()
+            return render_template("x.html")
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"])
+    assert [f.line for f in found] == [7, 8, 9]
+    assert "built-in table" in found[2].message
+
+
+def test_session_names_option():
+    body = """
+        async def h(db):
+            db.commit()
+    """
+    assert lines(body) == []
+    assert lines(body, options={"session-names": ["db"]}) == [3]
+
+
+def test_coroutine_consumers_option():
+    body = """
+        async def h(pool):
+            job = notify(1)
+            len(job)
+    """
+    assert lines(body) == [3]
+    body = """
+        async def h():
+            print(notify(1))
+    """
+    assert lines(body) == [3]  # print takes values, not coroutines
+    assert lines(body, options={"coroutine-consumers": ["print"]}) == []
+
+
+def test_suppression_comment():
+    body = """
+        async def h():
+            g.db_session.commit()  # noqa: STK202
+    """
+    assert lines(body) == []
+
+
+# -- the fix ----------------------------------------------------------------------------
+
+
+def apply(source, finding):
+    text = source
+    for edit in sorted(finding.fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text
+
+
+FIXES = {
+    "statement": ("    g.db_session.commit()\n", "    await g.db_session.commit()\n"),
+    "attribute on a property needs parentheses": (
+        '    item = request.json.get("item")\n',
+        '    item = (await request.json).get("item")\n',
+    ),
+    "subscript needs parentheses": (
+        '    x = request.form["a"]\n',
+        '    x = (await request.form)["a"]\n',
+    ),
+    "returned": (
+        '    return render_template("x.html")\n',
+        '    return await render_template("x.html")\n',
+    ),
+    "bound name": ("    data = request.get_json()\n    return data\n", None),
+    "comparison": (
+        "    if g.db_session.get(Thing, 1) is None:\n        pass\n",
+        "    if await g.db_session.get(Thing, 1) is None:\n        pass\n",
+    ),
+    "multi-line call": (
+        "    g.db_session.execute(\n        select(Thing),  # all\n    )\n",
+        "    await g.db_session.execute(\n        select(Thing),  # all\n    )\n",
+    ),
+    "already parenthesised": (
+        '    item = (request.json).get("item")\n',
+        '    item = (await request.json).get("item")\n',
+    ),
+}
+
+
+@pytest.mark.parametrize(("body", "expected"), FIXES.values(), ids=FIXES.keys())
+def test_fix_inserts_await(body, expected):
+    source = HEADER + "async def h():\n" + body
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert len(found) == 1
+    assert found[0].fix is not None and found[0].fix.applicability == "safe"
+    fixed = apply(source, found[0])
+    cst.parse_module(fixed)
+    if expected is None:
+        expected = body.replace("= request.get_json()", "= await request.get_json()")
+    assert fixed == HEADER + "async def h():\n" + expected
+    assert lint(fixed, VIEWS, select=["STK202"], project=_index()) == []
+
+
+def test_no_fix_outside_async_def_or_in_comprehensions():
+    source = HEADER + textwrap.dedent(
+        """\
+        def sync():
+            notify(1)
+
+        async def h(items):
+            return [x for x in items if g.db_session.get(Thing, x) is None]
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert len(found) == 2
+    assert all(f.fix is None for f in found)
+
+
+def test_library_index_without_search_path_does_no_lookups():
+    index = ProjectIndex(LibraryIndex([]))
+    assert index.resolve("quart.render_template") is None
+
+
+def test_unusual_syntax_does_not_crash():
+    source = textwrap.dedent(
+        """\
+        import asyncio
+        from quart import request
+
+        async def notify(u):
+            pass
+
+        async def odd(items, *args, flag=False, **kwargs):
+            global counter
+            match await request.get_json():
+                case {"item": item}:
+                    await notify(item)
+                case _:
+                    pass
+            if (data := await request.form) is not None:
+                pass
+            results = [r async for r in agen()] + [await notify(i) for i in items]
+            first, *rest = items
+            del first
+            try:
+                await notify(1)
+            except* ValueError:
+                pass
+            x = y = notify(2)
+            await x
+            x: int
+            lambda *a, **k: notify(3)
+            async def agen():
+                yield 1
+            with open("f") as (a, b):
+                pass
+            return {**kwargs, "n": len(rest)}
+
+        class Meta(type):
+            def __call__(cls, *a):
+                return notify(4)
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == []

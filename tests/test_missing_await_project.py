@@ -1,0 +1,404 @@
+"""STK202 across a project: the per-file summaries, installed libraries read without
+importing them, the engine's one read per file, and the stk-style fixture project."""
+
+import json
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from stk_lint.config import Settings
+from stk_lint.engine import run
+from stk_lint.project import LibraryIndex, ProjectIndex, module_name_for, summarise
+from stk_lint.testing import lint
+
+FIXTURE = Path(__file__).parent / "fixtures" / "await_project"
+
+
+def stk202(paths):
+    return run([Path(p) for p in paths], Settings(select=["STK202"])).findings
+
+
+# -- summaries ----------------------------------------------------------------------------
+
+
+def test_summary_lists_async_defs_by_qualified_name():
+    source = textwrap.dedent(
+        '''\
+        """Module docstring with an example:
+
+            async def not_real():
+                pass
+        """
+        import asyncio, stk.extensions as ext
+        from quart import (
+            g,
+            render_template as render,  # a comment
+        )
+        from .models import Thing
+        from ..tasks import *
+
+
+        async def top(a,
+                      b):
+            async def inner():
+                pass
+            x = "async def in_string(): pass"
+            return inner
+
+
+        class Thing2(Base, mixins.Audit):
+            @staticmethod
+            async def build():
+                pass
+
+            @classmethod
+            async def register(cls):
+                pass
+
+            def to_dict(self):
+                return {}
+
+            class Meta:
+                async def nested(self):
+                    pass
+
+
+        def after():
+            pass
+        '''
+    )
+    summary = summarise(source, "stk.things.views")
+    assert summary["functions"] == {
+        "top": [15, True],
+        "top.<locals>.inner": [17, True],
+        "Thing2.build": [25, True],
+        "Thing2.register": [29, True],
+        "Thing2.to_dict": [32, False],
+        "Thing2.Meta.nested": [36, True],
+        "after": [40, False],
+    }
+    assert summary["classes"] == {"Thing2": ["Base", "mixins.Audit"], "Thing2.Meta": []}
+    assert summary["imports"] == {
+        "asyncio": "asyncio",
+        "ext": "stk.extensions",
+        "g": "quart.g",
+        "render": "quart.render_template",
+        "Thing": "stk.things.models.Thing",
+    }
+    assert summary["star"] == ["stk.tasks"]
+    assert json.loads(json.dumps(summary)) == summary  # cacheable as JSON
+
+
+def test_async_generators_are_not_coroutine_functions():
+    source = textwrap.dedent(
+        """\
+        async def chunks(items):
+            for item in items:
+                yield item
+
+        async def outer():
+            async def gen():
+                x = yield
+            return [c async for c in chunks([])]
+
+        async def not_a_generator():
+            text = "yield"  # yield in a comment
+        """
+    )
+    functions = summarise(source, "m")["functions"]
+    assert functions == {
+        "chunks": [1, False],
+        "outer": [5, True],
+        "outer.<locals>.gen": [6, False],
+        "not_a_generator": [10, True],
+    }
+
+
+def test_summary_of_a_package_resolves_relative_imports_from_itself():
+    summary = summarise("from .models import Activity\n", "stk.user", is_package=True)
+    assert summary["imports"] == {"Activity": "stk.user.models.Activity"}
+
+
+def test_module_names_walk_up_init_files():
+    name, is_package, root = module_name_for(FIXTURE / "stk" / "user" / "models.py")
+    assert (name, is_package, root) == ("stk.user.models", False, FIXTURE.resolve())
+    assert module_name_for(FIXTURE / "stk" / "user" / "__init__.py")[:2] == ("stk.user", True)
+
+
+def test_project_resolution_follows_re_exports_and_bases():
+    index = ProjectIndex(LibraryIndex([]))
+    for path in sorted(FIXTURE.rglob("*.py")):
+        index.add(path, path.read_text())
+    register = index.resolve("stk.user.Activity.register")  # re-exported by the package
+    assert register is not None and register.is_async
+    assert register.qualified == "stk.user.models.Activity.register"
+    assert register.where.endswith("stk/user/models.py:36")
+    assert index.resolve("stk.things.models.Thing.to_dict").is_async is False
+    assert index.resolve("stk.things.models.Thing").kind == "class"
+    assert index.resolve("stk.nothing.here") is None
+
+
+# -- installed libraries ------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_library(tmp_path, monkeypatch):
+    """A package on sys.path whose import would fail loudly: it must only be read."""
+    package = tmp_path / "site" / "fakelib"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        'raise RuntimeError("stk-lint must not import libraries")\n'
+        "from .core import fetch, compute\n"
+        "from .sub.client import Client as Client\n"
+    )
+    (package / "core.py").write_text(
+        "import time\n\nasync def fetch(url):\n    pass\n\ndef compute(x):\n    return x\n"
+    )
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "client.py").write_text(
+        "class Client:\n    async def get(self, key):\n        pass\n\n"
+        "    def close(self):\n        pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    LibraryIndex._by_path.clear()
+    yield package
+    LibraryIndex._by_path.clear()
+
+
+def test_installed_library_is_read_not_imported(fake_library):
+    source = textwrap.dedent(
+        """\
+        import fakelib
+        from fakelib import Client, compute, fetch
+        from fakelib.sub import client as client_module
+
+        async def h():
+            fetch("x")
+            compute(1)
+            fakelib.fetch("y")
+            c = Client()
+            c.get("k")
+            c.close()
+            client_module.Client.get(c, "k")
+            await fetch("z")
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == [6, 8, 10, 12]
+    assert "fakelib/core.py:3, installed" in found[0].message
+    assert "fakelib/sub/client.py:2, installed" in found[2].message
+    assert "fakelib" not in sys.modules
+
+
+def test_library_cache_follows_mtime(fake_library):
+    libraries = LibraryIndex()
+    assert libraries.summary("fakelib.core").summary["functions"]["fetch"] == [3, True]
+    core = fake_library / "core.py"
+    core.write_text("def fetch(url):\n    pass\n")
+    stat = core.stat()
+    import os
+
+    os.utime(core, (stat.st_atime, stat.st_mtime + 10))
+    assert libraries.summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
+
+
+def test_missing_library_falls_back_to_the_builtin_table():
+    source = "from quart import render_template\n\nasync def h():\n    render_template('x')\n"
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex(LibraryIndex([])))
+    assert len(found) == 1 and "built-in table" in found[0].message
+
+
+def test_real_quart_security():
+    pytest.importorskip("quart_security")
+    source = textwrap.dedent(
+        """\
+        from quart_security import hash_password, hash_password_async, verify_password_async
+
+        async def h(password, stored):
+            hashed = hash_password(password)
+            hash_password_async(password)
+            if verify_password_async(password, stored):
+                return hashed
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == [5, 6]
+    assert "quart_security/password.py" in found[0].message
+
+
+def test_real_sqlalchemy_session_methods():
+    pytest.importorskip("sqlalchemy")
+    index = ProjectIndex()
+    commit = index.resolve("sqlalchemy.ext.asyncio.AsyncSession.commit")
+    assert commit is not None and commit.is_async and commit.origin == "library"
+    for sync_method in ("add", "add_all", "expunge", "expire", "begin", "in_transaction"):
+        found = index.resolve(f"sqlalchemy.ext.asyncio.AsyncSession.{sync_method}")
+        assert found is not None and not found.is_async, sync_method
+
+
+# -- the fixture project and the engine ---------------------------------------------------
+
+
+def test_fixture_project_is_clean():
+    assert stk202([FIXTURE]) == []
+
+
+def test_fixture_project_is_clean_on_every_rule():
+    assert run([FIXTURE], Settings()).findings == []
+
+
+def test_each_file_is_read_once(monkeypatch):
+    reads: list[Path] = []
+    original = Path.read_bytes
+
+    def counting(self):
+        reads.append(self.resolve())
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    result = run([FIXTURE], Settings(select=["STK202"]))
+    assert result.files == len(reads) == len(set(reads))
+
+
+# Removing one `await` from the fixture: exactly one finding, on that line.
+MUTATIONS = [
+    ("stk/things/views.py", "    json_data = await request.json\n", "`request.json`"),
+    ("stk/things/views.py", "    await thing.from_dict(thing_data)\n", "stk/things/models.py:24"),
+    (
+        "stk/things/views.py",
+        '        await Activity.register(current_user.id, "Thing Create"',
+        "stk/user/models.py:36",
+    ),
+    ("stk/things/views.py", "        await g.db_session.commit()\n", "AsyncSession method"),
+    ("stk/things/views.py", "        await notify_admins(thing.id)\n", "stk/things/tasks.py"),
+    ("stk/things/views.py", "    await recount()\n", "stk/things/tasks.py"),
+    ("stk/things/views.py", "    files = await request.files\n", "`request.files`"),
+    (
+        "stk/things/views.py",
+        '    return await render_template("things/index.html")\n',
+        "`render_template`",
+    ),
+    ("stk/things/tasks.py", "    await run_in_background(send_notification(", "stk/tasks.py"),
+    ("stk/things/tasks.py", "    await session.flush()\n", "`session.flush`"),
+    ("stk/things/tasks.py", "    await background.run_in_background(", "stk/tasks.py"),
+    (
+        "stk/things/tasks.py",
+        "            total = await Thing.count_active(session)\n",
+        "stk/things/models.py",
+    ),
+    (
+        "stk/reports/service.py",
+        "        count = await thing_models.Thing.count_active(",
+        "stk/things/models.py",
+    ),
+    ("stk/reports/service.py", "        data = await self.build(session)\n", "`self.build`"),
+    ("stk/reports/service.py", "    page = await report.render(session)\n", "`report.render`"),
+    ("stk/reports/service.py", '    await Log.register(None, "Report"', "stk/user/models.py"),
+    ("stk/reports/service.py", '    await item.from_dict({"name": name})\n', "`item.from_dict`"),
+    ("stk/reports/service.py", "    await audit()\n", "`audit`"),
+    ("stk/user/views.py", "    recent = await Activity.recent(limit=50)\n", "`Activity.recent`"),
+    ("stk/user/views.py", "            await websocket.send_json(message)\n", "websocket"),
+    ("stk/user/models.py", "        await broadcast(activity.to_dict())\n", "broadcast.py"),
+    ("stk/tasks.py", "                await session.commit()\n", "`session.commit`"),
+]
+
+
+@pytest.fixture
+def broken_copy(tmp_path):
+    copy = tmp_path / "app"
+    shutil.copytree(FIXTURE, copy)
+    return copy
+
+
+@pytest.mark.parametrize("single_file", [False, True], ids=["project", "single-file"])
+@pytest.mark.parametrize(("relative", "text", "words"), MUTATIONS)
+def test_removing_one_await_gives_one_finding(broken_copy, relative, text, words, single_file):
+    path = broken_copy / relative
+    source = path.read_text()
+    assert text in source
+    index = source.index(text)
+    line = source[:index].count("\n") + 1
+    path.write_text(source[:index] + text.replace("await ", "", 1) + source[index + len(text) :])
+    found = stk202([path] if single_file else [broken_copy])
+    assert [(Path(f.path).name, f.line) for f in found] == [(path.name, line)], [
+        f.message for f in found
+    ]
+    assert words in found[0].message
+
+
+def test_summary_is_not_fooled_by_strings_and_brackets():
+    source = textwrap.dedent(
+        """\
+        QUERY = '''
+        async def fake():
+        '''
+        PATTERN = "def also_fake(): ('"
+        TABLE = {
+            "x": [1, 2,
+        3],
+        }
+        x = f"{TABLE['x']}" + 'it\\'s ( open'
+
+
+        class A(
+            Base,
+        ):
+            async def real(self):
+                return (
+        1)
+
+            async def after_dedented_bracket(self):
+                pass
+        """
+    )
+    summary = summarise(source, "m")
+    assert summary["functions"] == {"A.real": [15, True], "A.after_dedented_bracket": [19, True]}
+    assert summary["classes"] == {"A": ["Base"]}
+
+
+def test_index_survives_pickling_for_parallel_workers():
+    import pickle
+
+    index = ProjectIndex(LibraryIndex([]))
+    for path in sorted(FIXTURE.rglob("*.py")):
+        index.add(path, path.read_text())
+    copy = pickle.loads(pickle.dumps(index))
+    assert copy.resolve("stk.user.Activity.register") == index.resolve("stk.user.Activity.register")
+
+
+def test_check_source_with_an_index_resolves_a_file_it_was_not_given():
+    # The Claude Code hook checks one edited file: its sibling modules are found on demand.
+    path = FIXTURE / "stk" / "things" / "edited.py"
+    source = "from .models import Thing\n\nasync def h():\n    await Thing().from_dict({})\n"
+    assert lint(source, str(path), select=["STK202"], project=ProjectIndex()) == []
+    broken = source.replace("await Thing()", "Thing()")
+    found = lint(broken, str(path), select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == [4]
+
+
+def test_libraries_of_the_projects_own_virtualenv(tmp_path):
+    # stk-lint installed on its own (pipx, a hook): the project's .venv has the libraries.
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "venvlib"
+    site.mkdir(parents=True)
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (site / "__init__.py").write_text("async def connect():\n    pass\n")
+    app = tmp_path / "app.py"
+    app.write_text("from venvlib import connect\n\nasync def h():\n    connect()\n")
+    found = stk202([app])
+    assert [f.line for f in found] == [4]
+    assert "venvlib/__init__.py:1, installed" in found[0].message
+
+
+def test_a_file_shown_under_another_name_is_placed_by_its_real_path(tmp_path, monkeypatch):
+    # The hook runs in some folder and shows the edited file relative to the session's.
+    monkeypatch.chdir(tmp_path)
+    path = FIXTURE / "stk" / "things" / "edited.py"
+    source = "from .models import Thing\n\nasync def h():\n    Thing().from_dict({})\n"
+    index = ProjectIndex()
+    index.place(path, "things/edited.py")
+    found = lint(source, "things/edited.py", select=["STK202"], project=index)
+    assert [f.line for f in found] == [4]
+    assert "Thing().from_dict" in found[0].message
