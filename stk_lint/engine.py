@@ -20,11 +20,11 @@ import libcst as cst
 
 from stk_lint.config import Settings
 from stk_lint.files import discover, language_of
-from stk_lint.findings import Finding
+from stk_lint.findings import Edit, Finding, Fix
 from stk_lint.python_engine import PythonContext, check_module
-from stk_lint.rule import PYTHON, Rule
-from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
-from stk_lint.suppression import is_suppressed, python_directives
+from stk_lint.rule import PYTHON, TEMPLATE, Rule
+from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
+from stk_lint.suppression import Directive, is_suppressed, python_directives, unused_directives
 
 # A checker turns one file's text into findings for the rules it is given.
 Checker = Callable[[str, str, tuple[type[Rule], ...], dict[str, Any], Any], list[Finding]]
@@ -53,6 +53,9 @@ def check_python(
     project: Any = None,
 ) -> list[Finding]:
     python_rules = [rule for rule in rules if rule.language == PYTHON]
+    too_deep = too_deep_to_parse(source)
+    if too_deep is not None:
+        return [engine_finding(SyntaxErrorRule, path, too_deep)]
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -60,7 +63,8 @@ def check_python(
         return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply for the parser")]
-    if not python_rules:
+    judge_suppressions = any(rule.code == UnusedSuppression.code for rule in rules)
+    if not python_rules and not judge_suppressions:
         return []
     context = PythonContext(path, source, module, options, project)
     try:
@@ -68,7 +72,108 @@ def check_python(
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply to check")]
     directives = python_directives(source)
-    return [f for f, span in reported if not is_suppressed(directives, f.code, span)]
+    findings = [f for f, span in reported if not is_suppressed(directives, f.code, span)]
+    return findings + unused_suppressions(directives, path, rules, source)
+
+
+def unused_suppressions(
+    directives: dict[int, Directive],
+    path: str,
+    rules: tuple[type[Rule], ...],
+    source: str | None = None,
+) -> list[Finding]:
+    """STK900 findings for suppression comments that silenced nothing in this run.
+
+    Call after every finding of the file went through `is_suppressed` (which records
+    what each directive silenced). Any checker with its own comment syntax can use it.
+    """
+    if not directives or not any(rule.code == UnusedSuppression.code for rule in rules):
+        return []
+    enabled = frozenset(rule.code for rule in rules)
+    return [
+        Finding(
+            path=path,
+            line=directive.line,
+            column=directive.column + 1,
+            code=UnusedSuppression.code,
+            message=message,
+            name=UnusedSuppression.name,
+            end_line=directive.line,
+            end_column=directive.column + 1 + len(directive.text),
+            fix=_removal(source, directive) if whole else None,
+        )
+        for directive, message, whole in unused_directives(directives, enabled)
+    ]
+
+
+def _removal(source: str | None, directive: Directive) -> Fix | None:
+    """A fix deleting a wholly unused comment (its line, when it stands alone)."""
+    if source is None or not directive.text:
+        return None
+    lines = source.splitlines(keepends=True)
+    if directive.line > len(lines):
+        return None
+    line_start = sum(len(text) for text in lines[: directive.line - 1])
+    text = lines[directive.line - 1]
+    start = line_start + directive.column
+    end = start + len(directive.text)
+    if source[start:end] != directive.text:
+        return None  # offsets do not line up (unusual line breaks): offer nothing
+    if directive.own_line:
+        return Fix(
+            "Remove the unused suppression comment",
+            "safe",
+            (Edit(line_start, line_start + len(text), ""),),
+        )
+    before = source[line_start:start]
+    start = line_start + len(before.rstrip(" \t"))
+    return Fix("Remove the unused suppression comment", "safe", (Edit(start, end, ""),))
+
+
+# CPython refuses more than 200 nested brackets, and libcst's native parser overflows
+# the C stack (killing the process) well before the depths below; such files are
+# sent to CPython's parser first, which fails cleanly on them.
+MAX_BRACKET_DEPTH = 200
+_LONG_SPAN = 10_000
+_BRACKETS = re.compile(r"[()\[\]{}]")
+
+
+def too_deep_to_parse(source: str) -> str | None:
+    """Why the file must not reach libcst's parser (too deeply nested), or None."""
+    suspicious = source.count("\\\n") > 1000 or (
+        len(source) > _LONG_SPAN and max(map(len, source.splitlines()), default=0) > _LONG_SPAN
+    )
+    depth = 0
+    outer_start = 0
+    for match in _BRACKETS.finditer(source):
+        if match.group() in "([{":
+            if depth == 0:
+                outer_start = match.start()
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                suspicious = True
+                break
+        elif depth:
+            depth -= 1
+            if depth == 0 and match.start() - outer_start > _LONG_SPAN:
+                suspicious = True
+    if not suspicious:
+        return None
+    try:
+        ast.parse(source)  # builds a tree, runs nothing
+    except RecursionError:
+        return "nested too deeply for the parser (more than Python itself accepts)"
+    except MemoryError:
+        return "expression too complex for the parser (more than Python itself accepts)"
+    except SyntaxError as error:
+        if "too many nested" in str(error.msg) or depth > MAX_BRACKET_DEPTH:
+            return f"SyntaxError: {error.msg}"
+        return None  # an ordinary syntax error: libcst reports it with its position
+    except ValueError:
+        return None
+    if depth > MAX_BRACKET_DEPTH:
+        return f"more than {MAX_BRACKET_DEPTH} nested brackets"
+    return None
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")
@@ -97,6 +202,42 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
 
 
 CHECKERS: dict[str, Checker] = {PYTHON: check_python}
+
+
+def reparse_python(source: str) -> str | None:
+    """None when fixed Python text still parses, else why not."""
+    too_deep = too_deep_to_parse(source)
+    if too_deep is not None:
+        return too_deep
+    try:
+        cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        reason, line, column = syntax_error_location(source, error)
+        return f"{reason} at {line}:{column}"
+    except RecursionError:
+        return "nested too deeply for the parser"
+    return None
+
+
+def reparse_jinja(source: str) -> str | None:
+    """None when a fixed template still parses as Jinja (parsed only, never rendered)."""
+    import jinja2
+
+    try:
+        jinja2.Environment().parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        return f"Jinja: {error.message} at line {error.lineno}"
+    except RecursionError:
+        return "nested too deeply for the Jinja parser"
+    return None
+
+
+# After fixes are applied, the text must still parse in its language or the file is
+# left untouched. A language without an entry here (JS) is written without a check.
+REPARSERS: dict[str, Callable[[str], str | None]] = {
+    PYTHON: reparse_python,
+    TEMPLATE: reparse_jinja,
+}
 
 
 def check_source(
@@ -184,8 +325,11 @@ def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding
 
 @dataclass
 class RunResult:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # remaining after any fixes
     files: int = 0
+    fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
+    diffs: list[str] = field(default_factory=list)
+    fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
 
 
 def display_path(path: Path) -> str:
@@ -193,12 +337,33 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def run(paths: list[Path], settings: Settings, force_exclude: bool = False) -> RunResult:
+def run(
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    fix: str | None = None,
+    unsafe_fixes: bool = False,
+) -> RunResult:
+    """Check every file; with fix="apply" write fixes back, with fix="diff" only diff them."""
+    from stk_lint.fixing import fix_file
+
     result = RunResult()
     options = settings.resolved_options()
     for path, language in discover(paths, settings, force_exclude):
         result.files += 1
         rules = settings.rules_for(path)
-        result.findings.extend(check_file(path, display_path(path), rules, options, None, language))
+        display = display_path(path)
+        if fix is None:
+            result.findings.extend(check_file(path, display, rules, options, None, language))
+            continue
+        outcome = fix_file(
+            path, display, rules, options, None, language, unsafe_fixes, write=fix == "apply"
+        )
+        result.findings.extend(outcome.remaining)
+        result.fixed.extend(outcome.fixed)
+        if outcome.diff:
+            result.diffs.append(outcome.diff)
+        if outcome.error:
+            result.fix_errors.append(f"{display}: {outcome.error}")
     result.findings.sort()
     return result

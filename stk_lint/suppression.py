@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ALL = frozenset({"*"})
 
@@ -20,6 +20,7 @@ _DIRECTIVE = re.compile(
     r"|stk-lint\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?)",
     re.IGNORECASE,
 )
+_MAYBE_DIRECTIVE = re.compile(r"noqa|stk-lint", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
@@ -28,6 +29,10 @@ class Directive:
     line: int
     codes: frozenset[str]  # ALL for a bare `# noqa`
     own_line: bool  # the comment is alone on its line
+    column: int = 0  # 0-based start of the comment
+    text: str = ""  # the comment as written
+    # Codes this directive silenced in the current run (filled by is_suppressed).
+    used: set[str] = field(default_factory=set, compare=False, hash=False)
 
     def covers(self, code: str) -> bool:
         return self.codes is ALL or code in self.codes
@@ -48,7 +53,7 @@ def parse_directive(comment: str) -> frozenset[str] | None:
 
 def python_directives(source: str) -> dict[int, Directive]:
     """Suppression comments of a Python source, by line. Cheap when there are none."""
-    if "noqa" not in source and "stk-lint" not in source:
+    if _MAYBE_DIRECTIVE.search(source) is None:
         return {}
     directives: dict[int, Directive] = {}
     try:
@@ -63,7 +68,7 @@ def python_directives(source: str) -> dict[int, Directive]:
             continue
         line = token.start[0]
         own_line = not token.line[: token.start[1]].strip()
-        directives[line] = Directive(line, codes, own_line)
+        directives[line] = Directive(line, codes, own_line, token.start[1], token.string.rstrip())
     return directives
 
 
@@ -77,8 +82,36 @@ def is_suppressed(
     for line in range(start, end + 1):
         directive = directives.get(line)
         if directive is not None and directive.covers(code):
+            directive.used.add(code)
             return directive
     above = directives.get(start - 1)
     if above is not None and above.own_line and above.covers(code):
+        above.used.add(code)
         return above
     return None
+
+
+def unused_directives(
+    directives: dict[int, Directive], enabled: frozenset[str]
+) -> list[tuple[Directive, str, bool]]:
+    """Directives (with a message, and whether all of it is unused) that silenced nothing, judged only on enabled codes.
+
+    Codes of other tools in a `# noqa` (`E501`) are not ours and never reported; a code
+    of ours whose rule did not run this time cannot be judged either.
+    """
+    unused = []
+    for line in sorted(directives):
+        directive = directives[line]
+        shown = directive.text or "the suppression comment"
+        if directive.codes is ALL:
+            if not directive.used:
+                unused.append((directive, f"`{shown}` suppresses nothing; remove it", True))
+            continue
+        idle = sorted(c for c in directive.codes if c in enabled and c not in directive.used)
+        if idle:
+            listed = ", ".join(f"`{c}`" for c in idle)
+            whole = len(idle) == len(directive.codes)
+            unused.append(
+                (directive, f"{listed} in `{shown}` suppresses nothing; remove it", whole)
+            )
+    return unused
