@@ -28,23 +28,84 @@ GENERIC = "its Quart counterpart (`quart_*`) or an async library"
 # What the fix may rewrite to: the public names each target module exports, read once
 # from quart 0.22 and quart-security 2.0 and kept here (stk-lint never imports them).
 QUART = frozenset(
-    "Blueprint Config Markup Quart Request Response ResponseReturnValue Websocket abort "
-    "after_this_request appcontext_popped appcontext_pushed appcontext_tearing_down "
-    "before_render_template copy_current_app_context copy_current_request_context "
-    "copy_current_websocket_context current_app escape flash g get_flashed_messages "
-    "get_template_attribute got_request_exception got_websocket_exception has_app_context "
-    "has_request_context has_websocket_context json jsonify make_push_promise make_response "
-    "message_flashed redirect render_template render_template_string request request_finished "
-    "request_started request_tearing_down send_file send_from_directory session "
-    "signals_available stream_template stream_template_string stream_with_context "
-    "template_rendered url_for websocket websocket_finished websocket_started "
-    "websocket_tearing_down".split()
+    [
+        "Blueprint",
+        "Config",
+        "Markup",
+        "Quart",
+        "Request",
+        "Response",
+        "ResponseReturnValue",
+        "Websocket",
+        "abort",
+        "after_this_request",
+        "appcontext_popped",
+        "appcontext_pushed",
+        "appcontext_tearing_down",
+        "before_render_template",
+        "copy_current_app_context",
+        "copy_current_request_context",
+        "copy_current_websocket_context",
+        "current_app",
+        "escape",
+        "flash",
+        "g",
+        "get_flashed_messages",
+        "get_template_attribute",
+        "got_request_exception",
+        "got_websocket_exception",
+        "has_app_context",
+        "has_request_context",
+        "has_websocket_context",
+        "json",
+        "jsonify",
+        "make_push_promise",
+        "make_response",
+        "message_flashed",
+        "redirect",
+        "render_template",
+        "render_template_string",
+        "request",
+        "request_finished",
+        "request_started",
+        "request_tearing_down",
+        "send_file",
+        "send_from_directory",
+        "session",
+        "signals_available",
+        "stream_template",
+        "stream_template_string",
+        "stream_with_context",
+        "template_rendered",
+        "url_for",
+        "websocket",
+        "websocket_finished",
+        "websocket_started",
+        "websocket_tearing_down",
+    ]
 )
 QUART_SECURITY = frozenset(
-    "RoleMixin SQLAlchemyStateStore SQLAlchemyUserDatastore Security SecurityState UserMixin "
-    "auth_required current_user hash_password hash_password_async password_changed "
-    "roles_required tf_profile_changed url_for_security user_authenticated user_logged_out "
-    "user_registered verify_password verify_password_async".split()
+    [
+        "RoleMixin",
+        "SQLAlchemyStateStore",
+        "SQLAlchemyUserDatastore",
+        "Security",
+        "SecurityState",
+        "UserMixin",
+        "auth_required",
+        "current_user",
+        "hash_password",
+        "hash_password_async",
+        "password_changed",
+        "roles_required",
+        "tf_profile_changed",
+        "url_for_security",
+        "user_authenticated",
+        "user_logged_out",
+        "user_registered",
+        "verify_password",
+        "verify_password_async",
+    ]
 )
 TARGETS: dict[str, tuple[str, frozenset[str]]] = {
     "flask": ("quart", QUART),
@@ -55,9 +116,22 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
 # Names that exist in both but are awaitable in Quart (`await render_template(...)`,
 # `await request.get_json()`): rewriting them is right, but callers need `await`.
 BECOME_ASYNC = frozenset(
-    "request websocket render_template render_template_string stream_template "
-    "stream_template_string make_response make_push_promise send_file send_from_directory "
-    "flash get_flashed_messages MethodView View".split()
+    [
+        "request",
+        "websocket",
+        "render_template",
+        "render_template_string",
+        "stream_template",
+        "stream_template_string",
+        "make_response",
+        "make_push_promise",
+        "send_file",
+        "send_from_directory",
+        "flash",
+        "get_flashed_messages",
+        "MethodView",
+        "View",
+    ]
 )
 # What to write instead of a Flask name Quart does not have under the same name.
 RENAMED = {"Flask": "Quart", "login_required": 'auth_required("session")'}
