@@ -137,7 +137,7 @@ def check(
             click.echo(format_statistics(findings, use_color))
     else:
         text = FORMATTERS[output_format](findings, use_color)
-        if text or output_format in MACHINE_FORMATS:
+        if text or output_format in ("json", "sarif"):  # documents even when empty
             click.echo(text)
     if not quiet and output_format not in MACHINE_FORMATS:
         click.echo(summary_line(findings, result.files, len(result.fixed), unsafe_fixes))

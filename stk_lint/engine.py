@@ -313,10 +313,27 @@ def check_bytes(
     language = language or language_of(path)
     if language is None:
         return []
+    text, problems = text_of(data, path, rules, options, language)
+    if text is None:
+        return problems
+    return check_source(text, path, rules, options, project, language)
+
+
+def text_of(
+    data: bytes, path: str, rules: tuple[type[Rule], ...], options: dict[str, Any], language: str
+) -> tuple[str | None, list[Finding]]:
+    """(text, []) for a file that can be checked, else (None, the STK003 finding if enabled)."""
+    limit_kb = options.get("max-file-size-kb") or UnreadableFile.options["max-file-size-kb"].default
+    if len(data) > limit_kb * 1024:
+        reason = (
+            f"too large to check ({len(data) / 1024 / 1024:.1f} MB; the limit is {limit_kb} KiB, "
+            "set `max-file-size-kb` to raise it)"
+        )
+        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
     text, reason = decode(data, language)
     if text is None:
-        return _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
-    return check_source(text, path, rules, options, project, language)
+        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
+    return text, []
 
 
 def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding]:

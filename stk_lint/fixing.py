@@ -227,15 +227,15 @@ def fix_file(
     write: bool = True,
 ) -> FileFix:
     """Check a file, apply its fixes, and write it back (or, with write=False, diff it)."""
-    from stk_lint.engine import REPARSERS, check_bytes, check_source, decode
+    from stk_lint.engine import REPARSERS, check_file, check_source, text_of
 
     try:
         data = path.read_bytes()
-    except OSError:
-        return FileFix(check_bytes_or_unreadable(path, display, rules, options, project, language))
-    text, _ = decode(data, language)
+    except OSError:  # let the checker report it the usual way
+        return FileFix(check_file(path, display, rules, options, project, language))
+    text, problems = text_of(data, display, rules, options, language)
     if text is None:
-        return FileFix(check_bytes(data, display, rules, options, project, language))
+        return FileFix(problems)
 
     def check(source: str) -> list[Finding]:
         return check_source(source, display, rules, options, project, language)
@@ -254,16 +254,3 @@ def fix_file(
         return FileFix(check(text), error=str(error))
     result.fixed = outcome.fixed
     return result
-
-
-def check_bytes_or_unreadable(
-    path: Path,
-    display: str,
-    rules: tuple[type[Rule], ...],
-    options: dict[str, Any],
-    project: Any,
-    language: str,
-) -> list[Finding]:
-    from stk_lint.engine import check_file
-
-    return check_file(path, display, rules, options, project, language)

@@ -1,6 +1,6 @@
 """Findings the engine produces itself, documented like every other rule."""
 
-from stk_lint.rule import EngineRule
+from stk_lint.rule import EngineRule, Option
 
 
 class SyntaxErrorRule(EngineRule):
@@ -18,7 +18,17 @@ class SyntaxErrorRule(EngineRule):
 class UnreadableFile(EngineRule):
     code = "STK003"
     name = "unreadable-file"
-    summary = "A file that cannot be read or decoded: binary, not valid UTF-8, or an I/O error."
+    summary = (
+        "A file that cannot be read or decoded (binary, not valid UTF-8, an I/O error), "
+        "or too large to check."
+    )
+    options = {
+        "max-file-size-kb": Option(
+            default=1024,
+            help="Files larger than this many KiB are reported instead of parsed (the Python "
+            "parser needs about 1 GB of memory and several seconds per MB of dense code).",
+        )
+    }
     why = (
         "Python sources and templates in an stk project are UTF-8 text. A file that cannot be "
         "read is reported instead of being silently skipped, so nothing escapes the check."
