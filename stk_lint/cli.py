@@ -148,6 +148,13 @@ def _report_diff(result, quiet: bool) -> None:
     """--diff: the diff alone on stdout (pipeable to `git apply`), the count on stderr."""
     for text in result.diffs:
         click.echo(text, nl=False)
+    for finding in result.findings:  # files that could not be checked at all
+        if finding.code in ("STK001", "STK003"):
+            click.echo(
+                f"stk-lint: warning: {finding.path}:{finding.line}:{finding.column}: "
+                f"{finding.code} {finding.message}",
+                err=True,
+            )
     if not quiet:
         count = len(result.fixed)
         if count:

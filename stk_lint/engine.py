@@ -10,8 +10,10 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +70,8 @@ def check_python(
         return []
     context = PythonContext(path, source, module, options, project)
     try:
-        reported = check_module(context, python_rules)
+        with _recursion_limit(RECURSION_LIMIT):
+            reported = check_module(context, python_rules)
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply to check")]
     directives = python_directives(source)
@@ -134,7 +137,7 @@ def _removal(source: str | None, directive: Directive) -> Fix | None:
 # the C stack (killing the process) well before the depths below; such files are
 # sent to CPython's parser first, which fails cleanly on them.
 MAX_BRACKET_DEPTH = 200
-_LONG_SPAN = 10_000
+_LONG_SPAN = 5_000
 _BRACKETS = re.compile(r"[()\[\]{}]")
 
 
@@ -174,6 +177,22 @@ def too_deep_to_parse(source: str) -> str | None:
     if depth > MAX_BRACKET_DEPTH:
         return f"more than {MAX_BRACKET_DEPTH} nested brackets"
     return None
+
+
+# Our walker and libcst's position and code generation recurse a few frames per level
+# of nesting; what CPython accepts (about 2,500 levels) needs more than the default 1,000.
+# Python-to-Python calls do not grow the C stack (3.11+), so this is safe.
+RECURSION_LIMIT = 20_000
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")

@@ -104,7 +104,7 @@ def relative_to_root(path: str, root: Path) -> str | None:
     except ValueError:
         try:
             return absolute.resolve().relative_to(root).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return None
 
 
