@@ -13,7 +13,13 @@ import click
 from stk_lint import __version__
 from stk_lint.config import ConfigError, Settings, find_config, load_settings, validate_codes
 from stk_lint.docs import rule_markdown
-from stk_lint.output import FORMATTERS, MACHINE_FORMATS, format_statistics, summary_line
+from stk_lint.output import (
+    FORMATTERS,
+    MACHINE_FORMATS,
+    format_fixed,
+    format_statistics,
+    summary_line,
+)
 from stk_lint.registry import ALL_RULES, get_rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -140,6 +146,8 @@ def check(
         if text or output_format in ("json", "sarif"):  # documents even when empty
             click.echo(text)
     if not quiet and output_format not in MACHINE_FORMATS:
+        if result.fixed:
+            click.echo(format_fixed(result.fixed))
         click.echo(summary_line(findings, result.files, len(result.fixed), unsafe_fixes))
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 

@@ -54,6 +54,19 @@ def summary_line(
     return text
 
 
+def format_fixed(fixed: Sequence[Finding]) -> str:
+    """What --fix changed, per file and rule (ruff's --show-fixes layout)."""
+    by_file: dict[str, Counter[tuple[str, str]]] = {}
+    for f in fixed:
+        by_file.setdefault(f.path, Counter())[(f.code, f.name)] += 1
+    lines = [f"Fixed {_plural(len(fixed), 'error')}:"]
+    for path in sorted(by_file):
+        lines.append(f"- {path}:")
+        for (code, name), count in sorted(by_file[path].items()):
+            lines.append(f"    {count} x {code} ({name})")
+    return "\n".join(lines)
+
+
 def format_text(findings: Sequence[Finding], color: bool = False) -> str:
     lines = []
     for f in findings:

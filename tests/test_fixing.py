@@ -276,6 +276,7 @@ def test_unsafe_fixes_then_a_clean_exit(project):
     result = run_cli("--select", "STK101", "--fix", "--unsafe-fixes", "views.py")
     assert result.exit_code == 0, result.output
     assert "Found 2 errors (2 fixed, 0 remaining)." in result.output
+    assert "Fixed 2 errors:\n- views.py:\n    2 x STK101 (flask-import)\n" in result.output
     assert (project / "views.py").read_text().count("from quart import") == 2
     again = run_cli("--select", "STK101", "--fix", "--unsafe-fixes", "views.py")
     assert again.exit_code == 0 and "All checks passed!" in again.output
