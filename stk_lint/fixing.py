@@ -187,7 +187,8 @@ def write_atomic(path: Path, original: bytes, text: str, encoding: str) -> None:
     try:
         if real.read_bytes() != original:
             raise WriteError("the file changed while it was being checked; not written")
-        mode = stat.S_IMODE(real.stat().st_mode)
+        status = real.stat()
+        mode = stat.S_IMODE(status.st_mode)
         handle, temporary = tempfile.mkstemp(
             dir=real.parent, prefix=f".{real.name}.", suffix=".tmp"
         )
@@ -199,6 +200,10 @@ def write_atomic(path: Path, original: bytes, text: str, encoding: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
+        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+            # Keep the owner when running as root over someone else's files.
+            with contextlib.suppress(OSError):
+                os.chown(temporary, status.st_uid, status.st_gid)
         os.replace(temporary, real)
     except OSError as error:
         with contextlib.suppress(OSError):

@@ -367,3 +367,13 @@ def test_a_fix_that_would_not_parse_is_reported_and_not_written(project, monkeyp
     assert path.read_text() == "from flask import g\n"
     assert result.exit_code == 1
     assert "would leave the file unparsable" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to other users")
+def test_fix_keeps_the_owner(project):
+    path = project / "views.py"
+    path.write_text("from flask import g\n")
+    os.chown(path, 1234, 5678)
+    run_cli("--select", "STK101", "--fix", "views.py")
+    assert path.read_text() == "from quart import g\n"
+    assert (path.stat().st_uid, path.stat().st_gid) == (1234, 5678)
