@@ -2,6 +2,7 @@
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -377,3 +378,29 @@ def test_fix_keeps_the_owner(project):
     run_cli("--select", "STK101", "--fix", "views.py")
     assert path.read_text() == "from quart import g\n"
     assert (path.stat().st_uid, path.stat().st_gid) == (1234, 5678)
+
+
+def test_any_languages_fixes_go_through_its_reparse_check(project, monkeypatch):
+    """Generic: a template checker's span edits are applied, and undone if Jinja breaks."""
+    from stk_lint import engine
+    from stk_lint.rule import TEMPLATE
+
+    def template_checker(source, path, rules, options, project):
+        start = source.find("{{ ")
+        if start < 0:
+            return []
+        end = source.index(" }}", start) + 3
+        replacement = "${ " + source[start + 3 : end - 3] + " }"
+        if "BREAK" in source:
+            replacement = "{% if %}"
+        fix = Fix("Use a Vue binding", "safe", (Edit(start, end, replacement),))
+        return [Finding(path, 1, start + 1, "STK101", "m", "flask-import", 1, end + 1, fix)]
+
+    monkeypatch.setitem(engine.CHECKERS, TEMPLATE, template_checker)
+    good, broken = Path("page.html"), Path("broken.html")
+    good.write_text("<p>{{ a }} and {{ b }}</p>\n")
+    broken.write_text("<p>{{ a }}</p>BREAK\n")
+    result = run_cli("--select", "STK101", "--fix", "page.html", "broken.html")
+    assert good.read_text() == "<p>${ a } and ${ b }</p>\n"  # two rounds, one edit each
+    assert broken.read_text() == "<p>{{ a }}</p>BREAK\n"
+    assert "broken.html: fixes for STK101 would leave the file unparsable (Jinja:" in result.output
