@@ -170,13 +170,12 @@ def too_deep_to_parse(source: str) -> str | None:
         return "expression too complex for the parser (more than Python itself accepts)"
     except SyntaxError as error:
         if "too many nested" in str(error.msg) or depth > MAX_BRACKET_DEPTH:
-            return f"SyntaxError: {error.msg}"
+            # Deep brackets in a file CPython rejects: never hand it to libcst.
+            return f"SyntaxError: {error.msg} (line {error.lineno})"
         return None  # an ordinary syntax error: libcst reports it with its position
     except ValueError:
         return None
-    if depth > MAX_BRACKET_DEPTH:
-        return f"more than {MAX_BRACKET_DEPTH} nested brackets"
-    return None
+    return None  # CPython accepts it (the brackets were in strings): libcst can too
 
 
 # Our walker and libcst's position and code generation recurse a few frames per level

@@ -129,6 +129,11 @@ def test_nesting_python_accepts_is_checked_normally():
     assert codes(lint(chain)) == ["STK101"]
 
 
+def test_many_brackets_inside_strings_are_not_nesting():
+    source = "from flask import g\nPATTERN = r'" + "(" * 300 + "'\n" + "x = '" + "[" * 300 + "'\n"
+    assert codes(lint(source)) == ["STK101"]
+
+
 def test_recursion_in_the_walker_is_caught_per_file(project, monkeypatch):
     real_check_module = engine.check_module
 
