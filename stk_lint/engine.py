@@ -12,6 +12,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,14 @@ from stk_lint.findings import Edit, Finding, Fix
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import PYTHON, TEMPLATE, Rule
 from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
-from stk_lint.suppression import Directive, is_suppressed, python_directives, unused_directives
+from stk_lint.suppression import (
+    ALL,
+    Directive,
+    is_suppressed,
+    python_directives,
+    unused_directives,
+    without_codes,
+)
 
 # A checker turns one file's text into findings for the rules it is given.
 Checker = Callable[[str, str, tuple[type[Rule], ...], dict[str, Any], Any], list[Finding]]
@@ -103,30 +111,37 @@ def unused_suppressions(
             name=UnusedSuppression.name,
             end_line=directive.line,
             end_column=directive.column + 1 + len(directive.text),
-            fix=_removal(source, directive) if whole else None,
+            fix=_removal(source, directive, stale),
         )
-        for directive, message, whole in unused_directives(directives, enabled)
+        for directive, message, stale in unused_directives(directives, enabled)
     ]
 
 
-def _removal(source: str | None, directive: Directive) -> Fix | None:
-    """A fix deleting a wholly unused comment (its line, when it stands alone)."""
+def _removal(source: str | None, directive: Directive, stale: frozenset[str]) -> Fix | None:
+    """A fix taking the stale codes out of a comment, or removing a wholly stale one
+    (with its line, when it stands alone)."""
     if source is None or not directive.text:
         return None
-    lines = source.splitlines(keepends=True)
-    if directive.line > len(lines):
-        return None
-    line_start = sum(len(text) for text in lines[: directive.line - 1])
-    text = lines[directive.line - 1]
+    # Line numbers come from tokenize, which ends lines at "\n" only.
+    line_start = 0
+    for _ in range(directive.line - 1):
+        line_start = source.find("\n", line_start) + 1
+        if line_start == 0:
+            return None
+    line_end = source.find("\n", line_start)
+    line_end = len(source) if line_end < 0 else line_end + 1
     start = line_start + directive.column
     end = start + len(directive.text)
     if source[start:end] != directive.text:
-        return None  # offsets do not line up (unusual line breaks): offer nothing
+        return None  # offsets do not line up: offer nothing rather than a wrong edit
+    if stale is not ALL:
+        kept = without_codes(directive.text, stale)
+        if kept is None:
+            return None
+        return Fix("Remove the unused codes", "safe", (Edit(start, end, kept),))
     if directive.own_line:
         return Fix(
-            "Remove the unused suppression comment",
-            "safe",
-            (Edit(line_start, line_start + len(text), ""),),
+            "Remove the unused suppression comment", "safe", (Edit(line_start, line_end, ""),)
         )
     before = source[line_start:start]
     start = line_start + len(before.rstrip(" \t"))
@@ -163,7 +178,7 @@ def too_deep_to_parse(source: str) -> str | None:
     if not suspicious:
         return None
     try:
-        ast.parse(source)  # builds a tree, runs nothing
+        _cpython_parse(source)
     except RecursionError:
         return "nested too deeply for the parser (more than Python itself accepts)"
     except MemoryError:
@@ -194,6 +209,14 @@ def _recursion_limit(limit: int) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
+def _cpython_parse(source: str) -> None:
+    """CPython's parser as a second opinion: builds a tree, runs nothing, and keeps its
+    SyntaxWarnings about the checked code (`None()`) off the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ast.parse(source)
+
+
 _AT = re.compile(r"error at (\d+):(\d+): ")
 
 
@@ -205,7 +228,7 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
     why in plain words, so prefer it when it agrees that the file is invalid.
     """
     try:
-        ast.parse(source)
+        _cpython_parse(source)
     except SyntaxError as py_error:
         line = py_error.lineno or 1
         column = py_error.offset or 1

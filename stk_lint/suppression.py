@@ -91,10 +91,27 @@ def is_suppressed(
     return None
 
 
+def without_codes(comment: str, stale: frozenset[str]) -> str | None:
+    """The comment with `stale` codes taken out of its code list, or None if it has none."""
+    match = _DIRECTIVE.search(comment)
+    if match is None:
+        return None
+    group = "noqa_codes" if match.group("noqa_codes") else "codes"
+    if match.group(group) is None:
+        return None
+    start, end = match.span(group)
+    kept = [c for c in _CODE.findall(match.group(group)) if c.upper() not in stale]
+    if not kept:
+        return None
+    return comment[:start] + ", ".join(kept) + comment[end:]
+
+
 def unused_directives(
     directives: dict[int, Directive], enabled: frozenset[str]
-) -> list[tuple[Directive, str, bool]]:
-    """Directives (with a message, and whether all of it is unused) that silenced nothing, judged only on enabled codes.
+) -> list[tuple[Directive, str, frozenset[str]]]:
+    """Directives that silenced nothing: (directive, message, stale codes or ALL).
+
+    Judged only on enabled codes.
 
     Codes of other tools in a `# noqa` (`E501`) are not ours and never reported; a code
     of ours whose rule did not run this time cannot be judged either.
@@ -105,13 +122,13 @@ def unused_directives(
         shown = directive.text or "the suppression comment"
         if directive.codes is ALL:
             if not directive.used:
-                unused.append((directive, f"`{shown}` suppresses nothing; remove it", True))
+                unused.append((directive, f"`{shown}` suppresses nothing; remove it", ALL))
             continue
         idle = sorted(c for c in directive.codes if c in enabled and c not in directive.used)
         if idle:
             listed = ", ".join(f"`{c}`" for c in idle)
-            whole = len(idle) == len(directive.codes)
+            stale = ALL if len(idle) == len(directive.codes) else frozenset(idle)
             unused.append(
-                (directive, f"{listed} in `{shown}` suppresses nothing; remove it", whole)
+                (directive, f"{listed} in `{shown}` suppresses nothing; remove it", stale)
             )
     return unused

@@ -250,3 +250,10 @@ def test_checked_code_is_never_imported_or_run(project):
     result = check("--fix", ".")
     assert result.exit_code == 0
     assert not Path("pwned").exists()
+
+
+def test_cpython_warnings_about_checked_code_stay_quiet(project):
+    Path("w.py").write_text("x = None()\nassert (x, 'message')\ny = (\n")
+    result = check(".")
+    assert result.exit_code == 1
+    assert "SyntaxWarning" not in result.output

@@ -21,7 +21,13 @@ def test_a_stale_code_is_reported_with_its_position():
 def test_only_the_stale_code_of_several_is_reported():
     (found,) = lint("import flask  # noqa: STK101, STK102\n", select=["STK101", "STK102", "STK900"])
     assert found.message.startswith("`STK102` in")
-    assert found.fix is None  # the comment is still needed for STK101
+    # The comment is still needed for STK101: only the stale code goes.
+    source = "import flask  # noqa: STK101, STK102, E501 (legacy)\n"
+    findings = lint(source, select=["STK101", "STK102", "STK900"])
+    assert apply_fixes(source, findings)[0] == "import flask  # noqa: STK101, E501 (legacy)\n"
+    source = "# stk-lint: ignore[STK102,STK101]\nimport flask\n"
+    findings = lint(source, select=["STK101", "STK102", "STK900"])
+    assert apply_fixes(source, findings)[0] == "# stk-lint: ignore[STK101]\nimport flask\n"
 
 
 def test_codes_of_other_tools_and_unselected_rules_are_not_judged():
