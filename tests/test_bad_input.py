@@ -256,9 +256,12 @@ def test_checked_code_is_never_imported_or_run(project):
 
 def test_cpython_warnings_about_checked_code_stay_quiet(project):
     """A real process: pytest's own warning capture would hide a printed warning."""
-    Path("w.py").write_text("x = None()\nassert (x, 'message')\ny = (\n")
+    Path("w.py").write_text("x = '\\d'\ny = (\n")  # an invalid escape, then an error
     result = subprocess.run(
-        [sys.executable, "-m", "stk_lint", "check", "w.py"], capture_output=True, text=True
+        [sys.executable, "-m", "stk_lint", "check", "w.py"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "always"},
     )
     assert result.returncode == 1
     assert "STK001" in result.stdout
