@@ -5,7 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stk_lint.engine import reparse_python
-from stk_lint.fixing import fix_source
+from stk_lint.findings import Edit, Finding, Fix
+from stk_lint.fixing import apply_fixes, fix_source, select_fixes
 from stk_lint.registry import ALL_RULES
 from stk_lint.testing import lint
 
@@ -69,3 +70,38 @@ def test_fixes_on_stk_code_reparse_and_a_second_run_changes_nothing(source):
     if outcome.changed:
         assert reparse_python(outcome.source) is None
         assert not fix_everything(outcome.source).changed
+
+
+@st.composite
+def text_and_fixes(draw):
+    text = draw(st.text(alphabet="abc\n", max_size=30))
+    findings = []
+    for number in range(draw(st.integers(0, 6))):
+        edits = []
+        for _ in range(draw(st.integers(1, 2))):
+            start = draw(st.integers(0, len(text)))
+            end = draw(st.integers(start, len(text)))
+            edits.append(Edit(start, end, draw(st.text(alphabet="XY", max_size=3))))
+        fix = Fix("f", draw(st.sampled_from(["safe", "unsafe"])), tuple(edits))
+        findings.append(Finding("a.py", number + 1, 1, "STK101", "m", "n", 1, 1, fix))
+    return text, findings
+
+
+@settings(deadline=None, max_examples=200)
+@given(text_and_fixes(), st.booleans())
+def test_the_applier_takes_non_overlapping_whole_fixes(case, unsafe):
+    text, findings = case
+    chosen = select_fixes(findings, unsafe)
+    edits = [e for f in chosen for e in f.fix.edits]
+    assert all(unsafe or f.fix.applicability == "safe" for f in chosen)
+    for i, a in enumerate(edits):
+        for b in edits[i + 1 :]:
+            assert a.end <= b.start or b.end <= a.start
+            assert not (a.start == b.start == a.end == b.end)
+    # Applying them is the same as splicing the kept text and the replacements in order.
+    expected, position = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        expected += [text[position : edit.start], edit.content]
+        position = edit.end
+    expected.append(text[position:])
+    assert apply_fixes(text, findings, unsafe)[0] == "".join(expected)
