@@ -1,6 +1,7 @@
 """Property-based: stk-lint never crashes, and `--fix` output always re-parses and is stable."""
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ def test_python_punctuation_soup_never_crashes(text):
 
 
 @BOUNDED
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @given(hypothesmith.from_grammar())
 def test_grammatical_python_is_checked_and_fixes_reparse(source):
     outcome = fix_everything(source)
