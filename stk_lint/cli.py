@@ -13,7 +13,13 @@ import click
 from stk_lint import __version__
 from stk_lint.config import ConfigError, Settings, find_config, load_settings, validate_codes
 from stk_lint.docs import rule_markdown
-from stk_lint.output import FORMATTERS, MACHINE_FORMATS, format_statistics, summary_line
+from stk_lint.output import (
+    FORMATTERS,
+    MACHINE_FORMATS,
+    format_fixed,
+    format_statistics,
+    summary_line,
+)
 from stk_lint.registry import ALL_RULES, get_rule
 from stk_lint.skill_commands import hook, skill
 
@@ -83,6 +89,15 @@ main.add_command(hook)
     is_flag=True,
     help="Apply `exclude` to files named on the command line too (for pre-commit).",
 )
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (review!)."
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and write nothing; exit 1 if there would be changes.",
+)
 @click.option(
     "--color/--no-color", default=None, help="Colour the output (default: on a terminal)."
 )
@@ -97,6 +112,9 @@ def check(
     quiet: bool,
     config: Path | None,
     force_exclude: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     color: bool | None,
 ) -> None:
     """Check files and directories (default: the current directory)."""
@@ -108,13 +126,20 @@ def check(
         fail(f"no such file or directory: {', '.join(missing)}")
     try:
         settings = resolve_settings(targets, config, select, extend_select, ignore)
-        result = run(targets, settings, force_exclude=force_exclude)
+        mode = "diff" if diff else "apply" if fix else None
+        result = run(targets, settings, force_exclude, fix=mode, unsafe_fixes=unsafe_fixes)
     except ConfigError as error:
         fail(str(error))
     except Exception as error:  # a bug in stk-lint: say so, never a bare traceback
         if os.environ.get("STK_LINT_DEBUG"):
             traceback.print_exc()
         fail(f"internal error: {type(error).__name__}: {error} (set STK_LINT_DEBUG=1 for details)")
+
+    for problem in result.fix_errors:
+        click.echo(f"stk-lint: warning: {problem}", err=True)
+    if diff:
+        _report_diff(result, quiet)
+        return
 
     use_color = sys.stdout.isatty() if color is None else color
     findings = result.findings
@@ -123,11 +148,38 @@ def check(
             click.echo(format_statistics(findings, use_color))
     else:
         text = FORMATTERS[output_format](findings, use_color)
-        if text or output_format in MACHINE_FORMATS:
+        if text or output_format in ("json", "sarif"):  # documents even when empty
             click.echo(text)
     if not quiet and output_format not in MACHINE_FORMATS:
-        click.echo(summary_line(findings, result.files))
+        if result.fixed:
+            click.echo(format_fixed(result.fixed))
+        click.echo(summary_line(findings, result.files, len(result.fixed), unsafe_fixes))
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _report_diff(result, quiet: bool) -> None:
+    """--diff: the diff alone on stdout (pipeable to `git apply`), the count on stderr."""
+    for text in result.diffs:
+        click.echo(text, nl=False)
+    for finding in result.findings:  # files that could not be checked at all
+        if finding.code in ("STK001", "STK003"):
+            click.echo(
+                f"stk-lint: warning: {finding.path}:{finding.line}:{finding.column}: "
+                f"{finding.code} {finding.message}",
+                err=True,
+            )
+    if not quiet:
+        count = len(result.fixed)
+        if count:
+            files = len(result.diffs)
+            click.echo(
+                f"Would fix {count} error{'s' if count != 1 else ''} "
+                f"in {files} file{'s' if files != 1 else ''}.",
+                err=True,
+            )
+        else:
+            click.echo("No errors would be fixed.", err=True)
+    sys.exit(EXIT_FINDINGS if result.diffs else EXIT_CLEAN)
 
 
 @main.command()

@@ -112,7 +112,7 @@ class Settings:
         """The path relative to the project root, in POSIX form, for pattern matching."""
         try:
             return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
             return path.as_posix()
 
     def is_excluded(self, path: Path) -> bool:

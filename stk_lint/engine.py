@@ -10,8 +10,11 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +27,8 @@ from stk_lint.findings import Finding
 from stk_lint.project import ProjectIndex
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
-from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
-from stk_lint.suppression import is_suppressed, python_directives
+from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
+from stk_lint.suppression import is_suppressed, python_directives, unused_suppressions
 from stk_lint.templates.checker import check_js, check_template
 
 # A checker turns one file's text into findings for the rules it is given.
@@ -55,6 +58,9 @@ def check_python(
     project: Any = None,
 ) -> list[Finding]:
     python_rules = [rule for rule in rules if rule.language == PYTHON]
+    too_deep = too_deep_to_parse(source)
+    if too_deep is not None:
+        return [engine_finding(SyntaxErrorRule, path, too_deep)]
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -62,15 +68,87 @@ def check_python(
         return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply for the parser")]
-    if not python_rules:
+    judge_suppressions = any(rule.code == UnusedSuppression.code for rule in rules)
+    if not python_rules and not judge_suppressions:
         return []
     context = PythonContext(path, source, module, options, project)
     try:
-        reported = check_module(context, python_rules)
+        with _recursion_limit(RECURSION_LIMIT):
+            reported = check_module(context, python_rules)
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply to check")]
     directives = python_directives(source)
-    return [f for f, span in reported if not is_suppressed(directives, f.code, span)]
+    findings = [f for f, span in reported if not is_suppressed(directives, f.code, span)]
+    return findings + unused_suppressions(directives, path, rules, source)
+
+
+# CPython refuses more than 200 nested brackets, and libcst's native parser overflows
+# the C stack (killing the process) well before the depths below; such files are
+# sent to CPython's parser first, which fails cleanly on them.
+MAX_BRACKET_DEPTH = 200
+_LONG_SPAN = 5_000
+_BRACKETS = re.compile(r"[()\[\]{}]")
+
+
+def too_deep_to_parse(source: str) -> str | None:
+    """Why the file must not reach libcst's parser (too deeply nested), or None."""
+    suspicious = source.count("\\\n") > 1000 or (
+        len(source) > _LONG_SPAN and max(map(len, source.splitlines()), default=0) > _LONG_SPAN
+    )
+    depth = 0
+    outer_start = 0
+    for match in _BRACKETS.finditer(source):
+        if match.group() in "([{":
+            if depth == 0:
+                outer_start = match.start()
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                suspicious = True
+                break
+        elif depth:
+            depth -= 1
+            if depth == 0 and match.start() - outer_start > _LONG_SPAN:
+                suspicious = True
+    if not suspicious:
+        return None
+    try:
+        _cpython_parse(source)
+    except RecursionError:
+        return "nested too deeply for the parser (more than Python itself accepts)"
+    except MemoryError:
+        return "expression too complex for the parser (more than Python itself accepts)"
+    except SyntaxError as error:
+        if "too many nested" in str(error.msg) or depth > MAX_BRACKET_DEPTH:
+            # Deep brackets in a file CPython rejects: never hand it to libcst.
+            return f"SyntaxError: {error.msg} (line {error.lineno})"
+        return None  # an ordinary syntax error: libcst reports it with its position
+    except ValueError:
+        return None
+    return None  # CPython accepts it (the brackets were in strings): libcst can too
+
+
+# Our walker and libcst's position and code generation recurse a few frames per level
+# of nesting; what CPython accepts (about 2,500 levels) needs more than the default 1,000.
+# Python-to-Python calls do not grow the C stack (3.11+), so this is safe.
+RECURSION_LIMIT = 20_000
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _cpython_parse(source: str) -> None:
+    """CPython's parser as a second opinion: builds a tree, runs nothing, and keeps its
+    SyntaxWarnings about the checked code (`None()`) off the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ast.parse(source)
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")
@@ -84,7 +162,7 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
     why in plain words, so prefer it when it agrees that the file is invalid.
     """
     try:
-        ast.parse(source)
+        _cpython_parse(source)
     except SyntaxError as py_error:
         line = py_error.lineno or 1
         column = py_error.offset or 1
@@ -99,6 +177,42 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
 
 
 CHECKERS: dict[str, Checker] = {PYTHON: check_python, TEMPLATE: check_template, JS: check_js}
+
+
+def reparse_python(source: str) -> str | None:
+    """None when fixed Python text still parses, else why not."""
+    too_deep = too_deep_to_parse(source)
+    if too_deep is not None:
+        return too_deep
+    try:
+        cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        reason, line, column = syntax_error_location(source, error)
+        return f"{reason} at {line}:{column}"
+    except RecursionError:
+        return "nested too deeply for the parser"
+    return None
+
+
+def reparse_jinja(source: str) -> str | None:
+    """None when a fixed template still parses as Jinja (parsed only, never rendered)."""
+    import jinja2
+
+    try:
+        jinja2.Environment().parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        return f"Jinja: {error.message} at line {error.lineno}"
+    except RecursionError:
+        return "nested too deeply for the Jinja parser"
+    return None
+
+
+# After fixes are applied, the text must still parse in its language or the file is
+# left untouched. A language without an entry here (JS) is written without a check.
+REPARSERS: dict[str, Callable[[str], str | None]] = {
+    PYTHON: reparse_python,
+    TEMPLATE: reparse_jinja,
+}
 
 
 def check_source(
@@ -174,10 +288,27 @@ def check_bytes(
     language = language or language_of(path)
     if language is None:
         return []
+    text, problems = text_of(data, path, rules, options, language)
+    if text is None:
+        return problems
+    return check_source(text, path, rules, options, project, language)
+
+
+def text_of(
+    data: bytes, path: str, rules: tuple[type[Rule], ...], options: dict[str, Any], language: str
+) -> tuple[str | None, list[Finding]]:
+    """(text, []) for a file that can be checked, else (None, the STK003 finding if enabled)."""
+    limit_kb = options.get("max-file-size-kb") or UnreadableFile.options["max-file-size-kb"].default
+    if len(data) > limit_kb * 1024:
+        reason = (
+            f"too large to check ({len(data) / 1024 / 1024:.1f} MB; the limit is {limit_kb} KiB, "
+            "set `max-file-size-kb` to raise it)"
+        )
+        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
     text, reason = decode(data, language)
     if text is None:
-        return _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
-    return check_source(text, path, rules, options, project, language)
+        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
+    return text, []
 
 
 def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding]:
@@ -186,8 +317,11 @@ def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding
 
 @dataclass
 class RunResult:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # remaining after any fixes
     files: int = 0
+    fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
+    diffs: list[str] = field(default_factory=list)
+    fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
 
 
 def display_path(path: Path) -> str:
@@ -195,38 +329,53 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def run(paths: list[Path], settings: Settings, force_exclude: bool = False) -> RunResult:
+def run(
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    fix: str | None = None,
+    unsafe_fixes: bool = False,
+) -> RunResult:
+    """Check every file; with fix="apply" write fixes back, with fix="diff" only diff them."""
+    from stk_lint.fixing import fix_file
+
     result = RunResult()
     options = settings.resolved_options()
     files = list(discover(paths, settings, force_exclude))
-    if not any(rule.needs_project for rule in settings.rules):
-        for path, language in files:
-            result.files += 1
-            rules = settings.rules_for(path)
-            display = display_path(path)
-            result.findings.extend(check_file(path, display, rules, options, None, language))
-        result.findings.sort()
-        return result
-    # Every Python file is read once, up front: the index needs all their summaries
-    # before the first check, and the checks reuse the text already read.
-    project = ProjectIndex()
+    project: ProjectIndex | None = None
     texts: dict[Path, str | bytes | None] = {}
-    for path, language in files:
-        if language != PYTHON:
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError:
-            texts[path] = None  # check_file reports it
-            continue
-        text, _ = decode(data, PYTHON)
-        texts[path] = data if text is None else text
-        if text is not None:
-            project.add(path, text, display_path(path))
+    if any(rule.needs_project for rule in settings.rules):
+        # Every Python file is read once, up front: the index needs all their summaries
+        # before the first check, and the checks reuse the text already read.
+        project = ProjectIndex()
+        for path, language in files:
+            if language != PYTHON:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                texts[path] = None  # check_file reports it
+                continue
+            text, _ = decode(data, PYTHON)
+            texts[path] = data if text is None else text
+            if text is not None:
+                project.add(path, text, display_path(path))
     for path, language in files:
         result.files += 1
         rules = settings.rules_for(path)
         display = display_path(path)
+        if fix is not None:
+            # Fixing re-reads the file: it must see the bytes it is about to replace.
+            outcome = fix_file(
+                path, display, rules, options, project, language, unsafe_fixes, write=fix == "apply"
+            )
+            result.findings.extend(outcome.remaining)
+            result.fixed.extend(outcome.fixed)
+            if outcome.diff:
+                result.diffs.append(outcome.diff)
+            if outcome.error:
+                result.fix_errors.append(f"{display}: {outcome.error}")
+            continue
         content = texts.get(path)
         if isinstance(content, str):
             findings = check_source(content, display, rules, options, project, language)

@@ -75,6 +75,14 @@ def _ancestor_ignores(directory: Path) -> _GitIgnores:
     return ignores
 
 
+def _identity(path: Path) -> Path:
+    """The real path, to see each file once; a symlink loop has none, so its own path."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop, on Python < 3.13
+        return path.absolute()
+
+
 def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
@@ -99,7 +107,7 @@ def discover(
                 continue
             if force_exclude and settings.is_excluded(path):
                 continue
-            key = path.resolve()
+            key = _identity(path)
             if key not in seen:
                 seen.add(key)
                 yield path, language
@@ -118,13 +126,13 @@ def _walk(
         try:
             is_dir = entry.is_dir()  # follows symlinks; loops end at `seen` below
         except OSError:
-            continue
+            is_dir = False  # a link loop: reported as unreadable when it is read
         if ignores.ignored(path, is_dir) or settings.is_excluded(path):
             continue
         if is_dir:
             if _is_virtualenv(path):
                 continue
-            key = path.resolve()
+            key = _identity(path)
             if key in seen:
                 continue
             seen.add(key)
@@ -133,7 +141,7 @@ def _walk(
             language = language_of(entry.name)
             if language is None:
                 continue
-            key = path.resolve()
+            key = _identity(path)
             if key not in seen:
                 seen.add(key)
                 yield path, language

@@ -3,27 +3,68 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import quote
 
 import click
 
 from stk_lint.findings import Finding
+from stk_lint.fixing import applicable
+from stk_lint.rule import Rule
 
 
 def _style(text: str, color: bool, **style: object) -> str:
     return click.style(text, **style) if color else text  # type: ignore[arg-type]
 
 
-def summary_line(findings: Sequence[Finding], files: int) -> str:
-    if not findings:
-        return f"All checks passed! ({files} file{'s' if files != 1 else ''} checked)"
-    count = len(findings)
-    fixable = sum(1 for f in findings if f.fix is not None)
-    text = f"Found {count} error{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''} checked."
+def _plural(count: int, word: str) -> str:
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word}{'es' if word.endswith('x') else 's'}"
+
+
+def summary_line(
+    findings: Sequence[Finding], files: int, fixed: int = 0, unsafe_fixes: bool = False
+) -> str:
+    """ruff-style summary; `fixed` counts the findings --fix repaired in this run."""
+    total = len(findings) + fixed
+    if not total:
+        return f"All checks passed! ({_plural(files, 'file')} checked)"
+    if fixed:
+        text = f"Found {_plural(total, 'error')} ({fixed} fixed, {len(findings)} remaining)."
+    else:
+        text = f"Found {_plural(total, 'error')} in {_plural(files, 'file')} checked."
+    fixable = sum(1 for f in findings if applicable(f.fix, unsafe_fixes))
+    hidden = 0 if unsafe_fixes else sum(1 for f in findings if applicable(f.fix, True)) - fixable
     if fixable:
-        text += f"\n[*] {fixable} fixable with the `--fix` option."
+        text += f"\n[*] {fixable} fixable with the `--fix` option"
+        text += (
+            f" ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option)."
+            if hidden
+            else "."
+        )
+    elif hidden:
+        text += (
+            f"\nNo fixes available ({_plural(hidden, 'hidden fix')} can be enabled with the "
+            "`--unsafe-fixes` option)."
+        )
     return text
+
+
+def format_fixed(fixed: Sequence[Finding]) -> str:
+    """What --fix changed, per file and rule (ruff's --show-fixes layout)."""
+    by_file: dict[str, Counter[tuple[str, str]]] = {}
+    for f in fixed:
+        by_file.setdefault(f.path, Counter())[(f.code, f.name)] += 1
+    lines = [f"Fixed {_plural(len(fixed), 'error')}:"]
+    for path in sorted(by_file):
+        lines.append(f"- {path}:")
+        for (code, name), count in sorted(by_file[path].items()):
+            lines.append(f"    {count} x {code} ({name})")
+    return "\n".join(lines)
 
 
 def format_text(findings: Sequence[Finding], color: bool = False) -> str:
@@ -31,7 +72,7 @@ def format_text(findings: Sequence[Finding], color: bool = False) -> str:
     for f in findings:
         location = _style(f.path, color, bold=True) + f":{f.line}:{f.column}:"
         code = _style(f.code, color, fg="red", bold=True)
-        marker = " [*]" if f.fix is not None else ""
+        marker = " [*]" if applicable(f.fix, unsafe=False) else ""
         lines.append(f"{location} {code}{marker} {f.message}")
     return "\n".join(lines)
 
@@ -42,7 +83,7 @@ def format_json(findings: Sequence[Finding], color: bool = False) -> str:
 
 def format_statistics(findings: Sequence[Finding], color: bool = False) -> str:
     counts = Counter((f.code, f.name) for f in findings)
-    fixable = Counter(f.code for f in findings if f.fix is not None)
+    fixable = Counter(f.code for f in findings if applicable(f.fix, unsafe=False))
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines = []
     for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
@@ -51,9 +92,151 @@ def format_statistics(findings: Sequence[Finding], color: bool = False) -> str:
     return "\n".join(lines)
 
 
+def format_concise(findings: Sequence[Finding], color: bool = False) -> str:
+    """`path:line:col: CODE message`, one per line: for editors, grep and pre-commit."""
+    return "\n".join(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings)
+
+
+# ---- CI formats: paths relative to the repository root ----
+
+
+def repo_root(start: Path | None = None) -> Path:
+    """The enclosing git work tree's top (where CI checks out), else the current folder."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return here
+
+
+def relative_to_root(path: str, root: Path) -> str | None:
+    """`path` as a POSIX path relative to `root`, or None when it lies outside."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return absolute.resolve().relative_to(root).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return None
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(
+    findings: Sequence[Finding], color: bool = False, root: Path | None = None
+) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on the diff."""
+    root = root or repo_root()
+    lines = []
+    for f in findings:
+        path = relative_to_root(f.path, root) or f.path
+        properties = {
+            "file": path,
+            "line": f.line,
+            "col": f.column,
+            "endLine": f.end_line,
+            "endColumn": f.end_column,
+            "title": f"{f.code} {f.name}",
+        }
+        rendered = ",".join(
+            f"{key}={_escape_property(str(value))}" for key, value in properties.items()
+        )
+        lines.append(f"::error {rendered}::{_escape_data(f.message)}")
+    return "\n".join(lines)
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+DOCS_URL = "https://github.com/stk-framework/stk-lint/blob/main/references/rules.md"
+
+
+def _rule_anchor(rule: type[Rule]) -> str:
+    return f"{DOCS_URL}#{rule.code.lower()}-{rule.name}"
+
+
+def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | None = None) -> str:
+    """SARIF 2.1.0 for GitHub code scanning: every rule with its help, every finding."""
+    from stk_lint import __version__
+    from stk_lint.docs import rule_markdown
+    from stk_lint.registry import ALL_RULES
+
+    root = root or repo_root()
+    rule_index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.why},
+            "help": {"text": f"{rule.summary}\n\n{rule.why}", "markdown": rule_markdown(rule)},
+            "helpUri": _rule_anchor(rule),
+            "defaultConfiguration": {"level": "error", "enabled": rule.default_enabled},
+            "properties": {"tags": [rule.language], "fix": rule.fix or "none"},
+        }
+        for rule in ALL_RULES
+    ]
+    results = []
+    for f in findings:
+        relative = relative_to_root(f.path, root)
+        if relative is not None:
+            artifact = {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+        else:
+            artifact = {"uri": Path(os.path.abspath(f.path)).as_uri()}
+        result: dict[str, object] = {
+            "ruleId": f.code,
+            "level": "error",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact,
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": f.end_line,
+                            "endColumn": max(f.end_column, f.column),
+                        },
+                    }
+                }
+            ],
+        }
+        if f.code in rule_index:
+            result["ruleIndex"] = rule_index[f.code]
+        results.append(result)
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "stk-lint",
+                        "version": __version__,
+                        "informationUri": DOCS_URL,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
 FORMATTERS: dict[str, Callable[[Sequence[Finding], bool], str]] = {
     "text": format_text,
+    "concise": format_concise,
     "json": format_json,
+    "github": format_github,
+    "sarif": format_sarif,
 }
-# Formats that are a complete document: no summary line around them.
-MACHINE_FORMATS = frozenset({"json"})
+# Formats that are a complete document or machine-read: no summary line around them.
+MACHINE_FORMATS = frozenset({"json", "sarif", "github"})

@@ -9,6 +9,7 @@ nodes, and resolves positions only for files that have something to report.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ _LAYOUT_FIELDS = frozenset(
     | {"header", "footer", "trailing_whitespace", "newline", "equal", "colon", "dot"}
 )
 _child_fields: dict[type, tuple[str, ...]] = {}
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 # Statements a suppression comment can cover (a compound statement: its header).
 _COMPOUND = (
@@ -342,9 +344,10 @@ class _FixResolver:
 
     def _offset(self, line: int, column: int) -> int:
         if self._line_starts is None:
+            # Only \n, \r\n and \r end a line for libcst; str.splitlines() would also
+            # split at form feeds and other separators and shift every later offset.
             starts = [0]
-            for text in self.context.source.splitlines(keepends=True):
-                starts.append(starts[-1] + len(text))
+            starts.extend(match.end() for match in _LINE_END.finditer(self.context.source))
             self._line_starts = starts
         return self._line_starts[line - 1] + column
 
@@ -362,7 +365,11 @@ class _FixResolver:
         line_start = self._offset(span.start.line, 0)
         indent = source[line_start:start] if not source[line_start:start].strip() else ""
         if not indent:
-            line_text = source[line_start:end]
+            # The span may start with blank leading lines: the first written line's
+            # indentation is the block's.
+            line_text = next(
+                (text for text in source[line_start:end].splitlines() if text.strip()), ""
+            )
             indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
         old_code = self._code(old, indent)
         current = source[start:end]

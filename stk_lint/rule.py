@@ -39,6 +39,9 @@ class Option:
         elif isinstance(expected, bool):
             if not isinstance(value, bool):
                 raise ValueError(f"`{key}` must be true or false, got {value!r}")
+        elif isinstance(expected, int):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"`{key}` must be a positive whole number, got {value!r}")
         elif isinstance(expected, str) and not isinstance(value, str):
             raise ValueError(f"`{key}` must be a string, got {value!r}")
         return value

@@ -18,9 +18,12 @@ def lint(
     options: dict[str, Any] | None = None,
     project: Any = None,
 ) -> list[Finding]:
-    """Findings for one snippet. `select` takes exact codes; default: every rule."""
+    """Findings for one snippet. `select` takes exact codes; default: every rule that is
+    on by default (as `stk-lint check` without options)."""
     rules: tuple[type[Rule], ...] = (
-        tuple(BY_CODE[c] for c in select) if select is not None else ALL_RULES
+        tuple(BY_CODE[c] for c in select)
+        if select is not None
+        else tuple(rule for rule in ALL_RULES if rule.default_enabled)
     )
     resolved = {key: option.default for key, option in options_by_key().items()}
     resolved.update(options or {})

@@ -31,11 +31,13 @@ def test_text_output_lines_and_summary(stk_lint, project):
     result = stk_lint("check", "app", cwd=root)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "app/views.py:1:6: STK101 `flask` is Flask; stk uses `quart` (same API, async: "
+        "app/views.py:1:6: STK101 [*] `flask` is Flask; stk uses `quart` (same API, async: "
         "`from quart import Blueprint, g, request, render_template`)",
         "app/views.py:7:5: STK201 `things` is registered with `@bp.get` but is a plain `def`; "
         "stk handlers must be `async def`",
         "Found 2 errors in 1 file checked.",
+        "[*] 1 fixable with the `--fix` option "
+        "(1 hidden fix can be enabled with the `--unsafe-fixes` option).",
     ]
 
 
@@ -50,7 +52,12 @@ def test_json_output_contract(stk_lint, project):
     assert first["name"] == "flask-import"
     assert first["path"] == "app/views.py"
     assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (1, 6, 1, 11)
-    assert first["fix"] is None
+    assert first["fix"] == {
+        "message": "Import from `quart` instead of `flask`",
+        "applicability": "safe",
+        "edits": [{"start": 5, "end": 10, "content": "quart"}],
+    }
+    assert findings[1]["fix"]["applicability"] == "unsafe"
     assert isinstance(first["message"], str) and "quart" in first["message"]
 
 
@@ -76,7 +83,7 @@ def test_exit_zero_statistics_and_quiet(stk_lint, project):
     result = stk_lint("check", "--exit-zero", "--statistics", "views.py", cwd=root)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
-        "1\tSTK101\t    flask-import",
+        "1\tSTK101\t[*] flask-import",
         "1\tSTK201\t    sync-handler",
     ]
     quiet = stk_lint("check", "-q", "views.py", cwd=root)

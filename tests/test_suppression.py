@@ -1,5 +1,5 @@
 from stk_lint.suppression import ALL, parse_directive
-from stk_lint.testing import codes, lint
+from stk_lint.testing import apply_fixes, codes, lint
 
 
 def test_directive_forms():
@@ -9,6 +9,8 @@ def test_directive_forms():
     assert parse_directive("# stk-lint: ignore[STK501, STK401]") == {"STK401", "STK501"}
     assert parse_directive("# stk-lint: ignore") is ALL
     assert parse_directive("# type: ignore  # noqa: E501") == {"E501"}
+    assert parse_directive("# noqa: B018  # stk-lint: ignore[STK303]") == {"B018", "STK303"}
+    assert parse_directive("# noqa: B018  # noqa") is ALL
     assert parse_directive("# this mentions noqa-style comments") is None
     assert parse_directive("# see the stk-lint docs") is None
 
@@ -57,3 +59,22 @@ def test_multi_line_statement_is_covered_as_a_whole():
 def test_noqa_inside_a_string_is_not_a_directive():
     assert codes(lint("import flask\nx = '# noqa'\n")) == ["STK101"]
     assert codes(lint('import flask; x = "# noqa"\n')) == ["STK101"]
+
+
+def test_unused_suppressions_in_templates_and_js():
+    template = (
+        "{% extends 'layout.html' %}\n"
+        "{% block content %}\n"
+        "{# stk-lint: ignore[STK501] #}\n"
+        "<v-icon>ti ti-pencil</v-icon>\n"
+        "<v-icon>mdi-close</v-icon> {# stk-lint: ignore[STK501] #}\n"
+        "{% endblock %}\n"
+    )
+    findings = lint(template, "app/templates/x.html", select=["STK501", "STK900"])
+    assert [(f.line, f.code) for f in findings] == [(3, "STK900")]
+    fixed = apply_fixes(template, findings)
+    assert "{# stk-lint: ignore[STK501] #}\n<v-icon>ti" not in fixed
+    assert lint(fixed, "app/templates/x.html", select=["STK501", "STK900"]) == []
+    script = "const items = [\n  // stk-lint: ignore[STK501]\n  { icon: 'ti ti-home' },\n];\n"
+    findings = lint(script, "static/js/navigation.js", select=["STK501", "STK900"])
+    assert [(f.line, f.column, f.code) for f in findings] == [(2, 3, "STK900")]

@@ -1,7 +1,7 @@
 """Every rule stk-lint has. Add a new rule's class here; the registry sorts by code."""
 
 from stk_lint.rules.celery import Celery
-from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile
+from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
 from stk_lint.rules.flask_import import FlaskImport
 from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchemySession
 from stk_lint.rules.icons import MdiIcon, UnknownTablerIcon
@@ -31,4 +31,5 @@ RULES = (
     VueCompositionApi,
     MdiIcon,
     UnknownTablerIcon,
+    UnusedSuppression,
 )

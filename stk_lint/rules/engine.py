@@ -1,6 +1,6 @@
 """Findings the engine produces itself, documented like every other rule."""
 
-from stk_lint.rule import EngineRule
+from stk_lint.rule import EngineRule, Option
 
 
 class SyntaxErrorRule(EngineRule):
@@ -18,10 +18,52 @@ class SyntaxErrorRule(EngineRule):
 class UnreadableFile(EngineRule):
     code = "STK003"
     name = "unreadable-file"
-    summary = "A file that cannot be read or decoded: binary, not valid UTF-8, or an I/O error."
+    summary = (
+        "A file that cannot be read or decoded (binary, not valid UTF-8, an I/O error), "
+        "or too large to check."
+    )
+    options = {
+        "max-file-size-kb": Option(
+            default=1024,
+            help="Files larger than this many KiB are reported instead of parsed (the Python "
+            "parser needs about 1 GB of memory and several seconds per MB of dense code).",
+        )
+    }
     why = (
         "Python sources and templates in an stk project are UTF-8 text. A file that cannot be "
         "read is reported instead of being silently skipped, so nothing escapes the check."
     )
     bad = "x = 1\x00\n"
     good = "x = 1\n"
+
+
+class UnusedSuppression(EngineRule):
+    code = "STK900"
+    name = "unused-suppression"
+    summary = "A `# noqa` or `# stk-lint: ignore[...]` comment that silenced nothing."
+    why = (
+        "A suppression outlives the code it was written for: after a fix or a refactor it "
+        "silences nothing today and hides the next real finding on that line tomorrow. "
+        "Removing stale ones keeps every remaining suppression meaningful."
+    )
+    bad = 'from quart import Blueprint\n\nbp = Blueprint("things", __name__)  # noqa\n'
+    good = 'from quart import Blueprint\n\nbp = Blueprint("things", __name__)\n'
+    default_enabled = False
+    example_path = "app/views.py"
+    limits = (
+        "Only codes whose rules ran in this run are judged: codes of other tools (`E501`) "
+        "and stk-lint rules that are not selected are left alone. A bare `# noqa` is judged "
+        "on stk-lint's rules only, so one kept for another linter is reported too: write "
+        "`# noqa: E501` for those."
+    )
+    fix = "safe"
+    valid = (
+        "x = 1  # noqa: E501\n",
+        "x = 1  # noqa: STK101  (not judged: STK101 is not selected in this example)\n",
+        "url = 'https://example.com/#noqa'\n",
+    )
+    invalid = (
+        "x = 1  # stk-lint: ignore\n",
+        "# noqa\nx = 1\n",
+        "x = 1  # NOQA\n",
+    )

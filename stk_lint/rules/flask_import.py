@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from stk_lint.findings import NodeFix
 from stk_lint.python_engine import module_name
 from stk_lint.rule import PythonRule
 
@@ -24,6 +25,125 @@ REPLACEMENTS = {
 }
 GENERIC = "its Quart counterpart (`quart_*`) or an async library"
 
+# What the fix may rewrite to: the public names each target module exports, read once
+# from quart 0.22 and quart-security 2.0 and kept here (stk-lint never imports them).
+QUART = frozenset(
+    [
+        "Blueprint",
+        "Config",
+        "Markup",
+        "Quart",
+        "Request",
+        "Response",
+        "ResponseReturnValue",
+        "Websocket",
+        "abort",
+        "after_this_request",
+        "appcontext_popped",
+        "appcontext_pushed",
+        "appcontext_tearing_down",
+        "before_render_template",
+        "copy_current_app_context",
+        "copy_current_request_context",
+        "copy_current_websocket_context",
+        "current_app",
+        "escape",
+        "flash",
+        "g",
+        "get_flashed_messages",
+        "get_template_attribute",
+        "got_request_exception",
+        "got_websocket_exception",
+        "has_app_context",
+        "has_request_context",
+        "has_websocket_context",
+        "json",
+        "jsonify",
+        "make_push_promise",
+        "make_response",
+        "message_flashed",
+        "redirect",
+        "render_template",
+        "render_template_string",
+        "request",
+        "request_finished",
+        "request_started",
+        "request_tearing_down",
+        "send_file",
+        "send_from_directory",
+        "session",
+        "signals_available",
+        "stream_template",
+        "stream_template_string",
+        "stream_with_context",
+        "template_rendered",
+        "url_for",
+        "websocket",
+        "websocket_finished",
+        "websocket_started",
+        "websocket_tearing_down",
+    ]
+)
+QUART_SECURITY = frozenset(
+    [
+        "RoleMixin",
+        "SQLAlchemyStateStore",
+        "SQLAlchemyUserDatastore",
+        "Security",
+        "SecurityState",
+        "UserMixin",
+        "auth_required",
+        "current_user",
+        "hash_password",
+        "hash_password_async",
+        "password_changed",
+        "roles_required",
+        "tf_profile_changed",
+        "url_for_security",
+        "user_authenticated",
+        "user_logged_out",
+        "user_registered",
+        "verify_password",
+        "verify_password_async",
+    ]
+)
+TARGETS: dict[str, tuple[str, frozenset[str]]] = {
+    "flask": ("quart", QUART),
+    "flask.views": ("quart.views", frozenset({"MethodView", "View"})),
+    "flask.json": ("quart.json", frozenset({"dump", "dumps", "load", "loads", "jsonify"})),
+    "flask_security": ("quart_security", QUART_SECURITY),
+}
+# Names that exist in both but are awaitable in Quart (`await render_template(...)`,
+# `await request.get_json()`): rewriting them is right, but callers need `await`.
+BECOME_ASYNC = frozenset(
+    [
+        "request",
+        "websocket",
+        "render_template",
+        "render_template_string",
+        "stream_template",
+        "stream_template_string",
+        "make_response",
+        "make_push_promise",
+        "send_file",
+        "send_from_directory",
+        "flash",
+        "get_flashed_messages",
+        "MethodView",
+        "View",
+    ]
+)
+# What to write instead of a Flask name Quart does not have under the same name.
+RENAMED = {"Flask": "Quart", "login_required": 'auth_required("session")'}
+
+
+def _dotted(name: str) -> cst.Name | cst.Attribute:
+    head, *rest = name.split(".")
+    node: cst.Name | cst.Attribute = cst.Name(head)
+    for part in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
 
 def _flask_package(module: str) -> str | None:
     head = module.split(".", 1)[0]
@@ -40,6 +160,15 @@ class FlaskImport(PythonRule):
     code = "STK101"
     name = "flask-import"
     summary = "Imports Flask or a Flask extension (`flask`, `flask_security`, any `flask_*`)."
+    fix = "safe"
+    limits = (
+        "The fix rewrites `from flask import ...`, `from flask.views import ...`, "
+        "`from flask.json import ...` and `from flask_security import ...` when every imported "
+        "name exists in the Quart module (`Flask` does not: it is `Quart`); otherwise the "
+        "message names what is missing. It is unsafe when a name becomes awaitable in Quart "
+        "(`request`, `render_template`, `make_response`, ...). `import flask` and other "
+        "`flask_*` packages are reported without a fix."
+    )
     why = (
         "stk runs on Quart, the async re-implementation of Flask. Flask's objects are "
         "synchronous: `flask.request` and `flask.g` are not Quart's request-scoped objects, "
@@ -96,9 +225,36 @@ class FlaskImport(PythonRule):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return
-        package = _flask_package(module_name(node.module))
-        if package:
-            self.report(node.module, self._message(package))
+        module = module_name(node.module)
+        package = _flask_package(module)
+        if not package:
+            return
+        message = self._message(package)
+        target = TARGETS.get(module)
+        if target is None or isinstance(node.names, cst.ImportStar):
+            self.report(node.module, message)
+            return
+        new_module, exports = target
+        names = [module_name(alias.name) for alias in node.names]
+        missing = [name for name in names if name not in exports]
+        if missing:
+            listed = ", ".join(
+                f"`{n}`" + (f" (use `{RENAMED[n]}`)" if n in RENAMED else "") for n in missing
+            )
+            message += f"; not fixed automatically: `{new_module}` has no {listed}"
+            self.report(node.module, message)
+            return
+        awaitable = sorted(set(names) & BECOME_ASYNC)
+        fix_message = f"Import from `{new_module}` instead of `{module}`"
+        if awaitable:
+            shown = ", ".join(f"`{n}`" for n in awaitable)
+            fix_message += f" ({shown} are async in Quart: add the `await`s)"
+        fix = NodeFix(
+            fix_message,
+            "unsafe" if awaitable else "safe",
+            ((node.module, _dotted(new_module)),),
+        )
+        self.report(node.module, message, fix)
 
     @staticmethod
     def _message(package: str) -> str:

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 import libcst as cst
 
+from stk_lint.findings import NodeFix
+from stk_lint.python_engine import module_name
 from stk_lint.rule import Option, PythonRule
+from stk_lint.rules._edit import insert_item
+
+SELECTIN = '"selectin"'
+# Loader values whose replacement by "selectin" loads the same rows, only earlier.
+# Any other (`dynamic`, `noload`, `raise`, `write_only`, False, None) changes what the
+# attribute is or returns: replacing it is an unsafe fix.
+SAME_DATA = frozenset({"True", "select", "joined", "subquery", "immediate", "selectin"})
 
 
 def _string_value(node: cst.BaseExpression) -> str | None:
@@ -16,9 +25,29 @@ def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
     return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
 
 
+def _lazy_arg() -> cst.Arg:
+    return cst.Arg(
+        keyword=cst.Name("lazy"),
+        value=cst.SimpleString(SELECTIN),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+
+
+def _with_lazy(call: cst.Call) -> cst.Call:
+    """The call with `lazy="selectin"` added after its last argument (before **kwargs)."""
+    args = list(call.args)
+    index = len(args)
+    while index and args[index - 1].star:
+        index -= 1
+    return call.with_changes(args=insert_item(args, index, _lazy_arg()))
+
+
 class NonSelectinRelationship(PythonRule):
     code = "STK301"
     name = "non-selectin-relationship"
+    fix = "safe"
     summary = (
         'A `relationship()` without `lazy="selectin"`, or a plain-string `backref` '
         "(whose reverse side then loads lazily)."
@@ -65,6 +94,11 @@ class NonSelectinRelationship(PythonRule):
         )
     }
     limits = (
+        'The fix adds `lazy="selectin"` or replaces `lazy=True`/`"select"`/`"joined"`/'
+        '`"subquery"` (the same rows, loaded earlier); replacing `"dynamic"`, `"noload"`, '
+        '`"raise"`, `"write_only"`, `False` or `None` is unsafe, since the attribute then '
+        "behaves differently. A `backref()` is imported from the module `relationship` came "
+        "from. "
         "A `lazy=` given as a variable is trusted. Only calls that resolve to "
         "`sqlalchemy.orm.relationship`/`backref` (or Flask-SQLAlchemy's `db.relationship`) "
         "are checked."
@@ -89,6 +123,20 @@ class NonSelectinRelationship(PythonRule):
         'class A(db.Model):\n    b = db.relationship("B", lazy=True)\n',
     )
 
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        # local name -> the `from sqlalchemy.orm import ...` statement that bound it
+        self.orm_imports: dict[str, cst.ImportFrom] = {}
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or isinstance(node.names, cst.ImportStar):
+            return
+        if module_name(node.module) == "sqlalchemy.orm":
+            for alias in node.names:
+                local = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(local, cst.Name):
+                    self.orm_imports[local.value] = node
+
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.context.qualified(node.func) or ""
         if not qualified.startswith(("sqlalchemy.", "db.")):
@@ -103,6 +151,7 @@ class NonSelectinRelationship(PythonRule):
                     backref,
                     f'`backref="{name}"` gives the reverse side default lazy loading; use '
                     f'`backref=backref("{name}", lazy="selectin")`',
+                    self._backref_fix(node, backref),
                 )
         elif kind == "backref":
             self._check_lazy(node, "`backref()`")
@@ -111,10 +160,12 @@ class NonSelectinRelationship(PythonRule):
         allowed = self.context.options.get("allowed-lazy", ["selectin"])
         lazy = _keyword(call, "lazy")
         if lazy is None:
+            fix = NodeFix('Add `lazy="selectin"`', "safe", ((call, _with_lazy(call)),))
             self.report(
                 call,
                 f'{what} without `lazy="selectin"` raises MissingGreenlet '
                 'when accessed under AsyncSession; add `lazy="selectin"`',
+                fix,
             )
             return
         value = lazy.value
@@ -127,8 +178,53 @@ class NonSelectinRelationship(PythonRule):
             shown = f'"{shown}"'
         else:
             return  # a variable: trust it
+        same_data = shown.strip('"') in SAME_DATA
+        fix = NodeFix(
+            'Use `lazy="selectin"`',
+            "safe" if same_data else "unsafe",
+            ((value, cst.SimpleString(SELECTIN)),),
+        )
         self.report(
             lazy,
             f"{what} with `lazy={shown}` loads lazily or blocks under AsyncSession; use "
             '`lazy="selectin"`',
+            fix,
         )
+
+    def _backref_fix(self, relationship: cst.Call, backref: cst.Arg) -> NodeFix | None:
+        """`backref="x"` -> `backref=backref("x", lazy="selectin")`, importing backref."""
+        func = relationship.func
+        replacements: list[tuple[cst.CSTNode, cst.CSTNode]] = []
+        if isinstance(func, cst.Attribute):  # orm.relationship / db.relationship
+            callee: cst.BaseExpression = func.with_changes(attr=cst.Name("backref"))
+        else:
+            local = next(
+                (n for n, q in self.context.imports.items() if q == "sqlalchemy.orm.backref"), None
+            )
+            if local is None:
+                if "backref" in self.context.imports or not isinstance(func, cst.Name):
+                    return None  # the name is taken by something else
+                statement = self.orm_imports.get(func.value)
+                if statement is None:
+                    return None
+                local = "backref"
+                names = list(statement.names)  # type: ignore[arg-type]
+                index = next(
+                    (
+                        i
+                        for i, alias in enumerate(names)
+                        if module_name(alias.name)[:1].islower() and module_name(alias.name) > local
+                    ),
+                    len(names),
+                )
+                alias = cst.ImportAlias(name=cst.Name(local))
+                replacements.append(
+                    (statement, statement.with_changes(names=insert_item(names, index, alias)))
+                )
+            callee = cst.Name(local)
+        value = cst.Call(
+            func=callee,
+            args=[cst.Arg(value=backref.value), _lazy_arg()],
+        )
+        replacements.append((backref.value, value))
+        return NodeFix('Use `backref(..., lazy="selectin")`', "safe", tuple(replacements))

@@ -4,6 +4,7 @@ import re
 
 import libcst as cst
 
+from stk_lint.findings import NodeFix
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import PythonRule
 
@@ -49,6 +50,9 @@ class SyncHandler(PythonRule):
     code = "STK201"
     name = "sync-handler"
     summary = "A route, websocket, error handler or request hook defined with plain `def`."
+    # Unsafe: code calling the function directly, and sync calls inside it that now
+    # need `await` (STK202 flags those next), change meaning.
+    fix = "unsafe"
     why = (
         "Every stk handler is `async def`: the database session, `request.get_json()`, "
         "`render_template()` and quart-security are all awaitable, and a plain `def` "
@@ -145,6 +149,10 @@ class SyncHandler(PythonRule):
                     function.name,
                     f"`{function.name.value}` is registered with `@{receiver}.{method}` but is a "
                     "plain `def`; stk handlers must be `async def`",
-                    None,
+                    NodeFix(
+                        f"Make `{function.name.value}` an `async def`",
+                        "unsafe",
+                        ((function, function.with_changes(asynchronous=cst.Asynchronous())),),
+                    ),
                     statement,
                 )

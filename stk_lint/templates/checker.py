@@ -22,7 +22,7 @@ def check_template(
     context = TemplateContext(path, source, options, project)
     for rule in checks:
         rule.check_template(context)  # type: ignore[attr-defined]
-    return context.findings()
+    return context.findings(rules)
 
 
 _VENDOR_FOLDERS = frozenset({"vendor", "vendors", "third_party", "third-party", "bower_components"})
@@ -54,4 +54,4 @@ def check_js(
     context = JsContext(path, source, options, project)
     for rule in checks:
         rule.check_js(context)  # type: ignore[attr-defined]
-    return context.findings()
+    return context.findings(rules)

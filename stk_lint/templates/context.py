@@ -15,7 +15,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from stk_lint.findings import Finding, Fix
-from stk_lint.suppression import Directive, is_suppressed, parse_directive
+from stk_lint.rules.engine import UnusedSuppression
+from stk_lint.suppression import Directive, is_suppressed, parse_directive, unused_suppressions
 from stk_lint.templates import html, vue
 from stk_lint.templates.icons import tabler_names
 
@@ -103,8 +104,11 @@ class SourceContext:
     def directives(self) -> dict[int, Directive]:
         return {}
 
-    def findings(self) -> list[Finding]:
-        if not self.reports:
+    def findings(self, rules: tuple[type[Rule], ...] = ()) -> list[Finding]:
+        """The reports as findings, less the suppressed ones; with STK900 among `rules`,
+        plus the suppression comments that silenced nothing."""
+        judge_suppressions = any(rule.code == UnusedSuppression.code for rule in rules)
+        if not self.reports and not judge_suppressions:
             return []
         directives = self.directives()
         findings = []
@@ -126,15 +130,15 @@ class SourceContext:
                     fix=report.fix,
                 )
             )
-        return findings
+        return findings + unused_suppressions(directives, self.path, rules, self.source)
 
     def _directive(self, directives: dict[int, Directive], start: int, comment: str) -> None:
         codes = parse_directive(comment)
         if codes is None:
             return
-        line, _ = self.position(start)
+        line, column = self.position(start)
         own_line = not self.text[self.line_start(line) : start].strip()
-        directives[line] = Directive(line, codes, own_line)
+        directives[line] = Directive(line, codes, own_line, column - 1, comment)
 
     @cached_property
     def tabler_names(self) -> frozenset[str]:

@@ -1,0 +1,261 @@
+"""Applying fixes: pure functions from (source, findings) to new source, and the safe write.
+
+A fix is a set of text edits on 0-based character offsets of the decoded source. The
+applier takes every applicable fix whose edits overlap no fix taken before it, applies
+them, re-checks the new text and repeats until nothing changes (a bounded number of
+rounds). The result must re-parse in its language or the file is left as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import difflib
+import io
+import itertools
+import os
+import stat
+import tempfile
+import tokenize
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stk_lint.findings import Edit, Finding, Fix
+from stk_lint.rule import PYTHON, Rule
+
+MAX_ROUNDS = 10
+
+
+def applicable(fix: Fix | None, unsafe: bool) -> bool:
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end or b.start == b.end:
+        # Two insertions at one point, or an insertion inside a replaced span: the
+        # order of the result would be a guess, so they conflict.
+        return a.start <= b.end and b.start <= a.end
+    return a.start < b.end and b.start < a.end
+
+
+def select_fixes(findings: Iterable[Finding], unsafe: bool = False) -> list[Finding]:
+    """Applicable findings whose edits overlap no earlier one's, in source order."""
+    candidates = [f for f in findings if applicable(f.fix, unsafe)]
+    candidates.sort(key=lambda f: (min(e.start for e in f.fix.edits), f.code))  # type: ignore[union-attr]
+    taken: list[Edit] = []
+    chosen: list[Finding] = []
+    seen: set[tuple[tuple[int, int, str], ...]] = set()
+    for finding in candidates:
+        edits = finding.fix.edits  # type: ignore[union-attr]
+        key = tuple((e.start, e.end, e.content) for e in edits)
+        if key in seen:
+            continue  # two findings offering the same edit: apply it once
+        if any(_overlaps(e, t) for e in edits for t in taken) or _self_overlapping(edits):
+            continue
+        seen.add(key)
+        taken.extend(edits)
+        chosen.append(finding)
+    return chosen
+
+
+def _self_overlapping(edits: Sequence[Edit]) -> bool:
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    return any(_overlaps(a, b) for a, b in itertools.pairwise(ordered))
+
+
+def apply_edits(source: str, edits: Iterable[Edit]) -> str:
+    """The source with non-overlapping edits applied (applied from the end backwards)."""
+    result = source
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        if not 0 <= edit.start <= edit.end <= len(source):
+            raise ValueError(f"edit {edit.start}..{edit.end} is outside the file")
+        result = result[: edit.start] + edit.content + result[edit.end :]
+    return result
+
+
+def apply_fixes(
+    source: str, findings: Iterable[Finding], unsafe: bool = False
+) -> tuple[str, list[Finding]]:
+    """One round: (new source, the findings whose fixes were applied)."""
+    chosen = select_fixes(findings, unsafe)
+    if not chosen:
+        return source, []
+    edits = [edit for finding in chosen for edit in finding.fix.edits]  # type: ignore[union-attr]
+    return apply_edits(source, edits), chosen
+
+
+@dataclass
+class FixOutcome:
+    source: str  # the fixed text (the original when nothing applied or the fix failed)
+    fixed: list[Finding] = field(default_factory=list)  # findings fixed, over all rounds
+    remaining: list[Finding] = field(default_factory=list)
+    error: str = ""  # why the fixes were not applied, if they were not
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fixed) and not self.error
+
+
+# Checks for the fixed text: None when it parses, else the reason it does not.
+Reparser = Callable[[str], "str | None"]
+
+
+def fix_source(
+    source: str,
+    check: Callable[[str], list[Finding]],
+    reparse: Reparser | None,
+    unsafe: bool = False,
+    max_rounds: int = MAX_ROUNDS,
+) -> FixOutcome:
+    """Apply fixes until the text is stable. Pure: `check` maps text to findings."""
+    findings = check(source)
+    current = source
+    fixed: list[Finding] = []
+    for _ in range(max_rounds):
+        try:
+            new, applied = apply_fixes(current, findings, unsafe)
+        except ValueError as error:
+            return FixOutcome(source, [], check(source), f"a fix is broken: {error}")
+        if not applied or new == current:
+            break
+        problem = reparse(new) if reparse is not None else None
+        if problem is not None:
+            codes = ", ".join(sorted({f.code for f in applied}))
+            return FixOutcome(
+                source,
+                [],
+                check(source),
+                f"fixes for {codes} would leave the file unparsable ({problem}); "
+                "file left unchanged",
+            )
+        fixed.extend(applied)
+        current = new
+        findings = check(current)
+    return FixOutcome(current, fixed, findings)
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    out = []
+    for line in lines:
+        out.append(
+            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        )
+    return "".join(out)
+
+
+# ---- files: decoding that remembers how to encode back, and the atomic write ----
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    text: str
+    encoding: str  # the codec to write back with ("utf-8-sig" keeps a BOM)
+
+
+def source_encoding(data: bytes, language: str) -> str:
+    """The codec that round-trips `data`: its cookie for Python, a BOM if present."""
+    if language == PYTHON:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:
+            encoding = "utf-8"
+        return encoding
+    return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+class WriteError(Exception):
+    pass
+
+
+def write_atomic(path: Path, original: bytes, text: str, encoding: str) -> None:
+    """Replace the file's content in one step, keeping its mode; refuse if it changed."""
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as error:
+        raise WriteError(f"the fixed text cannot be written as {encoding}: {error}") from error
+    real = Path(os.path.realpath(path))  # write through symlinks, never replace them
+    try:
+        if real.read_bytes() != original:
+            raise WriteError("the file changed while it was being checked; not written")
+        status = real.stat()
+        mode = stat.S_IMODE(status.st_mode)
+        handle, temporary = tempfile.mkstemp(
+            dir=real.parent, prefix=f".{real.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise WriteError(f"cannot write: {error.strerror or error}") from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+            # Keep the owner when running as root over someone else's files.
+            with contextlib.suppress(OSError):
+                os.chown(temporary, status.st_uid, status.st_gid)
+        os.replace(temporary, real)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise WriteError(f"cannot write: {error.strerror or error}") from error
+
+
+@dataclass
+class FileFix:
+    """What fixing one file did: the remaining findings, and a diff or an error."""
+
+    remaining: list[Finding]
+    fixed: list[Finding] = field(default_factory=list)
+    diff: str = ""
+    error: str = ""
+
+
+def fix_file(
+    path: Path,
+    display: str,
+    rules: tuple[type[Rule], ...],
+    options: dict[str, Any],
+    project: Any,
+    language: str,
+    unsafe: bool = False,
+    write: bool = True,
+) -> FileFix:
+    """Check a file, apply its fixes, and write it back (or, with write=False, diff it)."""
+    from stk_lint.engine import REPARSERS, check_file, check_source, text_of
+
+    try:
+        data = path.read_bytes()
+    except OSError:  # let the checker report it the usual way
+        return FileFix(check_file(path, display, rules, options, project, language))
+    text, problems = text_of(data, display, rules, options, language)
+    if text is None:
+        return FileFix(problems)
+
+    def check(source: str) -> list[Finding]:
+        return check_source(source, display, rules, options, project, language)
+
+    outcome = fix_source(text, check, REPARSERS.get(language), unsafe)
+    result = FileFix(outcome.remaining, error=outcome.error)
+    if not outcome.changed:
+        return result
+    if not write:
+        result.fixed = outcome.fixed
+        result.diff = unified_diff(text, outcome.source, display)
+        return result
+    try:
+        write_atomic(path, data, outcome.source, source_encoding(data, language))
+    except WriteError as error:
+        return FileFix(check(text), error=str(error))
+    result.fixed = outcome.fixed
+    return result

@@ -1,0 +1,109 @@
+"""Property-based: stk-lint never crashes, and `--fix` output always re-parses and is stable."""
+
+import hypothesmith
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stk_lint.engine import reparse_python
+from stk_lint.findings import Edit, Finding, Fix
+from stk_lint.fixing import apply_fixes, fix_source, select_fixes
+from stk_lint.registry import ALL_RULES
+from stk_lint.testing import lint
+
+BOUNDED = settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+
+PYTHON_EXAMPLES = [
+    example
+    for rule in ALL_RULES
+    if rule.example_path.endswith(".py")
+    for example in (rule.bad, rule.good, *rule.invalid, *rule.valid)
+]
+
+
+def fix_everything(source):
+    return fix_source(source, lambda text: lint(text), reparse_python, unsafe=True)
+
+
+@BOUNDED
+@given(st.binary(max_size=400))
+def test_any_bytes_give_findings_not_exceptions(data):
+    for path in ("app/views.py", "app/templates/page.html", "app/static/app.js"):
+        lint(data, path)
+
+
+@BOUNDED
+@given(
+    st.text(alphabet=st.sampled_from("()[]{}:=,.'\"#\\\n\r\t\f ab1+-*@\x00\u2028"), max_size=200)
+)
+def test_python_punctuation_soup_never_crashes(text):
+    for finding in lint(text):
+        assert finding.line >= 1 and finding.column >= 1
+
+
+@BOUNDED
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
+@given(hypothesmith.from_grammar())
+def test_grammatical_python_is_checked_and_fixes_reparse(source):
+    outcome = fix_everything(source)
+    assert outcome.error == ""
+    if outcome.changed:
+        assert reparse_python(outcome.source) is None
+
+
+@st.composite
+def stk_modules(draw):
+    """Realistic modules: rule examples glued together, sometimes re-indented or CRLF."""
+    parts = draw(st.lists(st.sampled_from(PYTHON_EXAMPLES), min_size=1, max_size=4))
+    source = "\n".join(parts)
+    if draw(st.booleans()):
+        source = source.replace("\n", "\r\n")
+    if draw(st.booleans()):  # the same code nested in a function
+        body = "".join("    " + line if line.strip() else line for line in source.splitlines(True))
+        source = "def factory():\n" + body + "\n    return None\n"
+    return source
+
+
+@BOUNDED
+@given(stk_modules())
+def test_fixes_on_stk_code_reparse_and_a_second_run_changes_nothing(source):
+    outcome = fix_everything(source)
+    assert outcome.error == ""
+    if outcome.changed:
+        assert reparse_python(outcome.source) is None
+        assert not fix_everything(outcome.source).changed
+
+
+@st.composite
+def text_and_fixes(draw):
+    text = draw(st.text(alphabet="abc\n", max_size=30))
+    findings = []
+    for number in range(draw(st.integers(0, 6))):
+        edits = []
+        for _ in range(draw(st.integers(1, 2))):
+            start = draw(st.integers(0, len(text)))
+            end = draw(st.integers(start, len(text)))
+            edits.append(Edit(start, end, draw(st.text(alphabet="XY", max_size=3))))
+        fix = Fix("f", draw(st.sampled_from(["safe", "unsafe"])), tuple(edits))
+        findings.append(Finding("a.py", number + 1, 1, "STK101", "m", "n", 1, 1, fix))
+    return text, findings
+
+
+@settings(deadline=None, max_examples=200)
+@given(text_and_fixes(), st.booleans())
+def test_the_applier_takes_non_overlapping_whole_fixes(case, unsafe):
+    text, findings = case
+    chosen = select_fixes(findings, unsafe)
+    edits = [e for f in chosen for e in f.fix.edits]
+    assert all(unsafe or f.fix.applicability == "safe" for f in chosen)
+    for i, a in enumerate(edits):
+        for b in edits[i + 1 :]:
+            assert a.end <= b.start or b.end <= a.start
+            assert not (a.start == b.start == a.end == b.end)
+    # Applying them is the same as splicing the kept text and the replacements in order.
+    expected, position = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        expected += [text[position : edit.start], edit.content]
+        position = edit.end
+    expected.append(text[position:])
+    assert apply_fixes(text, findings, unsafe)[0] == "".join(expected)
