@@ -11,7 +11,7 @@ REPLACEMENTS = {
     "flask": "`quart` (same API, async: `from quart import Blueprint, g, request, render_template`)",
     "flask_security": "`quart_security` (`auth_required`, `roles_required`, `current_user`)",
     "flask_login": '`quart_security` (`current_user`, `auth_required("session")`)',
-    "flask_principal": "`quart_security` (`roles_required`, `roles_accepted`)",
+    "flask_principal": "`quart_security` (`roles_required`, `RoleMixin`)",
     "flask_sqlalchemy": "plain SQLAlchemy 2.x async: models inherit `Base` from the app's "
     "extensions, queries go through `g.db_session`",
     "flask_migrate": "Alembic directly (`alembic revision --autogenerate`, `alembic upgrade head`)",
