@@ -8,18 +8,16 @@ adds reading and decoding; ``run`` adds discovery and the project-wide pass.
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
+import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import libcst as cst
 
-from stk_lint.config import Settings
-from stk_lint.files import discover, language_of
+from stk_lint.decoding import decode
+from stk_lint.files import language_of
 from stk_lint.findings import Finding
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import PYTHON, Rule
@@ -45,6 +43,12 @@ def engine_finding(
     )
 
 
+# Give each rule only the files it could fire on (`Rule.requires`), and parse no file that
+# none of the enabled rules could fire on. Off only to prove the skips lose nothing
+# (`stk-lint check --no-skip`; the benchmark compares both outputs).
+PRE_PARSE_SKIPS = True
+
+
 def check_python(
     source: str,
     path: str,
@@ -53,6 +57,28 @@ def check_python(
     project: Any = None,
 ) -> list[Finding]:
     python_rules = [rule for rule in rules if rule.language == PYTHON]
+    wants_syntax_errors = SyntaxErrorRule in rules
+    if PRE_PARSE_SKIPS:
+        python_rules = [rule for rule in python_rules if rule.could_fire(source)]
+        if not python_rules and not wants_syntax_errors:
+            return []
+    # CPython's parser first: it is several times faster than libcst's, and it refuses
+    # nesting deep enough to overflow libcst's native parser (which would kill the
+    # process, not raise) with an exception instead.
+    cpython_error = _cpython_parse_error(source)
+    if isinstance(cpython_error, (RecursionError, MemoryError)) or (
+        isinstance(cpython_error, SyntaxError) and "too many nested" in str(cpython_error)
+    ):
+        reason = (
+            f"nested too deeply for the parser ({cpython_error or type(cpython_error).__name__})"
+        )
+        return [engine_finding(SyntaxErrorRule, path, reason)]
+    if PRE_PARSE_SKIPS and not python_rules and cpython_error is None:
+        # No rule could fire and the file is valid Python: libcst has nothing to add.
+        # (Valid Python that libcst alone cannot parse is reported only where a rule
+        # needs its tree; a file CPython rejects still goes to libcst for the verdict
+        # and message a full check gives.)
+        return []
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -69,6 +95,17 @@ def check_python(
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply to check")]
     directives = python_directives(source)
     return [f for f, span in reported if not is_suppressed(directives, f.code, span)]
+
+
+def _cpython_parse_error(source: str) -> Exception | None:
+    """What CPython's parser says of the source (``ast.parse`` builds a tree, runs nothing)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like: not our business
+            ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return error
+    return None
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")
@@ -118,29 +155,6 @@ def check_source(
     return sorted(f for f in findings if f.code in enabled_codes)
 
 
-def decode(data: bytes, language: str) -> tuple[str | None, str]:
-    """(text, "") or (None, reason): NUL bytes, bad encodings and cookies are reasons."""
-    if b"\x00" in data:
-        return None, "binary file (contains NUL bytes); not checked"
-    if language == PYTHON:
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        except SyntaxError as error:
-            if "encoding problem" in str(error) or "unknown encoding" in str(error):
-                return None, f"bad encoding declaration: {error}"
-            encoding = "utf-8"  # no cookie, and the first lines are not UTF-8: say so below
-    else:
-        encoding = "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, f"not valid {encoding} (line {line}, byte {error.start}): {error.reason}"
-    if language == PYTHON and text.startswith("\ufeff"):
-        text = text[1:]
-    return text, ""
-
-
 def check_file(
     path: Path,
     display: str,
@@ -182,23 +196,4 @@ def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding
     return [finding] if any(rule.code == finding.code for rule in rules) else []
 
 
-@dataclass
-class RunResult:
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-
-
-def display_path(path: Path) -> str:
-    """The path as the user gave it (relative paths stay relative)."""
-    return path.as_posix()
-
-
-def run(paths: list[Path], settings: Settings, force_exclude: bool = False) -> RunResult:
-    result = RunResult()
-    options = settings.resolved_options()
-    for path, language in discover(paths, settings, force_exclude):
-        result.files += 1
-        rules = settings.rules_for(path)
-        result.findings.extend(check_file(path, display_path(path), rules, options, None, language))
-    result.findings.sort()
-    return result
+# The run over many files (discovery, cache, parallel workers) lives in the runner.

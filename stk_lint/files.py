@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from stk_lint.config import Settings
-from stk_lint.rule import JS, PYTHON, TEMPLATE
+
+if TYPE_CHECKING:
+    import pathspec
+
+# The language names of stk_lint.rule, repeated so discovery does not import libcst.
+PYTHON, TEMPLATE, JS = "python", "template", "js"
 
 LANGUAGE_BY_SUFFIX = {
     ".py": PYTHON,
@@ -46,6 +50,8 @@ class _GitIgnores:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
+        import pathspec
+
         return _GitIgnores((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
 
     def ignored(self, path: Path, is_dir: bool) -> bool:

@@ -107,26 +107,58 @@ class _Dispatch:
         return names
 
 
+# How the walker treats a value found in a node field, by the value's exact type:
+# _NODE is walked, _SEQUENCE has its items looked at, _SKIP is neither. Deciding it
+# once per type replaces an isinstance check against libcst's ABC on every value.
+_SKIP, _NODE, _SEQUENCE = 0, 1, 2
+_kinds: dict[type, int] = {}
+
+
+def _kind_of(value_type: type) -> int:
+    if issubclass(value_type, cst.CSTNode):
+        kind = _SKIP if issubclass(value_type, _LAYOUT_TYPES) else _NODE
+    elif issubclass(value_type, (tuple, list)):
+        kind = _SEQUENCE
+    else:
+        kind = _SKIP
+    _kinds[value_type] = kind
+    return kind
+
+
 def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
     """Depth-first traversal calling each visitor's visit_X/leave_X in list order."""
     dispatch = _Dispatch(visitors)
     visit, leave = dispatch.visit, dispatch.leave
-    layout = _LAYOUT_TYPES
+    kinds = _kinds
+    # Per node type: (visit methods, child field names, leave methods).
+    plans: dict[type, tuple[Any, tuple[str, ...], Any]] = {}
+
+    def plan_for(node_type: type) -> tuple[Any, tuple[str, ...], Any]:
+        name = node_type.__name__
+        plan = (visit.get(name, ()), _fields_of(node_type), leave.get(name, ()))
+        plans[node_type] = plan
+        return plan
 
     def walk_node(node: cst.CSTNode) -> None:
-        name = type(node).__name__
-        for method in visit.get(name, ()):
+        node_type = type(node)
+        visits, fields, leaves = plans.get(node_type) or plan_for(node_type)
+        for method in visits:
             method(node)
-        for field_name in _fields_of(type(node)):
+        for field_name in fields:
             value = getattr(node, field_name)
-            if isinstance(value, cst.CSTNode):
-                if not isinstance(value, layout):
-                    walk_node(value)
-            elif isinstance(value, (tuple, list)):
+            kind = kinds.get(type(value))
+            if kind is None:
+                kind = _kind_of(type(value))
+            if kind == _NODE:
+                walk_node(value)
+            elif kind == _SEQUENCE:
                 for item in value:
-                    if isinstance(item, cst.CSTNode) and not isinstance(item, layout):
+                    item_kind = kinds.get(type(item))
+                    if item_kind is None:
+                        item_kind = _kind_of(type(item))
+                    if item_kind == _NODE:
                         walk_node(item)
-        for method in leave.get(name, ()):
+        for method in leaves:
             method(node)
 
     walk_node(module)

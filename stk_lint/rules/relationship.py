@@ -19,6 +19,7 @@ def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
 class NonSelectinRelationship(PythonRule):
     code = "STK301"
     name = "non-selectin-relationship"
+    requires = ("relationship", "backref")  # the called name ends with one of them
     summary = (
         'A `relationship()` without `lazy="selectin"`, or a plain-string `backref` '
         "(whose reverse side then loads lazily)."

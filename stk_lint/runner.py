@@ -1,0 +1,273 @@
+"""A run over many files: discovery, the cache, the project pass and parallel checking.
+
+The order of work keeps the cheap path cheap. Files are discovered and (with the
+cache on) read and hashed; every file whose cache entry still matches is answered
+from it. Only when something must really be checked are the configuration's rule
+codes validated and the engine imported (libcst and the rules), so a run where
+nothing changed never imports them. The files left are checked in this process or,
+with `jobs` > 1, in worker processes; the result is the same either way, sorted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stk_lint.cache import Cache, digest
+from stk_lint.config import Settings
+from stk_lint.decoding import decode
+from stk_lint.files import PYTHON, discover
+from stk_lint.findings import Finding
+
+# Below this much source, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 200_000
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    cached: int = 0  # files answered from the cache
+
+
+@dataclass
+class _File:
+    path: Path
+    display: str
+    language: str
+    data: bytes | None = None  # read once by the runner when the cache is on
+    key: str | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user gave it (relative paths stay relative)."""
+    return path.as_posix()
+
+
+def configuration_digest(settings: Settings, skips: bool) -> str:
+    """Everything in the settings that can change a checked file's findings.
+
+    Taken as written (codes upper-cased), before the rule registry validates it: a run
+    answered from the cache must not need the registry, and an entry only exists for
+    a configuration that was validated when the entry was written.
+    """
+    return digest(
+        os.path.abspath(settings.root),
+        settings.select,
+        settings.extend_select,
+        settings.ignore,
+        settings.per_file_ignores,
+        settings.options,
+        skips,
+    )
+
+
+def run(
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    jobs: int = 1,
+    use_cache: bool = False,
+    skips: bool = True,
+) -> RunResult:
+    result = RunResult()
+    files = [
+        _File(path, display_path(path), language)
+        for path, language in discover(paths, settings, force_exclude)
+    ]
+    result.files = len(files)
+    cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
+    if cache is not None:
+        for item in files:
+            try:
+                item.data = item.path.read_bytes()
+            except OSError:
+                item.data = None  # the engine reports it (STK003); never cached
+    project, dependencies = _project_pass(files, cache)
+
+    per_file: list[list[Finding] | None] = [None] * len(files)
+    if cache is not None:
+        for index, item in enumerate(files):
+            if item.data is None:
+                continue
+            content = hashlib.sha256(item.data).hexdigest()
+            item.key = digest(content, item.language, dependencies.get(item.display, ""))
+            per_file[index] = cache.get_findings(_entry_name(item), item.key)
+            if per_file[index] is not None:
+                item.data = None  # answered: do not hold its text
+                result.cached += 1
+
+    todo = [index for index, found in enumerate(per_file) if found is None]
+    if todo or not files:
+        settings.validate()  # a configuration error is reported even with nothing to check
+    if todo:
+        checked = _check([files[index] for index in todo], settings, jobs, project, skips=skips)
+        for index, findings in zip(todo, checked, strict=True):
+            per_file[index] = findings
+            item = files[index]
+            if cache is not None and item.key is not None:
+                cache.put_findings(_entry_name(item), item.key, findings)
+    result.findings = sorted(f for findings in per_file if findings for f in findings)
+    return result
+
+
+def _entry_name(item: _File) -> str:
+    # The displayed path is in the findings; the absolute one decides per-file settings.
+    return f"{item.display}\0{os.path.abspath(item.path)}"
+
+
+def _project_pass(files: Sequence[_File], cache: Cache | None) -> tuple[Any, dict[str, str]]:
+    """The cross-file index (see stk_lint.project), with each file's facts cached."""
+    from stk_lint.project import PROJECT_PASS as project_pass
+
+    if project_pass is None:
+        return None, {}
+    summaries: dict[str, Any] = {}
+    for item in files:
+        if item.language != PYTHON:
+            continue
+        data = item.data
+        if data is None:
+            try:
+                data = item.path.read_bytes()
+            except OSError:
+                continue
+        kind = f"facts:{project_pass.name}"
+        key = hashlib.sha256(data).hexdigest()
+        cached = cache.get(_entry_name(item), key, kind) if cache is not None else None
+        if isinstance(cached, list) and len(cached) == 1:
+            summaries[item.display] = cached[0]
+            continue
+        text, _ = decode(data, PYTHON)
+        if text is None:
+            continue
+        facts = project_pass.summarize(text, item.display)
+        summaries[item.display] = facts
+        if cache is not None:
+            cache.put(_entry_name(item), key, [facts], kind)
+    project = project_pass.combine(summaries)
+    dependencies = {
+        display: project_pass.dependency_digest(project, display, facts)
+        for display, facts in summaries.items()
+    }
+    return project, dependencies
+
+
+# --- checking -------------------------------------------------------------------------
+
+# (path, displayed path, language, content or None, enabled rule codes)
+_Task = tuple[str, str, str, bytes | None, tuple[str, ...]]
+
+# Set in each worker process by _start_worker: (options, project).
+_worker_state: tuple[dict[str, Any], Any] | None = None
+
+
+def _check(
+    items: Sequence[_File], settings: Settings, jobs: int, project: Any, skips: bool
+) -> list[list[Finding]]:
+    from stk_lint import engine
+
+    engine.PRE_PARSE_SKIPS = skips
+    options = settings.resolved_options()
+    tasks: list[_Task] = [
+        (
+            str(item.path),
+            item.display,
+            item.language,
+            item.data,
+            tuple(rule.code for rule in settings.rules_for(item.path)),
+        )
+        for item in items
+    ]
+    if jobs > 1 and len(tasks) > 1 and _total_size(items) >= PARALLEL_MIN_BYTES:
+        return _check_parallel(tasks, jobs, options, project, skips)
+    return [_check_task(task, options, project) for task in tasks]
+
+
+def _total_size(items: Sequence[_File]) -> int:
+    total = 0
+    for item in items:
+        if item.data is not None:
+            total += len(item.data)
+        else:
+            with contextlib.suppress(OSError):
+                total += item.path.stat().st_size
+        if total >= PARALLEL_MIN_BYTES:
+            break
+    return total
+
+
+def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Finding]:
+    from stk_lint import engine
+    from stk_lint.registry import BY_CODE
+
+    path, display, language, data, codes = task
+    rules = tuple(BY_CODE[code] for code in codes)
+    if data is None:
+        return engine.check_file(Path(path), display, rules, options, project, language)
+    return engine.check_bytes(data, display, rules, options, project, language)
+
+
+def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
+    global _worker_state
+    from stk_lint import engine
+
+    engine.PRE_PARSE_SKIPS = skips
+    _worker_state = (options, project)
+
+
+def _check_chunk(tasks: list[_Task]) -> list[list[Finding]]:
+    assert _worker_state is not None
+    options, project = _worker_state
+    return [_check_task(task, options, project) for task in tasks]
+
+
+def _check_parallel(
+    tasks: list[_Task], jobs: int, options: dict[str, Any], project: Any, skips: bool
+) -> list[list[Finding]]:
+    """Chunks of files, biggest first so no worker is left with a big file at the end;
+    results put back in the original order."""
+    order = sorted(range(len(tasks)), key=lambda i: -_task_size(tasks[i]))
+    chunk_size = max(1, min(16, len(tasks) // (jobs * 8)))
+    chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
+    # fork shares the already imported engine with the workers; elsewhere they import it.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    results: list[list[Finding]] = [[] for _ in tasks]
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(options, project, skips),
+    ) as pool:
+        futures = [
+            (chunk, pool.submit(_check_chunk, [tasks[i] for i in chunk])) for chunk in chunks
+        ]
+        for chunk, future in futures:
+            for index, findings in zip(chunk, future.result(), strict=True):
+                results[index] = findings
+    return results
+
+
+def _task_size(task: _Task) -> int:
+    path, _, _, data, _ = task
+    if data is not None:
+        return len(data)
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

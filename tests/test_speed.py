@@ -1,0 +1,261 @@
+"""Parallel checking, the cache, pre-parse skips and lazy imports give the same findings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stk_lint import engine, project, runner
+from stk_lint.cache import CACHE_DIR_NAME, digest
+from stk_lint.config import Settings
+from stk_lint.project import ProjectPass
+from stk_lint.testing import codes, lint
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import make_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    make_corpus.generate(out, scale=1)
+    # Pathological files: deep nesting, a huge literal, bytes that are not text.
+    (out / "app" / "deep.py").write_text("x = " + "(" * 3000 + "1" + ")" * 3000 + "\n")
+    (out / "app" / "huge.py").write_text("BLOB = " + repr("stk " * 200_000) + "\n")
+    (out / "app" / "binary.py").write_bytes(b"x = 1\x00\n")
+    return out
+
+
+def _settings(root: Path) -> Settings:
+    return Settings(root=root)
+
+
+def _json(findings) -> list[dict]:
+    return [f.to_json() for f in findings]
+
+
+def test_corpus_is_deterministic(tmp_path):
+    make_corpus.generate(tmp_path / "a", scale=2)
+    make_corpus.generate(tmp_path / "b", scale=2)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*"))
+    assert files_a == files_b
+    for relative in files_a:
+        if (tmp_path / "a" / relative).is_file():
+            assert (tmp_path / "a" / relative).read_bytes() == (
+                tmp_path / "b" / relative
+            ).read_bytes()
+
+
+def test_corpus_has_findings_of_every_python_rule(corpus):
+    found = {f.code for f in runner.run([corpus], _settings(corpus)).findings}
+    assert {"STK001", "STK003", "STK101", "STK102", "STK201", "STK301", "STK302", "STK303"} <= found
+
+
+def test_parallel_gives_the_same_findings_in_the_same_order(corpus, monkeypatch):
+    serial = runner.run([corpus], _settings(corpus), jobs=1)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    calls = []
+    real = runner._check_parallel
+    monkeypatch.setattr(runner, "_check_parallel", lambda *a, **k: calls.append(1) or real(*a, **k))
+    parallel = runner.run([corpus], _settings(corpus), jobs=2)
+    assert calls, "the parallel path was not taken"
+    assert _json(parallel.findings) == _json(serial.findings)
+    assert parallel.files == serial.files
+
+
+def test_skips_lose_no_findings(corpus):
+    with_skips = runner.run([corpus], _settings(corpus), skips=True)
+    without = runner.run([corpus], _settings(corpus), skips=False)
+    assert engine.PRE_PARSE_SKIPS is False  # the run above switched them off...
+    runner.run([corpus / "app" / "app.py"], _settings(corpus), skips=True)
+    assert engine.PRE_PARSE_SKIPS is True  # ...and the next run back on
+    assert _json(with_skips.findings) == _json(without.findings)
+
+
+def test_skips_parse_nothing_when_no_rule_could_fire(monkeypatch):
+    parsed = []
+    real = engine.cst.parse_module
+    monkeypatch.setattr(engine.cst, "parse_module", lambda s: parsed.append(s) or real(s))
+    helper = "def add(a, b):\n    return a + b\n"
+    assert lint(helper) == []
+    assert parsed == []
+    # A syntax error still reaches libcst, whose finding is the one a full check gives.
+    assert codes(lint("def broken(:\n    pass\n")) == ["STK001"]
+    assert len(parsed) == 1
+    # A rule that could fire gets the file.
+    assert codes(lint("import flask\n")) == ["STK101"]
+
+
+def test_pathological_files_are_findings_not_crashes(corpus):
+    findings = runner.run([corpus / "app"], _settings(corpus)).findings
+    by_path = {
+        f.path.rsplit("/", 1)[-1]: f.code
+        for f in findings
+        if f.path.endswith(("deep.py", "binary.py"))
+    }
+    assert by_path == {"deep.py": "STK001", "binary.py": "STK003"}
+
+
+# --- the cache -------------------------------------------------------------------------
+
+
+def _cli(*args: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProcess:
+    """Run `stk-lint` in a fresh process; with `probe`, also print the imported packages."""
+    code = (
+        "import sys\n"
+        "from stk_lint.cli import main\n"
+        f"sys.argv = ['stk-lint', *{list(args)!r}]\n"
+        "try:\n    main()\n"
+        "finally:\n"
+        + (
+            "    print('MODULES', sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)\n"
+            if probe
+            else "    pass\n"
+        )
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def _modules(process: subprocess.CompletedProcess) -> set[str]:
+    line = next(x for x in process.stderr.splitlines() if x.startswith("MODULES"))
+    return set(eval(line.split(" ", 1)[1]))  # a list literal we printed ourselves
+
+
+@pytest.fixture
+def project_dir(tmp_path) -> Path:
+    make_corpus.generate(tmp_path, scale=1)
+    (tmp_path / "pyproject.toml").write_text('[tool.stk-lint]\nignore = ["STK303"]\n')
+    return tmp_path
+
+
+def test_warm_run_gives_the_same_output_without_importing_libcst(project_dir):
+    cold = _cli("check", ".", "--output-format", "json", cwd=project_dir)
+    warm = _cli("check", ".", "--output-format", "json", cwd=project_dir, probe=True)
+    uncached = _cli("check", ".", "--output-format", "json", "--no-cache", cwd=project_dir)
+    assert cold.returncode == warm.returncode == uncached.returncode == 1
+    assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(uncached.stdout)
+    assert "STK303" not in cold.stdout
+    assert {"libcst", "jinja2", "yaml"}.isdisjoint(_modules(warm))
+    cache = project_dir / CACHE_DIR_NAME
+    assert (
+        (cache / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_hook_run_imports_only_what_it_needs(project_dir):
+    one = _cli("check", "app/things/views.py", "--no-cache", cwd=project_dir, probe=True)
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert {"jinja2", "yaml", "pathspec"}.isdisjoint(_modules(one))
+
+
+def test_changed_file_is_rechecked_and_corrupt_entries_ignored(project_dir):
+    settings = Settings(root=project_dir)
+    first = runner.run([project_dir], settings, use_cache=True)
+    assert first.cached == 0
+    views = project_dir / "app" / "things" / "views.py"
+    views.write_text(views.read_text() + "\nimport flask\n")
+    entries = list((project_dir / CACHE_DIR_NAME).rglob("*.json"))
+    for entry in entries[::3]:
+        entry.write_bytes(b'{"key": truncated')
+    for entry in entries[1::3]:
+        entry.write_text(json.dumps({"key": "x", "value": [{"bogus": 1}]}))
+    second = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    fresh = runner.run([project_dir], Settings(root=project_dir), use_cache=False)
+    assert _json(second.findings) == _json(fresh.findings)
+    assert any(f.path.endswith("things/views.py") and f.code == "STK101" for f in second.findings)
+    assert 0 < second.cached < second.files
+    third = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert third.cached == third.files
+
+
+def test_configuration_is_part_of_the_key(project_dir):
+    runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    narrowed = Settings(root=project_dir, select=["STK101"])
+    result = runner.run([project_dir], narrowed, use_cache=True)
+    assert result.cached == 0
+    assert {f.code for f in result.findings} == {"STK101"}
+
+
+def test_invalid_configuration_fails_even_with_a_warm_cache(project_dir):
+    assert _cli("check", ".", cwd=project_dir).returncode == 1
+    bad = _cli("check", ".", "--select", "STK999", cwd=project_dir)
+    assert bad.returncode == 2
+    assert "unknown rule code" in bad.stderr
+    (project_dir / "pyproject.toml").write_text('[tool.stk-lint]\nignore = ["NOPE1"]\n')
+    assert _cli("check", ".", cwd=project_dir).returncode == 2
+
+
+def test_no_cache_writes_nothing(project_dir):
+    assert _cli("check", ".", "--no-cache", cwd=project_dir).returncode == 1
+    assert not (project_dir / CACHE_DIR_NAME).exists()
+
+
+def test_project_facts_a_file_depends_on_are_part_of_its_key(project_dir, monkeypatch):
+    """The hook for cross-file rules: a file is re-checked when, and only when, the
+    index facts it depends on change."""
+    summarized = []
+
+    def summarize(source: str, path: str) -> list[str]:
+        summarized.append(path)
+        return sorted(
+            line.split("(")[0].removeprefix("async def ").strip()
+            for line in source.splitlines()
+            if line.startswith("async def ")
+        )
+
+    def combine(summaries):
+        return {name for names in summaries.values() for name in names}
+
+    def dependency_digest(index, path, facts):
+        # A views module depends on whether its task helper is async.
+        return digest("notify" in " ".join(sorted(index)) and path.endswith("views.py"))
+
+    monkeypatch.setattr(
+        project, "PROJECT_PASS", ProjectPass("async-defs", summarize, combine, dependency_digest)
+    )
+    first = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert first.cached == 0 and summarized
+    summarized.clear()
+    again = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert again.cached == again.files and summarized == []
+    # Make every task helper synchronous: every views.py depends on that, nothing else does.
+    for tasks in project_dir.rglob("tasks.py"):
+        tasks.write_text(tasks.read_text().replace("async def notify_", "def notify_"))
+    changed = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    views = len(list(project_dir.rglob("views.py")))
+    tasks_files = len(list(project_dir.rglob("tasks.py")))
+    assert changed.files - changed.cached == views + tasks_files
+
+
+def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
+    process = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--corpus",
+            "synthetic",
+            "--scales",
+            "1",
+            "--repeat",
+            "1",
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    for ratio in ("b/a", "c/a", "d/b", "e/f", "peak RSS", "identical with and without skips"):
+        assert ratio in process.stdout
