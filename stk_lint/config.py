@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # The registry imports every rule and so libcst, and pathspec is only needed for
@@ -129,15 +130,26 @@ class Settings:
             for pattern, codes in self.per_file_ignores.items()
         ]
 
-    def relative(self, path: Path) -> str:
-        """The path relative to the project root, in POSIX form, for pattern matching."""
-        try:
-            return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
-        except ValueError:
-            return path.as_posix()
+    @cached_property
+    def _root_prefix(self) -> str:
+        root = str(self.root.resolve())
+        return root if root.endswith(os.sep) else root + os.sep
 
-    def is_excluded(self, path: Path) -> bool:
-        return self._exclude_spec.match_file(self.relative(path))
+    def relative(self, path: Path, resolved: Path | None = None) -> str:
+        """The path relative to the project root, in POSIX form, for pattern matching.
+
+        `resolved` is `path.resolve()` when the caller already knows it (discovery does).
+        """
+        text = str(resolved or path.resolve())
+        prefix = self._root_prefix
+        if text.startswith(prefix):
+            return text[len(prefix) :].replace(os.sep, "/")
+        if text + os.sep == prefix:
+            return "."
+        return path.as_posix()
+
+    def is_excluded(self, path: Path, resolved: Path | None = None) -> bool:
+        return self._exclude_spec.match_file(self.relative(path, resolved))
 
     def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
         if not self.per_file_ignores:

@@ -97,8 +97,9 @@ def discover(
     for path in paths:
         if path.is_dir():
             ignores = _ancestor_ignores(path)
-            seen.add(path.resolve())
-            yield from _walk(path, settings, ignores, seen)
+            resolved = path.resolve()
+            seen.add(resolved)
+            yield from _walk(path, settings, ignores, seen, resolved)
         else:
             language = language_of(path)
             if language is None:
@@ -112,7 +113,7 @@ def discover(
 
 
 def _walk(
-    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path]
+    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path], resolved_dir: Path
 ) -> Iterator[tuple[Path, str]]:
     ignores = ignores.entering(directory)
     try:
@@ -123,23 +124,23 @@ def _walk(
         path = directory / entry.name if str(directory) != "." else Path(entry.name)
         try:
             is_dir = entry.is_dir()  # follows symlinks; loops end at `seen` below
+            # Inside a resolved folder only a symlink needs resolving again.
+            key = path.resolve() if entry.is_symlink() else resolved_dir / entry.name
         except OSError:
             continue
-        if ignores.ignored(path, is_dir) or settings.is_excluded(path):
+        if ignores.ignored(path, is_dir) or settings.is_excluded(path, key):
             continue
         if is_dir:
             if _is_virtualenv(path):
                 continue
-            key = path.resolve()
             if key in seen:
                 continue
             seen.add(key)
-            yield from _walk(path, settings, ignores, seen)
+            yield from _walk(path, settings, ignores, seen, key)
         else:
             language = language_of(entry.name)
             if language is None:
                 continue
-            key = path.resolve()
             if key not in seen:
                 seen.add(key)
                 yield path, language
