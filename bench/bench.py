@@ -297,9 +297,18 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(report(bench_corpus("sample", folder, work, args.repeat, args.jobs), args.jobs))
         else:
-            print(
-                report(bench_corpus(corpus, Path(corpus), work, args.repeat, args.jobs), args.jobs)
+            # A copy: the tree may sit under a .gitignore (pyenv ignores its versions/),
+            # and the measured runs must not depend on where it lives.
+            folder = work / "tree"
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(
+                corpus,
+                folder,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
             )
+            name = Path(corpus).name or corpus
+            print(report(bench_corpus(name, folder, work, args.repeat, args.jobs), args.jobs))
     if len(per_line) > 1:
         values = [r["cold"].best / r["lines"] for _, r in per_line]
         net = [(r["cold"].best - r["startup"].best) / r["lines"] for _, r in per_line]

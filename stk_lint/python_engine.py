@@ -139,29 +139,51 @@ def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> Non
         plans[node_type] = plan
         return plan
 
-    def walk_node(node: cst.CSTNode) -> None:
+    # An explicit stack, not recursion: long implicit string concatenations and deep
+    # expressions (generated code, data files) nest thousands of levels, past
+    # Python's recursion limit. A `_LEAVE` entry calls the leave_ methods of the node.
+    stack: list[Any] = [module]
+    push, pop = stack.append, stack.pop
+    while stack:
+        node = pop()
+        if node.__class__ is _Leave:
+            for method in node.methods:
+                method(node.node)
+            continue
         node_type = type(node)
         visits, fields, leaves = plans.get(node_type) or plan_for(node_type)
         for method in visits:
             method(node)
+        if leaves:
+            push(_Leave(node, leaves))
+        children: list[cst.CSTNode] = []
         for field_name in fields:
             value = getattr(node, field_name)
             kind = kinds.get(type(value))
             if kind is None:
                 kind = _kind_of(type(value))
             if kind == _NODE:
-                walk_node(value)
+                children.append(value)
             elif kind == _SEQUENCE:
                 for item in value:
                     item_kind = kinds.get(type(item))
                     if item_kind is None:
                         item_kind = _kind_of(type(item))
                     if item_kind == _NODE:
-                        walk_node(item)
-        for method in leaves:
-            method(node)
+                        children.append(item)
+        if children:
+            children.reverse()
+            stack.extend(children)
 
-    walk_node(module)
+
+class _Leave:
+    """A node whose children have all been walked: time for its leave_ methods."""
+
+    __slots__ = ("methods", "node")
+
+    def __init__(self, node: cst.CSTNode, methods: Any) -> None:
+        self.node = node
+        self.methods = methods
 
 
 def dotted_name(node: cst.CSTNode | None) -> str | None:

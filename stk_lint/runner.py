@@ -239,11 +239,23 @@ def _check_chunk(tasks: list[_Task]) -> list[list[Finding]]:
 def _check_parallel(
     tasks: list[_Task], jobs: int, options: dict[str, Any], project: Any, skips: bool
 ) -> list[list[Finding]]:
-    """Chunks of files, biggest first so no worker is left with a big file at the end;
-    results put back in the original order."""
-    order = sorted(range(len(tasks)), key=lambda i: -_task_size(tasks[i]))
-    chunk_size = max(1, min(16, len(tasks) // (jobs * 8)))
-    chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
+    """Chunks of files, biggest first, each about 1/(8 * jobs) of the bytes: big files
+    go alone and early, so no worker is left with one at the end. Results are put
+    back in the original order."""
+    sizes = [_task_size(task) for task in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -sizes[i])
+    budget = max(1, sum(sizes) // (jobs * 8))
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    filled = 0
+    for index in order:
+        current.append(index)
+        filled += sizes[index]
+        if filled >= budget or len(current) >= 64:
+            chunks.append(current)
+            current, filled = [], 0
+    if current:
+        chunks.append(current)
     # fork shares the already imported engine with the workers; elsewhere they import it.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
