@@ -14,13 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
-from libcst.metadata import (
-    MetadataWrapper,
-    PositionProvider,
-    WhitespaceInclusivePositionProvider,
-)
+from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider
 
 from stk_lint.findings import Edit, Finding, Fix, NodeFix
+from stk_lint.positions import Positions
 
 if TYPE_CHECKING:
     from stk_lint.rule import PythonRule
@@ -343,9 +340,8 @@ def check_module(
     walk(context.module, [_Tracker(context), *rules])
     if not context.reports:
         return []
-    wrapper = MetadataWrapper(context.module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    to_fix = _FixResolver(context, wrapper)
+    positions = Positions(context.module)
+    to_fix = _FixResolver(context)
     results = []
     for report in context.reports:
         where = positions[report.node]
@@ -367,9 +363,8 @@ def check_module(
 class _FixResolver:
     """Turns NodeFix replacements into text edits on the original source."""
 
-    def __init__(self, context: PythonContext, wrapper: MetadataWrapper) -> None:
+    def __init__(self, context: PythonContext) -> None:
         self.context = context
-        self.wrapper = wrapper
         self._spans: Any = None
         self._line_starts: list[int] | None = None
 
@@ -394,7 +389,8 @@ class _FixResolver:
 
     def _edit(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit | None:
         if self._spans is None:
-            self._spans = self.wrapper.resolve(WhitespaceInclusivePositionProvider)
+            wrapper = MetadataWrapper(self.context.module, unsafe_skip_copy=True)
+            self._spans = wrapper.resolve(WhitespaceInclusivePositionProvider)
         span = self._spans.get(old)
         if span is None:
             return None

@@ -259,3 +259,41 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
     assert process.returncode == 0, process.stdout + process.stderr
     for ratio in ("b/a", "c/a", "d/b", "e/f", "peak RSS", "identical with and without skips"):
         assert ratio in process.stdout
+
+
+# --- positions -------------------------------------------------------------------------
+
+TRICKY_SOURCES = (
+    "x = 1",  # no trailing newline
+    "def f(a,\r\n      b):\r\n    return a  # crlf\r\n",
+    "if x:\n\ty = (1 +\n\t     2)\n",
+    "@decorator\n@other(1)\nasync def handler():\n    '''doc'''\n    await thing()\n",
+    "# comment only\n\n\n",
+    'x = ("a"\n     "b"  # joined\n     "c")\nclass A(B, metaclass=M):\n    pass\n',
+    "with (open(a) as f,\n      open(b) as g):\n    pass\nmatch x:\n    case [1, *rest]:\n        pass\n",
+    "lambda: (yield)\nprint(f'{x!r:>{width}}')\n",
+)
+
+
+def test_positions_are_libcst_positions(corpus):
+    """The lean position pass agrees with libcst's PositionProvider on every node."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from stk_lint.positions import Positions
+
+    sources = list(TRICKY_SOURCES)
+    # Not deep.py: too deep for libcst's native parser (the engine never hands it over).
+    sources += [p.read_text() for p in sorted(corpus.rglob("*.py")) if p.name != "deep.py"]
+    compared = 0
+    for source in sources:
+        try:
+            module = cst.parse_module(source)
+        except (cst.ParserSyntaxError, UnicodeDecodeError):
+            continue
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        ours = Positions(module)
+        for node, where in expected.items():
+            assert ours[node] == where, (source, type(node).__name__)
+            compared += 1
+    assert compared > 10_000
