@@ -13,9 +13,9 @@ For each corpus, in one run and on the same files, every measurement a fresh pro
   (e) one file, the way the Claude Code hook runs it after an edit: a fresh process
       checking one just-changed file (cache on, so a miss)
   (f) `python -c "import libcst"`
-Each is run `--repeat` times after one warm-up run; the minimum is reported (the
-machine is shared and noisy: the minimum is the run least disturbed), the median
-beside it. Peak RSS is the largest resident size of any process in the run's tree
+The commands take turns, `--repeat` rounds after one warm-up round; the minimum is
+reported (the machine is shared and noisy: the minimum is the run least disturbed),
+the median beside it. Peak RSS is the largest resident size of any process in the run's tree
 (os.wait4). Outputs of (b), (c), (d) and of (b) with the pre-parse skips off are
 compared: they must be identical.
 
@@ -37,6 +37,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -72,6 +73,7 @@ class Measure:
     times: list[float]
     rss_kb: int
     stdout: str
+    outputs: list[str]
 
     @property
     def best(self) -> float:
@@ -100,18 +102,24 @@ def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
     return elapsed, usage.ru_maxrss, stdout, process.returncode
 
 
-def measure(
-    command: list[str], cwd: Path, env: dict[str, str], repeat: int, before=None
-) -> Measure:
-    times, rss, stdout = [], 0, ""
-    for attempt in range(repeat + 1):  # the first run warms caches and is not counted
-        if before is not None:
-            before()
-        elapsed, peak, stdout, _ = run_once(command, cwd, env)
-        if attempt:
-            times.append(elapsed)
-            rss = max(rss, peak)
-    return Measure(times, rss, stdout)
+def measure_round_robin(
+    commands: dict[str, tuple[list[str], Any]], cwd: Path, env: dict[str, str], repeat: int
+) -> dict[str, Measure]:
+    """Each command `repeat` times, taking turns, so a noisy spell on the machine hits
+    every measurement alike; one warm-up round first, not counted."""
+    results = {name: Measure([], 0, "", []) for name in commands}
+    for attempt in range(repeat + 1):
+        for name, (command, before) in commands.items():
+            if before is not None:
+                before()
+            elapsed, peak, stdout, _ = run_once(command, cwd, env)
+            result = results[name]
+            result.stdout = stdout
+            if attempt:
+                result.times.append(elapsed)
+                result.outputs.append(stdout)
+                result.rss_kb = max(result.rss_kb, peak)
+    return results
 
 
 def python_files(corpus: Path) -> list[Path]:
@@ -153,18 +161,11 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
     quiet = ["--output-format", "json", "--exit-zero"]
     target = str(corpus)
 
-    floor = measure([sys.executable, "-c", FLOOR_SCRIPT, str(listing)], cwd, env, repeat)
-    parse_only = min(float(x) for x in [floor.stdout.strip() or "0"])
-    cold = measure(stk_lint(target, "--no-cache", "--jobs", "1", *quiet), cwd, env, repeat)
-    parallel = measure(
-        stk_lint(target, "--no-cache", "--jobs", str(jobs), *quiet), cwd, env, repeat
-    )
     no_skip = run_once(
         stk_lint(target, "--no-cache", "--jobs", str(jobs), "--no-skip", *quiet), cwd, env
     )
     shutil.rmtree(cwd / ".stk_lint_cache", ignore_errors=True)
     run_once(stk_lint(target, "--jobs", str(jobs), *quiet), cwd, env)  # fill the cache
-    warm = measure(stk_lint(target, *quiet), cwd, env, repeat)
 
     # The hook: one file, just edited (so its cache entry no longer matches).
     hook_file = cwd / "edited.py"
@@ -175,12 +176,27 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
     def edit() -> None:
         hook_file.write_bytes(original + f"\n# edit {next(counter)}\n".encode())
 
-    hook = measure(stk_lint(str(hook_file), *quiet), cwd, env, repeat, before=edit)
-    import_libcst = measure([sys.executable, "-c", "import libcst"], cwd, env, repeat)
     empty = cwd / "empty"
     empty.mkdir(exist_ok=True)
-    startup = measure(stk_lint(str(empty), "--no-cache", *quiet), cwd, env, repeat)
+    measured = measure_round_robin(
+        {
+            "floor": ([sys.executable, "-c", FLOOR_SCRIPT, str(listing)], None),
+            "cold": (stk_lint(target, "--no-cache", "--jobs", "1", *quiet), None),
+            "parallel": (stk_lint(target, "--no-cache", "--jobs", str(jobs), *quiet), None),
+            "warm": (stk_lint(target, *quiet), None),
+            "hook": (stk_lint(str(hook_file), *quiet), edit),
+            "import_libcst": ([sys.executable, "-c", "import libcst"], None),
+            "startup": (stk_lint(str(empty), "--no-cache", *quiet), None),
+        },
+        cwd,
+        env,
+        repeat,
+    )
+    floor, cold, parallel, warm = (measured[k] for k in ("floor", "cold", "parallel", "warm"))
+    hook, import_libcst, startup = (measured[k] for k in ("hook", "import_libcst", "startup"))
+    parse_only = min(float(text.strip() or "0") for text in floor.outputs)
 
+    skip_differences = _differences(cold.stdout, no_skip[2])
     identical = {
         "jobs": parallel.stdout == cold.stdout,
         "warm": warm.stdout == cold.stdout,
@@ -200,8 +216,23 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
         "import_libcst": import_libcst,
         "startup": startup,
         "identical": identical,
+        "skip_differences": skip_differences,
         "findings": cold.stdout.count('"code":'),
     }
+
+
+def _differences(with_skips: str, without: str) -> list[str]:
+    """Findings in only one of two JSON outputs, as `+` (only without skips) / `-` lines."""
+    import json
+
+    def keyed(text: str) -> set[str]:
+        return {
+            f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message'][:80]}"
+            for f in json.loads(text or "[]")
+        }
+
+    ours, theirs = keyed(with_skips), keyed(without)
+    return sorted(f"- {x}" for x in ours - theirs) + sorted(f"+ {x}" for x in theirs - ours)
 
 
 def report(result: dict, jobs: int) -> str:
@@ -223,6 +254,9 @@ def report(result: dict, jobs: int) -> str:
         f"      stk-lint on an empty dir {g.best:8.3f}s  (start-up)",
         f"  ratios: b/a {b.best / a.best:.2f} (target <= 1.3)   c/a {c.best / a.best:.2f} (<= 0.75)   "
         f"d/b {d.best / b.best:.3f} (<= 0.05)   e/f {e.best / f.best:.2f} (<= 1.5)",
+        f"  without fixed start-up (stk-lint minus its empty run, floor minus import libcst): "
+        f"b/a {(b.best - g.best) / max(a.best - f.best, 1e-9):.2f}   "
+        f"c/a {(c.best - g.best) / max(a.best - f.best, 1e-9):.2f}",
         f"  time per line: {per_line:.1f} us (cold, whole process); {per_line_net:.1f} us without start-up",
         f"  peak RSS: {max(b.rss_kb, c.rss_kb, d.rss_kb) / 1024:.1f} MB (target <= 300)",
         "  identical with and without skips: "
@@ -232,6 +266,10 @@ def report(result: dict, jobs: int) -> str:
         + "; warm vs cold: "
         + ("yes" if r["identical"]["warm"] else "NO"),
     ]
+    for line in r["skip_differences"]:
+        out.append(
+            f"    differs ({'only without skips' if line[0] == '+' else 'only with skips'}): {line[2:]}"
+        )
     return "\n".join(out)
 
 
