@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import platform
 import shutil
@@ -357,6 +358,22 @@ def main(argv: list[str] | None = None) -> int:
             )
             + f"; spread {max(values) / min(values) - 1:.0%} whole process, "
             f"{max(net) / min(net) - 1:.0%} without start-up (target <= 20%)"
+        )
+        # The cost of each extra line, between consecutive sizes: fixed costs (starting
+        # Python, importing libcst) cancel out.
+        marginal = [
+            (r2["cold"].best - r1["cold"].best) / (r2["lines"] - r1["lines"])
+            for (_, r1), (_, r2) in itertools.pairwise(per_line)
+        ]
+        floor_marginal = [
+            (r2["floor"].best - r1["floor"].best) / (r2["lines"] - r1["lines"])
+            for (_, r1), (_, r2) in itertools.pairwise(per_line)
+        ]
+        print(
+            "marginal time per line (between sizes): "
+            + ", ".join(f"{v * 1e6:.1f} us" for v in marginal)
+            + f" (spread {max(marginal) / min(marginal) - 1:.0%}); floor: "
+            + ", ".join(f"{v * 1e6:.1f} us" for v in floor_marginal)
         )
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

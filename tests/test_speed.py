@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -126,7 +127,7 @@ def _cli(*args: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProc
 
 def _modules(process: subprocess.CompletedProcess) -> set[str]:
     line = next(x for x in process.stderr.splitlines() if x.startswith("MODULES"))
-    return set(eval(line.split(" ", 1)[1]))  # a list literal we printed ourselves
+    return set(ast.literal_eval(line.split(" ", 1)[1]))
 
 
 @pytest.fixture
