@@ -12,7 +12,6 @@ import click
 
 from stk_lint import __version__
 from stk_lint.config import ConfigError, Settings, find_config, load_settings, validate_codes
-from stk_lint.docs import rule_markdown
 from stk_lint.output import (
     FORMATTERS,
     MACHINE_FORMATS,
@@ -20,8 +19,11 @@ from stk_lint.output import (
     format_statistics,
     summary_line,
 )
-from stk_lint.registry import ALL_RULES, get_rule
 from stk_lint.skill_commands import hook, skill
+
+# The registry (every rule, and libcst) and the engine are imported where needed: the
+# Claude Code hook runs `stk-lint check one_file.py` after each edit, and a run
+# answered from the cache needs neither.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -41,16 +43,27 @@ def resolve_settings(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
+    defer_checks: bool = False,
 ) -> Settings:
-    """File configuration, then command-line options on top (select replaces, ignore adds)."""
+    """File configuration, then command-line options on top (select replaces, ignore adds).
+
+    With `defer_checks`, rule codes are checked by `Settings.validate()` (see there).
+    """
     config_path = config or find_config(paths[0] if paths else Path.cwd())
-    settings = load_settings(config_path)
+    settings = load_settings(config_path, defer_checks=defer_checks)
+
+    def codes(value: str, where: str) -> list[str]:
+        if not defer_checks:
+            return validate_codes(_codes(value), where)
+        settings.deferred_checks.append(lambda: validate_codes(_codes(value), where))
+        return [code.upper() for code in _codes(value)]
+
     if select is not None:
-        settings.select = validate_codes(_codes(select), "--select")
+        settings.select = codes(select, "--select")
     if extend_select is not None:
-        settings.extend_select += validate_codes(_codes(extend_select), "--extend-select")
+        settings.extend_select += codes(extend_select, "--extend-select")
     if ignore is not None:
-        settings.ignore += validate_codes(_codes(ignore), "--ignore")
+        settings.ignore += codes(ignore, "--ignore")
     return settings
 
 
@@ -101,6 +114,24 @@ main.add_command(hook)
 @click.option(
     "--color/--no-color", default=None, help="Colour the output (default: on a terminal)."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for checking (default: the number of CPUs).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the results cache (.stk_lint_cache/ in the project root).",
+)
+@click.option(
+    "--no-skip",
+    is_flag=True,
+    hidden=True,
+    help="Parse every file even where no enabled rule could fire (to verify the skips).",
+)
 def check(
     paths: tuple[Path, ...],
     select: str | None,
@@ -116,18 +147,34 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     color: bool | None,
+    jobs: int | None,
+    no_cache: bool,
+    no_skip: bool,
 ) -> None:
     """Check files and directories (default: the current directory)."""
-    from stk_lint.engine import run
+    from stk_lint.runner import default_jobs, run
 
     targets = list(paths) or [Path(".")]
     missing = [str(p) for p in targets if not p.exists()]
     if missing:
         fail(f"no such file or directory: {', '.join(missing)}")
     try:
-        settings = resolve_settings(targets, config, select, extend_select, ignore)
         mode = "diff" if diff else "apply" if fix else None
-        result = run(targets, settings, force_exclude, fix=mode, unsafe_fixes=unsafe_fixes)
+        # Fixing rewrites files: it always checks them afresh, in this process.
+        use_cache = not no_cache and mode is None
+        settings = resolve_settings(
+            targets, config, select, extend_select, ignore, defer_checks=use_cache
+        )
+        result = run(
+            targets,
+            settings,
+            force_exclude=force_exclude,
+            jobs=jobs or default_jobs(),
+            use_cache=use_cache,
+            skips=not no_skip,
+            fix=mode,
+            unsafe_fixes=unsafe_fixes,
+        )
     except ConfigError as error:
         fail(str(error))
     except Exception as error:  # a bug in stk-lint: say so, never a bare traceback
@@ -186,6 +233,9 @@ def _report_diff(result, quiet: bool) -> None:
 @click.argument("code")
 def rule(code: str) -> None:
     """Explain a rule: what it flags, why, an example and what to write instead."""
+    from stk_lint.docs import rule_markdown
+    from stk_lint.registry import get_rule
+
     found = get_rule(code)
     if found is None:
         fail(f"unknown rule `{code}` (see `stk-lint rules`)")
@@ -196,6 +246,8 @@ def rule(code: str) -> None:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def rules(output_format: str) -> None:
     """List every rule: code, name, fixable, summary."""
+    from stk_lint.registry import ALL_RULES
+
     if output_format == "json":
         rows = [
             {

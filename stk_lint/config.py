@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+# The registry imports every rule and so libcst, and pathspec is only needed for
+# patterns: both are imported where used, so a run answered from the cache stays light.
+if TYPE_CHECKING:
+    import pathspec
 
-from stk_lint.registry import ALL_RULES, Rule, options_by_key
+    from stk_lint.registry import Rule
 
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -46,6 +51,8 @@ class ConfigError(Exception):
 
 def validate_codes(codes: list[str], where: str) -> list[str]:
     """Upper-case the codes and check each names at least one rule (or is a prefix of one)."""
+    from stk_lint.registry import ALL_RULES
+
     result = []
     for raw in codes:
         code = raw.strip().upper()
@@ -81,6 +88,19 @@ class Settings:
     extend_exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    # Checks of rule codes and option keys need the registry (every rule, and libcst).
+    # Loading with `defer_checks` postpones them to `validate()`, called as soon as any
+    # file has to be checked: a run answered wholly from the cache never needs them, and
+    # the cache only holds entries made under a configuration that passed them.
+    deferred_checks: list[Callable[[], object]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+
+    def validate(self) -> None:
+        """Run the postponed checks (raises ConfigError)."""
+        checks, self.deferred_checks = self.deferred_checks, []
+        for check in checks:
+            check()
 
     @cached_property
     def rules(self) -> tuple[type[Rule], ...]:
@@ -88,38 +108,60 @@ class Settings:
 
         Opt-in rules need a selector naming them more specifically than `STK`/`ALL`.
         """
+        from stk_lint.registry import ALL_RULES
+
+        self.validate()
+        return tuple(rule for rule in ALL_RULES if self.selects(rule.code, rule.default_enabled))
+
+    def selects(self, code: str, default_enabled: bool = True) -> bool:
+        """Whether a rule code is enabled (before per-file ignores); needs no registry."""
         select = (self.select or ["STK"]) + self.extend_select
+        if not _selected(code, select, self.ignore):
+            return False
         explicit = [p for p in select if p not in ("ALL", "STK")]
-        return tuple(
-            rule
-            for rule in ALL_RULES
-            if _selected(rule.code, select, self.ignore)
-            and (rule.default_enabled or _selected(rule.code, explicit, self.ignore))
-        )
+        return default_enabled or _selected(code, explicit, self.ignore)
 
     @cached_property
     def _exclude_spec(self) -> pathspec.PathSpec:
+        import pathspec
+
         return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
 
     @cached_property
     def _per_file(self) -> list[tuple[pathspec.PathSpec, list[str]]]:
+        import pathspec
+
         return [
             (pathspec.GitIgnoreSpec.from_lines([pattern]), codes)
             for pattern, codes in self.per_file_ignores.items()
         ]
 
-    def relative(self, path: Path) -> str:
-        """The path relative to the project root, in POSIX form, for pattern matching."""
-        try:
-            return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
-        except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
-            return path.as_posix()
+    @cached_property
+    def _root_prefix(self) -> str:
+        root = str(self.root.resolve())
+        return root if root.endswith(os.sep) else root + os.sep
 
-    def is_excluded(self, path: Path) -> bool:
-        return self._exclude_spec.match_file(self.relative(path))
+    def relative(self, path: Path, resolved: Path | None = None) -> str:
+        """The path relative to the project root, in POSIX form, for pattern matching.
+
+        `resolved` is `path.resolve()` when the caller already knows it (discovery does).
+        """
+        try:
+            text = str(resolved or path.resolve())
+        except (OSError, RuntimeError):  # a symlink loop
+            return path.as_posix()
+        prefix = self._root_prefix
+        if text.startswith(prefix):
+            return text[len(prefix) :].replace(os.sep, "/")
+        if text + os.sep == prefix:
+            return "."
+        return path.as_posix()
+
+    def is_excluded(self, path: Path, resolved: Path | None = None) -> bool:
+        return self._exclude_spec.match_file(self.relative(path, resolved))
 
     def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
-        if not self._per_file:
+        if not self.per_file_ignores:
             return self.rules
         relative = self.relative(path)
         ignored = [c for spec, codes in self._per_file if spec.match_file(relative) for c in codes]
@@ -128,9 +170,14 @@ class Settings:
         return tuple(r for r in self.rules if not any(r.code.startswith(c) for c in ignored))
 
     def option(self, key: str) -> Any:
+        from stk_lint.registry import options_by_key
+
         return self.options.get(key, options_by_key()[key].default)
 
     def resolved_options(self) -> dict[str, Any]:
+        from stk_lint.registry import options_by_key
+
+        self.validate()
         return {key: self.option(key) for key in options_by_key()}
 
 
@@ -150,8 +197,11 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_settings(config_path: Path | None) -> Settings:
-    """Settings from a pyproject.toml's [tool.stk-lint] table; defaults when there is none."""
+def load_settings(config_path: Path | None, defer_checks: bool = False) -> Settings:
+    """Settings from a pyproject.toml's [tool.stk-lint] table; defaults when there is none.
+
+    With `defer_checks`, rule codes and option keys are checked by `Settings.validate()`.
+    """
     if config_path is None:
         return Settings()
     try:
@@ -159,38 +209,59 @@ def load_settings(config_path: Path | None) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{config_path}: cannot read: {error}") from error
     table = data.get("tool", {}).get("stk-lint", {})
-    return settings_from_table(table, config_path)
+    if not defer_checks:
+        return settings_from_table(table, config_path)
+    settings = settings_from_table(table, config_path, check_rules=False)
+    settings.deferred_checks.append(lambda: settings_from_table(table, config_path))
+    return settings
 
 
-def settings_from_table(table: dict[str, Any], config_path: Path) -> Settings:
+def _upper_codes(codes: list[str], where: str) -> list[str]:
+    return [code.strip().upper() for code in codes if code.strip()]
+
+
+def settings_from_table(
+    table: dict[str, Any], config_path: Path, check_rules: bool = True
+) -> Settings:
+    """Settings from a table. Without `check_rules` the codes are only normalised and
+    options kept as written (see `Settings.deferred_checks`)."""
     where = f"{config_path} [tool.stk-lint]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
     settings = Settings(root=config_path.parent, config_path=config_path)
-    known_options = options_by_key()
+    if check_rules:
+        from stk_lint.registry import options_by_key
+
+        known_options = options_by_key()
+        codes = validate_codes
+    else:
+        known_options = {}
+        codes = _upper_codes
     valid_keys = {*_LIST_KEYS, "per-file-ignores", *known_options}
     for key, value in table.items():
-        if key not in valid_keys:
-            raise ConfigError(
-                f"{where}: unknown key `{key}`; valid keys: {', '.join(sorted(valid_keys))}"
-            )
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
             if key in ("select", "extend-select", "ignore"):
-                value = validate_codes(value, f"{where} `{key}`")
+                value = codes(value, f"{where} `{key}`")
             setattr(settings, key.replace("-", "_"), list(value))
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
-            for pattern, codes in value.items():
-                if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            for pattern, listed in value.items():
+                if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
                     raise ConfigError(
                         f"{where}: `per-file-ignores` entry `{pattern}` must be a list of codes"
                     )
-                settings.per_file_ignores[pattern] = validate_codes(
-                    codes, f"{where} `per-file-ignores` `{pattern}`"
+                settings.per_file_ignores[pattern] = codes(
+                    listed, f"{where} `per-file-ignores` `{pattern}`"
                 )
+        elif not check_rules:
+            settings.options[key] = value  # checked against the registry when needed
+        elif key not in known_options:
+            raise ConfigError(
+                f"{where}: unknown key `{key}`; valid keys: {', '.join(sorted(valid_keys))}"
+            )
         else:
             try:
                 settings.options[key] = known_options[key].validate(key, value)

@@ -8,23 +8,19 @@ adds reading and decoding; ``run`` adds discovery and the project-wide pass.
 from __future__ import annotations
 
 import ast
-import io
 import re
 import sys
-import tokenize
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import libcst as cst
 
-from stk_lint.config import Settings
-from stk_lint.files import discover, language_of
+from stk_lint.decoding import decode
+from stk_lint.files import language_of
 from stk_lint.findings import Finding
-from stk_lint.project import ProjectIndex
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
 from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
@@ -50,6 +46,12 @@ def engine_finding(
     )
 
 
+# Give each rule only the files it could fire on (`Rule.requires`), and parse no file that
+# none of the enabled rules could fire on. Off only to prove the skips lose nothing
+# (`stk-lint check --no-skip`; the benchmark compares both outputs).
+PRE_PARSE_SKIPS = True
+
+
 def check_python(
     source: str,
     path: str,
@@ -58,9 +60,21 @@ def check_python(
     project: Any = None,
 ) -> list[Finding]:
     python_rules = [rule for rule in rules if rule.language == PYTHON]
+    judge_suppressions = UnusedSuppression in rules
+    if PRE_PARSE_SKIPS and not judge_suppressions:
+        python_rules = [rule for rule in python_rules if rule.could_fire(source)]
+        if not python_rules and SyntaxErrorRule not in rules:
+            return []
     too_deep = too_deep_to_parse(source)
     if too_deep is not None:
         return [engine_finding(SyntaxErrorRule, path, too_deep)]
+    # No rule could fire: only a syntax error could be reported, and CPython's parser
+    # (several times faster than libcst's) tells whether there is one. A file it rejects
+    # still goes to libcst for the verdict and message a full check gives; valid Python
+    # that libcst alone cannot parse is reported where a rule needs its tree.
+    nothing_to_check = PRE_PARSE_SKIPS and not python_rules and not judge_suppressions
+    if nothing_to_check and _cpython_parse_error(source) is None:
+        return []
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -68,7 +82,6 @@ def check_python(
         return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply for the parser")]
-    judge_suppressions = any(rule.code == UnusedSuppression.code for rule in rules)
     if not python_rules and not judge_suppressions:
         return []
     context = PythonContext(path, source, module, options, project)
@@ -77,6 +90,8 @@ def check_python(
             reported = check_module(context, python_rules)
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, "nested too deeply to check")]
+    if not reported and not judge_suppressions:
+        return []
     directives = python_directives(source)
     findings = [f for f, span in reported if not is_suppressed(directives, f.code, span)]
     return findings + unused_suppressions(directives, path, rules, source)
@@ -149,6 +164,15 @@ def _cpython_parse(source: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ast.parse(source)
+
+
+def _cpython_parse_error(source: str) -> Exception | None:
+    """What CPython's parser says of the source, or None when it accepts it."""
+    try:
+        _cpython_parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return error
+    return None
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")
@@ -234,29 +258,6 @@ def check_source(
     return sorted(f for f in findings if f.code in enabled_codes)
 
 
-def decode(data: bytes, language: str) -> tuple[str | None, str]:
-    """(text, "") or (None, reason): NUL bytes, bad encodings and cookies are reasons."""
-    if b"\x00" in data:
-        return None, "binary file (contains NUL bytes); not checked"
-    if language == PYTHON:
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        except SyntaxError as error:
-            if "encoding problem" in str(error) or "unknown encoding" in str(error):
-                return None, f"bad encoding declaration: {error}"
-            encoding = "utf-8"  # no cookie, and the first lines are not UTF-8: say so below
-    else:
-        encoding = "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, f"not valid {encoding} (line {line}, byte {error.start}): {error.reason}"
-    if language == PYTHON and text.startswith("\ufeff"):
-        text = text[1:]
-    return text, ""
-
-
 def check_file(
     path: Path,
     display: str,
@@ -315,74 +316,4 @@ def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding
     return [finding] if any(rule.code == finding.code for rule in rules) else []
 
 
-@dataclass
-class RunResult:
-    findings: list[Finding] = field(default_factory=list)  # remaining after any fixes
-    files: int = 0
-    fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
-    diffs: list[str] = field(default_factory=list)
-    fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
-
-
-def display_path(path: Path) -> str:
-    """The path as the user gave it (relative paths stay relative)."""
-    return path.as_posix()
-
-
-def run(
-    paths: list[Path],
-    settings: Settings,
-    force_exclude: bool = False,
-    fix: str | None = None,
-    unsafe_fixes: bool = False,
-) -> RunResult:
-    """Check every file; with fix="apply" write fixes back, with fix="diff" only diff them."""
-    from stk_lint.fixing import fix_file
-
-    result = RunResult()
-    options = settings.resolved_options()
-    files = list(discover(paths, settings, force_exclude))
-    project: ProjectIndex | None = None
-    texts: dict[Path, str | bytes | None] = {}
-    if any(rule.needs_project for rule in settings.rules):
-        # Every Python file is read once, up front: the index needs all their summaries
-        # before the first check, and the checks reuse the text already read.
-        project = ProjectIndex()
-        for path, language in files:
-            if language != PYTHON:
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                texts[path] = None  # check_file reports it
-                continue
-            text, _ = decode(data, PYTHON)
-            texts[path] = data if text is None else text
-            if text is not None:
-                project.add(path, text, display_path(path))
-    for path, language in files:
-        result.files += 1
-        rules = settings.rules_for(path)
-        display = display_path(path)
-        if fix is not None:
-            # Fixing re-reads the file: it must see the bytes it is about to replace.
-            outcome = fix_file(
-                path, display, rules, options, project, language, unsafe_fixes, write=fix == "apply"
-            )
-            result.findings.extend(outcome.remaining)
-            result.fixed.extend(outcome.fixed)
-            if outcome.diff:
-                result.diffs.append(outcome.diff)
-            if outcome.error:
-                result.fix_errors.append(f"{display}: {outcome.error}")
-            continue
-        content = texts.get(path)
-        if isinstance(content, str):
-            findings = check_source(content, display, rules, options, project, language)
-        elif isinstance(content, bytes):
-            findings = check_bytes(content, display, rules, options, project, language)
-        else:
-            findings = check_file(path, display, rules, options, project, language)
-        result.findings.extend(findings)
-    result.findings.sort()
-    return result
+# The run over many files (discovery, cache, parallel workers, fixes) is stk_lint.runner.

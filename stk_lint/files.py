@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from stk_lint.config import Settings
-from stk_lint.rule import JS, PYTHON, TEMPLATE
+
+if TYPE_CHECKING:
+    import pathspec
+
+# The language names of stk_lint.rule, repeated so discovery does not import libcst.
+PYTHON, TEMPLATE, JS = "python", "template", "js"
 
 LANGUAGE_BY_SUFFIX = {
     ".py": PYTHON,
@@ -46,6 +50,8 @@ class _GitIgnores:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
+        import pathspec
+
         return _GitIgnores((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
@@ -99,8 +105,9 @@ def discover(
     for path in paths:
         if path.is_dir():
             ignores = _ancestor_ignores(path)
-            seen.add(path.resolve())
-            yield from _walk(path, settings, ignores, seen)
+            resolved = path.resolve()
+            seen.add(resolved)
+            yield from _walk(path, settings, ignores, seen, resolved)
         else:
             language = language_of(path)
             if language is None:
@@ -114,7 +121,7 @@ def discover(
 
 
 def _walk(
-    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path]
+    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path], resolved_dir: Path
 ) -> Iterator[tuple[Path, str]]:
     ignores = ignores.entering(directory)
     try:
@@ -127,21 +134,21 @@ def _walk(
             is_dir = entry.is_dir()  # follows symlinks; loops end at `seen` below
         except OSError:
             is_dir = False  # a link loop: reported as unreadable when it is read
-        if ignores.ignored(path, is_dir) or settings.is_excluded(path):
+        # Inside a resolved folder only a symlink needs resolving again.
+        key = _identity(path) if entry.is_symlink() else resolved_dir / entry.name
+        if ignores.ignored(path, is_dir) or settings.is_excluded(path, key):
             continue
         if is_dir:
             if _is_virtualenv(path):
                 continue
-            key = _identity(path)
             if key in seen:
                 continue
             seen.add(key)
-            yield from _walk(path, settings, ignores, seen)
+            yield from _walk(path, settings, ignores, seen, key)
         else:
             language = language_of(entry.name)
             if language is None:
                 continue
-            key = _identity(path)
             if key not in seen:
                 seen.add(key)
                 yield path, language

@@ -64,3 +64,10 @@ class Finding:
             "end_column": self.end_column,
             "fix": self.fix.to_json() if self.fix else None,
         }
+
+
+def applicable(fix: Fix | None, unsafe: bool) -> bool:
+    """Whether `--fix` applies this fix (unsafe ones only with `--unsafe-fixes`)."""
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")

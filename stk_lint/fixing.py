@@ -20,18 +20,15 @@ import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stk_lint.findings import Edit, Finding, Fix
-from stk_lint.rule import PYTHON, Rule
+from stk_lint.decoding import PYTHON
+from stk_lint.findings import Edit, Finding, applicable
+
+if TYPE_CHECKING:
+    from stk_lint.rule import Rule
 
 MAX_ROUNDS = 10
-
-
-def applicable(fix: Fix | None, unsafe: bool) -> bool:
-    if fix is None or not fix.edits:
-        return False
-    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:

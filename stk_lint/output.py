@@ -7,13 +7,15 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import click
 
-from stk_lint.findings import Finding
-from stk_lint.fixing import applicable
-from stk_lint.rule import Rule
+from stk_lint.findings import Finding, applicable
+
+if TYPE_CHECKING:
+    from stk_lint.rule import Rule
 
 
 def _style(text: str, color: bool, **style: object) -> str:

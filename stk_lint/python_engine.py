@@ -15,13 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
-from libcst.metadata import (
-    MetadataWrapper,
-    PositionProvider,
-    WhitespaceInclusivePositionProvider,
-)
+from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider
 
 from stk_lint.findings import Edit, Finding, Fix, NodeFix
+from stk_lint.positions import Positions
 
 if TYPE_CHECKING:
     from stk_lint.rule import PythonRule
@@ -119,29 +116,83 @@ class _Dispatch:
         return names
 
 
+# How the walker treats a value found in a node field, by the value's exact type:
+# _NODE is walked, _SEQUENCE has its items looked at, _SKIP is neither. Deciding it
+# once per type replaces an isinstance check against libcst's ABC on every value.
+_SKIP, _NODE, _SEQUENCE = 0, 1, 2
+_kinds: dict[type, int] = {}
+
+
+def _kind_of(value_type: type) -> int:
+    if issubclass(value_type, cst.CSTNode):
+        kind = _SKIP if issubclass(value_type, _LAYOUT_TYPES) else _NODE
+    elif issubclass(value_type, (tuple, list)):
+        kind = _SEQUENCE
+    else:
+        kind = _SKIP
+    _kinds[value_type] = kind
+    return kind
+
+
 def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
     """Depth-first traversal calling each visitor's visit_X/leave_X in list order."""
     dispatch = _Dispatch(visitors)
     visit, leave = dispatch.visit, dispatch.leave
-    layout = _LAYOUT_TYPES
+    kinds = _kinds
+    # Per node type: (visit methods, child field names, leave methods).
+    plans: dict[type, tuple[Any, tuple[str, ...], Any]] = {}
 
-    def walk_node(node: cst.CSTNode) -> None:
-        name = type(node).__name__
-        for method in visit.get(name, ()):
+    def plan_for(node_type: type) -> tuple[Any, tuple[str, ...], Any]:
+        name = node_type.__name__
+        plan = (visit.get(name, ()), _fields_of(node_type), leave.get(name, ()))
+        plans[node_type] = plan
+        return plan
+
+    # An explicit stack, not recursion: long implicit string concatenations and deep
+    # expressions (generated code, data files) nest thousands of levels, past
+    # Python's recursion limit. A `_LEAVE` entry calls the leave_ methods of the node.
+    stack: list[Any] = [module]
+    push, pop = stack.append, stack.pop
+    while stack:
+        node = pop()
+        if node.__class__ is _Leave:
+            for method in node.methods:
+                method(node.node)
+            continue
+        node_type = type(node)
+        visits, fields, leaves = plans.get(node_type) or plan_for(node_type)
+        for method in visits:
             method(node)
-        for field_name in _fields_of(type(node)):
+        if leaves:
+            push(_Leave(node, leaves))
+        children: list[cst.CSTNode] = []
+        for field_name in fields:
             value = getattr(node, field_name)
-            if isinstance(value, cst.CSTNode):
-                if not isinstance(value, layout):
-                    walk_node(value)
-            elif isinstance(value, (tuple, list)):
+            kind = kinds.get(type(value))
+            if kind is None:
+                kind = _kind_of(type(value))
+            if kind == _NODE:
+                children.append(value)
+            elif kind == _SEQUENCE:
                 for item in value:
-                    if isinstance(item, cst.CSTNode) and not isinstance(item, layout):
-                        walk_node(item)
-        for method in leave.get(name, ()):
-            method(node)
+                    item_kind = kinds.get(type(item))
+                    if item_kind is None:
+                        item_kind = _kind_of(type(item))
+                    if item_kind == _NODE:
+                        children.append(item)
+        if children:
+            children.reverse()
+            stack.extend(children)
 
-    walk_node(module)
+
+class _Leave:
+    """A node whose children have all been walked: time for its leave_ methods."""
+
+    __slots__ = ("methods", "node")
+
+    def __init__(self, node: cst.CSTNode, methods: Any) -> None:
+        self.node = node
+        self.methods = methods
 
 
 def dotted_name(node: cst.CSTNode | None) -> str | None:
@@ -301,9 +352,8 @@ def check_module(
     walk(context.module, [_Tracker(context), *rules])
     if not context.reports:
         return []
-    wrapper = MetadataWrapper(context.module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    to_fix = _FixResolver(context, wrapper)
+    positions = Positions(context.module)
+    to_fix = _FixResolver(context)
     results = []
     for report in context.reports:
         where = positions[report.node]
@@ -325,9 +375,8 @@ def check_module(
 class _FixResolver:
     """Turns NodeFix replacements into text edits on the original source."""
 
-    def __init__(self, context: PythonContext, wrapper: MetadataWrapper) -> None:
+    def __init__(self, context: PythonContext) -> None:
         self.context = context
-        self.wrapper = wrapper
         self._spans: Any = None
         self._line_starts: list[int] | None = None
 
@@ -353,7 +402,8 @@ class _FixResolver:
 
     def _edit(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit | None:
         if self._spans is None:
-            self._spans = self.wrapper.resolve(WhitespaceInclusivePositionProvider)
+            wrapper = MetadataWrapper(self.context.module, unsafe_skip_copy=True)
+            self._spans = wrapper.resolve(WhitespaceInclusivePositionProvider)
         span = self._spans.get(old)
         if span is None:
             return None

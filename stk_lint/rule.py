@@ -73,6 +73,16 @@ class Rule:
     # `invalid` must fire at least once.
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[str, ...]] = ()
+    # Cheap pre-parse skip: texts of which at least one must occur in a file for the rule
+    # to possibly fire (as written in the source: libcst keeps names and strings verbatim).
+    # A file containing none is not given to the rule, and is not parsed at all when no
+    # enabled rule could fire. Empty: the rule may fire on any file. Override
+    # `could_fire` for a condition that is not "any of these texts".
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def could_fire(cls, source: str) -> bool:
+        return not cls.requires or any(text in source for text in cls.requires)
 
 
 class PythonRule(Rule, cst.BatchableCSTVisitor):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stk_lint import engine
+from stk_lint import engine, runner
 from stk_lint.cli import main
 from stk_lint.testing import codes, lint
 
@@ -194,7 +194,7 @@ def test_unreadable_file(project, monkeypatch):
 def test_a_file_deleted_during_the_run(project, monkeypatch):
     Path("a.py").write_text("x = 1\n")
     Path("gone.py").write_text("x = 1\n")
-    real_discover = engine.discover
+    real_discover = runner.discover
 
     def discover_then_delete(*args, **kwargs):
         for path, language in real_discover(*args, **kwargs):
@@ -202,8 +202,8 @@ def test_a_file_deleted_during_the_run(project, monkeypatch):
                 path.unlink()
             yield path, language
 
-    monkeypatch.setattr(engine, "discover", discover_then_delete)
-    for args in ([], ["--fix"]):
+    monkeypatch.setattr(runner, "discover", discover_then_delete)
+    for args in ([], ["--no-cache"], ["--fix"]):
         Path("gone.py").write_text("x = 1\n")
         result = check(*args, ".")
         assert result.exit_code == 1

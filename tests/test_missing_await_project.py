@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from stk_lint.config import Settings
-from stk_lint.engine import run
 from stk_lint.project import LibraryIndex, ProjectIndex, module_name_for, summarise
+from stk_lint.runner import run
 from stk_lint.testing import lint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "await_project"

@@ -21,6 +21,7 @@ def _is_task_decorator(decorator: cst.Decorator) -> bool:
 class Celery(PythonRule):
     code = "STK102"
     name = "celery"
+    requires = ("celery", "delay", "apply_async")
     summary = "Uses Celery: imports it or queues a task with `.delay()` / `.apply_async()`."
     why = (
         "stk has no Celery worker or broker. Background work is an ordinary coroutine handed "

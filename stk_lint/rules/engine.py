@@ -11,6 +11,13 @@ class SyntaxErrorRule(EngineRule):
         "stk-lint cannot check a file it cannot parse, and neither can Python import it. "
         "The finding points at the first error; the run goes on with the other files."
     )
+    limits = (
+        "CPython's parser decides whether a file is valid Python. A file CPython accepts but "
+        "libcst (the parser the rules use) cannot parse is reported only when some enabled "
+        "rule could fire on it: stk-lint does not parse files no rule needs (see "
+        "`Rule.requires`), and such a file has nothing to check. Nesting deep enough to "
+        "overflow a parser is reported as this finding too, without the tree."
+    )
     bad = "async def index(:\n    return await render_template('index.html')\n"
     good = "async def index():\n    return await render_template('index.html')\n"
 

@@ -159,6 +159,7 @@ def replacement_for(package: str) -> str:
 class FlaskImport(PythonRule):
     code = "STK101"
     name = "flask-import"
+    requires = ("flask",)  # every flagged module name starts with it
     summary = "Imports Flask or a Flask extension (`flask`, `flask_security`, any `flask_*`)."
     fix = "safe"
     limits = (

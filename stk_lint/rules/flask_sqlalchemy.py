@@ -9,6 +9,7 @@ from stk_lint.rule import PythonRule
 class FlaskSqlalchemyModel(PythonRule):
     code = "STK302"
     name = "flask-sqlalchemy-model"
+    requires = ("Model",)
     summary = "A model class inheriting Flask-SQLAlchemy's `db.Model`."
     why = (
         "stk models inherit the plain SQLAlchemy `DeclarativeBase` subclass `Base` from the "
@@ -56,6 +57,7 @@ class FlaskSqlalchemyModel(PythonRule):
 class FlaskSqlalchemySession(PythonRule):
     code = "STK303"
     name = "flask-sqlalchemy-session"
+    requires = ("session", "query", "paginate")
     summary = (
         "Flask-SQLAlchemy habits: `db.session`, `Model.query`, `session.query()`, `.paginate()`."
     )

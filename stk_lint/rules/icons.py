@@ -60,6 +60,7 @@ class _StringVisitor(PythonRule):
 class MdiIcon(_StringVisitor):
     code = "STK501"
     name = "mdi-icon"
+    requires = ("mdi", "materialdesignicons")  # Python files without them are not parsed
     summary = "A Material Design Icon (`mdi-*`) or the MDI font, where stk ships Tabler Icons."
     why = (
         "stk loads the Tabler Icons webfont and configures Vuetify to render icon names as "
@@ -173,6 +174,7 @@ class MdiIcon(_StringVisitor):
 
 class UnknownTablerIcon(_StringVisitor):
     code = "STK502"
+    requires = ("ti-",)
     name = "unknown-tabler-icon"
     summary = "A `ti ti-NAME` whose NAME is not a Tabler icon."
     why = (

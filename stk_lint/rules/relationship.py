@@ -48,6 +48,7 @@ class NonSelectinRelationship(PythonRule):
     code = "STK301"
     name = "non-selectin-relationship"
     fix = "safe"
+    requires = ("relationship", "backref")  # the called name ends with one of them
     summary = (
         'A `relationship()` without `lazy="selectin"`, or a plain-string `backref` '
         "(whose reverse side then loads lazily)."

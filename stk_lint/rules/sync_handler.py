@@ -109,6 +109,15 @@ class SyncHandler(PythonRule):
         "@ws.websocket('/ws')\ndef feed():\n    pass\n",
     )
 
+    @classmethod
+    def could_fire(cls, source: str) -> bool:
+        # A decorated plain `def` whose decorator names one of the handler methods.
+        return (
+            "@" in source
+            and "def" in source
+            and any(method in source for method in HANDLER_DECORATORS)
+        )
+
     def __init__(self, context) -> None:
         super().__init__(context)
         self.app_names: set[str] = set()

@@ -1,0 +1,168 @@
+"""The results cache, `.stk_lint_cache/` in the project root.
+
+One small JSON file per checked file and configuration holds that file's findings.
+An entry is used only when its key matches: the file's content hash, the stk-lint
+build (version plus a fingerprint of its own source files, so an edited rule never
+reads stale results), the effective configuration, the file's path and language, and
+a digest of the cross-file project facts the file depends on. Reading it needs
+neither libcst nor the rules, so a run where nothing changed never imports them.
+
+Writes go to a temporary file renamed into place, so a reader sees a whole entry or
+none; an entry that cannot be read or decoded is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from stk_lint import __version__
+from stk_lint.findings import Edit, Finding, Fix
+
+CACHE_DIR_NAME = ".stk_lint_cache"
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by stk-lint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+def digest(*parts: object) -> str:
+    """A stable hex digest of JSON-able parts."""
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_fingerprint() -> str:
+    """stk-lint's version and the size and mtime of each of its source files."""
+    package = Path(__file__).resolve().parent
+    stats = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                stats.append(
+                    (
+                        os.path.relpath(os.path.join(folder, name), package),
+                        info.st_size,
+                        info.st_mtime_ns,
+                    )
+                )
+    return digest(__version__, stats)[:16]
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    return finding.to_json()
+
+
+def finding_from_json(data: dict[str, Any]) -> Finding:
+    fix = data["fix"]
+    return Finding(
+        path=data["path"],
+        line=data["line"],
+        column=data["column"],
+        code=data["code"],
+        message=data["message"],
+        name=data["name"],
+        end_line=data["end_line"],
+        end_column=data["end_column"],
+        fix=None
+        if fix is None
+        else Fix(
+            fix["message"],
+            fix["applicability"],
+            tuple(Edit(e["start"], e["end"], e["content"]) for e in fix["edits"]),
+        ),
+    )
+
+
+class Cache:
+    """Entries for one stk-lint build and one effective configuration."""
+
+    def __init__(self, root: Path, configuration: str) -> None:
+        self.base = root / CACHE_DIR_NAME
+        self.build = build_fingerprint()
+        self.configuration = configuration
+        self.directory = self.base / self.build
+        self.hits = 0
+        self.misses = 0
+
+    def _entry_path(self, path: str, kind: str) -> Path:
+        # Named by path and configuration, not content: a changed file replaces its entry.
+        name = digest(kind, self.configuration, path)[:40]
+        return self.directory / name[:2] / f"{name[2:]}.json"
+
+    def get(self, path: str, key: str, kind: str = "findings") -> Any | None:
+        """The cached value for `path` if its key is still `key`, else None."""
+        try:
+            with open(self._entry_path(path, kind), "rb") as handle:
+                entry = json.loads(handle.read())
+            if not isinstance(entry, dict) or entry.get("key") != key:
+                self.misses += 1
+                return None
+            value = entry["value"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def get_findings(self, path: str, key: str) -> list[Finding] | None:
+        value = self.get(path, key)
+        if value is None:
+            return None
+        try:
+            return [finding_from_json(item) for item in value]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.hits -= 1
+            self.misses += 1
+            return None
+
+    def put(self, path: str, key: str, value: Any, kind: str = "findings") -> None:
+        target = self._entry_path(path, kind)
+        try:
+            self._prepare(target.parent)
+            data = json.dumps({"key": key, "value": value}, ensure_ascii=False)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(data)
+                os.replace(temporary, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            pass  # a read-only tree or a full disk: run uncached rather than fail
+
+    def put_findings(self, path: str, key: str, findings: list[Finding]) -> None:
+        self.put(path, key, [finding_to_json(f) for f in findings])
+
+    def _prepare(self, folder: Path) -> None:
+        if folder.is_dir():
+            return
+        if not self.base.is_dir():
+            self.base.mkdir(parents=True, exist_ok=True)
+            _write_if_missing(self.base / "CACHEDIR.TAG", _TAG)
+            _write_if_missing(self.base / ".gitignore", "# Created by stk-lint.\n*\n")
+        if not self.directory.is_dir():
+            self._forget_other_builds()
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _forget_other_builds(self) -> None:
+        """Entries of other stk-lint builds can never match again: remove them."""
+        for child in self.base.iterdir():
+            if child.is_dir() and child.name != self.build:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def _write_if_missing(path: Path, text: str) -> None:
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,368 @@
+"""A run over many files: discovery, the cache, the project pass and parallel checking.
+
+The order of work keeps the cheap path cheap. Files are discovered and (with the
+cache on) read and hashed; every file whose cache entry still matches is answered
+from it. Only when something must really be checked are the configuration's rule
+codes validated and the engine imported (libcst and the rules), so a run where
+nothing changed never imports them. The files left are checked in this process or,
+with `jobs` > 1, in worker processes; the result is the same either way, sorted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from stk_lint.cache import Cache, digest
+from stk_lint.config import Settings
+from stk_lint.decoding import decode
+from stk_lint.files import PYTHON, discover
+from stk_lint.findings import Finding
+
+# Below this much source, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 200_000
+
+
+# Rules that read the project index (`Rule.needs_project`), named here so that a run
+# answered from the cache decides without importing the registry (a test keeps it true).
+PROJECT_RULES = ("STK202",)
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)  # remaining after any fixes
+    files: int = 0
+    cached: int = 0  # files answered from the cache
+    fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
+    diffs: list[str] = field(default_factory=list)
+    fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
+
+
+@dataclass
+class _File:
+    path: Path
+    display: str
+    language: str
+    data: bytes | None = None  # read once by the runner when the cache is on
+    key: str | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user gave it (relative paths stay relative)."""
+    return path.as_posix()
+
+
+def configuration_digest(settings: Settings, skips: bool) -> str:
+    """Everything in the settings that can change a checked file's findings.
+
+    Taken as written (codes upper-cased), before the rule registry validates it: a run
+    answered from the cache must not need the registry, and an entry only exists for
+    a configuration that was validated when the entry was written.
+    """
+    return digest(
+        os.path.abspath(settings.root),
+        settings.select,
+        settings.extend_select,
+        settings.ignore,
+        settings.per_file_ignores,
+        settings.options,
+        skips,
+    )
+
+
+def run(
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    jobs: int = 1,
+    use_cache: bool = False,
+    skips: bool = True,
+    fix: str | None = None,
+    unsafe_fixes: bool = False,
+) -> RunResult:
+    """Check every file. With fix="apply" write the fixes back, with fix="diff" only
+    diff them (both in this process, without the cache)."""
+    result = RunResult()
+    files = [
+        _File(path, display_path(path), language)
+        for path, language in discover(paths, settings, force_exclude)
+    ]
+    result.files = len(files)
+    cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
+    if cache is not None:
+        for item in files:
+            try:
+                item.data = item.path.read_bytes()
+            except OSError:
+                item.data = None  # the engine reports it (STK003); never cached
+    project, dependency = _project_pass(files, settings, cache, paths)
+    if fix is not None:
+        settings.validate()
+        _fix(files, settings, project, fix, unsafe_fixes, result)
+        return result
+
+    per_file: list[list[Finding] | None] = [None] * len(files)
+    if cache is not None:
+        for index, item in enumerate(files):
+            if item.data is None:
+                continue
+            content = hashlib.sha256(item.data).hexdigest()
+            item.key = digest(content, item.language, dependency if item.language == PYTHON else "")
+            per_file[index] = cache.get_findings(_entry_name(item), item.key)
+            if per_file[index] is not None:
+                item.data = None  # answered: do not hold its text
+                result.cached += 1
+
+    todo = [index for index, found in enumerate(per_file) if found is None]
+    if todo or not files:
+        settings.validate()  # a configuration error is reported even with nothing to check
+    if todo:
+        checked = _check([files[index] for index in todo], settings, jobs, project, skips=skips)
+        for index, findings in zip(todo, checked, strict=True):
+            per_file[index] = findings
+            item = files[index]
+            if cache is not None and item.key is not None:
+                cache.put_findings(_entry_name(item), item.key, findings)
+    result.findings = sorted(f for findings in per_file if findings for f in findings)
+    return result
+
+
+def _entry_name(item: _File) -> str:
+    # The displayed path is in the findings; the absolute one decides per-file settings.
+    return f"{item.display}\0{os.path.abspath(item.path)}"
+
+
+def _project_pass(
+    files: Sequence[_File], settings: Settings, cache: Cache | None, paths: list[Path]
+) -> tuple[Any, str]:
+    """The project index STK202 resolves calls with (stk_lint.project), and a digest of
+    the facts in it that a checked file's findings may depend on.
+
+    Each Python file's summary is a line scan of its text, cached by content; the
+    digest covers every summary, and the size and age of the project modules that were
+    not checked this time but may be read on demand (a run over a sub-folder), so a
+    cached result is used only while what it was computed from is unchanged. Installed
+    libraries are not part of it: after upgrading one, run once with `--no-cache`.
+    """
+    if not any(settings.selects(code) for code in PROJECT_RULES):
+        return None, ""
+    from stk_lint.project import ProjectIndex, module_name_for, summarise
+
+    project = ProjectIndex()
+    facts: list[Any] = []
+    for item in files:
+        if item.language != PYTHON:
+            continue
+        data = item.data
+        if data is None:
+            try:
+                data = item.path.read_bytes()
+            except OSError:
+                continue
+            if cache is None:
+                item.data = data  # read once: the check uses it
+        try:
+            module, is_package, root = module_name_for(item.path)
+        except OSError:
+            continue
+        key = digest(hashlib.sha256(data).hexdigest(), module, is_package)
+        cached = cache.get(_entry_name(item), key, "facts:project") if cache else None
+        if isinstance(cached, list) and len(cached) == 1 and isinstance(cached[0], dict):
+            summary = cached[0]
+        else:
+            text, _ = decode(data, PYTHON)
+            if text is None:
+                continue
+            summary = summarise(text, module, is_package)
+            if cache is not None:
+                cache.put(_entry_name(item), key, [summary], "facts:project")
+        project.add_summary(item.path, summary, item.display, root)
+        facts.append(summary)
+    if cache is None:
+        return project, ""
+    facts.sort(key=lambda summary: summary["module"])
+    return project, digest(facts, _unchecked_modules(project, files, settings, paths))
+
+
+def _unchecked_modules(
+    project: Any, files: Sequence[_File], settings: Settings, paths: list[Path]
+) -> list[tuple[str, int, int]]:
+    """(path, mtime, size) of the project's Python files outside this run, under import
+    roots the run did not walk whole."""
+    walked = [path.resolve() for path in paths if path.is_dir()]
+    roots = [root for root in project.roots if not any(root.is_relative_to(w) for w in walked)]
+    if not roots:
+        return []
+    checked = {item.path.resolve() for item in files}
+    found = []
+    for path, language in discover(roots, settings):
+        if language == PYTHON and path.resolve() not in checked:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                found.append((str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+    return sorted(found)
+
+
+def _fix(
+    files: Sequence[_File],
+    settings: Settings,
+    project: Any,
+    mode: str,
+    unsafe_fixes: bool,
+    result: RunResult,
+) -> None:
+    from stk_lint.fixing import fix_file
+
+    options = settings.resolved_options()
+    for item in files:
+        rules = settings.rules_for(item.path)
+        # Fixing reads the file again: it must see the bytes it is about to replace.
+        outcome = fix_file(
+            item.path,
+            item.display,
+            rules,
+            options,
+            project,
+            item.language,
+            unsafe_fixes,
+            write=mode == "apply",
+        )
+        result.findings.extend(outcome.remaining)
+        result.fixed.extend(outcome.fixed)
+        if outcome.diff:
+            result.diffs.append(outcome.diff)
+        if outcome.error:
+            result.fix_errors.append(f"{item.display}: {outcome.error}")
+    result.findings.sort()
+
+
+# --- checking -------------------------------------------------------------------------
+
+# (path, displayed path, language, content or None, enabled rule codes)
+_Task = tuple[str, str, str, bytes | None, tuple[str, ...]]
+
+# Set in each worker process by _start_worker: (options, project).
+_worker_state: tuple[dict[str, Any], Any] | None = None
+
+
+def _check(
+    items: Sequence[_File], settings: Settings, jobs: int, project: Any, skips: bool
+) -> list[list[Finding]]:
+    from stk_lint import engine
+
+    engine.PRE_PARSE_SKIPS = skips
+    options = settings.resolved_options()
+    tasks: list[_Task] = [
+        (
+            str(item.path),
+            item.display,
+            item.language,
+            item.data,
+            tuple(rule.code for rule in settings.rules_for(item.path)),
+        )
+        for item in items
+    ]
+    if jobs > 1 and len(tasks) > 1 and _total_size(items) >= PARALLEL_MIN_BYTES:
+        return _check_parallel(tasks, jobs, options, project, skips)
+    return [_check_task(task, options, project) for task in tasks]
+
+
+def _total_size(items: Sequence[_File]) -> int:
+    total = 0
+    for item in items:
+        if item.data is not None:
+            total += len(item.data)
+        else:
+            with contextlib.suppress(OSError):
+                total += item.path.stat().st_size
+        if total >= PARALLEL_MIN_BYTES:
+            break
+    return total
+
+
+def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Finding]:
+    from stk_lint import engine
+    from stk_lint.registry import BY_CODE
+
+    path, display, language, data, codes = task
+    rules = tuple(BY_CODE[code] for code in codes)
+    if data is None:
+        return engine.check_file(Path(path), display, rules, options, project, language)
+    return engine.check_bytes(data, display, rules, options, project, language)
+
+
+def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
+    global _worker_state
+    from stk_lint import engine
+
+    engine.PRE_PARSE_SKIPS = skips
+    _worker_state = (options, project)
+
+
+def _check_chunk(tasks: list[_Task]) -> list[list[Finding]]:
+    assert _worker_state is not None
+    options, project = _worker_state
+    return [_check_task(task, options, project) for task in tasks]
+
+
+def _check_parallel(
+    tasks: list[_Task], jobs: int, options: dict[str, Any], project: Any, skips: bool
+) -> list[list[Finding]]:
+    """Chunks of files, biggest first, each about 1/(8 * jobs) of the bytes: big files
+    go alone and early, so no worker is left with one at the end. Results are put
+    back in the original order."""
+    sizes = [_task_size(task) for task in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -sizes[i])
+    budget = max(1, sum(sizes) // (jobs * 8))
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    filled = 0
+    for index in order:
+        current.append(index)
+        filled += sizes[index]
+        if filled >= budget or len(current) >= 64:
+            chunks.append(current)
+            current, filled = [], 0
+    if current:
+        chunks.append(current)
+    # fork shares the already imported engine with the workers; elsewhere they import it.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    results: list[list[Finding]] = [[] for _ in tasks]
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(options, project, skips),
+    ) as pool:
+        futures = [
+            (chunk, pool.submit(_check_chunk, [tasks[i] for i in chunk])) for chunk in chunks
+        ]
+        for chunk, future in futures:
+            for index, findings in zip(chunk, future.result(), strict=True):
+                results[index] = findings
+    return results
+
+
+def _task_size(task: _Task) -> int:
+    path, _, _, data, _ = task
+    if data is not None:
+        return len(data)
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

@@ -1,0 +1,321 @@
+"""Parallel checking, the cache, pre-parse skips and lazy imports give the same findings."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stk_lint import engine, project, runner
+from stk_lint.cache import CACHE_DIR_NAME
+from stk_lint.config import Settings
+from stk_lint.registry import ALL_RULES
+from stk_lint.testing import codes, lint
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import make_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    make_corpus.generate(out, scale=1)
+    # Pathological files: deep nesting, a huge literal, bytes that are not text.
+    (out / "app" / "deep.py").write_text("x = " + "(" * 3000 + "1" + ")" * 3000 + "\n")
+    (out / "app" / "huge.py").write_text("BLOB = " + repr("stk " * 200_000) + "\n")
+    (out / "app" / "binary.py").write_bytes(b"x = 1\x00\n")
+    return out
+
+
+def _settings(root: Path) -> Settings:
+    return Settings(root=root)
+
+
+def _json(findings) -> list[dict]:
+    return [f.to_json() for f in findings]
+
+
+def test_corpus_is_deterministic(tmp_path):
+    make_corpus.generate(tmp_path / "a", scale=2)
+    make_corpus.generate(tmp_path / "b", scale=2)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*"))
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*"))
+    assert files_a == files_b
+    for relative in files_a:
+        if (tmp_path / "a" / relative).is_file():
+            assert (tmp_path / "a" / relative).read_bytes() == (
+                tmp_path / "b" / relative
+            ).read_bytes()
+
+
+def test_corpus_has_findings_of_every_python_rule(corpus):
+    found = {f.code for f in runner.run([corpus], _settings(corpus)).findings}
+    assert {"STK001", "STK003", "STK101", "STK102", "STK201", "STK301", "STK302", "STK303"} <= found
+
+
+def test_parallel_gives_the_same_findings_in_the_same_order(corpus, monkeypatch):
+    serial = runner.run([corpus], _settings(corpus), jobs=1)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)
+    calls = []
+    real = runner._check_parallel
+    monkeypatch.setattr(runner, "_check_parallel", lambda *a, **k: calls.append(1) or real(*a, **k))
+    parallel = runner.run([corpus], _settings(corpus), jobs=2)
+    assert calls, "the parallel path was not taken"
+    assert _json(parallel.findings) == _json(serial.findings)
+    assert parallel.files == serial.files
+
+
+def test_skips_lose_no_findings(corpus):
+    with_skips = runner.run([corpus], _settings(corpus), skips=True)
+    without = runner.run([corpus], _settings(corpus), skips=False)
+    assert engine.PRE_PARSE_SKIPS is False  # the run above switched them off...
+    runner.run([corpus / "app" / "app.py"], _settings(corpus), skips=True)
+    assert engine.PRE_PARSE_SKIPS is True  # ...and the next run back on
+    assert _json(with_skips.findings) == _json(without.findings)
+
+
+def test_skips_parse_nothing_when_no_rule_could_fire(monkeypatch):
+    parsed = []
+    real = engine.cst.parse_module
+    monkeypatch.setattr(engine.cst, "parse_module", lambda s: parsed.append(s) or real(s))
+    helper = "def add(a, b):\n    return a + b\n"
+    # STK202 could fire on any call (a coroutine of an installed library called from
+    # sync code needs no `async` in the file), so it never lets a file be skipped.
+    skippable = [r.code for r in ALL_RULES if r.code != "STK202" and r.default_enabled]
+    assert lint(helper, select=skippable) == []
+    assert parsed == []
+    # A syntax error still reaches libcst, whose finding is the one a full check gives.
+    assert codes(lint("def broken(:\n    pass\n", select=skippable)) == ["STK001"]
+    assert len(parsed) == 1
+    # A rule that could fire gets the file.
+    assert codes(lint("import flask\n")) == ["STK101"]
+
+
+def test_pathological_files_are_findings_not_crashes(corpus):
+    findings = runner.run([corpus / "app"], _settings(corpus)).findings
+    by_path = {
+        f.path.rsplit("/", 1)[-1]: f.code
+        for f in findings
+        if f.path.endswith(("deep.py", "binary.py"))
+    }
+    assert by_path == {"deep.py": "STK001", "binary.py": "STK003"}
+
+
+# --- the cache -------------------------------------------------------------------------
+
+
+def _cli(*args: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProcess:
+    """Run `stk-lint` in a fresh process; with `probe`, also print the imported packages."""
+    code = (
+        "import sys\n"
+        "from stk_lint.cli import main\n"
+        f"sys.argv = ['stk-lint', *{list(args)!r}]\n"
+        "try:\n    main()\n"
+        "finally:\n"
+        + (
+            "    print('MODULES', sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)\n"
+            if probe
+            else "    pass\n"
+        )
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def _modules(process: subprocess.CompletedProcess) -> set[str]:
+    line = next(x for x in process.stderr.splitlines() if x.startswith("MODULES"))
+    return set(ast.literal_eval(line.split(" ", 1)[1]))
+
+
+@pytest.fixture
+def project_dir(tmp_path) -> Path:
+    make_corpus.generate(tmp_path, scale=1)
+    (tmp_path / "pyproject.toml").write_text('[tool.stk-lint]\nignore = ["STK303"]\n')
+    return tmp_path
+
+
+def test_warm_run_gives_the_same_output_without_importing_libcst(project_dir):
+    cold = _cli("check", ".", "--output-format", "json", cwd=project_dir)
+    warm = _cli("check", ".", "--output-format", "json", cwd=project_dir, probe=True)
+    uncached = _cli("check", ".", "--output-format", "json", "--no-cache", cwd=project_dir)
+    assert cold.returncode == warm.returncode == uncached.returncode == 1
+    assert json.loads(cold.stdout) == json.loads(warm.stdout) == json.loads(uncached.stdout)
+    assert "STK303" not in cold.stdout
+    assert {"libcst", "jinja2", "yaml"}.isdisjoint(_modules(warm))
+    cache = project_dir / CACHE_DIR_NAME
+    assert (
+        (cache / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_hook_run_imports_only_what_it_needs(project_dir):
+    one = _cli("check", "app/things/views.py", "--no-cache", cwd=project_dir, probe=True)
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert {"jinja2", "yaml", "pathspec"}.isdisjoint(_modules(one))
+
+
+def test_changed_file_is_rechecked_and_corrupt_entries_ignored(project_dir):
+    settings = Settings(root=project_dir)
+    first = runner.run([project_dir], settings, use_cache=True)
+    assert first.cached == 0
+    views = project_dir / "app" / "things" / "views.py"
+    views.write_text(views.read_text() + "\nimport flask\n")
+    entries = list((project_dir / CACHE_DIR_NAME).rglob("*.json"))
+    for entry in entries[::3]:
+        entry.write_bytes(b'{"key": truncated')
+    for entry in entries[1::3]:
+        entry.write_text(json.dumps({"key": "x", "value": [{"bogus": 1}]}))
+    second = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    fresh = runner.run([project_dir], Settings(root=project_dir), use_cache=False)
+    assert _json(second.findings) == _json(fresh.findings)
+    assert any(f.path.endswith("things/views.py") and f.code == "STK101" for f in second.findings)
+    assert 0 < second.cached < second.files
+    third = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert third.cached == third.files
+
+
+def test_configuration_is_part_of_the_key(project_dir):
+    runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    narrowed = Settings(root=project_dir, select=["STK101"])
+    result = runner.run([project_dir], narrowed, use_cache=True)
+    assert result.cached == 0
+    assert {f.code for f in result.findings} == {"STK101"}
+
+
+def test_invalid_configuration_fails_even_with_a_warm_cache(project_dir):
+    assert _cli("check", ".", cwd=project_dir).returncode == 1
+    bad = _cli("check", ".", "--select", "STK999", cwd=project_dir)
+    assert bad.returncode == 2
+    assert "unknown rule code" in bad.stderr
+    (project_dir / "pyproject.toml").write_text('[tool.stk-lint]\nignore = ["NOPE1"]\n')
+    assert _cli("check", ".", cwd=project_dir).returncode == 2
+
+
+def test_no_cache_writes_nothing(project_dir):
+    assert _cli("check", ".", "--no-cache", cwd=project_dir).returncode == 1
+    assert not (project_dir / CACHE_DIR_NAME).exists()
+
+
+def test_project_facts_a_file_depends_on_are_part_of_its_key(project_dir, monkeypatch):
+    """STK202's index: summaries are cached per file, and a Python file is re-checked when
+    the async facts of the project change, and only then."""
+    summarized = []
+    real_summarise = project.summarise
+
+    def counting_summarise(source, module, is_package=False):
+        summarized.append(module)
+        return real_summarise(source, module, is_package)
+
+    monkeypatch.setattr(project, "summarise", counting_summarise)
+    python_files = len(list(project_dir.rglob("*.py")))
+    first = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert first.cached == 0 and len(summarized) == python_files
+    summarized.clear()
+    again = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert again.cached == again.files and summarized == []
+    assert again.findings == first.findings
+    # An edit that changes no async fact: only that file is checked again.
+    tasks = sorted(project_dir.rglob("tasks.py"))
+    tasks[0].write_text(tasks[0].read_text() + "\n# a comment\n")
+    edited = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert edited.files - edited.cached == 1 and len(summarized) == 1
+    # Making the task helpers synchronous changes what every Python file may depend on.
+    for path in tasks:
+        path.write_text(path.read_text().replace("async def notify_", "def notify_"))
+    changed = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert changed.files - changed.cached == python_files
+
+
+def test_a_sub_folder_run_notices_changes_to_modules_outside_it(tmp_path):
+    package = tmp_path / "app"
+    (package / "views").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "views" / "__init__.py").write_text("")
+    models = package / "models.py"
+    models.write_text("class Activity:\n    async def register(self):\n        pass\n")
+    view = package / "views" / "things.py"
+    view.write_text(
+        "from app.models import Activity\n\n\nasync def create():\n    Activity().register()\n"
+    )
+    settings = Settings(root=tmp_path)
+    first = runner.run([package / "views"], settings, use_cache=True)
+    assert [f.code for f in first.findings] == ["STK202"]
+    models.write_text("class Activity:\n    def register(self):\n        pass\n")
+    second = runner.run([package / "views"], Settings(root=tmp_path), use_cache=True)
+    assert second.cached == 0 and second.findings == []
+
+
+def test_project_rules_are_named_for_the_runner():
+    from stk_lint.registry import ALL_RULES
+
+    assert tuple(r.code for r in ALL_RULES if r.needs_project) == runner.PROJECT_RULES
+
+
+def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
+    process = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--corpus",
+            "synthetic",
+            "--scales",
+            "1",
+            "--repeat",
+            "1",
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    for ratio in ("b/a", "c/a", "d/b", "e/f", "peak RSS", "identical with and without skips"):
+        assert ratio in process.stdout
+
+
+# --- positions -------------------------------------------------------------------------
+
+TRICKY_SOURCES = (
+    "x = 1",  # no trailing newline
+    "def f(a,\r\n      b):\r\n    return a  # crlf\r\n",
+    "if x:\n\ty = (1 +\n\t     2)\n",
+    "@decorator\n@other(1)\nasync def handler():\n    '''doc'''\n    await thing()\n",
+    "# comment only\n\n\n",
+    'x = ("a"\n     "b"  # joined\n     "c")\nclass A(B, metaclass=M):\n    pass\n',
+    "with (open(a) as f,\n      open(b) as g):\n    pass\nmatch x:\n    case [1, *rest]:\n        pass\n",
+    "lambda: (yield)\nprint(f'{x!r:>{width}}')\n",
+)
+
+
+def test_positions_are_libcst_positions(corpus):
+    """The lean position pass agrees with libcst's PositionProvider on every node."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from stk_lint.positions import Positions
+
+    sources = list(TRICKY_SOURCES)
+    # Not deep.py: too deep for libcst's native parser (the engine never hands it over).
+    sources += [p.read_text() for p in sorted(corpus.rglob("*.py")) if p.name != "deep.py"]
+    compared = 0
+    for source in sources:
+        try:
+            module = cst.parse_module(source)
+        except (cst.ParserSyntaxError, UnicodeDecodeError):
+            continue
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        ours = Positions(module)
+        for node, where in expected.items():
+            assert ours[node] == where, (source, type(node).__name__)
+            compared += 1
+    assert compared > 10_000
