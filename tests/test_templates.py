@@ -181,7 +181,7 @@ def test_fix_turns_output_into_vue_interpolation():
 
 def test_template_option_strings_in_a_page():
     source = (
-        "<script>\napp.component('thing-row', {\n  props: ['thing'],\n"
+        "<script>\napp.component('thing-row', {\n  props: ['thing'], delimiters: config.delimiters,\n"
         "  template: '<tr><td>{{ thing.name }}</td><td>{{ site_name }}</td></tr>',\n});\n"
         "const t = `{{ thing.name }}`;\n</script>\n"
     )

@@ -8,6 +8,7 @@ from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
 from stk_lint.templates.context import JsContext, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS
+from stk_lint.templates.js import default_delimiters
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
@@ -189,6 +190,8 @@ class JinjaInVue(TemplateRule):
             fix = None
             if place.kind == "attribute":
                 advice = f'bind the attribute instead (`:attr="{expression}"`)'
+            elif not place.own_delimiters:
+                advice = _COMPONENT_ADVICE.format(expression=expression)
             else:
                 advice = f"use `${{ {expression} }}`"
                 if not output.trimmed and place.quote != "`":
@@ -213,6 +216,8 @@ class JinjaInVue(TemplateRule):
                 continue
             expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
             fix = _interpolation_fix(raw.start, raw.end) if place.quote != "`" else None
+            if not place.own_delimiters:
+                continue  # a component on Vue's default `{{ }}`: raw is how it gets them
             context.report(
                 cls,
                 raw.start,
@@ -254,6 +259,12 @@ class JinjaInVue(TemplateRule):
                     )
 
 
+_COMPONENT_ADVICE = (
+    "give the component `delimiters: config.delimiters` (the app's do not carry over to "
+    "its components) and use `${{ {expression} }}`"
+)
+
+
 def _interpolation_fix(start: int, end: int) -> Fix:
     return Fix(
         "Use Vue interpolation `${ ... }`",
@@ -262,11 +273,7 @@ def _interpolation_fix(start: int, end: int) -> Fix:
     )
 
 
-_DEFAULT_DELIMITERS = re.compile(r"""^\[\s*(['"`])\{\{\1\s*,\s*(['"`])\}\}\2\s*,?\s*\]$""")
-
-
-def _default_delimiters(value: str) -> bool:
-    return _DEFAULT_DELIMITERS.match(value.strip()) is not None
+_default_delimiters = default_delimiters
 
 
 class VueAppDelimiters(TemplateRule):

@@ -19,6 +19,7 @@ from stk_lint.rules.engine import UnusedSuppression
 from stk_lint.suppression import Directive, is_suppressed, parse_directive, unused_suppressions
 from stk_lint.templates import html, vue
 from stk_lint.templates.icons import tabler_names
+from stk_lint.templates.js import default_delimiters
 
 if TYPE_CHECKING:
     from stk_lint.rule import Rule
@@ -47,6 +48,9 @@ class Place:
     kind: str  # "text", "attribute", "js-template", "script", "ignored"
     vue_names: frozenset[str]  # v-for / slot names of the enclosing elements
     quote: str = ""  # for "js-template": the string's quote
+    # for "js-template": the component sets `${ }` delimiters of its own (Vue reads
+    # each component's `delimiters`; the app's do not carry over to its components)
+    own_delimiters: bool = True
 
 
 @dataclass
@@ -260,7 +264,7 @@ class TemplateContext(SourceContext):
     # --- where things stand ------------------------------------------------------------
 
     @cached_property
-    def _template_strings(self) -> list[tuple[int, int, str]]:
+    def _template_strings(self) -> list[tuple[int, int, str, bool]]:
         """JS string literals given as a component's `template:` option."""
         if not self.scripts:
             return []
@@ -272,7 +276,12 @@ class TemplateContext(SourceContext):
             value = entry[1]
             if value.type in ("string", "template_string"):
                 quote = "`" if value.type == "template_string" else "'"
-                found.append((value.start_byte, value.end_byte, quote))
+                delimiters = options.keys.get("delimiters")
+                own = delimiters is not None and delimiters[1] is not None
+                own = own and not default_delimiters(
+                    self.text[delimiters[1].start_byte : delimiters[1].end_byte]
+                )
+                found.append((value.start_byte, value.end_byte, quote, own))
         return found
 
     def place(self, start: int) -> Place:
@@ -314,9 +323,9 @@ class TemplateContext(SourceContext):
                 a, b, kind = skipped[candidate]
                 if kind == "ignored" or (a, b) not in script_ranges:
                     return Place("ignored", frozenset())
-                for s, e, quote in self._template_strings:
+                for s, e, quote, own in self._template_strings:
                     if s < offset < e:
-                        return Place("js-template", frozenset(), quote)
+                        return Place("js-template", frozenset(), quote, own)
                 return Place("script", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()

@@ -29,6 +29,12 @@ COMPOSITION = frozenset(
 )
 _STATE_OPTIONS = ("methods", "computed")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DEFAULT_DELIMITERS = re.compile(r"""^\[\s*(['"`])\{\{\1\s*,\s*(['"`])\}\}\2\s*,?\s*\]$""")
+
+
+def default_delimiters(value: str) -> bool:
+    """`['{{', '}}']`: Vue's own delimiters, which Jinja renders first."""
+    return _DEFAULT_DELIMITERS.match(value.strip()) is not None
 
 
 def ascii_text(text: str) -> str:

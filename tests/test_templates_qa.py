@@ -1,0 +1,79 @@
+"""Regression tests from realistic stk pages that exposed false positives and misses."""
+
+from __future__ import annotations
+
+from stk_lint.testing import apply_fixes, lint, where
+
+PAGE = "app/templates/users/index.html"
+
+APP = (
+    "<script>\n"
+    "const app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { users: [] }; } });\n"
+    "app.component('user-chip', { template: '#user-chip-tpl', props: ['user'],"
+    " delimiters: config.delimiters });\n"
+    "app.mount('#app');\n"
+    "</script>\n"
+)
+
+
+def test_x_template_scripts_are_vue_markup():
+    # `template: '#user-chip-tpl'` reads a `<script type="text/x-template">`: Jinja
+    # renders its `{{ }}` like any other markup, and its icons are icons.
+    page = (
+        '{% extends "layout.html" %}\n{% block js %}\n'
+        '<script type="text/x-template" id="user-chip-tpl">\n'
+        "  <v-chip>\n"
+        "    <v-icon>mdi-account</v-icon>\n"
+        '    <span v-for="role in user.roles">{{ role.name }}</span>\n'
+        "    ${ user.name }\n"
+        "  </v-chip>\n"
+        "</script>\n" + APP + "{% endblock %}\n"
+    )
+    findings = lint(page, PAGE, select=["STK401", "STK501"])
+    assert where(findings) == [(5, 13, "STK501"), (6, 38, "STK401")]
+    fixed = apply_fixes(page, findings)
+    assert "${ role.name }" in fixed and "ti ti-user" in fixed
+    assert lint(fixed, PAGE, select=["STK401", "STK501"]) == []
+
+
+def test_x_template_done_right_is_clean():
+    page = (
+        '{% extends "layout.html" %}\n{% block js %}\n'
+        '<script type="text/x-template" id="user-chip-tpl">\n'
+        '  <v-chip><i class="ti ti-user"></i>'
+        '<span v-for="role in user.roles">${ role.name }</span>'
+        "{{ _('Roles') }}</v-chip>\n"
+        "</script>\n" + APP + "{% endblock %}\n"
+    )
+    assert lint(page, PAGE) == []
+
+
+COMPONENT_WITHOUT_DELIMITERS = (
+    '{% extends "layout.html" %}\n{% block js %}\n<script>\n'
+    "const app = Vue.createApp({ delimiters: config.delimiters });\n"
+    "app.component('user-chip', {\n"
+    "  props: ['user'],\n"
+    "  template: '<span>{{ user.name }}</span>',\n"
+    "});\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_component_without_delimiters_gets_no_fix_to_dollar_braces():
+    # The app's `delimiters` do not reach its components: `${ user.name }` would show as
+    # text, so the advice names the missing option and no fix is offered.
+    findings = lint(COMPONENT_WITHOUT_DELIMITERS, PAGE, select=["STK401"])
+    assert where(findings) == [(7, 20, "STK401")]
+    assert findings[0].fix is None
+    assert "delimiters: config.delimiters" in findings[0].message
+
+
+def test_raw_braces_in_a_component_on_vue_default_delimiters_are_fine():
+    # `{% raw %}` is how such a component gets `{{ }}` past Jinja, and Vue reads them.
+    page = COMPONENT_WITHOUT_DELIMITERS.replace(
+        "'<span>{{ user.name }}</span>'", "'{% raw %}<span>{{ user.name }}</span>{% endraw %}'"
+    )
+    assert lint(page, PAGE, select=["STK401"]) == []
+    with_delimiters = page.replace("props: ['user'],", "props: ['user'], delimiters: ['${', '}'],")
+    assert where(lint(with_delimiters, PAGE, select=["STK401"])) == [(7, 29, "STK401")]
