@@ -77,3 +77,65 @@ def test_raw_braces_in_a_component_on_vue_default_delimiters_are_fine():
     assert lint(page, PAGE, select=["STK401"]) == []
     with_delimiters = page.replace("props: ['user'],", "props: ['user'], delimiters: ['${', '}'],")
     assert where(lint(with_delimiters, PAGE, select=["STK401"])) == [(7, 29, "STK401")]
+
+
+SEEDED = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<h1>{{ user.name }}</h1>\n"
+    "<p>{{ roles[0].name }} {{ search }}</p>\n"
+    "<v-select :items='{{ groups|tojson }}'></v-select><b>{{ groups[0] }}</b>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({\n"
+    "  delimiters: config.delimiters,\n"
+    "  data() {\n"
+    "    return { user: {{ user|tojson }}, roles: JSON.parse('{{ roles|tojson }}'),"
+    " groups: [], search: '' };\n"
+    "  },\n"
+    "}).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_data_seeded_from_the_server_is_a_server_variable_too():
+    # `user: {{ user|tojson }}`: the view passes `user`, so `{{ user.name }}` renders on
+    # the server; `search` is Vue's alone and still flagged.
+    findings = lint(SEEDED, PAGE, select=["STK401"])
+    assert where(findings) == [(4, 24, "STK401")]
+    assert "`search`" in findings[0].message
+
+
+def test_app_compiler_options_object_with_delimiters_counts_as_configured():
+    page = (
+        "<script>\nconst app = Vue.createApp({ data() { return {}; } });\n"
+        "app.config.compilerOptions = {\n"
+        "  isCustomElement: (tag) => tag.startsWith('x-'),\n"
+        "  delimiters: config.delimiters,\n};\n"
+        "const other = Vue.createApp({ data() { return {}; } });\n"
+        "Object.assign(other.config.compilerOptions, { delimiters: ['${', '}'] });\n"
+        "</script>\n"
+    )
+    assert lint(page, PAGE, select=["STK402"]) == []
+    unconfigured = page.replace("  delimiters: config.delimiters,\n", "").replace(
+        "Object.assign(other.config.compilerOptions, { delimiters: ['${', '}'] });\n", ""
+    )
+    assert where(lint(unconfigured, PAGE, select=["STK402"])) == [
+        (2, 13, "STK402"),
+        (6, 15, "STK402"),
+    ]
+
+
+def test_computed_in_provide_is_options_api():
+    # Vue's documented way to provide a reactive value from an Options API component.
+    page = (
+        "<script>\nconst { createApp, computed } = Vue;\n"
+        "createApp({\n  delimiters: config.delimiters,\n"
+        "  data() { return { items: [] }; },\n"
+        "  provide() {\n    return { total: computed(() => this.items.length) };\n  },\n"
+        "});\n</script>\n"
+    )
+    assert lint(page, PAGE, select=["STK403"]) == []
+    in_data = page.replace(
+        "  provide() {\n    return { total: computed(() => this.items.length) };\n  },\n",
+        "  mounted() { this.total = computed(() => this.items.length); },\n",
+    )
+    assert where(lint(in_data, PAGE, select=["STK403"])) == [(6, 28, "STK403")]

@@ -8,7 +8,7 @@ from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
 from stk_lint.templates.context import JsContext, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS
-from stk_lint.templates.js import default_delimiters
+from stk_lint.templates.js import default_delimiters, within_option
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
@@ -159,8 +159,10 @@ class JinjaInVue(TemplateRule):
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
         "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
         'string), `<script type="application/json">` and HTML comments is never flagged. '
-        "A server variable named like a piece of Vue state is taken as the Vue one: mark it "
-        "as server-side with a filter (`{{ title | e }}`) or a suppression comment. "
+        "A server variable named like a piece of Vue state is taken as the Vue one, unless "
+        "the page feeds it to its scripts (`user: {{ user|tojson }}` in `data()`, "
+        "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
+        "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
         "The fix (`${ ... }`) is offered only in element text, not in attributes, where "
         "the value must be bound with `:attr` instead."
@@ -171,7 +173,7 @@ class JinjaInVue(TemplateRule):
         jinja = context.jinja
         if not jinja.outputs and not jinja.raw_outputs:
             return
-        page_state = context.vue_state
+        page_state = context.vue_state - _server_fed_names(context)
         for output in jinja.outputs:
             if output.names is None or output.filtered or output.block in HEAD_BLOCKS:
                 continue
@@ -265,6 +267,20 @@ _COMPONENT_ADVICE = (
 )
 
 
+def _server_fed_names(context: TemplateContext) -> frozenset[str]:
+    """Names the server hands to the page's scripts (`user: {{ user|tojson }}`,
+    `:items='{{ roles|tojson }}'`, `count: {{ count|int }}`): the view passes them, so
+    `{{ user.name }}` is a server value even when `data()` has a key of the same name.
+    A filter is what says so: a bare `{{ x }}` in a script may be a misplaced Vue one."""
+    names: set[str] = set()
+    for output in context.jinja.outputs:
+        if not output.names or not output.filtered:
+            continue
+        if "tojson" in context.output_text(output) or context.place(output.start).kind == "script":
+            names.update(n for n in output.names if n not in output.bound)
+    return frozenset(names)
+
+
 def _interpolation_fix(start: int, end: int) -> Fix:
     return Fix(
         "Use Vue interpolation `${ ... }`",
@@ -274,6 +290,13 @@ def _interpolation_fix(start: int, end: int) -> Fix:
 
 
 _default_delimiters = default_delimiters
+
+
+# `app.config.compilerOptions.delimiters = ...`, or a whole `compilerOptions = {...}` /
+# `Object.assign(app.config.compilerOptions, {...})` statement that sets `delimiters`.
+_COMPILER_DELIMITERS = re.compile(
+    r"compilerOptions\s*\.\s*delimiters\s*=|config\s*\.\s*compilerOptions\b[^;]*?\bdelimiters\s*:"
+)
 
 
 class VueAppDelimiters(TemplateRule):
@@ -309,7 +332,8 @@ class VueAppDelimiters(TemplateRule):
     limits = (
         "Options given by a variable are followed only to a `const X = {...}` in the same "
         "file; options built elsewhere are assumed right. An app configured through "
-        "`app.config.compilerOptions.delimiters` anywhere in the file counts as configured. "
+        "`app.config.compilerOptions.delimiters` (or a `compilerOptions` object with "
+        "`delimiters`) anywhere in the file counts as configured. "
         "In `.js` files an app with its own `template:` or `render` is not flagged: Jinja "
         "never sees its `{{ }}`."
     )
@@ -327,7 +351,7 @@ class VueAppDelimiters(TemplateRule):
     @classmethod
     def _check(cls, context: TemplateContext | JsContext, in_template: bool) -> None:
         facts = context.js
-        configured_elsewhere = re.search(r"compilerOptions\s*\.\s*delimiters\s*=", facts.text)
+        configured_elsewhere = _COMPILER_DELIMITERS.search(facts.text)
         for options in facts.options:
             if options.kind != "app":
                 continue
@@ -411,7 +435,9 @@ class VueCompositionApi(TemplateRule):
         "Composition functions are recognised when taken from `Vue` (`const { ref } = Vue`, "
         "`Vue.ref(...)`) or imported from `vue`; a wrapper around them elsewhere is not "
         "followed. `setup` is flagged in the options of `createApp`, `app.component`, "
-        "`defineComponent` and objects with a `template:`."
+        "`defineComponent` and objects with a `template:`. `computed()` inside a "
+        "`provide()` option is the Options API's documented way to provide a reactive "
+        "value, so calls there are not flagged."
     )
 
     @classmethod
@@ -448,6 +474,8 @@ class VueCompositionApi(TemplateRule):
                     "`data()`, `methods`, `computed`, `mounted()`",
                 )
         for call in facts.composition_calls:
+            if within_option(call, "provide", facts.text):
+                continue  # `provide() { return { total: computed(() => this.total) } }`
             function = call.child_by_field_name("function")
             name = facts.node_text(function)
             context.report(

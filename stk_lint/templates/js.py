@@ -255,6 +255,17 @@ def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
             vue_names[text[alias.start_byte : alias.end_byte]] = imported
 
 
+def within_option(node: Any, option: str, text: str) -> bool:
+    """Whether `node` lies inside the `option` method or `option: ...` pair of an object."""
+    current = node.parent
+    while current is not None:
+        field = {"method_definition": "name", "pair": "key"}.get(current.type)
+        if field and _key_name(current.child_by_field_name(field), text) == option:
+            return True
+        current = current.parent
+    return False
+
+
 def _descendants(node: Any, kind: str) -> list[Any]:
     found = []
     stack = [node]
