@@ -139,3 +139,26 @@ def test_computed_in_provide_is_options_api():
         "  mounted() { this.total = computed(() => this.items.length); },\n",
     )
     assert where(lint(in_data, PAGE, select=["STK403"])) == [(6, 28, "STK403")]
+
+
+def test_shorthand_delimiters_option_configures_the_app():
+    page = (
+        "<script>\nconst delimiters = config.delimiters;\n"
+        "Vue.createApp({ delimiters, data() { return { a: 1 }; } }).mount('#app');\n"
+        "</script>\n"
+    )
+    assert lint(page, PAGE, select=["STK402"]) == []
+    setup = page.replace("data() { return { a: 1 }; }", "setup")
+    assert where(lint(setup, PAGE, select=["STK403"])) == [(3, 29, "STK403")]
+
+
+def test_window_vue_is_vue():
+    page = (
+        "<script>\nconst { ref } = window.Vue;\nconst count = ref(0);\n"
+        "window.Vue.createApp({ data() { return { a: 1 }; } }).mount('#app');\n"
+        "</script>\n"
+    )
+    assert where(lint(page, PAGE, select=["STK402", "STK403"])) == [
+        (3, 15, "STK403"),
+        (4, 1, "STK402"),
+    ]

@@ -28,6 +28,8 @@ COMPOSITION = frozenset(
     | {"onBeforeUnmount", "onActivated", "onDeactivated", "onErrorCaptured"}
 )
 _STATE_OPTIONS = ("methods", "computed")
+# How a page without a build step reaches Vue's global build.
+VUE_GLOBALS = ("Vue", "window.Vue")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DEFAULT_DELIMITERS = re.compile(r"""^\[\s*(['"`])\{\{\1\s*,\s*(['"`])\}\}\2\s*,?\s*\]$""")
 
@@ -175,7 +177,7 @@ def _classify_call(
         member_of = text[obj.start_byte : obj.end_byte] if obj else ""
     else:
         return
-    if name == "createApp" and member_of in (None, "Vue"):
+    if name == "createApp" and member_of in (None, *VUE_GLOBALS):
         target = _resolve(args[0], declarations, text) if args else None
         if target is not None and target.type == "object":
             _add_options(facts, target, "app", call, text, seen)
@@ -185,7 +187,9 @@ def _classify_call(
         target = _resolve(args[-1], declarations, text)
         if target is not None and target.type == "object":
             _add_options(facts, target, "component", None, text, seen)
-    if (member_of is None and name in vue_names) or (member_of == "Vue" and name in COMPOSITION):
+    if (member_of is None and name in vue_names) or (
+        member_of in VUE_GLOBALS and name in COMPOSITION
+    ):
         facts.composition_calls.append(call)
 
 
@@ -210,6 +214,8 @@ def _add_options(
             name = _key_name(name_node, text)
             if name is not None:
                 options.keys[name] = (name_node, child)
+        elif child.type == "shorthand_property_identifier":  # `{ delimiters, data }`
+            options.keys[text[child.start_byte : child.end_byte]] = (child, child)
     facts.options.append(options)
 
 
@@ -229,7 +235,7 @@ def _declarator(
         return
     if name.type == "identifier":
         declarations[text[name.start_byte : name.end_byte]] = value
-    elif name.type == "object_pattern" and text[value.start_byte : value.end_byte] == "Vue":
+    elif name.type == "object_pattern" and text[value.start_byte : value.end_byte] in VUE_GLOBALS:
         for child in name.named_children:
             if child.type == "shorthand_property_identifier_pattern":
                 imported = local = text[child.start_byte : child.end_byte]
