@@ -162,3 +162,17 @@ def test_window_vue_is_vue():
         (3, 15, "STK403"),
         (4, 1, "STK402"),
     ]
+
+
+def test_slot_defaults_bind_only_their_own_names():
+    # The names inside a default value (`perPage`, `second`) are read, not bound: here
+    # they are the view's variables, rendered by Jinja on purpose.
+    page = (
+        '{% extends "layout.html" %}\n{% block content %}\n<paged-list>\n'
+        '  <template #default="{ rows = [first, second], options = { page: 1, itemsPerPage:'
+        ' perPage } }">\n'
+        "    <p>{{ perPage }} {{ second }}</p><p>${ rows.length } ${ options.page }</p>\n"
+        "    <p>{{ rows.length }}</p>\n"
+        "  </template>\n</paged-list>\n{% endblock %}\n"
+    )
+    assert where(lint(page, PAGE, select=["STK401"])) == [(6, 8, "STK401")]
