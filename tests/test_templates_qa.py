@@ -176,3 +176,28 @@ def test_slot_defaults_bind_only_their_own_names():
         "  </template>\n</paged-list>\n{% endblock %}\n"
     )
     assert where(lint(page, PAGE, select=["STK401"])) == [(6, 8, "STK401")]
+
+
+DETAIL = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<h1>{{ item.name }}</h1>\n"
+    '<item-row :item="current"></item-row>\n'
+    "{% endblock %}\n{% block js %}\n"
+    '<template id="item-row-tpl"><tr><td>{{ item.id }}</td><td>${ item.name }</td></tr>'
+    "</template>\n<script>\n"
+    "const app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { current: null }; } });\n"
+    "app.component('item-row', { template: '#item-row-tpl', props: ['item'],"
+    " delimiters: config.delimiters });\n"
+    "app.component('item-cell', { props: ['item'], delimiters: config.delimiters,"
+    " template: '<td>{{ item.id }}</td>' });\n"
+    "app.mount('#app');\n</script>\n{% endblock %}\n"
+)
+
+
+def test_component_props_exist_only_inside_its_template():
+    # The detail page's `{{ item.name }}` is the view's `item`; the components' `item`
+    # prop is flagged only inside their own templates.
+    findings = lint(DETAIL, PAGE, select=["STK401"])
+    assert where(findings) == [(7, 37, "STK401"), (11, 93, "STK401")]
+    assert all("this component" in f.message for f in findings)

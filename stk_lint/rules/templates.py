@@ -153,8 +153,9 @@ class JinjaInVue(TemplateRule):
     )
     limits = (
         "Vue state is what this template's own scripts define (`data()`, `methods`, "
-        "`computed`, `props` of `createApp` and `app.component` options) plus `v-for` and "
-        "slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
+        "`computed`, `props` of `createApp` and `app.component` options; a component's "
+        "only inside its own template, the `template: '#id'` element or `template:` "
+        "string) plus `v-for` and slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
         "files, or in an included partial without its own script is unknown, so `{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
         "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
@@ -180,7 +181,7 @@ class JinjaInVue(TemplateRule):
             place = context.place(output.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
-            vue_names = page_state | place.vue_names
+            vue_names = page_state | place.vue_names | place.state
             unbound = [
                 name
                 for name in output.names
@@ -202,6 +203,8 @@ class JinjaInVue(TemplateRule):
             kind = (
                 "a `v-for`/slot variable"
                 if name in place.vue_names
+                else "Vue state of this component (`props`, `data()`, `methods` or `computed`)"
+                if name in place.state
                 else "Vue state of this page (`data()`, `methods`, `computed` or `props`)"
             )
             context.report(

@@ -51,6 +51,8 @@ class Place:
     # for "js-template": the component sets `${ }` delimiters of its own (Vue reads
     # each component's `delimiters`; the app's do not carry over to its components)
     own_delimiters: bool = True
+    # the props and data of the component whose template holds it
+    state: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -243,12 +245,42 @@ class TemplateContext(SourceContext):
         pieces.append(re.sub(r"[^\n]", " ", masked[pos:]))
         return js.parse("".join(pieces))
 
-    @cached_property
+    @property
     def vue_state(self) -> frozenset[str]:
-        """data() keys, methods, computed and props of the apps and components defined here."""
+        """data() keys, methods, computed and props that the page's markup can read: the
+        apps', and those of components whose template is not found on this page."""
+        return self._vue_scopes[0]
+
+    @cached_property
+    def _vue_scopes(
+        self,
+    ) -> tuple[frozenset[str], dict[str, frozenset[str]], dict[tuple[int, int], frozenset[str]]]:
+        """(page-wide state, state by template element id, state by template string).
+
+        A component's props and data exist only inside its own template: a
+        `props: ['item']` component with `template: '#item-tpl'` says nothing about a
+        server `{{ item.name }}` elsewhere on the page.
+        """
+        page: set[str] = set()
+        by_id: dict[str, set[str]] = {}
+        by_string: dict[tuple[int, int], frozenset[str]] = {}
         if not self.scripts:
-            return frozenset()
-        return frozenset(self.js.vue_state())
+            return frozenset(), {}, {}
+        facts = self.js
+        for options in facts.options:
+            state = options.state(facts.text)
+            entry = options.keys.get("template")
+            value = entry[1] if entry is not None else None
+            if options.kind == "component" and value is not None:
+                text = facts.node_text(value)
+                if value.type == "string" and text[1:2] == "#":
+                    by_id.setdefault(text[2:-1].strip(), set()).update(state)
+                    continue
+                if value.type in ("string", "template_string"):
+                    by_string[(value.start_byte, value.end_byte)] = frozenset(state)
+                    continue
+            page |= state
+        return frozenset(page), {k: frozenset(v) for k, v in by_id.items()}, by_string
 
     def directives(self) -> dict[int, Directive]:
         directives: dict[int, Directive] = {}
@@ -264,7 +296,7 @@ class TemplateContext(SourceContext):
     # --- where things stand ------------------------------------------------------------
 
     @cached_property
-    def _template_strings(self) -> list[tuple[int, int, str, bool]]:
+    def _template_strings(self) -> list[tuple[int, int, str, bool, frozenset[str]]]:
         """JS string literals given as a component's `template:` option."""
         if not self.scripts:
             return []
@@ -281,7 +313,8 @@ class TemplateContext(SourceContext):
                 own = own and not default_delimiters(
                     self.text[delimiters[1].start_byte : delimiters[1].end_byte]
                 )
-                found.append((value.start_byte, value.end_byte, quote, own))
+                state = self._vue_scopes[2].get((value.start_byte, value.end_byte), frozenset())
+                found.append((value.start_byte, value.end_byte, quote, own, state))
         return found
 
     def place(self, start: int) -> Place:
@@ -314,6 +347,18 @@ class TemplateContext(SourceContext):
             return frozenset(names)
 
         skipped_starts = [a for a, _, _ in skipped]
+        by_id = self._vue_scopes[1]
+
+        def component_state(elements: list[html.Element]) -> frozenset[str]:
+            """The state of the component whose `template: '#id'` element holds this."""
+            if not by_id:
+                return frozenset()
+            names: frozenset[str] = frozenset()
+            for element in elements:
+                id_attribute = element.tag.attribute("id")
+                if id_attribute is not None and id_attribute.value:
+                    names |= by_id.get(id_attribute.value.strip(), frozenset())
+            return names
 
         def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
             # Comments and script/style bodies never overlap: the one starting last before
@@ -323,14 +368,14 @@ class TemplateContext(SourceContext):
                 a, b, kind = skipped[candidate]
                 if kind == "ignored" or (a, b) not in script_ranges:
                     return Place("ignored", frozenset())
-                for s, e, quote, own in self._template_strings:
+                for s, e, quote, own, state in self._template_strings:
                     if s < offset < e:
-                        return Place("js-template", frozenset(), quote, own)
+                        return Place("js-template", frozenset(), quote, own, state)
                 return Place("script", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
-                return Place("attribute", bound_inside(stack) | own)
-            return Place("text", bound_inside(stack))
+                return Place("attribute", bound_inside(stack) | own, state=component_state(stack))
+            return Place("text", bound_inside(stack), state=component_state(stack))
 
         for tag, stack in html.elements(document, len(self.text)):
             while index < len(starts) and starts[index] < tag.start:
