@@ -201,3 +201,15 @@ def test_component_props_exist_only_inside_its_template():
     findings = lint(DETAIL, PAGE, select=["STK401"])
     assert where(findings) == [(7, 37, "STK401"), (11, 93, "STK401")]
     assert all("this component" in f.message for f in findings)
+
+
+def test_no_dollar_fix_inside_the_template_element_of_a_component_on_default_delimiters():
+    page = DETAIL.replace(
+        "props: ['item'], delimiters: config.delimiters });\napp.component('item-cell'",
+        "props: ['item'] });\napp.component('item-cell'",
+    )
+    findings = lint(page, PAGE, select=["STK401"])
+    assert where(findings)[0] == (7, 37, "STK401")
+    assert findings[0].fix is None
+    assert "delimiters: config.delimiters" in findings[0].message
+    assert lint(DETAIL, PAGE, select=["STK401"])[0].fix is not None

@@ -56,6 +56,14 @@ class Place:
 
 
 @dataclass
+class VueScopes:
+    page: frozenset[str]  # apps' state, and components' whose template is elsewhere
+    by_id: dict[str, frozenset[str]]  # `template: '#id'` components, by element id
+    by_string: dict[tuple[int, int], frozenset[str]]  # `template: '...'`, by string span
+    without_delimiters: frozenset[str]  # ids of `#id` components on Vue's `{{ }}`
+
+
+@dataclass
 class IconText:
     """A stretch of the file that may name icons."""
 
@@ -249,13 +257,11 @@ class TemplateContext(SourceContext):
     def vue_state(self) -> frozenset[str]:
         """data() keys, methods, computed and props that the page's markup can read: the
         apps', and those of components whose template is not found on this page."""
-        return self._vue_scopes[0]
+        return self._vue_scopes.page
 
     @cached_property
-    def _vue_scopes(
-        self,
-    ) -> tuple[frozenset[str], dict[str, frozenset[str]], dict[tuple[int, int], frozenset[str]]]:
-        """(page-wide state, state by template element id, state by template string).
+    def _vue_scopes(self) -> VueScopes:
+        """Where the state of each app and component applies.
 
         A component's props and data exist only inside its own template: a
         `props: ['item']` component with `template: '#item-tpl'` says nothing about a
@@ -263,9 +269,10 @@ class TemplateContext(SourceContext):
         """
         page: set[str] = set()
         by_id: dict[str, set[str]] = {}
+        without_delimiters: set[str] = set()
         by_string: dict[tuple[int, int], frozenset[str]] = {}
         if not self.scripts:
-            return frozenset(), {}, {}
+            return VueScopes(frozenset(), {}, {}, frozenset())
         facts = self.js
         for options in facts.options:
             state = options.state(facts.text)
@@ -274,13 +281,21 @@ class TemplateContext(SourceContext):
             if options.kind == "component" and value is not None:
                 text = facts.node_text(value)
                 if value.type == "string" and text[1:2] == "#":
-                    by_id.setdefault(text[2:-1].strip(), set()).update(state)
+                    element_id = text[2:-1].strip()
+                    by_id.setdefault(element_id, set()).update(state)
+                    if not self._own_delimiters(options):
+                        without_delimiters.add(element_id)
                     continue
                 if value.type in ("string", "template_string"):
                     by_string[(value.start_byte, value.end_byte)] = frozenset(state)
                     continue
             page |= state
-        return frozenset(page), {k: frozenset(v) for k, v in by_id.items()}, by_string
+        return VueScopes(
+            frozenset(page),
+            {k: frozenset(v) for k, v in by_id.items()},
+            by_string,
+            frozenset(without_delimiters),
+        )
 
     def directives(self) -> dict[int, Directive]:
         directives: dict[int, Directive] = {}
@@ -308,14 +323,20 @@ class TemplateContext(SourceContext):
             value = entry[1]
             if value.type in ("string", "template_string"):
                 quote = "`" if value.type == "template_string" else "'"
-                delimiters = options.keys.get("delimiters")
-                own = delimiters is not None and delimiters[1] is not None
-                own = own and not default_delimiters(
-                    self.text[delimiters[1].start_byte : delimiters[1].end_byte]
+                own = self._own_delimiters(options)
+                state = self._vue_scopes.by_string.get(
+                    (value.start_byte, value.end_byte), frozenset()
                 )
-                state = self._vue_scopes[2].get((value.start_byte, value.end_byte), frozenset())
                 found.append((value.start_byte, value.end_byte, quote, own, state))
         return found
+
+    def _own_delimiters(self, options: Any) -> bool:
+        """Whether component options set delimiters other than Vue's `{{ }}`."""
+        delimiters = options.keys.get("delimiters")
+        if delimiters is None or delimiters[1] is None:
+            return False
+        value = delimiters[1]
+        return not default_delimiters(self.text[value.start_byte : value.end_byte])
 
     def place(self, start: int) -> Place:
         """Where the Jinja construct at `start` stands (see `places`)."""
@@ -347,18 +368,23 @@ class TemplateContext(SourceContext):
             return frozenset(names)
 
         skipped_starts = [a for a, _, _ in skipped]
-        by_id = self._vue_scopes[1]
+        scopes = self._vue_scopes
+        by_id = scopes.by_id
 
-        def component_state(elements: list[html.Element]) -> frozenset[str]:
-            """The state of the component whose `template: '#id'` element holds this."""
+        def markup_place(kind: str, names: frozenset[str], elements: list[html.Element]) -> Place:
+            """With the state (and delimiters) of the component whose `template: '#id'`
+            element holds this, if any."""
             if not by_id:
-                return frozenset()
-            names: frozenset[str] = frozenset()
+                return Place(kind, names)
+            state: frozenset[str] = frozenset()
+            own = True
             for element in elements:
                 id_attribute = element.tag.attribute("id")
                 if id_attribute is not None and id_attribute.value:
-                    names |= by_id.get(id_attribute.value.strip(), frozenset())
-            return names
+                    element_id = id_attribute.value.strip()
+                    state |= by_id.get(element_id, frozenset())
+                    own = own and element_id not in scopes.without_delimiters
+            return Place(kind, names, own_delimiters=own, state=state)
 
         def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
             # Comments and script/style bodies never overlap: the one starting last before
@@ -374,8 +400,8 @@ class TemplateContext(SourceContext):
                 return Place("script", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
-                return Place("attribute", bound_inside(stack) | own, state=component_state(stack))
-            return Place("text", bound_inside(stack), state=component_state(stack))
+                return markup_place("attribute", bound_inside(stack) | own, stack)
+            return markup_place("text", bound_inside(stack), stack)
 
         for tag, stack in html.elements(document, len(self.text)):
             while index < len(starts) and starts[index] < tag.start:
