@@ -213,3 +213,39 @@ def test_no_dollar_fix_inside_the_template_element_of_a_component_on_default_del
     assert findings[0].fix is None
     assert "delimiters: config.delimiters" in findings[0].message
     assert lint(DETAIL, PAGE, select=["STK401"])[0].fix is not None
+
+
+ROW = (
+    '{% extends "layout.html" %}\n{% block content %}\n<v-list>\n'
+    '  <v-list-item v-for="thing in things" :key="thing.id"\n'
+    '    :title="{{ thing.name }}" subtitle="{{ thing.note }}"\n'
+    "    :href=\"'{{ url_for('things.things_page') }}' + {{ thing.id }}\"\n"
+    "    :to=\"'/things/{{ thing.id }}'\" @click=\"open({{ thing.id }}, 'edit')\">\n"
+    "  </v-list-item>\n</v-list>\n{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters, data() { return { things: [] }; },"
+    " methods: { open(id, mode) {} } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_attribute_fixes_bind_the_value_and_leave_server_parts_alone():
+    findings = lint(ROW, PAGE, select=["STK401"])
+    assert where(findings) == [
+        (5, 13, "STK401"),
+        (5, 41, "STK401"),
+        (6, 52, "STK401"),
+        (7, 19, "STK401"),
+        (7, 49, "STK401"),
+    ]
+    assert [f.fix is not None for f in findings] == [True, True, True, False, True]
+    fixed = apply_fixes(ROW, findings)
+    assert (
+        '    :title="thing.name" :subtitle="thing.note"\n'
+        "    :href=\"'{{ url_for('things.things_page') }}' + thing.id\"\n"
+        "    :to=\"'/things/{{ thing.id }}'\" @click=\"open(thing.id, 'edit')\">\n"
+    ) in fixed
+    # What is left is the one in a JS string; a second run fixes nothing more.
+    again = lint(fixed, PAGE, select=["STK401"])
+    assert where(again) == [(7, 19, "STK401")]
+    assert "template literal" in again[0].message
+    assert apply_fixes(fixed, again) == fixed

@@ -6,8 +6,8 @@ import re
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
-from stk_lint.templates.context import JsContext, TemplateContext
-from stk_lint.templates.jinja import JINJA_GLOBALS
+from stk_lint.templates.context import JsContext, Place, TemplateContext
+from stk_lint.templates.jinja import JINJA_GLOBALS, Output
 from stk_lint.templates.js import default_delimiters, within_option
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
@@ -165,8 +165,9 @@ class JinjaInVue(TemplateRule):
         "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
         "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
-        "The fix (`${ ... }`) is offered only in element text, not in attributes, where "
-        "the value must be bound with `:attr` instead."
+        "The fix writes `${ ... }` in element text; in an attribute it binds the value "
+        '(`title="{{ row.name }}"` -> `:title="row.name"`, and in a bound attribute drops the '
+        "braces), but not when the braces stand in a JS string or in a longer plain value."
     )
 
     @classmethod
@@ -192,7 +193,7 @@ class JinjaInVue(TemplateRule):
             expression = context.output_text(output)
             fix = None
             if place.kind == "attribute":
-                advice = f'bind the attribute instead (`:attr="{expression}"`)'
+                advice, fix = _attribute_advice(context, output, place, expression)
             elif not place.own_delimiters:
                 advice = _COMPONENT_ADVICE.format(expression=expression)
             else:
@@ -268,6 +269,55 @@ _COMPONENT_ADVICE = (
     "give the component `delimiters: config.delimiters` (the app's do not carry over to "
     "its components) and use `${{ {expression} }}`"
 )
+
+
+_VUE_ATTRIBUTE = (":", "@", "#", "v-")
+
+
+def _attribute_advice(
+    context: TemplateContext, output: Output, place: Place, expression: str
+) -> tuple[str, Fix | None]:
+    """What to write instead of `{{ }}` in an attribute, and the fix when the output is
+    the whole value: `:title="{{ row.name }}"` -> `:title="row.name"`,
+    `title="{{ row.name }}"` -> `:title="row.name"`."""
+    attribute = place.attribute
+    if attribute is None:
+        return f'bind the attribute instead (`:attr="{expression}"`)', None
+    name = attribute.name
+    bound = name.startswith(_VUE_ATTRIBUTE)
+    text = context.text
+    whole = (
+        text[attribute.value_start : attribute.value_end].strip() == text[output.start : output.end]
+    )
+    quote = text[attribute.value_start - 1] if attribute.value_start > 0 else ""
+    quote = quote if quote in "\"'" else ""
+    # In a bound attribute the braces alone go, unless they stand in a JS string there
+    # (`:href="'/t/{{ row.id }}'"`), which needs a template literal instead.
+    before = context.jinja.masked[attribute.value_start : output.start]
+    in_string = any(before.count(mark) % 2 for mark in "'`\"" if mark != quote)
+    fixable = (whole or bound) and not output.trimmed and quote not in expression
+    if bound:
+        advice = f"`{name}` is already a Vue expression: write `{name}={quote}{expression}{quote}`"
+        if in_string:
+            advice = (
+                f"`{name}` is already a Vue expression: build the string with a template "
+                f"literal (`${{{expression}}}`)"
+            )
+            fixable = False
+        elif not whole:
+            advice = f"`{name}` is already a Vue expression: drop the braces"
+        edits = (Edit(output.start, output.end, expression),)
+    else:
+        advice = f"bind the attribute instead (`:{name}={quote}{expression}{quote}`)"
+        if not whole:
+            advice = f"bind the attribute instead (`:{name}` with a JavaScript expression)"
+        edits = (
+            Edit(attribute.start, attribute.start, ":"),
+            Edit(output.start, output.end, expression),
+        )
+    if not fixable:
+        return advice, None
+    return advice, Fix(f"Bind `{name}` to the Vue expression", "safe", edits)
 
 
 def _server_fed_names(context: TemplateContext) -> frozenset[str]:

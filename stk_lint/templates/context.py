@@ -53,6 +53,8 @@ class Place:
     own_delimiters: bool = True
     # the props and data of the component whose template holds it
     state: frozenset[str] = frozenset()
+    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
+    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
 
 
 @dataclass
@@ -371,11 +373,13 @@ class TemplateContext(SourceContext):
         scopes = self._vue_scopes
         by_id = scopes.by_id
 
-        def markup_place(kind: str, names: frozenset[str], elements: list[html.Element]) -> Place:
+        def markup_place(
+            kind: str, names: frozenset[str], elements: list[html.Element], attribute: Any = None
+        ) -> Place:
             """With the state (and delimiters) of the component whose `template: '#id'`
             element holds this, if any."""
             if not by_id:
-                return Place(kind, names)
+                return Place(kind, names, attribute=attribute)
             state: frozenset[str] = frozenset()
             own = True
             for element in elements:
@@ -384,7 +388,7 @@ class TemplateContext(SourceContext):
                     element_id = id_attribute.value.strip()
                     state |= by_id.get(element_id, frozenset())
                     own = own and element_id not in scopes.without_delimiters
-            return Place(kind, names, own_delimiters=own, state=state)
+            return Place(kind, names, own_delimiters=own, state=state, attribute=attribute)
 
         def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
             # Comments and script/style bodies never overlap: the one starting last before
@@ -400,7 +404,10 @@ class TemplateContext(SourceContext):
                 return Place("script", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
-                return markup_place("attribute", bound_inside(stack) | own, stack)
+                attribute = next(
+                    (a for a in tag.attributes if a.value_start <= offset < a.value_end), None
+                )
+                return markup_place("attribute", bound_inside(stack) | own, stack, attribute)
             return markup_place("text", bound_inside(stack), stack)
 
         for tag, stack in html.elements(document, len(self.text)):
