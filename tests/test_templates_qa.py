@@ -249,3 +249,25 @@ def test_attribute_fixes_bind_the_value_and_leave_server_parts_alone():
     assert where(again) == [(7, 19, "STK401")]
     assert "template literal" in again[0].message
     assert apply_fixes(fixed, again) == fixed
+
+
+RAW_PAGE = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    '<v-list><v-list-item v-for="item in items">'
+    "{% raw %}{{ item.name }}{% endraw %}</v-list-item></v-list>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ data() { return { items: [] }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_raw_braces_on_a_page_whose_app_keeps_vue_braces_leave_it_to_stk402():
+    # The page works as written (Vue reads `{{ }}`); the one finding is the missing
+    # delimiters, and no STK401 fix turns it into `${ }` that this app would not read.
+    assert where(lint(RAW_PAGE, PAGE, select=["STK401", "STK402"])) == [(7, 1, "STK402")]
+    configured = RAW_PAGE.replace(
+        "Vue.createApp({ ", "Vue.createApp({ delimiters: config.delimiters, "
+    )
+    findings = lint(configured, PAGE, select=["STK401", "STK402"])
+    assert where(findings) == [(3, 53, "STK401")]
+    assert findings[0].fix is not None

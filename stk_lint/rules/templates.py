@@ -165,6 +165,8 @@ class JinjaInVue(TemplateRule):
         "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
         "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
+        "`{{ }}` in `{% raw %}` is not flagged on a page whose apps all keep Vue's `{{ }}` "
+        "(STK402 reports those apps). "
         "The fix writes `${ ... }` in element text; in an attribute it binds the value "
         '(`title="{{ row.name }}"` -> `:title="row.name"`, and in a bound attribute drops the '
         "braces), but not when the braces stand in a JS string or in a longer plain value."
@@ -216,10 +218,13 @@ class JinjaInVue(TemplateRule):
                 f"runs, but `{name}` is {kind}; {advice}",
                 fix,
             )
+        apps_on_vue_braces = jinja.raw_outputs and _apps_keep_vue_braces(context)
         for raw in jinja.raw_outputs:
             place = context.place(raw.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
+            if apps_on_vue_braces and place.kind != "js-template":
+                continue  # `{% raw %}` is how such a page gets `{{ }}` to Vue; STK402 speaks
             expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
             fix = _interpolation_fix(raw.start, raw.end) if place.quote != "`" else None
             if not place.own_delimiters:
@@ -318,6 +323,29 @@ def _attribute_advice(
     if not fixable:
         return advice, None
     return advice, Fix(f"Bind `{name}` to the Vue expression", "safe", edits)
+
+
+def _apps_keep_vue_braces(context: TemplateContext) -> bool:
+    """The page creates Vue apps and none of them sets delimiters: its markup is read
+    with Vue's `{{ }}` (STK402 reports that), so `{% raw %}{{ x }}{% endraw %}` works."""
+    if not context.scripts or "createApp" not in context.text:
+        return False
+    facts = context.js
+    apps = [options for options in facts.options if options.kind == "app"]
+    if not apps or _COMPILER_DELIMITERS.search(facts.text):
+        return False
+    for options in apps:
+        delimiters = options.keys.get("delimiters")
+        compiler = options.keys.get("compilerOptions")
+        if compiler is not None or any(
+            child.type == "spread_element" for child in options.node.named_children
+        ):
+            return False  # configured in a way not followed here: assume `${ }`
+        if delimiters is not None and delimiters[1] is not None:
+            value = delimiters[1]
+            if not default_delimiters(context.text[value.start_byte : value.end_byte]):
+                return False
+    return True
 
 
 def _server_fed_names(context: TemplateContext) -> frozenset[str]:
