@@ -271,3 +271,13 @@ def test_raw_braces_on_a_page_whose_app_keeps_vue_braces_leave_it_to_stk402():
     findings = lint(configured, PAGE, select=["STK401", "STK402"])
     assert where(findings) == [(3, 53, "STK401")]
     assert findings[0].fix is not None
+
+
+def test_js_app_whose_template_is_an_element_of_a_jinja_page_needs_delimiters():
+    source = (
+        "const app = Vue.createApp({ template: '#dashboard-tpl', data() { return {}; } });\n"
+        "const widget = Vue.createApp({ template: '<b>{{ n }}</b>', data() { return { n: 1 }; } });\n"
+    )
+    assert where(lint(source, "app/static/js/dashboard.js", select=["STK402"])) == [
+        (1, 13, "STK402")
+    ]

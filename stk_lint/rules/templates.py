@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
 from stk_lint.templates.context import JsContext, Place, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS, Output
-from stk_lint.templates.js import default_delimiters, within_option
+from stk_lint.templates.js import JsFacts, default_delimiters, within_option
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
@@ -415,8 +416,9 @@ class VueAppDelimiters(TemplateRule):
         "file; options built elsewhere are assumed right. An app configured through "
         "`app.config.compilerOptions.delimiters` (or a `compilerOptions` object with "
         "`delimiters`) anywhere in the file counts as configured. "
-        "In `.js` files an app with its own `template:` or `render` is not flagged: Jinja "
-        "never sees its `{{ }}`."
+        "In `.js` files an app with its own inline `template:` or `render` is not flagged: "
+        "Jinja never sees its `{{ }}` (a `template: '#id'` selector is: that element is in "
+        "a page Jinja renders)."
     )
 
     @classmethod
@@ -466,8 +468,9 @@ class VueAppDelimiters(TemplateRule):
             spread = any(child.type == "spread_element" for child in options.node.named_children)
             if configured_elsewhere or spread or "render" in options.keys:
                 continue
-            if not in_template and "template" in options.keys:
-                continue
+            template = options.keys.get("template")
+            if not in_template and template is not None and not _selects_markup(template[1], facts):
+                continue  # an inline template: Jinja never sees its `{{ }}`
             function = options.call.child_by_field_name("function")
             context.report(
                 cls,
@@ -476,6 +479,11 @@ class VueAppDelimiters(TemplateRule):
                 "`createApp` options without `delimiters: config.delimiters`: Vue will read "
                 "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
             )
+
+
+def _selects_markup(value: Any, facts: JsFacts) -> bool:
+    """`template: '#main-tpl'`: the template is an element of a page Jinja renders."""
+    return value is not None and value.type == "string" and facts.node_text(value)[1:2] == "#"
 
 
 class VueCompositionApi(TemplateRule):
