@@ -200,7 +200,7 @@ def test_component_props_exist_only_inside_its_template():
     # prop is flagged only inside their own templates.
     findings = lint(DETAIL, PAGE, select=["STK401"])
     assert where(findings) == [(7, 37, "STK401"), (11, 93, "STK401")]
-    assert all("this component" in f.message for f in findings)
+    assert all("the component or app" in f.message for f in findings)
 
 
 def test_no_dollar_fix_inside_the_template_element_of_a_component_on_default_delimiters():
@@ -281,3 +281,26 @@ def test_js_app_whose_template_is_an_element_of_a_jinja_page_needs_delimiters():
     assert where(lint(source, "app/static/js/dashboard.js", select=["STK402"])) == [
         (1, 13, "STK402")
     ]
+
+
+TWO_APPS = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<h2>{{ count }} notes</h2>\n"
+    '<div id="notes-widget"><v-badge :content="count">{{ count }}</v-badge></div>\n'
+    "<p>{{ search }}</p>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "window.app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { search: '' }; } });\n"
+    "app.use(vuetify).mount('#app');\n"
+    "const notes = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { count: 0 }; } });\n"
+    "notes.mount('#notes-widget');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_a_second_app_state_exists_only_on_its_own_element():
+    # `count` is the notes widget's; the heading's `{{ count }}` is the view's. The main
+    # app is mounted on the layout's `#app`, so its `search` applies page-wide.
+    findings = lint(TWO_APPS, PAGE, select=["STK401"])
+    assert where(findings) == [(4, 50, "STK401"), (5, 4, "STK401")]

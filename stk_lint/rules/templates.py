@@ -156,7 +156,8 @@ class JinjaInVue(TemplateRule):
         "Vue state is what this template's own scripts define (`data()`, `methods`, "
         "`computed`, `props` of `createApp` and `app.component` options; a component's "
         "only inside its own template, the `template: '#id'` element or `template:` "
-        "string) plus `v-for` and slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
+        "string, and an app's mounted on an element of this file (`.mount('#notes')`) "
+        "only inside that element) plus `v-for` and slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
         "files, or in an included partial without its own script is unknown, so `{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
         "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
@@ -207,7 +208,7 @@ class JinjaInVue(TemplateRule):
             kind = (
                 "a `v-for`/slot variable"
                 if name in place.vue_names
-                else "Vue state of this component (`props`, `data()`, `methods` or `computed`)"
+                else "Vue state of the component or app this markup belongs to"
                 if name in place.state
                 else "Vue state of this page (`data()`, `methods`, `computed` or `props`)"
             )

@@ -265,6 +265,10 @@ class TemplateContext(SourceContext):
     def _vue_scopes(self) -> VueScopes:
         """Where the state of each app and component applies.
 
+        An app mounted on an element of this file (`.mount('#notes')`) is scoped to that
+        element like a `template: '#id'` component; the main app is usually mounted on
+        the layout's `#app`, not in this file, and its state applies page-wide.
+
         A component's props and data exist only inside its own template: a
         `props: ['item']` component with `template: '#item-tpl'` says nothing about a
         server `{{ item.name }}` elsewhere on the page.
@@ -276,10 +280,25 @@ class TemplateContext(SourceContext):
         if not self.scripts:
             return VueScopes(frozenset(), {}, {}, frozenset())
         facts = self.js
+        element_ids = {
+            a.value.strip()
+            for tag in self.html.tags
+            if not tag.closing
+            for a in tag.attributes
+            if a.name.lower() == "id" and a.value
+        }
         for options in facts.options:
             state = options.state(facts.text)
             entry = options.keys.get("template")
             value = entry[1] if entry is not None else None
+            mounted_on = facts.mount_target(options) if options.kind == "app" else None
+            if mounted_on is not None and mounted_on in element_ids:
+                # A second app on its own element of this page (`other.mount('#notes')`):
+                # its state exists inside that element only.
+                by_id.setdefault(mounted_on, set()).update(state)
+                if not self._own_delimiters(options):
+                    without_delimiters.add(mounted_on)
+                continue
             if options.kind == "component" and value is not None:
                 text = facts.node_text(value)
                 if value.type == "string" and text[1:2] == "#":

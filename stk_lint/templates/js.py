@@ -99,6 +99,25 @@ class JsFacts:
     options: list[Options] = field(default_factory=list)
     composition_calls: list[Any] = field(default_factory=list)  # call nodes
     pairs: list[Any] = field(default_factory=list)  # every `key: value` pair
+    # `.mount('#id')` targets by what is mounted: a variable's name (`app`, from
+    # `app.use(v).mount(...)` too) or the start of a chained `createApp(...)` call.
+    mounts: dict[str | int, str] = field(default_factory=dict)
+
+    def mount_target(self, options: Options) -> str | None:
+        """The element id an app is mounted on (`#id` selectors only)."""
+        call = options.call
+        if call is None:
+            return None
+        target = self.mounts.get(call.start_byte)
+        parent = call.parent
+        if target is None and parent is not None:
+            if parent.type == "variable_declarator":
+                name = parent.child_by_field_name("name")
+                target = self.mounts.get(_root_name(self.node_text(name))) if name else None
+            elif parent.type == "assignment_expression":
+                left = parent.child_by_field_name("left")
+                target = self.mounts.get(_root_name(self.node_text(left))) if left else None
+        return target
 
     def vue_state(self) -> set[str]:
         names: set[str] = set()
@@ -177,6 +196,12 @@ def _classify_call(
         member_of = text[obj.start_byte : obj.end_byte] if obj else ""
     else:
         return
+    if name == "mount" and function.type == "member_expression" and args:
+        selector = _string_value(args[0], text)
+        if selector and selector.startswith("#"):
+            root = _mounted_root(function.child_by_field_name("object"), text)
+            if root is not None:
+                facts.mounts.setdefault(root, selector[1:].strip())
     if name == "createApp" and member_of in (None, *VUE_GLOBALS):
         target = _resolve(args[0], declarations, text) if args else None
         if target is not None and target.type == "object":
@@ -191,6 +216,42 @@ def _classify_call(
         member_of in VUE_GLOBALS and name in COMPOSITION
     ):
         facts.composition_calls.append(call)
+
+
+def _root_name(name: str) -> str:
+    return name.removeprefix("window.")
+
+
+def _mounted_root(node: Any, text: str) -> str | int | None:
+    """What `X.mount(...)` mounts: `app` for `app.use(v).mount` and `window.app.mount`,
+    the call's start for `createApp({...}).use(v).mount`."""
+    while node is not None:
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and _callee_name(function, text) == "createApp":
+                return node.start_byte
+            node = function
+        elif node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if (
+                obj is not None
+                and prop is not None
+                and text[obj.start_byte : obj.end_byte] == "window"
+            ):
+                return text[prop.start_byte : prop.end_byte]
+            node = obj
+        elif node.type == "identifier":
+            return text[node.start_byte : node.end_byte]
+        else:
+            return None
+    return None
+
+
+def _callee_name(function: Any, text: str) -> str:
+    if function.type == "member_expression":
+        function = function.child_by_field_name("property")
+    return text[function.start_byte : function.end_byte] if function is not None else ""
 
 
 def _add_options(
