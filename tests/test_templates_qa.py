@@ -304,3 +304,23 @@ def test_a_second_app_state_exists_only_on_its_own_element():
     # app is mounted on the layout's `#app`, so its `search` applies page-wide.
     findings = lint(TWO_APPS, PAGE, select=["STK401"])
     assert where(findings) == [(4, 50, "STK401"), (5, 4, "STK401")]
+
+
+def test_positions_and_fixes_on_a_crlf_tab_indented_page():
+    script = (
+        "{% block js %}<script>\r\nVue.createApp({ delimiters: config.delimiters,"
+        " data() { return { xs: [] }; } });\r\n</script>{% endblock %}\r\n"
+    )
+    page = (
+        '<ul>\r\n\t<li v-for="x in xs">{{\r\n\t\tx.name\r\n\t}}</li>\r\n'
+        '\t<li v-for="x in xs" title="{{ x.a }}">é</li>\r\n</ul>\r\n' + script
+    )
+    findings = lint(page, PAGE, select=["STK401"])
+    assert [(f.line, f.column, f.end_line, f.end_column) for f in findings] == [
+        (2, 22, 4, 4),
+        (5, 29, 5, 38),
+    ]
+    fixed = apply_fixes(page, findings)
+    assert '\t<li v-for="x in xs">${\r\n\t\tx.name\r\n\t}</li>\r\n' in fixed
+    assert '\t<li v-for="x in xs" :title="x.a">é</li>\r\n' in fixed
+    assert lint(fixed, PAGE) == []
