@@ -324,3 +324,20 @@ def test_positions_and_fixes_on_a_crlf_tab_indented_page():
     assert '\t<li v-for="x in xs">${\r\n\t\tx.name\r\n\t}</li>\r\n' in fixed
     assert '\t<li v-for="x in xs" :title="x.a">é</li>\r\n' in fixed
     assert lint(fixed, PAGE) == []
+
+
+def test_state_from_same_file_mixins_and_spread_base_counts():
+    page = (
+        '{% extends "layout.html" %}{% block content %}\n'
+        '<v-data-table :items="items" :loading="loading"></v-data-table>\n'
+        "<p>{{ items.length }} {{ total }} {{ title }}</p>\n"
+        "{% endblock %}{% block js %}<script>\n"
+        "const listMixin = { data() { return { items: [], loading: false }; } };\n"
+        "const base = { delimiters: config.delimiters,"
+        " computed: { total() { return 1; } } };\n"
+        "Vue.createApp({ ...base, mixins: [listMixin, layoutMixin],"
+        " data() { return { q: '' }; } }).mount('#app');\n"
+        "</script>{% endblock %}\n"
+    )
+    # `title` is the view's (no mixin here defines it); `layoutMixin` lives elsewhere.
+    assert where(lint(page, PAGE)) == [(3, 4, "STK401"), (3, 23, "STK401")]

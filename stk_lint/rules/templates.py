@@ -153,12 +153,15 @@ class JinjaInVue(TemplateRule):
         + PAGE_SCRIPT,
     )
     limits = (
-        "Vue state is what this template's own scripts define (`data()`, `methods`, "
-        "`computed`, `props` of `createApp` and `app.component` options; a component's "
-        "only inside its own template, the `template: '#id'` element or `template:` "
-        "string, and an app's mounted on an element of this file (`.mount('#notes')`) "
-        "only inside that element) plus `v-for` and slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
-        "files, or in an included partial without its own script is unknown, so `{{ }}` "
+        "Vue state is what this template's own scripts define: `data()`, `methods`, "
+        "`computed` and `props` of `createApp` and `app.component` options, with their "
+        "`mixins: [x]` and `{...base}` when those are defined in the same file. A "
+        "component's state counts only inside its own template (the `template: '#id'` "
+        "element or `template:` string), an app's mounted on an element of this file "
+        "(`.mount('#notes')`) only inside that element. Names bound by `v-for` and slot "
+        "props of enclosing elements count too. State from mixins of other files "
+        "(`layoutMixin`) or in an included partial without its own script is unknown, so "
+        "`{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
         "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
         'string), `<script type="application/json">` and HTML comments is never flagged. '

@@ -63,7 +63,7 @@ class Options:
     """An object literal that configures a Vue app or component."""
 
     node: Any
-    kind: str  # "app" (createApp), "component"
+    kind: str  # "app" (createApp), "component", "mixin" (a mixin or spread base of those)
     call: Any = None  # the createApp(...) call, for apps
     keys: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (key node, value)
 
@@ -170,7 +170,32 @@ def parse(text: str) -> JsFacts:
         _classify_call(call, text, declarations, vue_names, facts, seen)
     for obj in template_objects:
         _add_options(facts, obj, "component", None, text, seen)
+    for options in list(facts.options):
+        for shared in _shared_options(options, declarations, text):
+            _add_options(facts, shared, "mixin", None, text, seen)
     return facts
+
+
+def _shared_options(options: Options, declarations: dict[str, Any], text: str) -> list[Any]:
+    """Objects of this file whose options join these: `mixins: [listMixin]` and a
+    spread `{...base}`, each a `const X = {...}` here."""
+    found = []
+    node = options.node
+    if node.type != "object":
+        return found
+    candidates = [
+        child.named_children[0]
+        for child in node.named_children
+        if child.type == "spread_element" and child.named_children
+    ]
+    mixins = options.keys.get("mixins")
+    if mixins is not None and mixins[1] is not None and mixins[1].type == "array":
+        candidates.extend(mixins[1].named_children)
+    for candidate in candidates:
+        target = _resolve(candidate, declarations, text)
+        if target is not None and target.type == "object":
+            found.append(target)
+    return found
 
 
 def _classify_call(
