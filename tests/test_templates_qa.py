@@ -341,3 +341,11 @@ def test_state_from_same_file_mixins_and_spread_base_counts():
     )
     # `title` is the view's (no mixin here defines it); `layoutMixin` lives elsewhere.
     assert where(lint(page, PAGE)) == [(3, 4, "STK401"), (3, 23, "STK401")]
+
+
+def test_no_binding_fix_when_the_element_already_binds_that_attribute():
+    page = ROW.replace(
+        'subtitle="{{ thing.note }}"', 'subtitle="{{ thing.note }}" :subtitle="thing.note"'
+    )
+    findings = lint(page, PAGE, select=["STK401"])
+    assert [f.fix is not None for f in findings] == [True, False, True, False, True]

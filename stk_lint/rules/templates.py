@@ -318,6 +318,9 @@ def _attribute_advice(
             advice = f"`{name}` is already a Vue expression: drop the braces"
         edits = (Edit(output.start, output.end, expression),)
     else:
+        # `title="{{ x }}"` next to a `:title`: binding it would give Vue a duplicate.
+        taken = place.tag is not None and place.tag.attribute(f":{name}", f"v-bind:{name}")
+        fixable = fixable and not taken
         advice = f"bind the attribute instead (`:{name}={quote}{expression}{quote}`)"
         if not whole:
             advice = f"bind the attribute instead (`:{name}` with a JavaScript expression)"

@@ -54,7 +54,9 @@ class Place:
     # the props and data of the component whose template holds it
     state: frozenset[str] = frozenset()
     attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
+    tag: html.Tag | None = None  # for "attribute": the tag holding it
     attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
+    tag: html.Tag | None = None  # for "attribute": the tag holding it
 
 
 @dataclass
@@ -393,12 +395,16 @@ class TemplateContext(SourceContext):
         by_id = scopes.by_id
 
         def markup_place(
-            kind: str, names: frozenset[str], elements: list[html.Element], attribute: Any = None
+            kind: str,
+            names: frozenset[str],
+            elements: list[html.Element],
+            attribute: Any = None,
+            tag: Any = None,
         ) -> Place:
             """With the state (and delimiters) of the component whose `template: '#id'`
             element holds this, if any."""
             if not by_id:
-                return Place(kind, names, attribute=attribute)
+                return Place(kind, names, attribute=attribute, tag=tag)
             state: frozenset[str] = frozenset()
             own = True
             for element in elements:
@@ -407,7 +413,7 @@ class TemplateContext(SourceContext):
                     element_id = id_attribute.value.strip()
                     state |= by_id.get(element_id, frozenset())
                     own = own and element_id not in scopes.without_delimiters
-            return Place(kind, names, own_delimiters=own, state=state, attribute=attribute)
+            return Place(kind, names, own_delimiters=own, state=state, attribute=attribute, tag=tag)
 
         def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
             # Comments and script/style bodies never overlap: the one starting last before
@@ -426,7 +432,7 @@ class TemplateContext(SourceContext):
                 attribute = next(
                     (a for a in tag.attributes if a.value_start <= offset < a.value_end), None
                 )
-                return markup_place("attribute", bound_inside(stack) | own, stack, attribute)
+                return markup_place("attribute", bound_inside(stack) | own, stack, attribute, tag)
             return markup_place("text", bound_inside(stack), stack)
 
         for tag, stack in html.elements(document, len(self.text)):
