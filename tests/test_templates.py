@@ -89,12 +89,12 @@ def test_json_script_and_tojson_are_server_side():
     assert where(lint(broken, ROLES, select=["STK401"])) == [(8, 30, "STK401")]
 
 
-def test_attribute_use_is_flagged_without_fix():
+def test_attribute_use_is_bound_by_the_fix():
     page = fixture(ROLES).replace(':title="role.name"', 'title="{{ role.name }}"')
     [finding] = lint(page, ROLES, select=["STK401"])
     assert (finding.line, finding.column) == (6, 62)
-    assert finding.fix is None
-    assert ":attr=" in finding.message
+    assert ':title="role.name"' in finding.message
+    assert apply_fixes(page, [finding]) == fixture(ROLES)
 
 
 # --- STK401 scopes ----------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_fix_turns_output_into_vue_interpolation():
 
 def test_template_option_strings_in_a_page():
     source = (
-        "<script>\napp.component('thing-row', {\n  props: ['thing'],\n"
+        "<script>\napp.component('thing-row', {\n  props: ['thing'], delimiters: config.delimiters,\n"
         "  template: '<tr><td>{{ thing.name }}</td><td>{{ site_name }}</td></tr>',\n});\n"
         "const t = `{{ thing.name }}`;\n</script>\n"
     )

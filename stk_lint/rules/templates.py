@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
-from stk_lint.templates.context import JsContext, TemplateContext
-from stk_lint.templates.jinja import JINJA_GLOBALS
+from stk_lint.templates.context import JsContext, Place, TemplateContext
+from stk_lint.templates.jinja import JINJA_GLOBALS, Output
+from stk_lint.templates.js import JsFacts, default_delimiters, within_option
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
@@ -151,18 +153,28 @@ class JinjaInVue(TemplateRule):
         + PAGE_SCRIPT,
     )
     limits = (
-        "Vue state is what this template's own scripts define (`data()`, `methods`, "
-        "`computed`, `props` of `createApp` and `app.component` options) plus `v-for` and "
-        "slot bindings of enclosing elements: state from mixins (`layoutMixin`), from other "
-        "files, or in an included partial without its own script is unknown, so `{{ }}` "
+        "Vue state is what this template's own scripts define: `data()`, `methods`, "
+        "`computed` and `props` of `createApp` and `app.component` options, with their "
+        "`mixins: [x]` and `{...base}` when those are defined in the same file. A "
+        "component's state counts only inside its own template (the `template: '#id'` "
+        "element or `template:` string), an app's mounted on an element of this file "
+        "(`.mount('#notes')`) only inside that element. Names bound by `v-for` and slot "
+        "props of enclosing elements count too. State from mixins of other files "
+        "(`layoutMixin`) or in an included partial without its own script is unknown, so "
+        "`{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
         "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
         'string), `<script type="application/json">` and HTML comments is never flagged. '
-        "A server variable named like a piece of Vue state is taken as the Vue one: mark it "
-        "as server-side with a filter (`{{ title | e }}`) or a suppression comment. "
+        "A server variable named like a piece of Vue state is taken as the Vue one, unless "
+        "the page feeds it to its scripts (`user: {{ user|tojson }}` in `data()`, "
+        "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
+        "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
-        "The fix (`${ ... }`) is offered only in element text, not in attributes, where "
-        "the value must be bound with `:attr` instead."
+        "`{{ }}` in `{% raw %}` is not flagged on a page whose apps all keep Vue's `{{ }}` "
+        "(STK402 reports those apps). "
+        "The fix writes `${ ... }` in element text; in an attribute it binds the value "
+        '(`title="{{ row.name }}"` -> `:title="row.name"`, and in a bound attribute drops the '
+        "braces), but not when the braces stand in a JS string or in a longer plain value."
     )
 
     @classmethod
@@ -170,14 +182,14 @@ class JinjaInVue(TemplateRule):
         jinja = context.jinja
         if not jinja.outputs and not jinja.raw_outputs:
             return
-        page_state = context.vue_state
+        page_state = context.vue_state - _server_fed_names(context)
         for output in jinja.outputs:
             if output.names is None or output.filtered or output.block in HEAD_BLOCKS:
                 continue
             place = context.place(output.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
-            vue_names = page_state | place.vue_names
+            vue_names = page_state | place.vue_names | place.state
             unbound = [
                 name
                 for name in output.names
@@ -188,7 +200,9 @@ class JinjaInVue(TemplateRule):
             expression = context.output_text(output)
             fix = None
             if place.kind == "attribute":
-                advice = f'bind the attribute instead (`:attr="{expression}"`)'
+                advice, fix = _attribute_advice(context, output, place, expression)
+            elif not place.own_delimiters:
+                advice = _COMPONENT_ADVICE.format(expression=expression)
             else:
                 advice = f"use `${{ {expression} }}`"
                 if not output.trimmed and place.quote != "`":
@@ -197,6 +211,8 @@ class JinjaInVue(TemplateRule):
             kind = (
                 "a `v-for`/slot variable"
                 if name in place.vue_names
+                else "Vue state of the component or app this markup belongs to"
+                if name in place.state
                 else "Vue state of this page (`data()`, `methods`, `computed` or `props`)"
             )
             context.report(
@@ -207,12 +223,17 @@ class JinjaInVue(TemplateRule):
                 f"runs, but `{name}` is {kind}; {advice}",
                 fix,
             )
+        apps_on_vue_braces = jinja.raw_outputs and _apps_keep_vue_braces(context)
         for raw in jinja.raw_outputs:
             place = context.place(raw.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
+            if apps_on_vue_braces and place.kind != "js-template":
+                continue  # `{% raw %}` is how such a page gets `{{ }}` to Vue; STK402 speaks
             expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
             fix = _interpolation_fix(raw.start, raw.end) if place.quote != "`" else None
+            if not place.own_delimiters:
+                continue  # a component on Vue's default `{{ }}`: raw is how it gets them
             context.report(
                 cls,
                 raw.start,
@@ -254,6 +275,101 @@ class JinjaInVue(TemplateRule):
                     )
 
 
+_COMPONENT_ADVICE = (
+    "give the component `delimiters: config.delimiters` (the app's do not carry over to "
+    "its components) and use `${{ {expression} }}`"
+)
+
+
+_VUE_ATTRIBUTE = (":", "@", "#", "v-")
+
+
+def _attribute_advice(
+    context: TemplateContext, output: Output, place: Place, expression: str
+) -> tuple[str, Fix | None]:
+    """What to write instead of `{{ }}` in an attribute, and the fix when the output is
+    the whole value: `:title="{{ row.name }}"` -> `:title="row.name"`,
+    `title="{{ row.name }}"` -> `:title="row.name"`."""
+    attribute = place.attribute
+    if attribute is None:
+        return f'bind the attribute instead (`:attr="{expression}"`)', None
+    name = attribute.name
+    bound = name.startswith(_VUE_ATTRIBUTE)
+    text = context.text
+    whole = (
+        text[attribute.value_start : attribute.value_end].strip() == text[output.start : output.end]
+    )
+    quote = text[attribute.value_start - 1] if attribute.value_start > 0 else ""
+    quote = quote if quote in "\"'" else ""
+    # In a bound attribute the braces alone go, unless they stand in a JS string there
+    # (`:href="'/t/{{ row.id }}'"`), which needs a template literal instead.
+    before = context.jinja.masked[attribute.value_start : output.start]
+    in_string = any(before.count(mark) % 2 for mark in "'`\"" if mark != quote)
+    fixable = (whole or bound) and not output.trimmed and quote not in expression
+    if bound:
+        advice = f"`{name}` is already a Vue expression: write `{name}={quote}{expression}{quote}`"
+        if in_string:
+            advice = (
+                f"`{name}` is already a Vue expression: build the string with a template "
+                f"literal (`${{{expression}}}`)"
+            )
+            fixable = False
+        elif not whole:
+            advice = f"`{name}` is already a Vue expression: drop the braces"
+        edits = (Edit(output.start, output.end, expression),)
+    else:
+        # `title="{{ x }}"` next to a `:title`: binding it would give Vue a duplicate.
+        taken = place.tag is not None and place.tag.attribute(f":{name}", f"v-bind:{name}")
+        fixable = fixable and not taken
+        advice = f"bind the attribute instead (`:{name}={quote}{expression}{quote}`)"
+        if not whole:
+            advice = f"bind the attribute instead (`:{name}` with a JavaScript expression)"
+        edits = (
+            Edit(attribute.start, attribute.start, ":"),
+            Edit(output.start, output.end, expression),
+        )
+    if not fixable:
+        return advice, None
+    return advice, Fix(f"Bind `{name}` to the Vue expression", "safe", edits)
+
+
+def _apps_keep_vue_braces(context: TemplateContext) -> bool:
+    """The page creates Vue apps and none of them sets delimiters: its markup is read
+    with Vue's `{{ }}` (STK402 reports that), so `{% raw %}{{ x }}{% endraw %}` works."""
+    if not context.scripts or "createApp" not in context.text:
+        return False
+    facts = context.js
+    apps = [options for options in facts.options if options.kind == "app"]
+    if not apps or _COMPILER_DELIMITERS.search(facts.text):
+        return False
+    for options in apps:
+        delimiters = options.keys.get("delimiters")
+        compiler = options.keys.get("compilerOptions")
+        if compiler is not None or any(
+            child.type == "spread_element" for child in options.node.named_children
+        ):
+            return False  # configured in a way not followed here: assume `${ }`
+        if delimiters is not None and delimiters[1] is not None:
+            value = delimiters[1]
+            if not default_delimiters(context.text[value.start_byte : value.end_byte]):
+                return False
+    return True
+
+
+def _server_fed_names(context: TemplateContext) -> frozenset[str]:
+    """Names the server hands to the page's scripts (`user: {{ user|tojson }}`,
+    `:items='{{ roles|tojson }}'`, `count: {{ count|int }}`): the view passes them, so
+    `{{ user.name }}` is a server value even when `data()` has a key of the same name.
+    A filter is what says so: a bare `{{ x }}` in a script may be a misplaced Vue one."""
+    names: set[str] = set()
+    for output in context.jinja.outputs:
+        if not output.names or not output.filtered:
+            continue
+        if "tojson" in context.output_text(output) or context.place(output.start).kind == "script":
+            names.update(n for n in output.names if n not in output.bound)
+    return frozenset(names)
+
+
 def _interpolation_fix(start: int, end: int) -> Fix:
     return Fix(
         "Use Vue interpolation `${ ... }`",
@@ -262,11 +378,14 @@ def _interpolation_fix(start: int, end: int) -> Fix:
     )
 
 
-_DEFAULT_DELIMITERS = re.compile(r"""^\[\s*(['"`])\{\{\1\s*,\s*(['"`])\}\}\2\s*,?\s*\]$""")
+_default_delimiters = default_delimiters
 
 
-def _default_delimiters(value: str) -> bool:
-    return _DEFAULT_DELIMITERS.match(value.strip()) is not None
+# `app.config.compilerOptions.delimiters = ...`, or a whole `compilerOptions = {...}` /
+# `Object.assign(app.config.compilerOptions, {...})` statement that sets `delimiters`.
+_COMPILER_DELIMITERS = re.compile(
+    r"compilerOptions\s*\.\s*delimiters\s*=|config\s*\.\s*compilerOptions\b[^;]*?\bdelimiters\s*:"
+)
 
 
 class VueAppDelimiters(TemplateRule):
@@ -302,9 +421,11 @@ class VueAppDelimiters(TemplateRule):
     limits = (
         "Options given by a variable are followed only to a `const X = {...}` in the same "
         "file; options built elsewhere are assumed right. An app configured through "
-        "`app.config.compilerOptions.delimiters` anywhere in the file counts as configured. "
-        "In `.js` files an app with its own `template:` or `render` is not flagged: Jinja "
-        "never sees its `{{ }}`."
+        "`app.config.compilerOptions.delimiters` (or a `compilerOptions` object with "
+        "`delimiters`) anywhere in the file counts as configured. "
+        "In `.js` files an app with its own inline `template:` or `render` is not flagged: "
+        "Jinja never sees its `{{ }}` (a `template: '#id'` selector is: that element is in "
+        "a page Jinja renders)."
     )
 
     @classmethod
@@ -320,7 +441,7 @@ class VueAppDelimiters(TemplateRule):
     @classmethod
     def _check(cls, context: TemplateContext | JsContext, in_template: bool) -> None:
         facts = context.js
-        configured_elsewhere = re.search(r"compilerOptions\s*\.\s*delimiters\s*=", facts.text)
+        configured_elsewhere = _COMPILER_DELIMITERS.search(facts.text)
         for options in facts.options:
             if options.kind != "app":
                 continue
@@ -354,8 +475,9 @@ class VueAppDelimiters(TemplateRule):
             spread = any(child.type == "spread_element" for child in options.node.named_children)
             if configured_elsewhere or spread or "render" in options.keys:
                 continue
-            if not in_template and "template" in options.keys:
-                continue
+            template = options.keys.get("template")
+            if not in_template and template is not None and not _selects_markup(template[1], facts):
+                continue  # an inline template: Jinja never sees its `{{ }}`
             function = options.call.child_by_field_name("function")
             context.report(
                 cls,
@@ -364,6 +486,11 @@ class VueAppDelimiters(TemplateRule):
                 "`createApp` options without `delimiters: config.delimiters`: Vue will read "
                 "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
             )
+
+
+def _selects_markup(value: Any, facts: JsFacts) -> bool:
+    """`template: '#main-tpl'`: the template is an element of a page Jinja renders."""
+    return value is not None and value.type == "string" and facts.node_text(value)[1:2] == "#"
 
 
 class VueCompositionApi(TemplateRule):
@@ -404,7 +531,9 @@ class VueCompositionApi(TemplateRule):
         "Composition functions are recognised when taken from `Vue` (`const { ref } = Vue`, "
         "`Vue.ref(...)`) or imported from `vue`; a wrapper around them elsewhere is not "
         "followed. `setup` is flagged in the options of `createApp`, `app.component`, "
-        "`defineComponent` and objects with a `template:`."
+        "`defineComponent` and objects with a `template:`. `computed()` inside a "
+        "`provide()` option is the Options API's documented way to provide a reactive "
+        "value, so calls there are not flagged."
     )
 
     @classmethod
@@ -441,6 +570,8 @@ class VueCompositionApi(TemplateRule):
                     "`data()`, `methods`, `computed`, `mounted()`",
                 )
         for call in facts.composition_calls:
+            if within_option(call, "provide", facts.text):
+                continue  # `provide() { return { total: computed(() => this.total) } }`
             function = call.child_by_field_name("function")
             name = facts.node_text(function)
             context.report(

@@ -19,6 +19,7 @@ from stk_lint.rules.engine import UnusedSuppression
 from stk_lint.suppression import Directive, is_suppressed, parse_directive, unused_suppressions
 from stk_lint.templates import html, vue
 from stk_lint.templates.icons import tabler_names
+from stk_lint.templates.js import default_delimiters
 
 if TYPE_CHECKING:
     from stk_lint.rule import Rule
@@ -47,6 +48,23 @@ class Place:
     kind: str  # "text", "attribute", "js-template", "script", "ignored"
     vue_names: frozenset[str]  # v-for / slot names of the enclosing elements
     quote: str = ""  # for "js-template": the string's quote
+    # for "js-template": the component sets `${ }` delimiters of its own (Vue reads
+    # each component's `delimiters`; the app's do not carry over to its components)
+    own_delimiters: bool = True
+    # the props and data of the component whose template holds it
+    state: frozenset[str] = frozenset()
+    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
+    tag: html.Tag | None = None  # for "attribute": the tag holding it
+    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
+    tag: html.Tag | None = None  # for "attribute": the tag holding it
+
+
+@dataclass
+class VueScopes:
+    page: frozenset[str]  # apps' state, and components' whose template is elsewhere
+    by_id: dict[str, frozenset[str]]  # `template: '#id'` components, by element id
+    by_string: dict[tuple[int, int], frozenset[str]]  # `template: '...'`, by string span
+    without_delimiters: frozenset[str]  # ids of `#id` components on Vue's `{{ }}`
 
 
 @dataclass
@@ -239,12 +257,68 @@ class TemplateContext(SourceContext):
         pieces.append(re.sub(r"[^\n]", " ", masked[pos:]))
         return js.parse("".join(pieces))
 
-    @cached_property
+    @property
     def vue_state(self) -> frozenset[str]:
-        """data() keys, methods, computed and props of the apps and components defined here."""
+        """data() keys, methods, computed and props that the page's markup can read: the
+        apps', and those of components whose template is not found on this page."""
+        return self._vue_scopes.page
+
+    @cached_property
+    def _vue_scopes(self) -> VueScopes:
+        """Where the state of each app and component applies.
+
+        An app mounted on an element of this file (`.mount('#notes')`) is scoped to that
+        element like a `template: '#id'` component; the main app is usually mounted on
+        the layout's `#app`, not in this file, and its state applies page-wide.
+
+        A component's props and data exist only inside its own template: a
+        `props: ['item']` component with `template: '#item-tpl'` says nothing about a
+        server `{{ item.name }}` elsewhere on the page.
+        """
+        page: set[str] = set()
+        by_id: dict[str, set[str]] = {}
+        without_delimiters: set[str] = set()
+        by_string: dict[tuple[int, int], frozenset[str]] = {}
         if not self.scripts:
-            return frozenset()
-        return frozenset(self.js.vue_state())
+            return VueScopes(frozenset(), {}, {}, frozenset())
+        facts = self.js
+        element_ids = {
+            a.value.strip()
+            for tag in self.html.tags
+            if not tag.closing
+            for a in tag.attributes
+            if a.name.lower() == "id" and a.value
+        }
+        for options in facts.options:
+            state = options.state(facts.text)
+            entry = options.keys.get("template")
+            value = entry[1] if entry is not None else None
+            mounted_on = facts.mount_target(options) if options.kind == "app" else None
+            if mounted_on is not None and mounted_on in element_ids:
+                # A second app on its own element of this page (`other.mount('#notes')`):
+                # its state exists inside that element only.
+                by_id.setdefault(mounted_on, set()).update(state)
+                if not self._own_delimiters(options):
+                    without_delimiters.add(mounted_on)
+                continue
+            if options.kind == "component" and value is not None:
+                text = facts.node_text(value)
+                if value.type == "string" and text[1:2] == "#":
+                    element_id = text[2:-1].strip()
+                    by_id.setdefault(element_id, set()).update(state)
+                    if not self._own_delimiters(options):
+                        without_delimiters.add(element_id)
+                    continue
+                if value.type in ("string", "template_string"):
+                    by_string[(value.start_byte, value.end_byte)] = frozenset(state)
+                    continue
+            page |= state
+        return VueScopes(
+            frozenset(page),
+            {k: frozenset(v) for k, v in by_id.items()},
+            by_string,
+            frozenset(without_delimiters),
+        )
 
     def directives(self) -> dict[int, Directive]:
         directives: dict[int, Directive] = {}
@@ -260,7 +334,7 @@ class TemplateContext(SourceContext):
     # --- where things stand ------------------------------------------------------------
 
     @cached_property
-    def _template_strings(self) -> list[tuple[int, int, str]]:
+    def _template_strings(self) -> list[tuple[int, int, str, bool, frozenset[str]]]:
         """JS string literals given as a component's `template:` option."""
         if not self.scripts:
             return []
@@ -272,8 +346,20 @@ class TemplateContext(SourceContext):
             value = entry[1]
             if value.type in ("string", "template_string"):
                 quote = "`" if value.type == "template_string" else "'"
-                found.append((value.start_byte, value.end_byte, quote))
+                own = self._own_delimiters(options)
+                state = self._vue_scopes.by_string.get(
+                    (value.start_byte, value.end_byte), frozenset()
+                )
+                found.append((value.start_byte, value.end_byte, quote, own, state))
         return found
+
+    def _own_delimiters(self, options: Any) -> bool:
+        """Whether component options set delimiters other than Vue's `{{ }}`."""
+        delimiters = options.keys.get("delimiters")
+        if delimiters is None or delimiters[1] is None:
+            return False
+        value = delimiters[1]
+        return not default_delimiters(self.text[value.start_byte : value.end_byte])
 
     def place(self, start: int) -> Place:
         """Where the Jinja construct at `start` stands (see `places`)."""
@@ -305,6 +391,29 @@ class TemplateContext(SourceContext):
             return frozenset(names)
 
         skipped_starts = [a for a, _, _ in skipped]
+        scopes = self._vue_scopes
+        by_id = scopes.by_id
+
+        def markup_place(
+            kind: str,
+            names: frozenset[str],
+            elements: list[html.Element],
+            attribute: Any = None,
+            tag: Any = None,
+        ) -> Place:
+            """With the state (and delimiters) of the component whose `template: '#id'`
+            element holds this, if any."""
+            if not by_id:
+                return Place(kind, names, attribute=attribute, tag=tag)
+            state: frozenset[str] = frozenset()
+            own = True
+            for element in elements:
+                id_attribute = element.tag.attribute("id")
+                if id_attribute is not None and id_attribute.value:
+                    element_id = id_attribute.value.strip()
+                    state |= by_id.get(element_id, frozenset())
+                    own = own and element_id not in scopes.without_delimiters
+            return Place(kind, names, own_delimiters=own, state=state, attribute=attribute, tag=tag)
 
         def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
             # Comments and script/style bodies never overlap: the one starting last before
@@ -314,14 +423,17 @@ class TemplateContext(SourceContext):
                 a, b, kind = skipped[candidate]
                 if kind == "ignored" or (a, b) not in script_ranges:
                     return Place("ignored", frozenset())
-                for s, e, quote in self._template_strings:
+                for s, e, quote, own, state in self._template_strings:
                     if s < offset < e:
-                        return Place("js-template", frozenset(), quote)
+                        return Place("js-template", frozenset(), quote, own, state)
                 return Place("script", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
-                return Place("attribute", bound_inside(stack) | own)
-            return Place("text", bound_inside(stack))
+                attribute = next(
+                    (a for a in tag.attributes if a.value_start <= offset < a.value_end), None
+                )
+                return markup_place("attribute", bound_inside(stack) | own, stack, attribute, tag)
+            return markup_place("text", bound_inside(stack), stack)
 
         for tag, stack in html.elements(document, len(self.text)):
             while index < len(starts) and starts[index] < tag.start:

@@ -18,6 +18,9 @@ VOID = frozenset(
     | {"param", "source", "track", "wbr"}
 )
 RAW_TEXT = frozenset({"script", "style"})
+# Script types whose body is Vue markup (`template: '#row-tpl'`), not JavaScript: their
+# tags, `v-for`s and `{{ }}` are read like the rest of the page.
+MARKUP_SCRIPT_TYPES = frozenset({"text/x-template", "text/html"})
 
 _OPENING = re.compile(r"<!--|<(/?)([A-Za-z][^\s/>]*)")
 _ATTRIBUTE_NAME = re.compile(r"[^\s\"'>/=]+")
@@ -80,11 +83,18 @@ def scan(text: str) -> Document:
         tags.append(tag)
         pos = tag.end
         if tag.name in RAW_TEXT and not tag.closing and not tag.self_closing:
+            if _holds_markup(tag):
+                continue
             close = re.compile(rf"</{tag.name}[\s>/]", re.IGNORECASE).search(text, pos)
             content_end = close.start() if close else len(text)
             raw_text.append((tag, pos, content_end))
             pos = content_end
     return Document(tags, comments, raw_text)
+
+
+def _holds_markup(tag: Tag) -> bool:
+    kind = tag.attribute("type") if tag.name == "script" else None
+    return kind is not None and (kind.value or "").strip().lower() in MARKUP_SCRIPT_TYPES
 
 
 def _tag(text: str, match: re.Match[str]) -> Tag:

@@ -28,7 +28,15 @@ COMPOSITION = frozenset(
     | {"onBeforeUnmount", "onActivated", "onDeactivated", "onErrorCaptured"}
 )
 _STATE_OPTIONS = ("methods", "computed")
+# How a page without a build step reaches Vue's global build.
+VUE_GLOBALS = ("Vue", "window.Vue")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DEFAULT_DELIMITERS = re.compile(r"""^\[\s*(['"`])\{\{\1\s*,\s*(['"`])\}\}\2\s*,?\s*\]$""")
+
+
+def default_delimiters(value: str) -> bool:
+    """`['{{', '}}']`: Vue's own delimiters, which Jinja renders first."""
+    return _DEFAULT_DELIMITERS.match(value.strip()) is not None
 
 
 def ascii_text(text: str) -> str:
@@ -55,7 +63,7 @@ class Options:
     """An object literal that configures a Vue app or component."""
 
     node: Any
-    kind: str  # "app" (createApp), "component"
+    kind: str  # "app" (createApp), "component", "mixin" (a mixin or spread base of those)
     call: Any = None  # the createApp(...) call, for apps
     keys: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (key node, value)
 
@@ -91,6 +99,25 @@ class JsFacts:
     options: list[Options] = field(default_factory=list)
     composition_calls: list[Any] = field(default_factory=list)  # call nodes
     pairs: list[Any] = field(default_factory=list)  # every `key: value` pair
+    # `.mount('#id')` targets by what is mounted: a variable's name (`app`, from
+    # `app.use(v).mount(...)` too) or the start of a chained `createApp(...)` call.
+    mounts: dict[str | int, str] = field(default_factory=dict)
+
+    def mount_target(self, options: Options) -> str | None:
+        """The element id an app is mounted on (`#id` selectors only)."""
+        call = options.call
+        if call is None:
+            return None
+        target = self.mounts.get(call.start_byte)
+        parent = call.parent
+        if target is None and parent is not None:
+            if parent.type == "variable_declarator":
+                name = parent.child_by_field_name("name")
+                target = self.mounts.get(_root_name(self.node_text(name))) if name else None
+            elif parent.type == "assignment_expression":
+                left = parent.child_by_field_name("left")
+                target = self.mounts.get(_root_name(self.node_text(left))) if left else None
+        return target
 
     def vue_state(self) -> set[str]:
         names: set[str] = set()
@@ -143,7 +170,32 @@ def parse(text: str) -> JsFacts:
         _classify_call(call, text, declarations, vue_names, facts, seen)
     for obj in template_objects:
         _add_options(facts, obj, "component", None, text, seen)
+    for options in list(facts.options):
+        for shared in _shared_options(options, declarations, text):
+            _add_options(facts, shared, "mixin", None, text, seen)
     return facts
+
+
+def _shared_options(options: Options, declarations: dict[str, Any], text: str) -> list[Any]:
+    """Objects of this file whose options join these: `mixins: [listMixin]` and a
+    spread `{...base}`, each a `const X = {...}` here."""
+    found = []
+    node = options.node
+    if node.type != "object":
+        return found
+    candidates = [
+        child.named_children[0]
+        for child in node.named_children
+        if child.type == "spread_element" and child.named_children
+    ]
+    mixins = options.keys.get("mixins")
+    if mixins is not None and mixins[1] is not None and mixins[1].type == "array":
+        candidates.extend(mixins[1].named_children)
+    for candidate in candidates:
+        target = _resolve(candidate, declarations, text)
+        if target is not None and target.type == "object":
+            found.append(target)
+    return found
 
 
 def _classify_call(
@@ -169,7 +221,13 @@ def _classify_call(
         member_of = text[obj.start_byte : obj.end_byte] if obj else ""
     else:
         return
-    if name == "createApp" and member_of in (None, "Vue"):
+    if name == "mount" and function.type == "member_expression" and args:
+        selector = _string_value(args[0], text)
+        if selector and selector.startswith("#"):
+            root = _mounted_root(function.child_by_field_name("object"), text)
+            if root is not None:
+                facts.mounts.setdefault(root, selector[1:].strip())
+    if name == "createApp" and member_of in (None, *VUE_GLOBALS):
         target = _resolve(args[0], declarations, text) if args else None
         if target is not None and target.type == "object":
             _add_options(facts, target, "app", call, text, seen)
@@ -179,8 +237,46 @@ def _classify_call(
         target = _resolve(args[-1], declarations, text)
         if target is not None and target.type == "object":
             _add_options(facts, target, "component", None, text, seen)
-    if (member_of is None and name in vue_names) or (member_of == "Vue" and name in COMPOSITION):
+    if (member_of is None and name in vue_names) or (
+        member_of in VUE_GLOBALS and name in COMPOSITION
+    ):
         facts.composition_calls.append(call)
+
+
+def _root_name(name: str) -> str:
+    return name.removeprefix("window.")
+
+
+def _mounted_root(node: Any, text: str) -> str | int | None:
+    """What `X.mount(...)` mounts: `app` for `app.use(v).mount` and `window.app.mount`,
+    the call's start for `createApp({...}).use(v).mount`."""
+    while node is not None:
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and _callee_name(function, text) == "createApp":
+                return node.start_byte
+            node = function
+        elif node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if (
+                obj is not None
+                and prop is not None
+                and text[obj.start_byte : obj.end_byte] == "window"
+            ):
+                return text[prop.start_byte : prop.end_byte]
+            node = obj
+        elif node.type == "identifier":
+            return text[node.start_byte : node.end_byte]
+        else:
+            return None
+    return None
+
+
+def _callee_name(function: Any, text: str) -> str:
+    if function.type == "member_expression":
+        function = function.child_by_field_name("property")
+    return text[function.start_byte : function.end_byte] if function is not None else ""
 
 
 def _add_options(
@@ -204,6 +300,8 @@ def _add_options(
             name = _key_name(name_node, text)
             if name is not None:
                 options.keys[name] = (name_node, child)
+        elif child.type == "shorthand_property_identifier":  # `{ delimiters, data }`
+            options.keys[text[child.start_byte : child.end_byte]] = (child, child)
     facts.options.append(options)
 
 
@@ -223,7 +321,7 @@ def _declarator(
         return
     if name.type == "identifier":
         declarations[text[name.start_byte : name.end_byte]] = value
-    elif name.type == "object_pattern" and text[value.start_byte : value.end_byte] == "Vue":
+    elif name.type == "object_pattern" and text[value.start_byte : value.end_byte] in VUE_GLOBALS:
         for child in name.named_children:
             if child.type == "shorthand_property_identifier_pattern":
                 imported = local = text[child.start_byte : child.end_byte]
@@ -247,6 +345,17 @@ def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
         imported = text[name.start_byte : name.end_byte]
         if imported in COMPOSITION:
             vue_names[text[alias.start_byte : alias.end_byte]] = imported
+
+
+def within_option(node: Any, option: str, text: str) -> bool:
+    """Whether `node` lies inside the `option` method or `option: ...` pair of an object."""
+    current = node.parent
+    while current is not None:
+        field = {"method_definition": "name", "pair": "key"}.get(current.type)
+        if field and _key_name(current.child_by_field_name(field), text) == option:
+            return True
+        current = current.parent
+    return False
 
 
 def _descendants(node: Any, kind: str) -> list[Any]:

@@ -16,7 +16,7 @@ def pattern_names(pattern: str) -> set[str]:
     `{ item = {} }` (only the name before `=`; after `:` the renamed local)."""
     names = set()
     depth = 0
-    skip_value = False
+    skip_depth = -1  # while >= 0: inside a default value opened at this depth
     pos = 0
     while pos < len(pattern):
         char = pattern[pos]
@@ -24,12 +24,13 @@ def pattern_names(pattern: str) -> set[str]:
             depth += 1
         elif char in ")]}":
             depth -= 1
-            skip_value = False
-        elif char == ",":
-            skip_value = False
-        elif char == "=" and depth >= 0:
-            skip_value = True  # a default value: not a binding
-        elif char == ":":
+            if depth < skip_depth:
+                skip_depth = -1
+        elif char == "," and depth == skip_depth:
+            skip_depth = -1  # `{ a = [x, y], b }`: only the comma that ends the default
+        elif char == "=" and skip_depth < 0:
+            skip_depth = depth  # a default value: not a binding
+        elif char == ":" and skip_depth < 0:
             names_before = _IDENTIFIER.findall(pattern[:pos])
             if names_before:
                 names.discard(names_before[-1])  # `{ key: local }` binds local
@@ -38,7 +39,7 @@ def pattern_names(pattern: str) -> set[str]:
             pos = len(pattern) if end < 0 else end
         match = _IDENTIFIER.match(pattern, pos)
         if match and (pos == 0 or not (pattern[pos - 1].isalnum() or pattern[pos - 1] in "_$.")):
-            if not skip_value and match.group() not in _JS_WORDS:
+            if skip_depth < 0 and match.group() not in _JS_WORDS:
                 names.add(match.group())
             pos = match.end()
             continue
