@@ -139,8 +139,9 @@ def unified_diff(old: str, new: str, path: str) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
+        # git's a/ b/ prefixes for relative paths; an absolute path is shown as it is.
+        fromfile=path if path.startswith("/") else f"a/{path}",
+        tofile=path if path.startswith("/") else f"b/{path}",
     )
     out = []
     for line in lines:

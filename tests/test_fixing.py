@@ -404,3 +404,12 @@ def test_any_languages_fixes_go_through_its_reparse_check(project, monkeypatch):
     assert good.read_text() == "<p>${ a } and ${ b }</p>\n"  # two rounds, one edit each
     assert broken.read_text() == "<p>{{ a }}</p>BREAK\n"
     assert "broken.html: fixes for STK101 would leave the file unparsable (Jinja:" in result.output
+
+
+def test_diff_headers_keep_absolute_paths_readable():
+    from stk_lint.fixing import unified_diff
+
+    relative = unified_diff("a\n", "b\n", "app/views.py").splitlines()[:2]
+    assert relative == ["--- a/app/views.py", "+++ b/app/views.py"]
+    absolute = unified_diff("a\n", "b\n", "/srv/app/views.py").splitlines()[:2]
+    assert absolute == ["--- /srv/app/views.py", "+++ /srv/app/views.py"]
