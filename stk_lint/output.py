@@ -155,11 +155,25 @@ def format_github(
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-DOCS_URL = "https://github.com/stk-framework/stk-lint/blob/main/references/rules.md"
 
 
-def _rule_anchor(rule: type[Rule]) -> str:
-    return f"{DOCS_URL}#{rule.code.lower()}-{rule.name}"
+def docs_url() -> str | None:
+    """The rule catalogue's address, from the package's `Documentation` project URL.
+
+    Without one, SARIF carries each rule's full help text and no link: a made-up
+    address would be worse than none.
+    """
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("stk-lint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation" and url.strip():
+            return url.strip()
+    return None
 
 
 def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | None = None) -> str:
@@ -169,6 +183,7 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
     from stk_lint.registry import ALL_RULES
 
     root = root or repo_root()
+    url = docs_url()
     rule_index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
     rules = [
         {
@@ -177,7 +192,7 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.why},
             "help": {"text": f"{rule.summary}\n\n{rule.why}", "markdown": rule_markdown(rule)},
-            "helpUri": _rule_anchor(rule),
+            **({"helpUri": f"{url}#{rule.code.lower()}-{rule.name}"} if url else {}),
             "defaultConfiguration": {"level": "error", "enabled": rule.default_enabled},
             "properties": {"tags": [rule.language], "fix": rule.fix or "none"},
         }
@@ -220,7 +235,7 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
                     "driver": {
                         "name": "stk-lint",
                         "version": __version__,
-                        "informationUri": DOCS_URL,
+                        **({"informationUri": url} if url else {}),
                         "rules": rules,
                     }
                 },
