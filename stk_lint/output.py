@@ -15,7 +15,7 @@ import click
 from stk_lint.findings import Finding, applicable
 
 if TYPE_CHECKING:
-    from stk_lint.rule import Rule
+    pass
 
 
 def _style(text: str, color: bool, **style: object) -> str:
