@@ -7,15 +7,11 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import click
 
 from stk_lint.findings import Finding, applicable
-
-if TYPE_CHECKING:
-    pass
 
 
 def _style(text: str, color: bool, **style: object) -> str:
