@@ -141,3 +141,37 @@ def test_stk_fixture_app_is_clean_under_every_rule():
 
     for path in sorted((Path(__file__).parent / "fixtures" / "stk_app").rglob("*.py")):
         assert lint(path.read_text(), path.as_posix()) == [], path
+
+
+def test_write_only_and_dynamic_mapped_relationships():
+    # SQLAlchemy 2 models as its asyncio documentation writes them: a write-only
+    # collection is never loaded implicitly, so it is not reported; a DynamicMapped
+    # annotation makes the loader "dynamic" whatever `lazy=` says, and adding
+    # lazy="selectin" would change nothing, so it is reported without a fix.
+    source = (
+        "from sqlalchemy.orm import DynamicMapped, Mapped, WriteOnlyMapped, relationship\n"
+        "class Customer(Base):\n"
+        "    events: WriteOnlyMapped['Event'] = relationship()\n"
+        "    audit: Mapped[list['Audit']] = relationship(lazy='write_only')\n"
+        "    notes: DynamicMapped['Note'] = relationship(lazy='selectin')\n"
+        "    orders: Mapped[list['Order']] = relationship(back_populates='customer')\n"
+    )
+    findings = lint(source, select=["STK301"])
+    assert [(f.line, f.fix is not None) for f in findings] == [(5, False), (6, True)]
+    assert "DynamicMapped" in findings[0].message
+    assert found(source, "STK301", options={"allowed-lazy": ["selectin"]}) == [(5, 36), (6, 37)]
+
+
+def test_relationship_messages_say_what_the_loader_does():
+    def message(lazy):
+        source = f"from sqlalchemy.orm import relationship\nclass A(Base):\n    b = relationship('B', lazy={lazy})\n"
+        [finding] = lint(source, select=["STK301"])
+        return finding.message, finding.fix.applicability
+
+    assert "MissingGreenlet" in message("'select'")[0]
+    assert "MissingGreenlet" in message("'dynamic'")[0]
+    # lazy=False is "joined": eager, the same rows; not a MissingGreenlet.
+    text, applicability = message("False")
+    assert "MissingGreenlet" not in text and "eagerly" in text and applicability == "safe"
+    assert "silently empty" in message("None")[0] and message("None")[1] == "unsafe"
+    assert "raises on access" in message("'raise'")[0]
