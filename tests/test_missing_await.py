@@ -16,6 +16,7 @@ VIEWS = str(FIXTURE / "stk" / "things" / "snippet.py")
 
 HEADER = """\
 import asyncio
+import json
 
 import stk.extensions as ext
 from quart import Blueprint, g, request, websocket
@@ -56,6 +57,15 @@ def lines(body, **kwargs):
 
 
 LEGAL = {
+    "AsyncAttrs awaitable attributes awaited or gathered": """
+        async def h(thing_id):
+            thing = await g.db_session.get(Thing, thing_id)
+            user = await thing.awaitable_attrs.user
+            users, owners = await asyncio.gather(
+                thing.awaitable_attrs.users, thing.awaitable_attrs.owners
+            )
+            return {"user": user.id, "n": len(users) + len(owners)}
+    """,
     "awaited": """
         @bp.get("/")
         async def h():
@@ -233,6 +243,27 @@ def test_legal_patterns_are_clean(body):
 
 # (body, line of the single finding relative to the body, words the message must contain)
 ILLEGAL = {
+    "AsyncAttrs awaitable attribute used as the value": (
+        """
+        async def h(thing_id):
+            thing = await g.db_session.get(Thing, thing_id)
+            lines = thing.awaitable_attrs.lines
+            return {"n": len(lines)}
+        """,
+        4,
+        ["`thing.awaitable_attrs.lines`", "AsyncAttrs", "`lines` holds its coroutine"],
+    ),
+    "websocket message decoded without await": (
+        """
+        @bp.websocket("/ws")
+        async def feed():
+            while True:
+                data = websocket.receive()
+                message = json.loads(data)
+        """,
+        5,
+        ["`websocket.receive`", "`data` holds its coroutine"],
+    ),
     "bare statement": (
         """
         async def h():
@@ -596,6 +627,16 @@ FIXES = {
     "multi-line call": (
         "    g.db_session.execute(\n        select(Thing),  # all\n    )\n",
         "    await g.db_session.execute(\n        select(Thing),  # all\n    )\n",
+    ),
+    "bound name used in a comprehension: the fix is at the call": (
+        "    result = g.db_session.execute(select(Thing))\n"
+        "    return [t.to_dict() for t in result.scalars()]\n",
+        "    result = await g.db_session.execute(select(Thing))\n"
+        "    return [t.to_dict() for t in result.scalars()]\n",
+    ),
+    "awaitable attribute": (
+        "    return thing.awaitable_attrs.lines[0]\n",
+        "    return (await thing.awaitable_attrs.lines)[0]\n",
     ),
     "already parenthesised": (
         '    item = (request.json).get("item")\n',

@@ -4,7 +4,7 @@ How a call is known to be a coroutine, in order: an AsyncSession receiver
 (``g.db_session``, sessions bound by ``async with ...session_factory() as s``,
 ``AsyncSession(...)``, annotated parameters, functions handed to
 ``run_with_session``, the ``session-names`` option); Quart's ``request`` and
-``websocket``; names resolved through the file's imports and the project index
+``websocket``; SQLAlchemy's ``thing.awaitable_attrs.name`` (``AsyncAttrs``); names resolved through the file's imports and the project index
 (``stk_lint.project``) to an ``async def`` in the project or an installed library;
 and last the built-in tables of ``stk_lint.coroutines``, for libraries that are not
 installed.
@@ -68,6 +68,7 @@ class _Pending:
     kind: str  # "is async" or "is an awaitable property"
     statement: cst.CSTNode | None
     block: int  # the statement list it was bound in: rebinding there loses it
+    in_comprehension: bool = False  # where the call is, not where the name is used
 
 
 @dataclass
@@ -89,7 +90,8 @@ class MissingAwait(PythonRule):
     name = "missing-await"
     summary = (
         "A coroutine (an `async def` of the project or an installed library, an "
-        "AsyncSession method, a Quart awaitable) that is never awaited."
+        "AsyncSession method, a Quart awaitable, an `awaitable_attrs` attribute) that is "
+        "never awaited."
     )
     why = (
         "Calling an `async def` only creates a coroutine; nothing runs until it is awaited. "
@@ -158,7 +160,7 @@ class MissingAwait(PythonRule):
         "that turns a plain `def` into a coroutine function, nor `async def`s created by "
         "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
-        "`json.dumps`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
+        "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
         "`coroutine-consumers` names functions that run coroutines, and every other "
         "function is given the benefit of the doubt. `async for x in session.stream(...)` "
         "without `await` is not reported: it raises a TypeError at once, so it cannot "
@@ -488,6 +490,10 @@ class MissingAwait(PythonRule):
         if node.attr.value in REQUEST_PROPERTIES and self._is_quart(node.value, "request"):
             name = f"{dotted_name(node.value)}.{node.attr.value}"
             self._check(node, name, "Quart request", role, property=True)
+        elif isinstance(node.value, cst.Attribute) and node.value.attr.value == "awaitable_attrs":
+            # SQLAlchemy's AsyncAttrs: `await thing.awaitable_attrs.lines` loads the attribute.
+            name = dotted_name(node) or f"awaitable_attrs.{node.attr.value}"
+            self._check(node, name, "SQLAlchemy `AsyncAttrs`", role, property=True)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self._is_consumer(node.func):
@@ -577,7 +583,7 @@ class MissingAwait(PythonRule):
             f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
         )
         message += f"but {what}" + self._sync_advice(frame)
-        fix = self._fix(pending.call, frame, parenthesise=False)
+        fix = self._fix(pending.call, frame, False, pending.in_comprehension)
         self.report(pending.call, message, fix, pending.statement)
 
     def _check(
@@ -598,7 +604,9 @@ class MissingAwait(PythonRule):
             name = role[1]
             block = self.blocks[-1]
             self._lose_rebound(frame, name, block)
-            pending = _Pending(node, display, how, kind, self.context.statement, block)
+            pending = _Pending(
+                node, display, how, kind, self.context.statement, block, self.comprehensions > 0
+            )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
             return
@@ -611,7 +619,7 @@ class MissingAwait(PythonRule):
         else:
             what = "is used as a value without `await` (it is a coroutine, not the result)"
         message = f"`{display}` {kind} ({how}) but {what}" + self._sync_advice(frame)
-        fix = self._fix(node, frame, parenthesise=role == PRIMARY)
+        fix = self._fix(node, frame, role == PRIMARY, self.comprehensions > 0)
         self.report(node, message, fix)
 
     def _sync_advice(self, frame: _Frame) -> str:
@@ -621,8 +629,11 @@ class MissingAwait(PythonRule):
             return f"; `{frame.name}` is a plain `def`: make it `async def` and await the call"
         return ""
 
-    def _fix(self, node: cst.CSTNode, frame: _Frame, parenthesise: bool) -> NodeFix | None:
-        if frame.kind != "def" or not frame.is_async or self.comprehensions:
+    def _fix(
+        self, node: cst.CSTNode, frame: _Frame, parenthesise: bool, in_comprehension: bool
+    ) -> NodeFix | None:
+        # Not inside a comprehension: `await` there makes a generator expression async.
+        if frame.kind != "def" or not frame.is_async or in_comprehension:
             return None
         assert isinstance(node, cst.BaseExpression)
         lpar = list(node.lpar) or ([cst.LeftParen()] if parenthesise else [])
