@@ -175,3 +175,21 @@ def test_relationship_messages_say_what_the_loader_does():
     assert "MissingGreenlet" not in text and "eagerly" in text and applicability == "safe"
     assert "silently empty" in message("None")[0] and message("None")[1] == "unsafe"
     assert "raises on access" in message("'raise'")[0]
+
+
+def test_session_query_inside_run_sync_is_legal_but_not_elsewhere():
+    # `run_sync` hands its function a synchronous Session, where `.query()` exists; the
+    # same name used with the AsyncSession in an async def is still reported.
+    source = (
+        "from quart import g\n"
+        "def legacy_report(session, year):\n"
+        "    return session.query(Thing).filter_by(year=year).count()\n"
+        "async def report(session):\n"
+        "    a = await g.db_session.run_sync(legacy_report, 2024)\n"
+        "    b = await g.db_session.run_sync(lambda s: s.query(Thing).count())\n"
+        "    c = session.query(Thing).count()\n"
+        "    return a, b, c\n"
+        "def other(session):\n"
+        "    return session.query(Thing).all()\n"
+    )
+    assert [line for line, _ in found(source, "STK303")] == [7, 10]
