@@ -193,3 +193,45 @@ def test_session_query_inside_run_sync_is_legal_but_not_elsewhere():
         "    return session.query(Thing).all()\n"
     )
     assert [line for line, _ in found(source, "STK303")] == [7, 10]
+
+
+def test_sync_views_registered_with_add_url_rule():
+    # The shapes stk code registers views with besides decorators: a function, a
+    # MethodView through a name, a View inline. Async ones, a plain helper method of
+    # the view class and a function registered on something that is not an app are fine.
+    source = (
+        "from quart import Blueprint\n"
+        "from quart.views import MethodView, View\n"
+        "bp = Blueprint('orders', __name__)\n"
+        "def health():\n"
+        "    return 'ok'\n"
+        "async def ready():\n"
+        "    return 'ok'\n"
+        "class OrderAPI(MethodView):\n"
+        "    def get(self, order_id):\n"
+        "        return {}\n"
+        "    async def post(self):\n"
+        "        return {}, 201\n"
+        "    def serialise(self, order):\n"
+        "        return {}\n"
+        "class Report(View):\n"
+        "    def dispatch_request(self):\n"
+        "        return ''\n"
+        "def not_a_view():\n"
+        "    return ''\n"
+        "order_view = OrderAPI.as_view('order_api')\n"
+        "bp.add_url_rule('/health', view_func=health)\n"
+        "bp.add_url_rule('/ready', 'ready', ready)\n"
+        "bp.add_url_rule('/orders/<int:order_id>', view_func=order_view)\n"
+        "bp.add_url_rule('/orders/', view_func=order_view, methods=['POST'])\n"
+        "bp.add_url_rule('/report', 'report', Report.as_view('report'))\n"
+        "router.add_url_rule('/x', view_func=not_a_view)\n"
+    )
+    findings = lint(source, select=["STK201"])
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (4, "health"),
+        (9, "get"),
+        (16, "dispatch_request"),
+    ]
+    assert "`bp.add_url_rule` (`OrderAPI.as_view`)" in findings[1].message
+    assert all(f.fix is not None and f.fix.applicability == "unsafe" for f in findings)
