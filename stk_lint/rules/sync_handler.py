@@ -236,8 +236,7 @@ class SyncHandler(PythonRule):
         self.report(
             function.name,
             f"`{name}` is registered with {how} but is a plain `def`; stk handlers must be "
-            "`async def` (Quart runs a plain `def` in a thread, away from `g.db_session`'s "
-            "event loop)",
+            "`async def`",
             NodeFix(
                 f"Make `{name}` an `async def`",
                 "unsafe",
