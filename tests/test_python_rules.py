@@ -235,3 +235,38 @@ def test_sync_views_registered_with_add_url_rule():
     ]
     assert "`bp.add_url_rule` (`OrderAPI.as_view`)" in findings[1].message
     assert all(f.fix is not None and f.fix.applicability == "unsafe" for f in findings)
+
+
+def test_flask_import_tables_match_the_installed_quart_and_quart_security():
+    # The fix rewrites only to names the target module really has, and calls the rewrite
+    # unsafe exactly when a name becomes awaitable: checked against the installed
+    # libraries (stk-lint itself never imports them).
+    import inspect
+
+    quart = pytest.importorskip("quart")
+    quart_security = pytest.importorskip("quart_security")
+    from stk_lint.rules.flask_import import BECOME_ASYNC, QUART, QUART_SECURITY, RENAMED
+
+    assert sorted(n for n in QUART if not hasattr(quart, n)) == []
+    assert sorted(n for n in QUART_SECURITY if not hasattr(quart_security, n)) == []
+    # The context proxies (`request`, `g`, `current_app`, ...) cannot be inspected here.
+    proxies = {"request", "websocket", "g", "session", "current_app"}
+    functions = {n: getattr(quart, n) for n in QUART if n not in proxies}
+    awaitable = {
+        n
+        for n, value in functions.items()
+        if inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value)
+    }
+    plain_functions = {n for n, v in functions.items() if inspect.isfunction(v)}
+    assert awaitable <= BECOME_ASYNC
+    assert (BECOME_ASYNC & plain_functions) <= awaitable
+    assert hasattr(quart, RENAMED["Flask"])
+    # The replacements the messages name exist too.
+    for name in ("auth_required", "roles_required", "current_user", "RoleMixin"):
+        assert hasattr(quart_security, name)
+
+
+def test_get_flashed_messages_is_a_safe_rewrite():
+    # A plain function in Quart: only `flash` itself became a coroutine.
+    [finding] = lint("from flask import get_flashed_messages, jsonify\n", select=["STK101"])
+    assert finding.fix is not None and finding.fix.applicability == "safe"

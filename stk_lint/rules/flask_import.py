@@ -115,6 +115,7 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
 }
 # Names that exist in both but are awaitable in Quart (`await render_template(...)`,
 # `await request.get_json()`): rewriting them is right, but callers need `await`.
+# Checked against quart 0.22 (`get_flashed_messages` is a plain function there).
 BECOME_ASYNC = frozenset(
     [
         "request",
@@ -128,7 +129,6 @@ BECOME_ASYNC = frozenset(
         "send_file",
         "send_from_directory",
         "flash",
-        "get_flashed_messages",
         "MethodView",
         "View",
     ]
