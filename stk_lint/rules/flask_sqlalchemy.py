@@ -42,6 +42,11 @@ class FlaskSqlalchemyModel(PythonRule):
         "    id = Column(Integer, primary_key=True)\n"
         "    name = Column(String(255))\n"
     )
+    limits = (
+        "Only a base written `db.Model` is recognised: an alias (`Model = db.Model`, "
+        "`from flask_sqlalchemy.model import Model`) is not; the `flask_sqlalchemy` import "
+        "behind it is reported by STK101."
+    )
     valid = (
         "class Form(forms.Model):\n    pass\n",
         "class Thing(Base, SerializerMixin):\n    pass\n",

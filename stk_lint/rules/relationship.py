@@ -93,8 +93,10 @@ class NonSelectinRelationship(PythonRule):
     why = (
         "Under `AsyncSession` a lazy load cannot run: touching `thing.user` on an object whose "
         "relationship was not loaded raises `sqlalchemy.exc.MissingGreenlet` (`greenlet_spawn "
-        'has not been called`). `lazy="selectin"` loads the related rows with the parent '
-        'query, so attribute access and `to_dict()` work. A `backref="things"` string creates '
+        'has not been called`). `lazy="selectin"` loads the related rows together with the '
+        "parent (one extra `SELECT ... IN` as the parents are loaded), so attribute access "
+        "and `to_dict()` work. "
+        'A `backref="things"` string creates '
         "the reverse relationship with the default lazy loading: use "
         '`backref=backref("things", lazy="selectin")`.'
     )
