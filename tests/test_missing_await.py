@@ -638,6 +638,14 @@ FIXES = {
         "    return thing.awaitable_attrs.lines[0]\n",
         "    return (await thing.awaitable_attrs.lines)[0]\n",
     ),
+    "dict unpacking": (
+        '    payload = {**request.json, "source": "api"}\n    return payload\n',
+        '    payload = {**await request.json, "source": "api"}\n    return payload\n',
+    ),
+    "list unpacking": (
+        "    things = [*g.db_session.scalars(select(Thing))]\n    return things\n",
+        "    things = [*await g.db_session.scalars(select(Thing))]\n    return things\n",
+    ),
     "already parenthesised": (
         '    item = (request.json).get("item")\n',
         '    item = (await request.json).get("item")\n',
@@ -671,6 +679,23 @@ def test_no_fix_outside_async_def_or_in_comprehensions():
     )
     found = lint(source, VIEWS, select=["STK202"], project=_index())
     assert len(found) == 2
+    assert all(f.fix is None for f in found)
+
+
+def test_no_fix_in_a_class_body_inside_an_async_def():
+    # `await` in a class body does not compile, even inside an `async def`; libcst
+    # parses it, so the rule itself must not offer the fix.
+    source = HEADER + textwrap.dedent(
+        """\
+        async def h():
+            class Form:
+                data = request.form
+                g.db_session.commit()
+            return Form
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line - HEADER_LINES for f in found] == [3, 4]
     assert all(f.fix is None for f in found)
 
 

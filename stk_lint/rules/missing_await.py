@@ -68,7 +68,9 @@ class _Pending:
     kind: str  # "is async" or "is an awaitable property"
     statement: cst.CSTNode | None
     block: int  # the statement list it was bound in: rebinding there loses it
-    in_comprehension: bool = False  # where the call is, not where the name is used
+    # `await` is legal where the call is (not in a comprehension or a class body); decided
+    # there, not where the name is used.
+    awaitable_here: bool = True
 
 
 @dataclass
@@ -478,6 +480,12 @@ class MissingAwait(PythonRule):
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._role(node.value, PRIMARY)
 
+    def visit_StarredDictElement(self, node: cst.StarredDictElement) -> None:
+        self._role(node.value, VALUE)  # `{**request.json}` unpacks a mapping
+
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        self._role(node.value, VALUE)  # `[*g.db_session.scalars(q)]` iterates
+
     # -- the checks --------------------------------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -583,7 +591,7 @@ class MissingAwait(PythonRule):
             f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
         )
         message += f"but {what}" + self._sync_advice(frame)
-        fix = self._fix(pending.call, frame, False, pending.in_comprehension)
+        fix = self._fix(pending.call, frame, False, pending.awaitable_here)
         self.report(pending.call, message, fix, pending.statement)
 
     def _check(
@@ -605,7 +613,7 @@ class MissingAwait(PythonRule):
             block = self.blocks[-1]
             self._lose_rebound(frame, name, block)
             pending = _Pending(
-                node, display, how, kind, self.context.statement, block, self.comprehensions > 0
+                node, display, how, kind, self.context.statement, block, self._awaitable_here()
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
@@ -619,7 +627,7 @@ class MissingAwait(PythonRule):
         else:
             what = "is used as a value without `await` (it is a coroutine, not the result)"
         message = f"`{display}` {kind} ({how}) but {what}" + self._sync_advice(frame)
-        fix = self._fix(node, frame, role == PRIMARY, self.comprehensions > 0)
+        fix = self._fix(node, frame, role == PRIMARY, self._awaitable_here())
         self.report(node, message, fix)
 
     def _sync_advice(self, frame: _Frame) -> str:
@@ -629,11 +637,16 @@ class MissingAwait(PythonRule):
             return f"; `{frame.name}` is a plain `def`: make it `async def` and await the call"
         return ""
 
+    def _awaitable_here(self) -> bool:
+        """Whether `await` may be inserted at the current node: not in a comprehension
+        (it would make a generator expression async) nor in a class body nested in the
+        `async def` (`await` outside a function does not compile)."""
+        return not self.comprehensions and self.frames[-1].kind != "class"
+
     def _fix(
-        self, node: cst.CSTNode, frame: _Frame, parenthesise: bool, in_comprehension: bool
+        self, node: cst.CSTNode, frame: _Frame, parenthesise: bool, awaitable_here: bool
     ) -> NodeFix | None:
-        # Not inside a comprehension: `await` there makes a generator expression async.
-        if frame.kind != "def" or not frame.is_async or in_comprehension:
+        if frame.kind != "def" or not frame.is_async or not awaitable_here:
             return None
         assert isinstance(node, cst.BaseExpression)
         lpar = list(node.lpar) or ([cst.LeftParen()] if parenthesise else [])
