@@ -79,7 +79,11 @@ def _with_lazy(call: cst.Call) -> cst.Call:
     index = len(args)
     while index and args[index - 1].star:
         index -= 1
-    return call.with_changes(args=insert_item(args, index, _lazy_arg()))
+    # `relationship(\n    back_populates="x",\n)`: one argument per line, so the new one too.
+    single = None
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        single = cst.Comma(whitespace_after=call.whitespace_before_args)
+    return call.with_changes(args=insert_item(args, index, _lazy_arg(), single))
 
 
 class NonSelectinRelationship(PythonRule):
