@@ -131,6 +131,12 @@ BECOME_ASYNC = frozenset(
         "flash",
         "MethodView",
         "View",
+        # Decorators whose Quart version wraps into a coroutine function (the decorated
+        # function must then be awaited) or needs an async generator.
+        "copy_current_app_context",
+        "copy_current_request_context",
+        "copy_current_websocket_context",
+        "stream_with_context",
     ]
 )
 # What to write instead of a Flask name Quart does not have under the same name.
@@ -248,7 +254,12 @@ class FlaskImport(PythonRule):
         fix_message = f"Import from `{new_module}` instead of `{module}`"
         if awaitable:
             shown = ", ".join(f"`{n}`" for n in awaitable)
-            fix_message += f" ({shown} are async in Quart: add the `await`s)"
+            fix_message += (
+                f" ({shown} are async in Quart: add the `await`s, and make wrapped "
+                "generators async)"
+                if "stream_with_context" in awaitable
+                else f" ({shown} are async in Quart: add the `await`s)"
+            )
         fix = NodeFix(
             fix_message,
             "unsafe" if awaitable else "safe",
