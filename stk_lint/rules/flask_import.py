@@ -172,7 +172,8 @@ class FlaskImport(PythonRule):
         "`from flask.json import ...` and `from flask_security import ...` when every imported "
         "name exists in the Quart module (`Flask` does not: it is `Quart`); otherwise the "
         "message names what is missing. It is unsafe when a name becomes awaitable in Quart "
-        "(`request`, `render_template`, `make_response`, ...). `import flask` and other "
+        "(`request`, `render_template`, `make_response`, ...) or its decorator needs async "
+        "code (`stream_with_context`, `copy_current_request_context`). `import flask` and other "
         "`flask_*` packages are reported without a fix."
     )
     why = (
