@@ -57,6 +57,22 @@ def lines(body, **kwargs):
 
 
 LEGAL = {
+    "synchronous sessions in a seed script or a data migration": """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import Session, sessionmaker
+
+        engine = create_engine("sqlite:///app.db")
+        SessionLocal = sessionmaker(engine)
+
+        def seed():
+            with SessionLocal() as s:
+                s.add(Thing())
+                s.commit()
+            with Session(engine) as db_session:
+                db_session.commit()
+            db_session = Session(engine)
+            db_session.flush()
+    """,
     "AsyncAttrs awaitable attributes awaited or gathered": """
         async def h(thing_id):
             thing = await g.db_session.get(Thing, thing_id)
@@ -243,6 +259,19 @@ def test_legal_patterns_are_clean(body):
 
 # (body, line of the single finding relative to the body, words the message must contain)
 ILLEGAL = {
+    "a sessionmaker of AsyncSession (the SQLAlchemy 1.4 spelling)": (
+        """
+        from sqlalchemy.orm import sessionmaker
+
+        AsyncLocal = sessionmaker(engine, class_=AsyncSession)
+
+        async def h():
+            async with AsyncLocal() as s:
+                s.commit()
+        """,
+        8,
+        ["`s.commit`", "AsyncSession method"],
+    ),
     "AsyncAttrs awaitable attribute used as the value": (
         """
         async def h(thing_id):

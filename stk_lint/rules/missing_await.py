@@ -83,6 +83,8 @@ class _Frame:
     # name -> (class name as _qualify gives it, whether the class is in this module)
     types: dict[str, tuple[str, bool]] = field(default_factory=dict)
     sessions: set[str] = field(default_factory=set)
+    # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
+    sync_sessions: set[str] = field(default_factory=set)
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
 
@@ -215,6 +217,7 @@ class MissingAwait(PythonRule):
         self.frames: list[_Frame] = []
         self.comprehensions = 0
         self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
+        self.sync_factories: set[str] = set()  # names bound to a plain sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
         # (frame, name, block, coroutines bound before): rebinding seen, settled later
         self.rebinding: list[tuple[_Frame, str, int, tuple[_Pending, ...]]] = []
@@ -360,6 +363,7 @@ class MissingAwait(PythonRule):
             frame.locals.add(target.value)
             frame.types.pop(target.value, None)
             frame.sessions.discard(target.value)
+            frame.sync_sessions.discard(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind_target(element.value, frame)
@@ -373,10 +377,21 @@ class MissingAwait(PythonRule):
         if callee is None:
             return
         if callee.rsplit(".", 1)[-1].endswith("sessionmaker"):
-            self.factories.add(name)  # `Session = async_sessionmaker(engine)`
+            # `Session = async_sessionmaker(engine)`, or the 1.4 spelling with
+            # `class_=AsyncSession`; a plain `sessionmaker(engine)` makes sync sessions.
+            is_async = callee.endswith("async_sessionmaker") or any(
+                arg.keyword is not None
+                and arg.keyword.value == "class_"
+                and (dotted_name(arg.value) or "").endswith("AsyncSession")
+                for arg in inner.args
+            )
+            (self.factories if is_async else self.sync_factories).add(name)
             return
         if self._makes_session(callee):
             frame.sessions.add(name)
+            return
+        if self._makes_sync_session(callee):
+            frame.sync_sessions.add(name)
             return
         if isinstance(value, cst.Await) and isinstance(inner.func, cst.Attribute):
             # `thing = await session.get(Thing, id)`: an instance of Thing
@@ -403,12 +418,11 @@ class MissingAwait(PythonRule):
             if item.asname is not None:
                 self._bind_target(item.asname.name, frame)
                 callee = dotted_name(item.item.func) if isinstance(item.item, cst.Call) else None
-                if (
-                    isinstance(item.asname.name, cst.Name)
-                    and callee
-                    and self._makes_session(callee)
-                ):
-                    frame.sessions.add(item.asname.name.value)
+                if isinstance(item.asname.name, cst.Name) and callee:
+                    if self._makes_session(callee):
+                        frame.sessions.add(item.asname.name.value)
+                    elif self._makes_sync_session(callee):
+                        frame.sync_sessions.add(item.asname.name.value)
 
     def _makes_session(self, callee: str) -> bool:
         """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
@@ -418,6 +432,12 @@ class MissingAwait(PythonRule):
         return (
             last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
         )
+
+    def _makes_sync_session(self, callee: str) -> bool:
+        """`Session(engine)`, `scoped_session(...)`, or a plain `sessionmaker` factory."""
+        callee = callee.removesuffix(".begin")
+        last = callee.rsplit(".", 1)[-1]
+        return last in ("Session", "scoped_session") or callee in self.sync_factories
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
@@ -728,6 +748,8 @@ class MissingAwait(PythonRule):
         last = name.rsplit(".", 1)[-1]
         if "." not in name:
             for frame in reversed(self.frames):
+                if name in frame.sync_sessions:
+                    return False
                 if name in frame.sessions:
                     return True
                 if name in frame.locals:
