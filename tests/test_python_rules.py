@@ -284,3 +284,30 @@ def test_flask_stream_with_context_import_is_an_unsafe_rewrite():
     [finding] = lint("from flask import Response, stream_with_context\n", select=["STK101"])
     assert finding.fix.applicability == "unsafe"
     assert "stream_with_context" in finding.fix.message
+
+
+def test_sync_generator_handlers_get_a_fix_only_when_async_def_compiles():
+    # A Flask streaming view written as a generator: `yield from` (or `return value`)
+    # is a syntax error in an async generator, so `async def` alone would not compile.
+    source = (
+        "from quart import Blueprint\n"
+        "bp = Blueprint('export', __name__)\n"
+        "@bp.get('/export.csv')\n"
+        "def export():\n"
+        "    yield 'id,name\\n'\n"
+        "    yield from rows()\n"
+        "@bp.get('/events')\n"
+        "def events():\n"
+        "    def inner():\n"
+        "        yield from rows()\n"
+        "        return 1\n"
+        "    yield 'start'\n"
+        "    return\n"
+    )
+    findings = lint(source, select=["STK201"])
+    assert [(f.line, f.fix is not None) for f in findings] == [(4, False), (8, True)]
+    fixed = source
+    for edit in sorted(findings[1].fix.edits, key=lambda e: e.start, reverse=True):
+        fixed = fixed[: edit.start] + edit.content + fixed[edit.end :]
+    assert "async def events():" in fixed
+    compile(fixed, "views.py", "exec")

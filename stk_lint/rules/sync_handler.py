@@ -64,6 +64,26 @@ def _view_func(call: cst.Call) -> cst.BaseExpression | None:
     return positional[2].value if len(positional) > 2 else None
 
 
+def _blocks_async(function: cst.FunctionDef) -> bool:
+    """Whether `async def` would not compile: a generator with `yield from` or with
+    `return <value>` (both are errors in an async generator). Nested scopes are skipped."""
+    found = {"yield": False, "yield_from": False, "return_value": False}
+
+    def walk(node: cst.CSTNode) -> None:
+        for child in node.children:
+            if isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                continue
+            if isinstance(child, cst.Yield):
+                key = "yield_from" if isinstance(child.value, cst.From) else "yield"
+                found[key] = True
+            elif isinstance(child, cst.Return) and child.value is not None:
+                found["return_value"] = True
+            walk(child)
+
+    walk(function.body)
+    return found["yield_from"] or (found["yield"] and found["return_value"])
+
+
 def _callee_class(value: cst.BaseExpression) -> str | None:
     if isinstance(value, cst.Call):
         name = dotted_name(value.func)
@@ -115,7 +135,8 @@ class SyncHandler(PythonRule):
         "`add_url_rule(..., view_func=...)` is followed within the module: to a function "
         "defined there, and to the request methods (`get`, `post`, ..., `dispatch_request`) "
         "of a class registered with `Class.as_view(...)`, directly or through a name; views "
-        "defined in another module are not."
+        "defined in another module are not. No fix is offered for a generator handler with "
+        "`yield from` or `return <value>`, which an `async def` cannot contain."
     )
     valid = (
         "from quart import Quart\n\napp = Quart(__name__)\n\n"
@@ -233,14 +254,17 @@ class SyncHandler(PythonRule):
 
     def _report(self, function: cst.FunctionDef, how: str, statement: cst.CSTNode | None) -> None:
         name = function.name.value
+        fix = None
+        if not _blocks_async(function):
+            fix = NodeFix(
+                f"Make `{name}` an `async def`",
+                "unsafe",
+                ((function, function.with_changes(asynchronous=cst.Asynchronous())),),
+            )
         self.report(
             function.name,
             f"`{name}` is registered with {how} but is a plain `def`; stk handlers must be "
             "`async def`",
-            NodeFix(
-                f"Make `{name}` an `async def`",
-                "unsafe",
-                ((function, function.with_changes(asynchronous=cst.Asynchronous())),),
-            ),
+            fix,
             statement,
         )
