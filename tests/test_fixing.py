@@ -195,6 +195,34 @@ def test_stk301_adds_lazy_keeping_a_multiline_layout():
     )
 
 
+def test_stk301_keeps_one_argument_per_line_with_a_single_argument():
+    # SQLAlchemy 2 models often pass one argument on its own line, with or without a
+    # trailing comma; the fix writes `lazy=` on a line of its own, as a user would,
+    # with no trailing space and the closing parenthesis where it was.
+    source = (
+        "from sqlalchemy.orm import Mapped, relationship\n\n"
+        "class Order(Base):\n"
+        "    customer: Mapped['Customer'] = relationship(\n"
+        "        back_populates='orders',\n"
+        "    )\n"
+        "    lines: Mapped[list['Line']] = relationship(\n"
+        "        'Line'\n"
+        "    )\n"
+    )
+    assert fixed(source, ["STK301"]) == (
+        "from sqlalchemy.orm import Mapped, relationship\n\n"
+        "class Order(Base):\n"
+        "    customer: Mapped['Customer'] = relationship(\n"
+        "        back_populates='orders',\n"
+        '        lazy="selectin",\n'
+        "    )\n"
+        "    lines: Mapped[list['Line']] = relationship(\n"
+        "        'Line',\n"
+        '        lazy="selectin"\n'
+        "    )\n"
+    )
+
+
 def test_stk301_puts_lazy_before_double_star_kwargs():
     source = "from sqlalchemy.orm import relationship\nb = relationship('B', **options)\n"
     assert "relationship('B', lazy=\"selectin\", **options)" in fixed(source, ["STK301"])

@@ -16,6 +16,7 @@ VIEWS = str(FIXTURE / "stk" / "things" / "snippet.py")
 
 HEADER = """\
 import asyncio
+import json
 
 import stk.extensions as ext
 from quart import Blueprint, g, request, websocket
@@ -56,6 +57,31 @@ def lines(body, **kwargs):
 
 
 LEGAL = {
+    "synchronous sessions in a seed script or a data migration": """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import Session, sessionmaker
+
+        engine = create_engine("sqlite:///app.db")
+        SessionLocal = sessionmaker(engine)
+
+        def seed():
+            with SessionLocal() as s:
+                s.add(Thing())
+                s.commit()
+            with Session(engine) as db_session:
+                db_session.commit()
+            db_session = Session(engine)
+            db_session.flush()
+    """,
+    "AsyncAttrs awaitable attributes awaited or gathered": """
+        async def h(thing_id):
+            thing = await g.db_session.get(Thing, thing_id)
+            user = await thing.awaitable_attrs.user
+            users, owners = await asyncio.gather(
+                thing.awaitable_attrs.users, thing.awaitable_attrs.owners
+            )
+            return {"user": user.id, "n": len(users) + len(owners)}
+    """,
     "awaited": """
         @bp.get("/")
         async def h():
@@ -233,6 +259,40 @@ def test_legal_patterns_are_clean(body):
 
 # (body, line of the single finding relative to the body, words the message must contain)
 ILLEGAL = {
+    "a sessionmaker of AsyncSession (the SQLAlchemy 1.4 spelling)": (
+        """
+        from sqlalchemy.orm import sessionmaker
+
+        AsyncLocal = sessionmaker(engine, class_=AsyncSession)
+
+        async def h():
+            async with AsyncLocal() as s:
+                s.commit()
+        """,
+        8,
+        ["`s.commit`", "AsyncSession method"],
+    ),
+    "AsyncAttrs awaitable attribute used as the value": (
+        """
+        async def h(thing_id):
+            thing = await g.db_session.get(Thing, thing_id)
+            lines = thing.awaitable_attrs.lines
+            return {"n": len(lines)}
+        """,
+        4,
+        ["`thing.awaitable_attrs.lines`", "AsyncAttrs", "`lines` holds its coroutine"],
+    ),
+    "websocket message decoded without await": (
+        """
+        @bp.websocket("/ws")
+        async def feed():
+            while True:
+                data = websocket.receive()
+                message = json.loads(data)
+        """,
+        5,
+        ["`websocket.receive`", "`data` holds its coroutine"],
+    ),
     "bare statement": (
         """
         async def h():
@@ -597,6 +657,24 @@ FIXES = {
         "    g.db_session.execute(\n        select(Thing),  # all\n    )\n",
         "    await g.db_session.execute(\n        select(Thing),  # all\n    )\n",
     ),
+    "bound name used in a comprehension: the fix is at the call": (
+        "    result = g.db_session.execute(select(Thing))\n"
+        "    return [t.to_dict() for t in result.scalars()]\n",
+        "    result = await g.db_session.execute(select(Thing))\n"
+        "    return [t.to_dict() for t in result.scalars()]\n",
+    ),
+    "awaitable attribute": (
+        "    return thing.awaitable_attrs.lines[0]\n",
+        "    return (await thing.awaitable_attrs.lines)[0]\n",
+    ),
+    "dict unpacking": (
+        '    payload = {**request.json, "source": "api"}\n    return payload\n',
+        '    payload = {**await request.json, "source": "api"}\n    return payload\n',
+    ),
+    "list unpacking": (
+        "    things = [*g.db_session.scalars(select(Thing))]\n    return things\n",
+        "    things = [*await g.db_session.scalars(select(Thing))]\n    return things\n",
+    ),
     "already parenthesised": (
         '    item = (request.json).get("item")\n',
         '    item = (await request.json).get("item")\n',
@@ -630,6 +708,23 @@ def test_no_fix_outside_async_def_or_in_comprehensions():
     )
     found = lint(source, VIEWS, select=["STK202"], project=_index())
     assert len(found) == 2
+    assert all(f.fix is None for f in found)
+
+
+def test_no_fix_in_a_class_body_inside_an_async_def():
+    # `await` in a class body does not compile, even inside an `async def`; libcst
+    # parses it, so the rule itself must not offer the fix.
+    source = HEADER + textwrap.dedent(
+        """\
+        async def h():
+            class Form:
+                data = request.form
+                g.db_session.commit()
+            return Form
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line - HEADER_LINES for f in found] == [3, 4]
     assert all(f.fix is None for f in found)
 
 

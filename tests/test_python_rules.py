@@ -141,3 +141,173 @@ def test_stk_fixture_app_is_clean_under_every_rule():
 
     for path in sorted((Path(__file__).parent / "fixtures" / "stk_app").rglob("*.py")):
         assert lint(path.read_text(), path.as_posix()) == [], path
+
+
+def test_write_only_and_dynamic_mapped_relationships():
+    # SQLAlchemy 2 models as its asyncio documentation writes them: a write-only
+    # collection is never loaded implicitly, so it is not reported; a DynamicMapped
+    # annotation makes the loader "dynamic" whatever `lazy=` says, and adding
+    # lazy="selectin" would change nothing, so it is reported without a fix.
+    source = (
+        "from sqlalchemy.orm import DynamicMapped, Mapped, WriteOnlyMapped, relationship\n"
+        "class Customer(Base):\n"
+        "    events: WriteOnlyMapped['Event'] = relationship()\n"
+        "    audit: Mapped[list['Audit']] = relationship(lazy='write_only')\n"
+        "    notes: DynamicMapped['Note'] = relationship(lazy='selectin')\n"
+        "    orders: Mapped[list['Order']] = relationship(back_populates='customer')\n"
+    )
+    findings = lint(source, select=["STK301"])
+    assert [(f.line, f.fix is not None) for f in findings] == [(5, False), (6, True)]
+    assert "DynamicMapped" in findings[0].message
+    assert found(source, "STK301", options={"allowed-lazy": ["selectin"]}) == [(5, 36), (6, 37)]
+
+
+def test_relationship_messages_say_what_the_loader_does():
+    def message(lazy):
+        source = f"from sqlalchemy.orm import relationship\nclass A(Base):\n    b = relationship('B', lazy={lazy})\n"
+        [finding] = lint(source, select=["STK301"])
+        return finding.message, finding.fix.applicability
+
+    assert "MissingGreenlet" in message("'select'")[0]
+    assert "MissingGreenlet" in message("'dynamic'")[0]
+    # lazy=False is "joined": eager, the same rows; not a MissingGreenlet.
+    text, applicability = message("False")
+    assert "MissingGreenlet" not in text and "eagerly" in text and applicability == "safe"
+    assert "silently empty" in message("None")[0] and message("None")[1] == "unsafe"
+    assert "raises on access" in message("'raise'")[0]
+
+
+def test_session_query_inside_run_sync_is_legal_but_not_elsewhere():
+    # `run_sync` hands its function a synchronous Session, where `.query()` exists; the
+    # same name used with the AsyncSession in an async def is still reported.
+    source = (
+        "from quart import g\n"
+        "def legacy_report(session, year):\n"
+        "    return session.query(Thing).filter_by(year=year).count()\n"
+        "async def report(session):\n"
+        "    a = await g.db_session.run_sync(legacy_report, 2024)\n"
+        "    b = await g.db_session.run_sync(lambda s: s.query(Thing).count())\n"
+        "    c = session.query(Thing).count()\n"
+        "    return a, b, c\n"
+        "def other(session):\n"
+        "    return session.query(Thing).all()\n"
+    )
+    assert [line for line, _ in found(source, "STK303")] == [7, 10]
+
+
+def test_sync_views_registered_with_add_url_rule():
+    # The shapes stk code registers views with besides decorators: a function, a
+    # MethodView through a name, a View inline. Async ones, a plain helper method of
+    # the view class and a function registered on something that is not an app are fine.
+    source = (
+        "from quart import Blueprint\n"
+        "from quart.views import MethodView, View\n"
+        "bp = Blueprint('orders', __name__)\n"
+        "def health():\n"
+        "    return 'ok'\n"
+        "async def ready():\n"
+        "    return 'ok'\n"
+        "class OrderAPI(MethodView):\n"
+        "    def get(self, order_id):\n"
+        "        return {}\n"
+        "    async def post(self):\n"
+        "        return {}, 201\n"
+        "    def serialise(self, order):\n"
+        "        return {}\n"
+        "class Report(View):\n"
+        "    def dispatch_request(self):\n"
+        "        return ''\n"
+        "def not_a_view():\n"
+        "    return ''\n"
+        "order_view = OrderAPI.as_view('order_api')\n"
+        "bp.add_url_rule('/health', view_func=health)\n"
+        "bp.add_url_rule('/ready', 'ready', ready)\n"
+        "bp.add_url_rule('/orders/<int:order_id>', view_func=order_view)\n"
+        "bp.add_url_rule('/orders/', view_func=order_view, methods=['POST'])\n"
+        "bp.add_url_rule('/report', 'report', Report.as_view('report'))\n"
+        "router.add_url_rule('/x', view_func=not_a_view)\n"
+    )
+    findings = lint(source, select=["STK201"])
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (4, "health"),
+        (9, "get"),
+        (16, "dispatch_request"),
+    ]
+    assert "`bp.add_url_rule` (`OrderAPI.as_view`)" in findings[1].message
+    assert all(f.fix is not None and f.fix.applicability == "unsafe" for f in findings)
+
+
+def test_flask_import_tables_match_the_installed_quart_and_quart_security():
+    # The fix rewrites only to names the target module really has, and calls the rewrite
+    # unsafe exactly when a name becomes awaitable: checked against the installed
+    # libraries (stk-lint itself never imports them).
+    import inspect
+
+    quart = pytest.importorskip("quart")
+    quart_security = pytest.importorskip("quart_security")
+    from stk_lint.rules.flask_import import BECOME_ASYNC, QUART, QUART_SECURITY, RENAMED
+
+    assert sorted(n for n in QUART if not hasattr(quart, n)) == []
+    assert sorted(n for n in QUART_SECURITY if not hasattr(quart_security, n)) == []
+    # The context proxies (`request`, `g`, `current_app`, ...) cannot be inspected here.
+    proxies = {"request", "websocket", "g", "session", "current_app"}
+    functions = {n: getattr(quart, n) for n in QUART if n not in proxies}
+    awaitable = {
+        n
+        for n, value in functions.items()
+        if inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value)
+    }
+    # Decorators that return a coroutine (or async generator) function.
+    wrapping = {
+        n
+        for n, value in functions.items()
+        if inspect.isfunction(value) and "async def" in inspect.getsource(value)
+    }
+    plain_functions = {n for n, v in functions.items() if inspect.isfunction(v)}
+    assert awaitable | wrapping <= BECOME_ASYNC
+    assert (BECOME_ASYNC & plain_functions) <= awaitable | wrapping
+    assert hasattr(quart, RENAMED["Flask"])
+    # The replacements the messages name exist too.
+    for name in ("auth_required", "roles_required", "current_user", "RoleMixin"):
+        assert hasattr(quart_security, name)
+
+
+def test_get_flashed_messages_is_a_safe_rewrite():
+    # A plain function in Quart: only `flash` itself became a coroutine.
+    [finding] = lint("from flask import get_flashed_messages, jsonify\n", select=["STK101"])
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+
+
+def test_flask_stream_with_context_import_is_an_unsafe_rewrite():
+    # Quart's stream_with_context iterates the wrapped generator with `async for`: a
+    # Flask-style sync generator breaks, so the rewrite needs review.
+    [finding] = lint("from flask import Response, stream_with_context\n", select=["STK101"])
+    assert finding.fix.applicability == "unsafe"
+    assert "stream_with_context" in finding.fix.message
+
+
+def test_sync_generator_handlers_get_a_fix_only_when_async_def_compiles():
+    # A Flask streaming view written as a generator: `yield from` (or `return value`)
+    # is a syntax error in an async generator, so `async def` alone would not compile.
+    source = (
+        "from quart import Blueprint\n"
+        "bp = Blueprint('export', __name__)\n"
+        "@bp.get('/export.csv')\n"
+        "def export():\n"
+        "    yield 'id,name\\n'\n"
+        "    yield from rows()\n"
+        "@bp.get('/events')\n"
+        "def events():\n"
+        "    def inner():\n"
+        "        yield from rows()\n"
+        "        return 1\n"
+        "    yield 'start'\n"
+        "    return\n"
+    )
+    findings = lint(source, select=["STK201"])
+    assert [(f.line, f.fix is not None) for f in findings] == [(4, False), (8, True)]
+    fixed = source
+    for edit in sorted(findings[1].fix.edits, key=lambda e: e.start, reverse=True):
+        fixed = fixed[: edit.start] + edit.content + fixed[edit.end :]
+    assert "async def events():" in fixed
+    compile(fixed, "views.py", "exec")

@@ -115,6 +115,7 @@ TARGETS: dict[str, tuple[str, frozenset[str]]] = {
 }
 # Names that exist in both but are awaitable in Quart (`await render_template(...)`,
 # `await request.get_json()`): rewriting them is right, but callers need `await`.
+# Checked against quart 0.22 (`get_flashed_messages` is a plain function there).
 BECOME_ASYNC = frozenset(
     [
         "request",
@@ -128,9 +129,14 @@ BECOME_ASYNC = frozenset(
         "send_file",
         "send_from_directory",
         "flash",
-        "get_flashed_messages",
         "MethodView",
         "View",
+        # Decorators whose Quart version wraps into a coroutine function (the decorated
+        # function must then be awaited) or needs an async generator.
+        "copy_current_app_context",
+        "copy_current_request_context",
+        "copy_current_websocket_context",
+        "stream_with_context",
     ]
 )
 # What to write instead of a Flask name Quart does not have under the same name.
@@ -167,7 +173,8 @@ class FlaskImport(PythonRule):
         "`from flask.json import ...` and `from flask_security import ...` when every imported "
         "name exists in the Quart module (`Flask` does not: it is `Quart`); otherwise the "
         "message names what is missing. It is unsafe when a name becomes awaitable in Quart "
-        "(`request`, `render_template`, `make_response`, ...). `import flask` and other "
+        "(`request`, `render_template`, `make_response`, ...) or its decorator needs async "
+        "code (`stream_with_context`, `copy_current_request_context`). `import flask` and other "
         "`flask_*` packages are reported without a fix."
     )
     why = (
@@ -249,7 +256,12 @@ class FlaskImport(PythonRule):
         fix_message = f"Import from `{new_module}` instead of `{module}`"
         if awaitable:
             shown = ", ".join(f"`{n}`" for n in awaitable)
-            fix_message += f" ({shown} are async in Quart: add the `await`s)"
+            fix_message += (
+                f" ({shown} are async in Quart: add the `await`s, and make wrapped "
+                "generators async)"
+                if "stream_with_context" in awaitable
+                else f" ({shown} are async in Quart: add the `await`s)"
+            )
         fix = NodeFix(
             fix_message,
             "unsafe" if awaitable else "safe",

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import PythonRule
+
+# `await session.run_sync(count_things)`: `count_things(session)` gets a synchronous Session.
+_RUN_SYNC = re.compile(r"\brun_sync\(\s*(\w+)")
 
 
 class FlaskSqlalchemyModel(PythonRule):
@@ -37,6 +42,11 @@ class FlaskSqlalchemyModel(PythonRule):
         '    __tablename__ = "things"\n'
         "    id = Column(Integer, primary_key=True)\n"
         "    name = Column(String(255))\n"
+    )
+    limits = (
+        "Only a base written `db.Model` is recognised: an alias (`Model = db.Model`, "
+        "`from flask_sqlalchemy.model import Model`) is not; the `flask_sqlalchemy` import "
+        "behind it is reported by STK101."
     )
     valid = (
         "class Form(forms.Model):\n    pass\n",
@@ -96,7 +106,9 @@ class FlaskSqlalchemySession(PythonRule):
     )
     limits = (
         "`Model.query` is recognised on capitalised names (classes); `.query(...)` calls on "
-        "receivers named like a session (`session`, `db_session`, `s`, `*_session`)."
+        "receivers named like a session (`session`, `db_session`, `s`, `*_session`). "
+        "`session.query()` on the synchronous Session that `AsyncSession.run_sync()` hands "
+        "to a plain `def` of the same module, or to a lambda, is not reported: it exists there."
     )
     valid = (
         "async def search(request):\n    return request.args.get('query')\n",
@@ -104,6 +116,12 @@ class FlaskSqlalchemySession(PythonRule):
         "async def f(es):\n    return await es.query(index='x')\n",
         "def pages(client):\n    paginator = client.get_paginator('list_objects')\n"
         "    return paginator.paginate(Bucket='b')\n",
+        # run_sync hands a synchronous Session, which has .query().
+        "from quart import g\n\n"
+        "def count_things(session):\n    return session.query(Thing).count()\n\n"
+        "async def f():\n    total = await g.db_session.run_sync(count_things)\n"
+        "    names = await g.db_session.run_sync(lambda s: s.query(Thing.name).all())\n"
+        "    return total, names\n",
     )
     invalid = (
         "async def f():\n    return User.query.get(1)\n",
@@ -113,6 +131,37 @@ class FlaskSqlalchemySession(PythonRule):
         "async def f():\n    return Thing.query.filter_by(a=1).paginate(page=2)\n",
         "from app import db\n\nasync def f():\n    db.session.add(x)\n",
     )
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.run_sync_functions = set(_RUN_SYNC.findall(context.source))
+        # First parameter of each enclosing lambda handed to `run_sync(...)`.
+        self.run_sync_lambdas: dict[int, str] = {}
+        self.sync_sessions: list[str] = []
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        if id(node) in self.run_sync_lambdas:
+            self.sync_sessions.append(self.run_sync_lambdas[id(node)])
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        if id(node) in self.run_sync_lambdas:
+            self.sync_sessions.pop()
+
+    def _is_sync_session(self, receiver: str) -> bool:
+        """The synchronous Session `run_sync()` passes: `.query()` exists on it."""
+        if receiver in self.sync_sessions:
+            return True
+        functions = self.context.functions
+        if not functions:
+            return False
+        function = functions[-1]
+        params = function.params.params or function.params.posonly_params
+        return (
+            function.asynchronous is None
+            and function.name.value in self.run_sync_functions
+            and bool(params)
+            and params[0].name.value == receiver
+        )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         attr = node.attr.value
@@ -135,7 +184,16 @@ class FlaskSqlalchemySession(PythonRule):
         if not isinstance(func, cst.Attribute):
             return
         receiver = dotted_name(func.value)
-        if func.attr.value == "query" and receiver is not None and _is_session_name(receiver):
+        if func.attr.value == "run_sync" and node.args:
+            handed = node.args[0].value
+            if isinstance(handed, cst.Lambda) and handed.params.params:
+                self.run_sync_lambdas[id(handed)] = handed.params.params[0].name.value
+        if (
+            func.attr.value == "query"
+            and receiver is not None
+            and _is_session_name(receiver)
+            and not self._is_sync_session(receiver)
+        ):
             self.report(
                 node,
                 f"`{receiver}.query()` is the legacy Query API; use "

@@ -4,7 +4,7 @@ How a call is known to be a coroutine, in order: an AsyncSession receiver
 (``g.db_session``, sessions bound by ``async with ...session_factory() as s``,
 ``AsyncSession(...)``, annotated parameters, functions handed to
 ``run_with_session``, the ``session-names`` option); Quart's ``request`` and
-``websocket``; names resolved through the file's imports and the project index
+``websocket``; SQLAlchemy's ``thing.awaitable_attrs.name`` (``AsyncAttrs``); names resolved through the file's imports and the project index
 (``stk_lint.project``) to an ``async def`` in the project or an installed library;
 and last the built-in tables of ``stk_lint.coroutines``, for libraries that are not
 installed.
@@ -68,6 +68,9 @@ class _Pending:
     kind: str  # "is async" or "is an awaitable property"
     statement: cst.CSTNode | None
     block: int  # the statement list it was bound in: rebinding there loses it
+    # `await` is legal where the call is (not in a comprehension or a class body); decided
+    # there, not where the name is used.
+    awaitable_here: bool = True
 
 
 @dataclass
@@ -80,6 +83,8 @@ class _Frame:
     # name -> (class name as _qualify gives it, whether the class is in this module)
     types: dict[str, tuple[str, bool]] = field(default_factory=dict)
     sessions: set[str] = field(default_factory=set)
+    # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
+    sync_sessions: set[str] = field(default_factory=set)
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
 
@@ -89,7 +94,8 @@ class MissingAwait(PythonRule):
     name = "missing-await"
     summary = (
         "A coroutine (an `async def` of the project or an installed library, an "
-        "AsyncSession method, a Quart awaitable) that is never awaited."
+        "AsyncSession method, a Quart awaitable, an `awaitable_attrs` attribute) that is "
+        "never awaited."
     )
     why = (
         "Calling an `async def` only creates a coroutine; nothing runs until it is awaited. "
@@ -158,7 +164,7 @@ class MissingAwait(PythonRule):
         "that turns a plain `def` into a coroutine function, nor `async def`s created by "
         "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
-        "`json.dumps`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
+        "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
         "`coroutine-consumers` names functions that run coroutines, and every other "
         "function is given the benefit of the doubt. `async for x in session.stream(...)` "
         "without `await` is not reported: it raises a TypeError at once, so it cannot "
@@ -211,6 +217,7 @@ class MissingAwait(PythonRule):
         self.frames: list[_Frame] = []
         self.comprehensions = 0
         self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
+        self.sync_factories: set[str] = set()  # names bound to a plain sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
         # (frame, name, block, coroutines bound before): rebinding seen, settled later
         self.rebinding: list[tuple[_Frame, str, int, tuple[_Pending, ...]]] = []
@@ -356,6 +363,7 @@ class MissingAwait(PythonRule):
             frame.locals.add(target.value)
             frame.types.pop(target.value, None)
             frame.sessions.discard(target.value)
+            frame.sync_sessions.discard(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind_target(element.value, frame)
@@ -369,10 +377,21 @@ class MissingAwait(PythonRule):
         if callee is None:
             return
         if callee.rsplit(".", 1)[-1].endswith("sessionmaker"):
-            self.factories.add(name)  # `Session = async_sessionmaker(engine)`
+            # `Session = async_sessionmaker(engine)`, or the 1.4 spelling with
+            # `class_=AsyncSession`; a plain `sessionmaker(engine)` makes sync sessions.
+            is_async = callee.endswith("async_sessionmaker") or any(
+                arg.keyword is not None
+                and arg.keyword.value == "class_"
+                and (dotted_name(arg.value) or "").endswith("AsyncSession")
+                for arg in inner.args
+            )
+            (self.factories if is_async else self.sync_factories).add(name)
             return
         if self._makes_session(callee):
             frame.sessions.add(name)
+            return
+        if self._makes_sync_session(callee):
+            frame.sync_sessions.add(name)
             return
         if isinstance(value, cst.Await) and isinstance(inner.func, cst.Attribute):
             # `thing = await session.get(Thing, id)`: an instance of Thing
@@ -399,12 +418,11 @@ class MissingAwait(PythonRule):
             if item.asname is not None:
                 self._bind_target(item.asname.name, frame)
                 callee = dotted_name(item.item.func) if isinstance(item.item, cst.Call) else None
-                if (
-                    isinstance(item.asname.name, cst.Name)
-                    and callee
-                    and self._makes_session(callee)
-                ):
-                    frame.sessions.add(item.asname.name.value)
+                if isinstance(item.asname.name, cst.Name) and callee:
+                    if self._makes_session(callee):
+                        frame.sessions.add(item.asname.name.value)
+                    elif self._makes_sync_session(callee):
+                        frame.sync_sessions.add(item.asname.name.value)
 
     def _makes_session(self, callee: str) -> bool:
         """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
@@ -414,6 +432,12 @@ class MissingAwait(PythonRule):
         return (
             last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
         )
+
+    def _makes_sync_session(self, callee: str) -> bool:
+        """`Session(engine)`, `scoped_session(...)`, or a plain `sessionmaker` factory."""
+        callee = callee.removesuffix(".begin")
+        last = callee.rsplit(".", 1)[-1]
+        return last in ("Session", "scoped_session") or callee in self.sync_factories
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
@@ -476,6 +500,12 @@ class MissingAwait(PythonRule):
     def visit_Subscript(self, node: cst.Subscript) -> None:
         self._role(node.value, PRIMARY)
 
+    def visit_StarredDictElement(self, node: cst.StarredDictElement) -> None:
+        self._role(node.value, VALUE)  # `{**request.json}` unpacks a mapping
+
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        self._role(node.value, VALUE)  # `[*g.db_session.scalars(q)]` iterates
+
     # -- the checks --------------------------------------------------------------------
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -488,6 +518,10 @@ class MissingAwait(PythonRule):
         if node.attr.value in REQUEST_PROPERTIES and self._is_quart(node.value, "request"):
             name = f"{dotted_name(node.value)}.{node.attr.value}"
             self._check(node, name, "Quart request", role, property=True)
+        elif isinstance(node.value, cst.Attribute) and node.value.attr.value == "awaitable_attrs":
+            # SQLAlchemy's AsyncAttrs: `await thing.awaitable_attrs.lines` loads the attribute.
+            name = dotted_name(node) or f"awaitable_attrs.{node.attr.value}"
+            self._check(node, name, "SQLAlchemy `AsyncAttrs`", role, property=True)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self._is_consumer(node.func):
@@ -577,7 +611,7 @@ class MissingAwait(PythonRule):
             f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
         )
         message += f"but {what}" + self._sync_advice(frame)
-        fix = self._fix(pending.call, frame, parenthesise=False)
+        fix = self._fix(pending.call, frame, False, pending.awaitable_here)
         self.report(pending.call, message, fix, pending.statement)
 
     def _check(
@@ -598,7 +632,9 @@ class MissingAwait(PythonRule):
             name = role[1]
             block = self.blocks[-1]
             self._lose_rebound(frame, name, block)
-            pending = _Pending(node, display, how, kind, self.context.statement, block)
+            pending = _Pending(
+                node, display, how, kind, self.context.statement, block, self._awaitable_here()
+            )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
             return
@@ -611,7 +647,7 @@ class MissingAwait(PythonRule):
         else:
             what = "is used as a value without `await` (it is a coroutine, not the result)"
         message = f"`{display}` {kind} ({how}) but {what}" + self._sync_advice(frame)
-        fix = self._fix(node, frame, parenthesise=role == PRIMARY)
+        fix = self._fix(node, frame, role == PRIMARY, self._awaitable_here())
         self.report(node, message, fix)
 
     def _sync_advice(self, frame: _Frame) -> str:
@@ -621,8 +657,16 @@ class MissingAwait(PythonRule):
             return f"; `{frame.name}` is a plain `def`: make it `async def` and await the call"
         return ""
 
-    def _fix(self, node: cst.CSTNode, frame: _Frame, parenthesise: bool) -> NodeFix | None:
-        if frame.kind != "def" or not frame.is_async or self.comprehensions:
+    def _awaitable_here(self) -> bool:
+        """Whether `await` may be inserted at the current node: not in a comprehension
+        (it would make a generator expression async) nor in a class body nested in the
+        `async def` (`await` outside a function does not compile)."""
+        return not self.comprehensions and self.frames[-1].kind != "class"
+
+    def _fix(
+        self, node: cst.CSTNode, frame: _Frame, parenthesise: bool, awaitable_here: bool
+    ) -> NodeFix | None:
+        if frame.kind != "def" or not frame.is_async or not awaitable_here:
             return None
         assert isinstance(node, cst.BaseExpression)
         lpar = list(node.lpar) or ([cst.LeftParen()] if parenthesise else [])
@@ -704,6 +748,8 @@ class MissingAwait(PythonRule):
         last = name.rsplit(".", 1)[-1]
         if "." not in name:
             for frame in reversed(self.frames):
+                if name in frame.sync_sessions:
+                    return False
                 if name in frame.sessions:
                     return True
                 if name in frame.locals:

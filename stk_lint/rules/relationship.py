@@ -3,7 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import module_name
+from stk_lint.python_engine import dotted_name, module_name
 from stk_lint.rule import Option, PythonRule
 from stk_lint.rules._edit import insert_item
 
@@ -11,7 +11,45 @@ SELECTIN = '"selectin"'
 # Loader values whose replacement by "selectin" loads the same rows, only earlier.
 # Any other (`dynamic`, `noload`, `raise`, `write_only`, False, None) changes what the
 # attribute is or returns: replacing it is an unsafe fix.
-SAME_DATA = frozenset({"True", "select", "joined", "subquery", "immediate", "selectin"})
+# (`lazy=False` is SQLAlchemy's spelling of "joined", `lazy=None` of "noload".)
+SAME_DATA = frozenset({"True", "False", "select", "joined", "subquery", "immediate", "selectin"})
+# Never loaded implicitly, only queried with explicit SQL: SQLAlchemy's own advice for
+# large collections under asyncio. Accepted whatever `allowed-lazy` says.
+WRITE_ONLY = "write_only"
+# What each loader does under AsyncSession, for the message.
+EAGER = frozenset({"False", "joined", "subquery", "immediate"})
+LAZY = frozenset({"True", "select"})
+NEVER_LOADS = frozenset({"None", "noload"})
+RAISES = frozenset({"raise", "raise_on_sql"})
+
+
+def _loader_problem(lazy: str) -> str:
+    if lazy in LAZY:
+        return "loads on first access, which raises MissingGreenlet under AsyncSession"
+    if lazy == "dynamic":
+        return "runs a synchronous query on access, which raises MissingGreenlet under AsyncSession"
+    if lazy in EAGER:
+        return (
+            "loads eagerly, but not the stk way (joined loads widen every query and need "
+            "`.unique()` on collection results)"
+        )
+    if lazy in NEVER_LOADS:
+        return "never loads the related rows: the attribute is silently empty"
+    if lazy in RAISES:
+        return "raises on access instead of loading"
+    return "is not a loader stk uses"
+
+
+def _annotation_kind(annotation: cst.BaseExpression) -> str | None:
+    """`WriteOnlyMapped`/`DynamicMapped` from `x: WriteOnlyMapped["X"] = relationship()`:
+    the annotation decides the loader, whatever `lazy=` says."""
+    if isinstance(annotation, cst.Subscript):
+        name = dotted_name(annotation.value)
+        if name is not None:
+            last = name.rsplit(".", 1)[-1]
+            if last in ("WriteOnlyMapped", "DynamicMapped"):
+                return last
+    return None
 
 
 def _string_value(node: cst.BaseExpression) -> str | None:
@@ -41,7 +79,11 @@ def _with_lazy(call: cst.Call) -> cst.Call:
     index = len(args)
     while index and args[index - 1].star:
         index -= 1
-    return call.with_changes(args=insert_item(args, index, _lazy_arg()))
+    # `relationship(\n    back_populates="x",\n)`: one argument per line, so the new one too.
+    single = None
+    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        single = cst.Comma(whitespace_after=call.whitespace_before_args)
+    return call.with_changes(args=insert_item(args, index, _lazy_arg(), single))
 
 
 class NonSelectinRelationship(PythonRule):
@@ -56,8 +98,10 @@ class NonSelectinRelationship(PythonRule):
     why = (
         "Under `AsyncSession` a lazy load cannot run: touching `thing.user` on an object whose "
         "relationship was not loaded raises `sqlalchemy.exc.MissingGreenlet` (`greenlet_spawn "
-        'has not been called`). `lazy="selectin"` loads the related rows with the parent '
-        'query, so attribute access and `to_dict()` work. A `backref="things"` string creates '
+        'has not been called`). `lazy="selectin"` loads the related rows together with the '
+        "parent (one extra `SELECT ... IN` as the parents are loaded), so attribute access "
+        "and `to_dict()` work. "
+        'A `backref="things"` string creates '
         "the reverse relationship with the default lazy loading: use "
         '`backref=backref("things", lazy="selectin")`.'
     )
@@ -91,13 +135,17 @@ class NonSelectinRelationship(PythonRule):
         "allowed-lazy": Option(
             default=["selectin"],
             help='Loader strategies accepted besides "selectin", e.g. ["selectin", "raise", '
-            '"noload", "write_only"].',
+            '"noload"]. `"write_only"` is always accepted.',
         )
     }
     limits = (
-        'The fix adds `lazy="selectin"` or replaces `lazy=True`/`"select"`/`"joined"`/'
-        '`"subquery"` (the same rows, loaded earlier); replacing `"dynamic"`, `"noload"`, '
-        '`"raise"`, `"write_only"`, `False` or `None` is unsafe, since the attribute then '
+        '`lazy="write_only"` and `WriteOnlyMapped[...]` relationships are accepted: they are '
+        "never loaded implicitly, only queried with explicit SQL, which is what SQLAlchemy "
+        "recommends for large collections under asyncio. A `DynamicMapped[...]` annotation "
+        "is reported whatever `lazy=` says (the annotation decides the loader), without a "
+        'fix. The fix adds `lazy="selectin"` or replaces `lazy=True`/`False`/`"select"`/'
+        '`"joined"`/`"subquery"`/`"immediate"` (the same rows, loaded earlier); replacing '
+        '`"dynamic"`, `"noload"`, `"raise"` or `None` is unsafe, since the attribute then '
         "behaves differently. A `backref()` is imported from the module `relationship` came "
         "from. "
         "A `lazy=` given as a variable is trusted. Only calls that resolve to "
@@ -112,6 +160,11 @@ class NonSelectinRelationship(PythonRule):
         "import sqlalchemy.orm as orm\n\n"
         'class A(Base):\n    b = orm.relationship("B", lazy=LAZY)\n',
         "def relationship(a, b):\n    return a + b\n\nx = relationship(1, 2)\n",
+        # Write-only collections are never loaded implicitly: fine under AsyncSession.
+        "from sqlalchemy.orm import Mapped, WriteOnlyMapped, relationship\n\n"
+        "class Customer(Base):\n"
+        '    events: WriteOnlyMapped["Event"] = relationship(back_populates="customer")\n'
+        '    orders: Mapped[list["Order"]] = relationship(lazy="write_only")\n',
     )
     invalid = (
         'from sqlalchemy.orm import relationship\n\nclass A(Base):\n    b = relationship("B")\n',
@@ -122,12 +175,22 @@ class NonSelectinRelationship(PythonRule):
         "from sqlalchemy.orm import backref, relationship\n\n"
         'class A(Base):\n    b = relationship("B", lazy="selectin", backref=backref("a"))\n',
         'class A(db.Model):\n    b = db.relationship("B", lazy=True)\n',
+        # The annotation wins over `lazy=`: still a dynamic loader.
+        "from sqlalchemy.orm import DynamicMapped, relationship\n\n"
+        'class A(Base):\n    bs: DynamicMapped["B"] = relationship(lazy="selectin")\n',
     )
 
     def __init__(self, context) -> None:
         super().__init__(context)
         # local name -> the `from sqlalchemy.orm import ...` statement that bound it
         self.orm_imports: dict[str, cst.ImportFrom] = {}
+        # id of an annotated assignment's value -> `WriteOnlyMapped`/`DynamicMapped`
+        self.annotated: dict[int, str] = {}
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        kind = _annotation_kind(node.annotation.annotation)
+        if kind is not None and node.value is not None:
+            self.annotated[id(node.value)] = kind
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or isinstance(node.names, cst.ImportStar):
@@ -144,7 +207,17 @@ class NonSelectinRelationship(PythonRule):
             return
         kind = qualified.rsplit(".", 1)[-1]
         if kind == "relationship":
-            self._check_lazy(node, "`relationship()`")
+            annotated = self.annotated.get(id(node))
+            if annotated == "DynamicMapped":
+                self.report(
+                    node,
+                    '`DynamicMapped` makes this relationship `lazy="dynamic"` whatever '
+                    "`lazy=` says: it runs a synchronous query on access, which raises "
+                    'MissingGreenlet under AsyncSession; use `Mapped[list[...]]` with `lazy="selectin"`, '
+                    "or `WriteOnlyMapped` for a collection too large to load",
+                )
+            elif annotated != "WriteOnlyMapped":  # write-only: never loaded implicitly
+                self._check_lazy(node, "`relationship()`")
             backref = _keyword(node, "backref")
             if backref is not None and _string_value(backref.value) is not None:
                 name = _string_value(backref.value)
@@ -171,24 +244,22 @@ class NonSelectinRelationship(PythonRule):
             return
         value = lazy.value
         if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
-            shown = value.value
+            loader = shown = value.value
         elif isinstance(value, cst.SimpleString):
-            shown = _string_value(value)
-            if shown in allowed:
+            loader = _string_value(value) or ""
+            if loader in allowed or loader == WRITE_ONLY:
                 return
-            shown = f'"{shown}"'
+            shown = f'"{loader}"'
         else:
             return  # a variable: trust it
-        same_data = shown.strip('"') in SAME_DATA
         fix = NodeFix(
             'Use `lazy="selectin"`',
-            "safe" if same_data else "unsafe",
+            "safe" if loader in SAME_DATA else "unsafe",
             ((value, cst.SimpleString(SELECTIN)),),
         )
         self.report(
             lazy,
-            f"{what} with `lazy={shown}` loads lazily or blocks under AsyncSession; use "
-            '`lazy="selectin"`',
+            f'{what} with `lazy={shown}` {_loader_problem(loader)}; use `lazy="selectin"`',
             fix,
         )
 

@@ -38,6 +38,52 @@ CONVENTIONAL = re.compile(
 )
 
 
+# Methods of a class-based view (`quart.views.View`/`MethodView`) that handle requests.
+VIEW_METHODS = frozenset(
+    {"dispatch_request", "get", "post", "put", "patch", "delete", "head", "options"}
+)
+
+
+def _as_view_class(value: cst.BaseExpression) -> str | None:
+    """`OrderAPI` in `OrderAPI.as_view("orders")`."""
+    if (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "as_view"
+    ):
+        return dotted_name(value.func.value)
+    return None
+
+
+def _view_func(call: cst.Call) -> cst.BaseExpression | None:
+    """The view of `add_url_rule(rule, endpoint, view_func, ...)`."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "view_func":
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[2].value if len(positional) > 2 else None
+
+
+def _blocks_async(function: cst.FunctionDef) -> bool:
+    """Whether `async def` would not compile: a generator with `yield from` or with
+    `return <value>` (both are errors in an async generator). Nested scopes are skipped."""
+    found = {"yield": False, "yield_from": False, "return_value": False}
+
+    def walk(node: cst.CSTNode) -> None:
+        for child in node.children:
+            if isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                continue
+            if isinstance(child, cst.Yield):
+                key = "yield_from" if isinstance(child.value, cst.From) else "yield"
+                found[key] = True
+            elif isinstance(child, cst.Return) and child.value is not None:
+                found["return_value"] = True
+            walk(child)
+
+    walk(function.body)
+    return found["yield_from"] or (found["yield"] and found["return_value"])
+
+
 def _callee_class(value: cst.BaseExpression) -> str | None:
     if isinstance(value, cst.Call):
         name = dotted_name(value.func)
@@ -85,8 +131,12 @@ class SyncHandler(PythonRule):
     )
     limits = (
         "The decorator's receiver must be bound in the module to `Quart(...)`/`Blueprint(...)` "
-        "or carry a conventional name (`app`, `bp`, `blueprint`, `api`, `*_bp`, `*_app`, ...); "
-        "handlers registered with `add_url_rule(view_func=...)` are not followed."
+        "or carry a conventional name (`app`, `bp`, `blueprint`, `api`, `*_bp`, `*_app`, ...). "
+        "`add_url_rule(..., view_func=...)` is followed within the module: to a function "
+        "defined there, and to the request methods (`get`, `post`, ..., `dispatch_request`) "
+        "of a class registered with `Class.as_view(...)`, directly or through a name; views "
+        "defined in another module are not. No fix is offered for a generator handler with "
+        "`yield from` or `return <value>`, which an `async def` cannot contain."
     )
     valid = (
         "from quart import Quart\n\napp = Quart(__name__)\n\n"
@@ -107,6 +157,12 @@ class SyncHandler(PythonRule):
         "def x():\n    return ''\n",
         "from quart import Blueprint\n\nws = Blueprint('ws', __name__)\n\n"
         "@ws.websocket('/ws')\ndef feed():\n    pass\n",
+        "from quart import Blueprint\n\nbp = Blueprint('x', __name__)\n\n"
+        "def health():\n    return 'ok'\n\nbp.add_url_rule('/health', view_func=health)\n",
+        "from quart import Blueprint\nfrom quart.views import MethodView\n\n"
+        "bp = Blueprint('x', __name__)\n\n"
+        "class ThingAPI(MethodView):\n    def get(self, id):\n        return {}\n\n"
+        "view = ThingAPI.as_view('thing_api')\nbp.add_url_rule('/things/<int:id>', view_func=view)\n",
     )
 
     @classmethod
@@ -122,12 +178,31 @@ class SyncHandler(PythonRule):
         super().__init__(context)
         self.app_names: set[str] = set()
         self.pending: list[tuple[cst.FunctionDef, str, str, cst.CSTNode | None]] = []
+        # For `add_url_rule`: plain defs by name, plain request methods by class, the
+        # names bound to `Class.as_view(...)`, and the views registered (with receivers).
+        self.plain_functions: dict[str, tuple[cst.FunctionDef, cst.CSTNode | None]] = {}
+        self.plain_methods: dict[str, list[tuple[cst.FunctionDef, cst.CSTNode | None]]] = {}
+        self.view_names: dict[str, str] = {}
+        self.registered: list[tuple[cst.BaseExpression, str]] = []
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if _callee_class(node.value) in APP_CLASSES:
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     self.app_names.add(target.target.value)
+        view_class = _as_view_class(node.value)
+        if view_class is not None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.view_names[target.target.value] = view_class
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "add_url_rule":
+            receiver = dotted_name(func.value)
+            view = _view_func(node)
+            if receiver is not None and view is not None:
+                self.registered.append((view, receiver))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         is_app = node.value is not None and _callee_class(node.value) in APP_CLASSES
@@ -137,6 +212,16 @@ class SyncHandler(PythonRule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is not None:
             return
+        name = node.name.value
+        classes = self.context.classes
+        if self.context.functions[:-1]:
+            pass  # a nested helper: only decorators can register it
+        elif classes and name in VIEW_METHODS:
+            self.plain_methods.setdefault(classes[-1].name.value, []).append(
+                (node, self.context.statement)
+            )
+        elif not classes:
+            self.plain_functions[name] = (node, self.context.statement)
         for decorator in node.decorators:
             target = decorator.decorator
             if isinstance(target, cst.Call):
@@ -149,19 +234,46 @@ class SyncHandler(PythonRule):
                 self.pending.append((node, receiver, method, self.context.statement))
                 return
 
+    def _is_app(self, receiver: str) -> bool:
+        return receiver in self.app_names or bool(CONVENTIONAL.match(receiver.rsplit(".", 1)[-1]))
+
     def leave_Module(self, node: cst.Module) -> None:
         # Decided at the end: the app may be bound after a handler in source order.
         for function, receiver, method, statement in self.pending:
-            last = receiver.rsplit(".", 1)[-1]
-            if receiver in self.app_names or CONVENTIONAL.match(last):
-                self.report(
-                    function.name,
-                    f"`{function.name.value}` is registered with `@{receiver}.{method}` but is a "
-                    "plain `def`; stk handlers must be `async def`",
-                    NodeFix(
-                        f"Make `{function.name.value}` an `async def`",
-                        "unsafe",
-                        ((function, function.with_changes(asynchronous=cst.Asynchronous())),),
-                    ),
-                    statement,
-                )
+            if self._is_app(receiver):
+                self._report(function, f"`@{receiver}.{method}`", statement)
+        reported: set[int] = set()
+        for view, receiver in self.registered:
+            if not self._is_app(receiver):
+                continue
+            how = f"`{receiver}.add_url_rule`"
+            view_class = _as_view_class(view)
+            if view_class is None and isinstance(view, cst.Name):
+                view_class = self.view_names.get(view.value)
+                if view_class is None and view.value in self.plain_functions:
+                    function, statement = self.plain_functions[view.value]
+                    if id(function) not in reported:
+                        reported.add(id(function))
+                        self._report(function, how, statement)
+                    continue
+            for function, statement in self.plain_methods.get(view_class or "", ()):
+                if id(function) not in reported:
+                    reported.add(id(function))
+                    self._report(function, f"{how} (`{view_class}.as_view`)", statement)
+
+    def _report(self, function: cst.FunctionDef, how: str, statement: cst.CSTNode | None) -> None:
+        name = function.name.value
+        fix = None
+        if not _blocks_async(function):
+            fix = NodeFix(
+                f"Make `{name}` an `async def`",
+                "unsafe",
+                ((function, function.with_changes(asynchronous=cst.Asynchronous())),),
+            )
+        self.report(
+            function.name,
+            f"`{name}` is registered with {how} but is a plain `def`; stk handlers must be "
+            "`async def`",
+            fix,
+            statement,
+        )
