@@ -215,6 +215,16 @@ def reparse_python(source: str) -> str | None:
         return f"{reason} at {line}:{column}"
     except RecursionError:
         return "nested too deeply for the parser"
+    # libcst accepts some code CPython will not compile (`await` in a class body, in a
+    # plain `def`); compiling builds the code object and runs nothing.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<fixed>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return f"SyntaxError: {error.msg} at {error.lineno}:{error.offset}"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return f"{type(error).__name__}: {error}"
     return None
 
 

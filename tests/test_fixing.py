@@ -441,3 +441,12 @@ def test_diff_headers_keep_absolute_paths_readable():
     assert relative == ["--- a/app/views.py", "+++ b/app/views.py"]
     absolute = unified_diff("a\n", "b\n", "/srv/app/views.py").splitlines()[:2]
     assert absolute == ["--- /srv/app/views.py", "+++ /srv/app/views.py"]
+
+
+def test_a_fix_that_libcst_accepts_but_python_cannot_compile_is_refused():
+    from stk_lint.engine import reparse_python
+
+    assert reparse_python("async def f(x):\n    await x\n") is None
+    reason = reparse_python("def f(x):\n    await x\n")
+    assert reason is not None and reason.startswith("SyntaxError:")
+    assert reparse_python("class A:\n    x = await y\n") is not None

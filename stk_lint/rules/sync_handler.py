@@ -167,8 +167,9 @@ class SyncHandler(PythonRule):
 
     @classmethod
     def could_fire(cls, source: str) -> bool:
-        # A decorated plain `def` whose decorator names one of the handler methods.
-        return (
+        # A decorated plain `def` whose decorator names one of the handler methods, or a
+        # view registered with `add_url_rule`.
+        return "add_url_rule" in source or (
             "@" in source
             and "def" in source
             and any(method in source for method in HANDLER_DECORATORS)
