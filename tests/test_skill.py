@@ -252,6 +252,20 @@ def test_critical_rules_name_only_registered_or_known_pending_codes():
         )
 
 
+def _template_blocks():
+    for path in _markdown_files():
+        for block in code_blocks(path.read_text(encoding="utf-8"), path):
+            if block.language in ("jinja", "html"):
+                yield pytest.param(block.code, id=f"{path.name}:{block.line}")
+
+
+@pytest.mark.parametrize("code", list(_template_blocks()))
+def test_no_script_tag_inside_the_mounted_element(code):
+    """`content` is inside #app: Vue empties it on mount, so a <script> there is gone."""
+    content = re.search(r"{% block content %}(.*?){% endblock %}", code, re.S)
+    assert content is None or "<script" not in content.group(1)
+
+
 def _scripts():
     """Every JS example: js blocks, and the <script> of each template block."""
     for path in _markdown_files():

@@ -76,7 +76,10 @@ async def patterns_md(app):
     from app.projects.models import Attachment, Project
 
     client = app.test_client()
-    await check(await client.get("/projects/"), 200)
+    page = await check(await client.get("/projects/"), 200)
+    # Server data outside #app: Vue empties the mount element before data() reads it.
+    inside_app, after_app = page.split(b"<!-- end #app -->")
+    assert b'id="statuses-data"' in after_app and b"<script" not in inside_app, page
     for name in ("Alpha", "Beta 50%", "Gamma_x"):
         body = await check(await client.post("/api/project/", json={"item": {"name": name}}), 200)
     assert body["id"] == 3, body
