@@ -41,8 +41,18 @@ async def check(response, status):
     return body
 
 
+def check_identity(*models):
+    """eq=False: two rows of a model are different objects, and hashable."""
+    for model in models:
+        one, two = model(), model()
+        assert one != two and one == one and len({one, two}) == 2, model
+
+
 async def skill_md(app):
     from app.things import background, db, script
+    from app.things.models import Thing
+
+    check_identity(Thing)
 
     client = app.test_client()
     await check(await client.get("/things/"), 200)
@@ -75,6 +85,7 @@ async def patterns_md(app):
     from app.projects import archive, events, filters
     from app.projects.models import Attachment, Project
 
+    check_identity(Project, Attachment)
     client = app.test_client()
     page = await check(await client.get("/projects/"), 200)
     # Server data outside #app: Vue empties the mount element before data() reads it.

@@ -25,6 +25,16 @@ async def thing_names():
         return list(result.scalars().all())
 
 
+def test_things_compare_by_identity():
+    # The dataclass has no fields (the columns are not annotated): without eq=False every
+    # Thing would equal every other one, and list.remove() would take the wrong row.
+    first, second = Thing(name="a"), Thing(name="b")
+    things = [first, second]
+    things.remove(second)
+    assert things == [first]
+    assert first != second and len({first, second}) == 2
+
+
 async def test_list_paginates_by_hand(serve):
     async with serve(things=30) as client:
         await login(client, *ADMIN)
