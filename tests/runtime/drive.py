@@ -9,8 +9,9 @@ import asyncio
 import io
 import os
 
-from quart import Quart, g
+from quart import Quart, g, websocket
 from quart.datastructures import FileStorage
+from quart.testing.connections import WebsocketDisconnectError
 from stk.extensions import Base, async_session_factory, engine
 from stk.user.models import User
 
@@ -25,6 +26,12 @@ def make_app(*blueprints):
     async def open_session():
         g.db_session = async_session_factory()
         g._current_user = await g.db_session.get(User, 1)  # what quart-security reads
+
+    @app.before_websocket
+    async def load_user():  # quart-security loads current_user for websockets too
+        if not websocket.headers.get("x-anonymous"):
+            async with async_session_factory() as session:
+                g._current_user = await session.get(User, 1)
 
     @app.teardown_request
     async def close_session(exc):
@@ -138,8 +145,15 @@ async def patterns_md(app):
 
     async with client.websocket("/ws/projects") as socket:
         await asyncio.sleep(0.05)
+        assert socket.accepted, "the handshake waits for the first message"
         events.broadcast("project.updated", 1)
         assert await socket.receive() == '{"event":"project.updated","id":1}'
+    try:
+        async with client.websocket("/ws/projects", headers={"x-anonymous": "1"}) as socket:
+            await socket.receive()
+        raise AssertionError("an anonymous websocket was accepted")
+    except WebsocketDisconnectError as refused:
+        assert refused.args == (1008,), refused.args
 
     async with app.test_request_context("/"):
         g.db_session = async_session_factory()
