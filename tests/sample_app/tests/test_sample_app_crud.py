@@ -144,6 +144,7 @@ async def test_activity_register_broadcasts_to_websocket_listeners(serve):
         await login(client, *ADMIN)
         async with client.websocket("/ws/activities") as socket:
             await asyncio.sleep(0.05)  # let the handler subscribe before anything happens
+            assert socket.accepted  # the handshake does not wait for the first event
             await client.post("/api/thing/", json={"item": {"name": "Kettle"}})
             event = json.loads(await asyncio.wait_for(socket.receive(), timeout=5))
         assert event["action"] == "Thing Create"
