@@ -165,7 +165,23 @@ async def patterns_md(app):
         assert len(result.scalars().all()) == 3
         assert (await session.get(Project, 2)).active is False
 
+    missing = FileStorage(io.BytesIO(b"x"), filename="x.csv")
+    await check(await client.post("/api/project/99/attachments", files={"file": missing}), 404)
+    # secure_filename() keeps only ASCII: the suffix comes from the name as sent, and the
+    # download name falls back to the stored one.
+    cyrillic = FileStorage(io.BytesIO(b"%PDF"), filename="ведомость.pdf")
+    body = await check(
+        await client.post("/api/project/2/attachments", files={"file": cyrillic}), 200
+    )
+    async with async_session_factory() as session:
+        stored = (await session.get(Attachment, body["id"])).stored_name
+    response = await client.get(f"/attachments/{body['id']}")
+    assert await check(response, 200) == b"%PDF"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={stored}"
+    assert stored.endswith(".pdf") and os.path.exists(os.path.join("uploads", stored))
+
     await check(await client.delete("/api/project/2"), 200)
+    assert not os.path.exists(os.path.join("uploads", stored)), "the file outlived its project"
     assert (await check(await client.get("/api/projects"), 200))["total"] == 2
 
 
