@@ -144,8 +144,12 @@ async def patterns_md(app):
         assert (await session.get(Attachment, 1)).indexed is True
 
     async with client.websocket("/ws/projects") as socket:
-        await asyncio.sleep(0.05)
+        for _ in range(500):  # the handshake completes before any message is sent
+            if socket.accepted:
+                break
+            await asyncio.sleep(0.01)
         assert socket.accepted, "the handshake waits for the first message"
+        await asyncio.sleep(0.05)  # the handler registers its queue right after accepting
         events.broadcast("project.updated", 1)
         assert await socket.receive() == '{"event":"project.updated","id":1}'
     try:

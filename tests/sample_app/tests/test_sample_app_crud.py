@@ -143,8 +143,13 @@ async def test_activity_register_broadcasts_to_websocket_listeners(serve):
     async with serve(things=0) as client:
         await login(client, *ADMIN)
         async with client.websocket("/ws/activities") as socket:
-            await asyncio.sleep(0.05)  # let the handler subscribe before anything happens
-            assert socket.accepted  # the handshake does not wait for the first event
+            # The handshake completes before any event (the handler accepts first)...
+            for _ in range(500):
+                if socket.accepted:
+                    break
+                await asyncio.sleep(0.01)
+            assert socket.accepted
+            await asyncio.sleep(0.05)  # ...and the handler subscribes right after it
             await client.post("/api/thing/", json={"item": {"name": "Kettle"}})
             event = json.loads(await asyncio.wait_for(socket.receive(), timeout=5))
         assert event["action"] == "Thing Create"
