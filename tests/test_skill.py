@@ -272,10 +272,7 @@ def _scripts():
     for path in _markdown_files():
         for block in code_blocks(path.read_text(encoding="utf-8"), path):
             if block.language in ("js", "javascript"):
-                code = block.code
-                if code.lstrip().startswith("{"):  # entries of a list (navigation.js)
-                    code = f"const entries = [\n{code}];\n"
-                yield pytest.param(code, id=f"{path.name}:{block.line}")
+                yield pytest.param(block.code, id=f"{path.name}:{block.line}")
             elif block.language in ("jinja", "html"):
                 for script in re.findall(r"<script>\n(.*?)</script>", block.code, re.S):
                     yield pytest.param(script, id=f"{path.name}:{block.line}")
