@@ -1,10 +1,10 @@
 """references/rules.md: the rule catalogue, generated from the registry.
 
 The table of critical rules is data kept here, in one place: each critical rule of
-SKILL.md (by its bold key phrase) maps to the rule codes that enforce it, or to the
-reason no linter can. Codes not registered in this build are listed as pending, so the
-file still generates while rules are being added; regenerate it with
-``stk-lint skill catalogue --write`` after adding or changing a rule.
+SKILL.md (by its bold key phrase) maps to the rule codes that enforce it, to the other
+tool that does (ruff), or to the reason no linter can. Codes not registered in this build
+are listed as pending, so the file still generates while rules are being added; regenerate
+it with ``stk-lint skill catalogue --write`` after adding or changing a rule.
 """
 
 from __future__ import annotations
@@ -21,11 +21,23 @@ class CriticalRule:
     key: str  # the bold phrase that opens the bullet in SKILL.md's "Critical rules"
     codes: tuple[str, ...] = ()
     unchecked_because: str = ""  # when `codes` is empty: why no rule can check it
+    # When another tool checks it instead of stk-lint (Markdown: which tool, which rules).
+    checked_by_other_tool: str = ""
 
 
 CRITICAL_RULES: tuple[CriticalRule, ...] = (
     CriticalRule("Async handlers", ("STK201",)),
     CriticalRule("Await all I/O", ("STK202",)),
+    CriticalRule(
+        "No blocking calls",
+        checked_by_other_tool=(
+            "ruff's `ASYNC` rules (flake8-async), not stk-lint: `ASYNC210`/`ASYNC212` "
+            "blocking HTTP calls (`requests`, `httpx.Client`), `ASYNC251` `time.sleep`, "
+            "`ASYNC220`-`ASYNC222` subprocesses, `ASYNC230` `open()`. Enable them with "
+            '`extend-select = ["ASYNC"]` under `[tool.ruff.lint]`. CPU-heavy work in a '
+            "handler is not machine-checkable"
+        ),
+    ),
     CriticalRule("Request-scoped session", ("STK303",)),
     CriticalRule("Models inherit `Base`", ("STK302",)),
     CriticalRule("Quart, not Flask", ("STK101",)),
@@ -88,6 +100,8 @@ def critical_rules_table() -> str:
     for rule in CRITICAL_RULES:
         if rule.codes:
             enforced = ", ".join(_code_cell(code) for code in rule.codes)
+        elif rule.checked_by_other_tool:
+            enforced = rule.checked_by_other_tool
         else:
             enforced = f"not machine-checkable: {rule.unchecked_because}"
         lines.append(f"| {rule.key} | {enforced} |")

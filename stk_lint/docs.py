@@ -59,5 +59,10 @@ def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
     if rule.limits:
         parts += ["", f"{heading}# Limits", rule.limits]
     if not rule.default_enabled:
-        parts += ["", f"Opt-in: enable it with `--select {rule.code}` or `select` in the config."]
+        parts += [
+            "",
+            f"Opt-in: enable it on top of the other rules with `--extend-select {rule.code}` "
+            f'or `extend-select = ["{rule.code}"]` in the config (`--select` and `select` '
+            "replace the selection).",
+        ]
     return "\n".join(parts) + "\n"

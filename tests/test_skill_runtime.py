@@ -29,7 +29,7 @@ MODULES = (
     ("SKILL.md", "async def create_thing(", "app/things/views.py"),
     ("SKILL.md", "async def after_save(", "app/things/background.py"),
     ("SKILL.md", "from quart import Blueprint, g\n", "app/things/plain.py"),
-    ("SKILL.md", "{% block js %}", "app/templates/things/index.html"),
+    ("SKILL.md", '{% extends "layout.html" %}', "app/templates/things/index.html"),
     ("references/patterns.md", "class Project(Base):", "app/projects/models.py"),
     ("references/patterns.md", "async def create_project(", "app/projects/views.py"),
     ("references/patterns.md", "def projects_of_owner(", "app/projects/filters.py"),
@@ -47,7 +47,8 @@ STUBS = {
     "app/projects/__init__.py": "",
     "app/things/notify.py": "async def send_notification(user_id):\n    pass\n",
     "app/templates/layout.html": (
-        '<div id="app">{% block content %}{% endblock %}</div>{% block js %}{% endblock %}\n'
+        '<div id="app">{% block content %}{% endblock %}</div><!-- end #app -->'
+        "{% block js %}{% endblock %}\n"
     ),
     "app/templates/projects/detail.html": "<h1>${ project.name }</h1>\n",
     "app/templates/errors/404.html": "not found page",

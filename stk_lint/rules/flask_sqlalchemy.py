@@ -101,7 +101,9 @@ class FlaskSqlalchemySession(PythonRule):
         '    page = request.args.get("page", 1, type=int)\n'
         "    query = select(Thing).where(Thing.active.is_(True))\n"
         "    total = await g.db_session.scalar(select(func.count()).select_from(query.subquery()))\n"
-        "    result = await g.db_session.execute(query.offset((page - 1) * 25).limit(25))\n"
+        "    result = await g.db_session.execute(\n"
+        "        query.order_by(Thing.id).offset((page - 1) * 25).limit(25)\n"
+        "    )\n"
         '    return {"items": [t.to_dict() for t in result.scalars()], "total": total}\n'
     )
     limits = (

@@ -72,13 +72,13 @@ class MdiIcon(_StringVisitor):
     bad = (
         PAGE_HEAD
         + '<v-btn icon="mdi-close" variant="text"></v-btn>\n'
-        + '<v-icon small @click="editItem(item)">mdi-pencil</v-icon>\n'
+        + '<v-icon size="small" @click="editItem(item)">mdi-pencil</v-icon>\n'
         + PAGE_SCRIPT
     )
     good = (
         PAGE_HEAD
         + '<v-btn icon="ti ti-x" variant="text"></v-btn>\n'
-        + '<v-icon small @click="editItem(item)">ti ti-pencil</v-icon>\n'
+        + '<v-icon size="small" @click="editItem(item)">ti ti-pencil</v-icon>\n'
         + PAGE_SCRIPT
     )
     fix = "safe"

@@ -108,19 +108,24 @@ class MissingAwait(PythonRule):
     bad = (
         "from quart import Blueprint, g, request\n"
         "\n"
+        "from .models import Thing\n"
+        "\n"
         'bp = Blueprint("things", __name__)\n'
         "\n"
         "\n"
         '@bp.post("/api/thing/")\n'
         "async def create_thing():\n"
         '    thing_data = request.json.get("item", {})\n'
-        "    thing = Thing(**thing_data)\n"
+        "    thing = Thing()\n"
+        "    await thing.from_dict(thing_data)\n"
         "    g.db_session.add(thing)\n"
         "    g.db_session.commit()\n"
         '    return {"message": "Thing successfully created!"}\n'
     )
     good = (
         "from quart import Blueprint, g, request\n"
+        "\n"
+        "from .models import Thing\n"
         "\n"
         'bp = Blueprint("things", __name__)\n'
         "\n"
@@ -129,7 +134,8 @@ class MissingAwait(PythonRule):
         "async def create_thing():\n"
         "    json_data = await request.json\n"
         '    thing_data = json_data.get("item", {})\n'
-        "    thing = Thing(**thing_data)\n"
+        "    thing = Thing()\n"
+        "    await thing.from_dict(thing_data)\n"
         "    g.db_session.add(thing)\n"
         "    await g.db_session.commit()\n"
         '    return {"message": "Thing successfully created!"}\n'

@@ -9,8 +9,9 @@ import asyncio
 import io
 import os
 
-from quart import Quart, g
+from quart import Quart, g, websocket
 from quart.datastructures import FileStorage
+from quart.testing.connections import WebsocketDisconnectError
 from stk.extensions import Base, async_session_factory, engine
 from stk.user.models import User
 
@@ -25,6 +26,12 @@ def make_app(*blueprints):
     async def open_session():
         g.db_session = async_session_factory()
         g._current_user = await g.db_session.get(User, 1)  # what quart-security reads
+
+    @app.before_websocket
+    async def load_user():  # quart-security loads current_user for websockets too
+        if not websocket.headers.get("x-anonymous"):
+            async with async_session_factory() as session:
+                g._current_user = await session.get(User, 1)
 
     @app.teardown_request
     async def close_session(exc):
@@ -41,8 +48,18 @@ async def check(response, status):
     return body
 
 
+def check_identity(*models):
+    """eq=False: two rows of a model are different objects, and hashable."""
+    for model in models:
+        one, two = model(), model()
+        assert one != two and one == one and len({one, two}) == 2, model
+
+
 async def skill_md(app):
     from app.things import background, db, script
+    from app.things.models import Thing
+
+    check_identity(Thing)
 
     client = app.test_client()
     await check(await client.get("/things/"), 200)
@@ -75,8 +92,12 @@ async def patterns_md(app):
     from app.projects import archive, events, filters
     from app.projects.models import Attachment, Project
 
+    check_identity(Project, Attachment)
     client = app.test_client()
-    await check(await client.get("/projects/"), 200)
+    page = await check(await client.get("/projects/"), 200)
+    # Server data outside #app: Vue empties the mount element before data() reads it.
+    inside_app, after_app = page.split(b"<!-- end #app -->")
+    assert b'id="statuses-data"' in after_app and b"<script" not in inside_app, page
     for name in ("Alpha", "Beta 50%", "Gamma_x"):
         body = await check(await client.post("/api/project/", json={"item": {"name": name}}), 200)
     assert body["id"] == 3, body
@@ -123,9 +144,20 @@ async def patterns_md(app):
         assert (await session.get(Attachment, 1)).indexed is True
 
     async with client.websocket("/ws/projects") as socket:
-        await asyncio.sleep(0.05)
+        for _ in range(500):  # the handshake completes before any message is sent
+            if socket.accepted:
+                break
+            await asyncio.sleep(0.01)
+        assert socket.accepted, "the handshake waits for the first message"
+        await asyncio.sleep(0.05)  # the handler registers its queue right after accepting
         events.broadcast("project.updated", 1)
         assert await socket.receive() == '{"event":"project.updated","id":1}'
+    try:
+        async with client.websocket("/ws/projects", headers={"x-anonymous": "1"}) as socket:
+            await socket.receive()
+        raise AssertionError("an anonymous websocket was accepted")
+    except WebsocketDisconnectError as refused:
+        assert refused.args == (1008,), refused.args
 
     async with app.test_request_context("/"):
         g.db_session = async_session_factory()
@@ -137,7 +169,23 @@ async def patterns_md(app):
         assert len(result.scalars().all()) == 3
         assert (await session.get(Project, 2)).active is False
 
+    missing = FileStorage(io.BytesIO(b"x"), filename="x.csv")
+    await check(await client.post("/api/project/99/attachments", files={"file": missing}), 404)
+    # secure_filename() keeps only ASCII: the suffix comes from the name as sent, and the
+    # download name falls back to the stored one.
+    cyrillic = FileStorage(io.BytesIO(b"%PDF"), filename="ведомость.pdf")
+    body = await check(
+        await client.post("/api/project/2/attachments", files={"file": cyrillic}), 200
+    )
+    async with async_session_factory() as session:
+        stored = (await session.get(Attachment, body["id"])).stored_name
+    response = await client.get(f"/attachments/{body['id']}")
+    assert await check(response, 200) == b"%PDF"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={stored}"
+    assert stored.endswith(".pdf") and os.path.exists(os.path.join("uploads", stored))
+
     await check(await client.delete("/api/project/2"), 200)
+    assert not os.path.exists(os.path.join("uploads", stored)), "the file outlived its project"
     assert (await check(await client.get("/api/projects"), 200))["total"] == 2
 
 

@@ -12,8 +12,19 @@ async def run_in_background(coroutine):
 
 
 async def run_with_session(function):
+    """Commits when `function` returns, rolls back if it raises.
+
+    As the sample app's does, and as stk's original example implies (its task function
+    changes a row and never commits).
+    """
+
     async def job():
         async with async_session_factory() as session:
-            await function(session)
+            try:
+                await function(session)
+                await session.commit()
+            except Exception:
+                await session.rollback()
+                raise
 
     await run_in_background(job())

@@ -25,6 +25,16 @@ async def thing_names():
         return list(result.scalars().all())
 
 
+def test_things_compare_by_identity():
+    # The dataclass has no fields (the columns are not annotated): without eq=False every
+    # Thing would equal every other one, and list.remove() would take the wrong row.
+    first, second = Thing(name="a"), Thing(name="b")
+    things = [first, second]
+    things.remove(second)
+    assert things == [first]
+    assert first != second and len({first, second}) == 2
+
+
 async def test_list_paginates_by_hand(serve):
     async with serve(things=30) as client:
         await login(client, *ADMIN)
@@ -133,7 +143,13 @@ async def test_activity_register_broadcasts_to_websocket_listeners(serve):
     async with serve(things=0) as client:
         await login(client, *ADMIN)
         async with client.websocket("/ws/activities") as socket:
-            await asyncio.sleep(0.05)  # let the handler subscribe before anything happens
+            # The handshake completes before any event (the handler accepts first)...
+            for _ in range(500):
+                if socket.accepted:
+                    break
+                await asyncio.sleep(0.01)
+            assert socket.accepted
+            await asyncio.sleep(0.05)  # ...and the handler subscribes right after it
             await client.post("/api/thing/", json={"item": {"name": "Kettle"}})
             event = json.loads(await asyncio.wait_for(socket.receive(), timeout=5))
         assert event["action"] == "Thing Create"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import relationship
 from stk.extensions import Base
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)  # no annotated fields: plain eq makes all Things equal
 class Thing(Base):
     __tablename__ = "things"
 

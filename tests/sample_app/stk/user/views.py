@@ -91,6 +91,7 @@ async def prune():
 @bp.websocket("/ws/activities")
 @roles_required("admin")
 async def activity_feed():
+    await websocket.accept()  # Quart would accept only on the first send: the client would wait
     queue = broadcast.subscribe()
     try:
         while True:
