@@ -55,8 +55,6 @@ class Place:
     state: frozenset[str] = frozenset()
     attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
     tag: html.Tag | None = None  # for "attribute": the tag holding it
-    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
-    tag: html.Tag | None = None  # for "attribute": the tag holding it
 
 
 @dataclass
