@@ -349,3 +349,26 @@ def test_no_binding_fix_when_the_element_already_binds_that_attribute():
     )
     findings = lint(page, PAGE, select=["STK401"])
     assert [f.fix is not None for f in findings] == [True, False, True, False, True]
+
+
+MULTI_LINE = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<p>{{ items\n  .length }} items</p>\n"
+    "{% for item in things %}<p>{{ item\n.name }}</p>{% endfor %}\n"
+    "<h2>{{ item.name }}</h2>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], item: null }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_multi_line_outputs_pair_with_their_own_tree_node():
+    # Jinja dates `.length` and `.name` by the line of their `.`: the output on line 5
+    # is the loop's server value, the one on line 7 the Vue `item`.
+    findings = lint(MULTI_LINE, PAGE, select=["STK401"])
+    assert [(f.line, f.column, f.end_line, f.end_column) for f in findings] == [
+        (3, 4, 4, 13),
+        (7, 5, 7, 20),
+    ]
+    assert "`item` is Vue state" in findings[1].message

@@ -317,6 +317,16 @@ def _expression_facts(node: Any) -> tuple[tuple[str, ...], bool, str | None]:
     return names, filtered, (names[0] if names else None)
 
 
+def _first_line(node: Any) -> int:
+    """The line an expression starts on. Jinja gives `Getattr`, `Getitem` and `Call` the
+    line of their `.`, `[` or `(`, which in `{{ items\n.length }}` is not the first."""
+    from jinja2 import nodes
+
+    lines = [getattr(node, "lineno", 0)]
+    lines.extend(getattr(child, "lineno", 0) for child in node.find_all(nodes.Node))
+    return min((line for line in lines if line), default=0)
+
+
 def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
     """Pair the tree's output expressions with the lexer's `{{ }}` spans.
 
@@ -330,7 +340,7 @@ def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
     index = 0
     for node, bound, block in walker.found:
         names, filtered, first = _expression_facts(node)
-        line = getattr(node, "lineno", 0)
+        line = _first_line(node)
         for k in range(index, len(candidates)):
             output = candidates[k]
             if output.expression_line > line:
