@@ -199,7 +199,9 @@ def test_template_option_strings_in_a_js_file():
     )
     findings = lint(source, "app/static/js/components.js", select=["STK401"])
     assert where(findings) == [(4, 22, "STK401"), (7, 65, "STK401")]
-    assert findings[0].fix is not None and findings[1].fix is None
+    assert findings[0].fix is not None and findings[1].fix is not None
+    # A template literal gets `\${ }`: a bare `${ x }` would be JavaScript's interpolation.
+    assert "<b>\\${ x }</b>" in apply_fixes(source, findings)
 
 
 def test_suppression_comments():

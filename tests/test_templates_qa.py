@@ -372,3 +372,36 @@ def test_multi_line_outputs_pair_with_their_own_tree_node():
         (7, 5, 7, 20),
     ]
     assert "`item` is Vue state" in findings[1].message
+
+
+BACKTICK_TEMPLATE = (
+    '{% extends "layout.html" %}\n{% block js %}\n<script>\n'
+    "const app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { rows: [] }; } });\n"
+    "app.component('row-item', {\n"
+    "  delimiters: config.delimiters,\n"
+    "  props: ['item'],\n"
+    '  template: `<v-list-item :title="item.title">{{ item.name }}</v-list-item>`,\n'
+    "});\n"
+    "app.mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_backtick_template_advice_and_fix_escape_the_dollar():
+    # In a JS template literal `${ item.name }` is JavaScript's interpolation (a
+    # ReferenceError here); Vue needs the text `${ item.name }`, written `\${ item.name }`.
+    findings = lint(BACKTICK_TEMPLATE, PAGE, select=["STK401"])
+    assert where(findings) == [(8, 47, "STK401")]
+    assert findings[0].message.endswith("use `\\${ item.name }`")
+    fixed = apply_fixes(BACKTICK_TEMPLATE, findings)
+    assert '`<v-list-item :title="item.title">\\${ item.name }</v-list-item>`' in fixed
+    assert lint(fixed, PAGE) == []
+
+
+def test_backtick_template_in_a_js_file_gets_the_escaped_advice_too():
+    source = BACKTICK_TEMPLATE.split("<script>\n")[1].split("</script>")[0]
+    findings = lint(source, "app/static/js/rows.js", select=["STK401"])
+    assert where(findings) == [(5, 47, "STK401")]
+    assert findings[0].message.endswith("use `\\${ item.name }`")
+    assert "\\${ item.name }" in apply_fixes(source, findings)

@@ -172,7 +172,9 @@ class JinjaInVue(TemplateRule):
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
         "`{{ }}` in `{% raw %}` is not flagged on a page whose apps all keep Vue's `{{ }}` "
         "(STK402 reports those apps). "
-        "The fix writes `${ ... }` in element text; in an attribute it binds the value "
+        "The fix writes `${ ... }` in element text and `\\${ ... }` in a backtick "
+        "`template:` (where a bare `${` is JavaScript's own interpolation); in an attribute "
+        "it binds the value "
         '(`title="{{ row.name }}"` -> `:title="row.name"`, and in a bound attribute drops the '
         "braces), but not when the braces stand in a JS string or in a longer plain value."
     )
@@ -202,11 +204,13 @@ class JinjaInVue(TemplateRule):
             if place.kind == "attribute":
                 advice, fix = _attribute_advice(context, output, place, expression)
             elif not place.own_delimiters:
-                advice = _COMPONENT_ADVICE.format(expression=expression)
+                advice = _COMPONENT_ADVICE.format(
+                    interpolation=_interpolation(expression, place.quote)
+                )
             else:
-                advice = f"use `${{ {expression} }}`"
-                if not output.trimmed and place.quote != "`":
-                    fix = _interpolation_fix(output.start, output.end)
+                advice = f"use `{_interpolation(expression, place.quote)}`"
+                if not output.trimmed:
+                    fix = _interpolation_fix(output.start, output.end, place.quote)
             name = unbound[0]
             kind = (
                 "a `v-for`/slot variable"
@@ -231,7 +235,7 @@ class JinjaInVue(TemplateRule):
             if apps_on_vue_braces and place.kind != "js-template":
                 continue  # `{% raw %}` is how such a page gets `{{ }}` to Vue; STK402 speaks
             expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
-            fix = _interpolation_fix(raw.start, raw.end) if place.quote != "`" else None
+            fix = _interpolation_fix(raw.start, raw.end, place.quote)
             if not place.own_delimiters:
                 continue  # a component on Vue's default `{{ }}`: raw is how it gets them
             context.report(
@@ -239,7 +243,8 @@ class JinjaInVue(TemplateRule):
                 raw.start,
                 raw.end,
                 f"`{{{{ {expression} }}}}` in `{{% raw %}}` reaches Vue, which interpolates "
-                f"`${{ }}` in stk pages, not `{{{{ }}}}`; use `${{ {expression} }}`",
+                f"`${{ }}` in stk pages, not `{{{{ }}}}`; use "
+                f"`{_interpolation(expression, place.quote)}`",
                 fix if place.kind != "attribute" else None,
             )
 
@@ -264,20 +269,20 @@ class JinjaInVue(TemplateRule):
                 for match in re.finditer(r"\{\{(.*?)\}\}", context.source[a:b], re.DOTALL):
                     expression = " ".join(match.group(1).split())
                     start, end = a + match.start(), a + match.end()
-                    fix = _interpolation_fix(start, end) if literal.quote != "`" else None
+                    fix = _interpolation_fix(start, end, literal.quote)
                     context.report(
                         cls,
                         start,
                         end,
                         f"`{{{{ {expression} }}}}` in a template with `${{ }}` delimiters is "
-                        f"not interpolated; use `${{ {expression} }}`",
+                        f"not interpolated; use `{_interpolation(expression, literal.quote)}`",
                         fix,
                     )
 
 
 _COMPONENT_ADVICE = (
     "give the component `delimiters: config.delimiters` (the app's do not carry over to "
-    "its components) and use `${{ {expression} }}`"
+    "its components) and use `{interpolation}`"
 )
 
 
@@ -370,11 +375,19 @@ def _server_fed_names(context: TemplateContext) -> frozenset[str]:
     return frozenset(names)
 
 
-def _interpolation_fix(start: int, end: int) -> Fix:
+def _interpolation(expression: str, quote: str) -> str:
+    """`${ x }`, escaped as `\\${ x }` in a JS template literal, where a bare `${` would be
+    JavaScript's own interpolation (a ReferenceError, or the wrong value)."""
+    opener = "\\${" if quote == "`" else "${"
+    return f"{opener} {expression} }}"
+
+
+def _interpolation_fix(start: int, end: int, quote: str = "") -> Fix:
+    opener = "\\${" if quote == "`" else "${"
     return Fix(
-        "Use Vue interpolation `${ ... }`",
+        f"Use Vue interpolation `{opener} ... }}`",
         "safe",
-        (Edit(start, start + 2, "${"), Edit(end - 2, end, "}")),
+        (Edit(start, start + 2, opener), Edit(end - 2, end, "}")),
     )
 
 
