@@ -405,3 +405,40 @@ def test_backtick_template_in_a_js_file_gets_the_escaped_advice_too():
     assert where(findings) == [(5, 47, "STK401")]
     assert findings[0].message.endswith("use `\\${ item.name }`")
     assert "\\${ item.name }" in apply_fixes(source, findings)
+
+
+JINJA_SYNTAX = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    '<v-list-item v-for="item in items" :key="item.id">\n'
+    '  <b>{{ item.name if item.name else "-" }}</b>\n'
+    '  <i>{{ item.first ~ " " ~ item.last }}</i>\n'
+    '  <em :title="{{ not item.ok }}"></em>\n'
+    "  <span>{{ item.price + 1 }} {{ money(item['total']) }}</span>\n"
+    '  <v-btn :disabled="{{ item.count == 0 }}" title="{{ item.note }}"></v-btn>\n'
+    "</v-list-item>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters, data() { return { items: [] }; },"
+    " methods: { money(x) { return x; } } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_no_fix_writes_jinja_syntax_into_a_vue_expression():
+    # `${ item.name if item.name else "-" }` would not compile: Vue reads JavaScript.
+    findings = lint(JINJA_SYNTAX, PAGE, select=["STK401"])
+    assert where(findings) == [
+        (4, 6, "STK401"),
+        (5, 6, "STK401"),
+        (6, 15, "STK401"),
+        (7, 9, "STK401"),
+        (7, 30, "STK401"),
+        (8, 21, "STK401"),
+        (8, 51, "STK401"),
+    ]
+    assert [f.fix is not None for f in findings] == [False, False, False, True, True, True, True]
+    assert "`x if c else y` -> `c ? x : y`" in findings[0].message
+    assert "`a ~ b` -> `a + b`" in findings[1].message
+    assert "`not x` -> `!x`" in findings[2].message
+    fixed = apply_fixes(JINJA_SYNTAX, findings)
+    assert "<span>${ item.price + 1 } ${ money(item['total']) }</span>" in fixed
+    assert '<v-btn :disabled="item.count == 0" :title="item.note"></v-btn>' in fixed

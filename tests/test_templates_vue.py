@@ -205,3 +205,50 @@ def test_any_template_gives_findings_inside_the_file(pieces):
             if finding.fix:
                 for edit in finding.fix.edits:
                     assert 0 <= edit.start <= edit.end <= len(source)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "item.name",
+        "item['name'].length",
+        "format(item.created, 'short')",
+        "item.count == 0",
+        "item.a != item.b",
+        "item.price + 1 - discount",
+        "item.count >= 10",
+        "-item.delta",
+        "[item.a, item.b]",
+        "true",
+    ],
+)
+def test_expressions_javascript_reads_the_same(expression):
+    assert jinja.scan(f"{{{{ {expression} }}}}").outputs[0].javascript
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'item.name if item.name else "-"',
+        'item.first ~ " " ~ item.last',
+        "not item.ok",
+        "item.a and item.b",
+        "item.tags is defined",
+        "item.created | date",
+        "item.value is none",
+        "True",
+        "item.0",
+        "items[1:3]",
+        "f(a=1)",
+        "f(*args)",
+        "a < b < c",
+        "(a, b)",
+        "item.n * 2",
+        "item.n // 2",
+        "'a' 'b'",
+        "a in b",
+        "{'a': 1}",
+    ],
+)
+def test_jinja_only_expressions_are_not_javascript(expression):
+    assert not jinja.scan(f"{{{{ {expression} }}}}").outputs[0].javascript

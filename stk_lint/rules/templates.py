@@ -151,6 +151,8 @@ class JinjaInVue(TemplateRule):
         PAGE_HEAD + '<v-data-table :items="items"><template #item.actions="{ item }">'
         '<v-btn @click="edit(item)">{{ item.id }}</v-btn></template></v-data-table>\n'
         + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list-item v-for="user in items">{{ user.first ~ " " ~ user.last }}'
+        "</v-list-item>\n" + PAGE_SCRIPT,
     )
     limits = (
         "Vue state is what this template's own scripts define: `data()`, `methods`, "
@@ -176,7 +178,11 @@ class JinjaInVue(TemplateRule):
         "`template:` (where a bare `${` is JavaScript's own interpolation); in an attribute "
         "it binds the value "
         '(`title="{{ row.name }}"` -> `:title="row.name"`, and in a bound attribute drops the '
-        "braces), but not when the braces stand in a JS string or in a longer plain value."
+        "braces), but not when the braces stand in a JS string or in a longer plain value. "
+        "It is offered only when the expression reads the same in JavaScript (names, `.`, "
+        "`[]`, calls, constants, `==`/`!=`, comparisons, `+`/`-`); Jinja syntax (`not x`, "
+        "`a ~ b`, `x if c else y`, filters, `none`) gets advice on the JavaScript to write "
+        "and no fix."
     )
 
     @classmethod
@@ -201,7 +207,9 @@ class JinjaInVue(TemplateRule):
                 continue
             expression = context.output_text(output)
             fix = None
-            if place.kind == "attribute":
+            if not output.javascript:
+                advice = _rewrite_advice(place, expression)  # no fix: Vue cannot read it
+            elif place.kind == "attribute":
                 advice, fix = _attribute_advice(context, output, place, expression)
             elif not place.own_delimiters:
                 advice = _COMPONENT_ADVICE.format(
@@ -287,6 +295,41 @@ _COMPONENT_ADVICE = (
 
 
 _VUE_ATTRIBUTE = (":", "@", "#", "v-")
+
+# Jinja syntax without a JavaScript meaning, and what a Vue expression says instead.
+_JINJA_TO_JAVASCRIPT = (
+    (re.compile(r"\bif\b.*\belse\b"), "`x if c else y` -> `c ? x : y`"),
+    (re.compile(r"~"), "`a ~ b` -> `a + b`"),
+    (re.compile(r"\bnot\b"), "`not x` -> `!x`"),
+    (re.compile(r"\b(?:and|or)\b"), "`and`/`or` -> `&&`/`||`"),
+    (re.compile(r"\b(?:none|None|True|False)\b"), "`none`/`True` -> `null`/`true`"),
+    (re.compile(r"\bis\b"), "a test (`is defined`) -> a comparison"),
+)
+
+
+def _javascript_hints(expression: str) -> str:
+    """How to say a Jinja expression in JavaScript, from what it uses."""
+    hints = [hint for pattern, hint in _JINJA_TO_JAVASCRIPT if pattern.search(expression)]
+    return "; ".join(hints) or f"`{expression}` is Jinja syntax"
+
+
+def _rewrite_advice(place: Place, expression: str) -> str:
+    """Advice for an expression Jinja reads differently from JavaScript (`not x`,
+    `a ~ b`, a filter): moving it into `${ }` as it is would break the page."""
+    hints = _javascript_hints(expression)
+    attribute = place.attribute if place.kind == "attribute" else None
+    if attribute is not None and attribute.name.startswith(_VUE_ATTRIBUTE):
+        return (
+            f"`{attribute.name}` is already a Vue expression: write it there in JavaScript, "
+            f"without the braces ({hints})"
+        )
+    if attribute is not None:
+        return f"bind the attribute (`:{attribute.name}`) to it, written in JavaScript ({hints})"
+    interpolation = _interpolation("...", place.quote)
+    if not place.own_delimiters:
+        advice = _COMPONENT_ADVICE.format(interpolation=interpolation)
+        return f"{advice} with the expression in JavaScript ({hints})"
+    return f"use `{interpolation}` with the expression in JavaScript ({hints})"
 
 
 def _attribute_advice(
