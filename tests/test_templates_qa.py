@@ -442,3 +442,27 @@ def test_no_fix_writes_jinja_syntax_into_a_vue_expression():
     fixed = apply_fixes(JINJA_SYNTAX, findings)
     assert "<span>${ item.price + 1 } ${ money(item['total']) }</span>" in fixed
     assert '<v-btn :disabled="item.count == 0" :title="item.note"></v-btn>' in fixed
+
+
+VUE2_FILTERS = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    '<v-data-table :items="items">\n'
+    '  <template v-slot:item.created="{ item }">{{ item.created | date }}</template>\n'
+    "</v-data-table>\n"
+    '<v-list-item v-for="u in items">{{ u.name|upper }}</v-list-item>\n'
+    "<p>{{ items | length }} {{ selected | tojson }}</p>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], selected: null }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_vue2_filters_on_v_for_and_slot_variables_are_flagged():
+    # A `v-for`/slot variable is never a server value, filter or not; a filter on
+    # page state (`{{ items | length }}`) still marks the view's value.
+    findings = lint(VUE2_FILTERS, PAGE, select=["STK401"])
+    assert where(findings) == [(4, 44, "STK401"), (6, 33, "STK401")]
+    assert all(f.fix is None for f in findings)
+    assert "Vue 3 has no filters: call a method, `date(item.created)`" in findings[0].message
+    assert "`upper(u.name)`" in findings[1].message

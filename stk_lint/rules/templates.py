@@ -153,6 +153,8 @@ class JinjaInVue(TemplateRule):
         + PAGE_SCRIPT,
         PAGE_HEAD + '<v-list-item v-for="user in items">{{ user.first ~ " " ~ user.last }}'
         "</v-list-item>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-data-table :items="items"><template #item.created="{ item }">'
+        "{{ item.created | date }}</template></v-data-table>\n" + PAGE_SCRIPT,
     )
     limits = (
         "Vue state is what this template's own scripts define: `data()`, `methods`, "
@@ -165,7 +167,9 @@ class JinjaInVue(TemplateRule):
         "(`layoutMixin`) or in an included partial without its own script is unknown, so "
         "`{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
-        "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
+        "taken as server-side on purpose, unless it reads a `v-for` or slot variable, which "
+        "is never a server value (`{{ item.created | date }}` is a Vue 2 filter; Vue 3 has "
+        "none). `{{ }}` inside `<script>` code (not a `template:` "
         'string), `<script type="application/json">` and HTML comments is never flagged. '
         "A server variable named like a piece of Vue state is taken as the Vue one, unless "
         "the page feeds it to its scripts (`user: {{ user|tojson }}` in `data()`, "
@@ -192,12 +196,17 @@ class JinjaInVue(TemplateRule):
             return
         page_state = context.vue_state - _server_fed_names(context)
         for output in jinja.outputs:
-            if output.names is None or output.filtered or output.block in HEAD_BLOCKS:
+            if output.names is None or output.block in HEAD_BLOCKS:
                 continue
             place = context.place(output.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
-            vue_names = page_state | place.vue_names | place.state
+            # A filter marks a server value on purpose (`{{ items | tojson }}`), but a
+            # `v-for`/slot variable is never one: `{{ item.created | date }}` is a Vue 2
+            # filter.
+            vue_names = (
+                place.vue_names if output.filtered else page_state | place.vue_names | place.state
+            )
             unbound = [
                 name
                 for name in output.names
@@ -305,10 +314,17 @@ _JINJA_TO_JAVASCRIPT = (
     (re.compile(r"\b(?:none|None|True|False)\b"), "`none`/`True` -> `null`/`true`"),
     (re.compile(r"\bis\b"), "a test (`is defined`) -> a comparison"),
 )
+_FILTER = re.compile(r"^(?P<value>[^|]+?)\s*\|\s*(?P<filter>[A-Za-z_]\w*)$")
 
 
 def _javascript_hints(expression: str) -> str:
     """How to say a Jinja expression in JavaScript, from what it uses."""
+    filtered = _FILTER.match(expression)
+    if filtered:
+        value, name = filtered.group("value", "filter")
+        return f"Vue 3 has no filters: call a method, `{name}({value})`"
+    if "|" in expression.replace("||", ""):
+        return "Vue 3 has no filters: call a method, `x | f` -> `f(x)`"
     hints = [hint for pattern, hint in _JINJA_TO_JAVASCRIPT if pattern.search(expression)]
     return "; ".join(hints) or f"`{expression}` is Jinja syntax"
 
