@@ -466,3 +466,25 @@ def test_vue2_filters_on_v_for_and_slot_variables_are_flagged():
     assert all(f.fix is None for f in findings)
     assert "Vue 3 has no filters: call a method, `date(item.created)`" in findings[0].message
     assert "`upper(u.name)`" in findings[1].message
+
+
+GLOBAL_NAMES = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<p>{{ request.path }} {{ session.get('theme') }}</p>\n"
+    '<v-list-item v-for="request in items">{{ request.status }}</v-list-item>\n'
+    '<v-list-item v-for="session in sessions" :title="{{ session.ip }}"></v-list-item>\n'
+    '<v-list-item v-for="g in groups">{{ g.name }}</v-list-item>\n'
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], sessions: [], groups: [], request: null }; } })"
+    ".mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_v_for_variables_named_like_server_globals_are_vue_names():
+    # Outside the loops `request` and `session` are Quart's, even with a `request`
+    # data() key; inside, the `v-for` binds them.
+    findings = lint(GLOBAL_NAMES, PAGE, select=["STK401"])
+    assert where(findings) == [(4, 39, "STK401"), (5, 50, "STK401"), (6, 34, "STK401")]
+    assert all("a `v-for`/slot variable" in f.message for f in findings)

@@ -163,7 +163,9 @@ class JinjaInVue(TemplateRule):
         "component's state counts only inside its own template (the `template: '#id'` "
         "element or `template:` string), an app's mounted on an element of this file "
         "(`.mount('#notes')`) only inside that element. Names bound by `v-for` and slot "
-        "props of enclosing elements count too. State from mixins of other files "
+        "props of enclosing elements count too. Names every template has (`request`, "
+        "`session`, `g`, `config`, `current_user`, `url_for`) are the server's, unless a "
+        "`v-for` or slot binds them around the output. State from mixins of other files "
         "(`layoutMixin`) or in an included partial without its own script is unknown, so "
         "`{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
@@ -210,7 +212,11 @@ class JinjaInVue(TemplateRule):
             unbound = [
                 name
                 for name in output.names
-                if name in vue_names and name not in output.bound and name not in JINJA_GLOBALS
+                if name in vue_names
+                and name not in output.bound
+                # `request`, `session`, `g` are the server's, unless a `v-for` or slot
+                # binds the name around this output (`v-for="request in items"`).
+                and (name not in JINJA_GLOBALS or name in place.vue_names)
             ]
             if not unbound:
                 continue
