@@ -124,6 +124,9 @@ SCRIPT = (
         "<!-- {{ items }} -->",
         '<script type="application/json">{{ items }}</script>',
         "<script>const x = {{ items }};</script>",
+        # Literal text: braces in a raw block that read no Vue state, and a `v-pre` element.
+        "{% raw %}<b>{{ anything }}</b>{% endraw %}",
+        "<pre v-pre>{{ items }} {% raw %}{{ items }}{% endraw %}</pre>",
     ],
 )
 def test_jinja_bound_and_server_values_stay_clean(markup):
@@ -141,7 +144,7 @@ def test_jinja_bound_and_server_values_stay_clean(markup):
         ("{% macro m(x) %}{% endmacro %}{{ q }}", 31),
         ("<b>{{ 'x' if value else 'y' }}</b>", 4),
         ('<i v-for="(row, i) in items">{{ row.name }}{{ i }}</i>', 30),
-        ("{% raw %}<b>{{ anything }}</b>{% endraw %}", 13),
+        ("{% raw %}<b>{{ items.length }}</b>{% endraw %}", 13),
     ],
 )
 def test_vue_state_in_jinja_output_fires(markup, column):

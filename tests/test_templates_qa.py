@@ -488,3 +488,28 @@ def test_v_for_variables_named_like_server_globals_are_vue_names():
     findings = lint(GLOBAL_NAMES, PAGE, select=["STK401"])
     assert where(findings) == [(4, 39, "STK401"), (5, 50, "STK401"), (6, 34, "STK401")]
     assert all("a `v-for`/slot variable" in f.message for f in findings)
+
+
+RAW_LITERALS = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<v-alert>Placeholders: {% raw %}{{ user.name }}, {{ reset_link }}{% endraw %}</v-alert>\n"
+    "<pre v-pre>{% raw %}{{ items }}{% endraw %} {{ items }}</pre>\n"
+    '<div v-pre :title="{{ selected }}"><span>{{ selected }}</span></div>\n'
+    '<v-list-item v-for="item in items">'
+    "{% raw %}{{ item.name }} {{ { a: 1 }.a + items.length }}{% endraw %}</v-list-item>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], selected: null }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_raw_braces_are_flagged_only_where_they_read_vue_state():
+    # Placeholders a page documents and anything in a `v-pre` element are literal text
+    # Vue never interpolates; `{{ item.name }}` in a raw block is a Vue 2 habit.
+    findings = lint(RAW_LITERALS, PAGE, select=["STK401"])
+    assert where(findings) == [(6, 45, "STK401"), (6, 61, "STK401")]
+    # The second holds a `}`, which would end Vue's `${ }` early: no fix.
+    assert [f.fix is not None for f in findings] == [True, False]
+    fixed = apply_fixes(RAW_LITERALS, findings)
+    assert "{% raw %}${ item.name } {{ { a: 1 }.a + items.length }}{% endraw %}" in fixed

@@ -7,6 +7,7 @@ from typing import Any
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
+from stk_lint.templates import vue
 from stk_lint.templates.context import JsContext, Place, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS, Output
 from stk_lint.templates.js import JsFacts, default_delimiters, within_option
@@ -100,9 +101,9 @@ class JinjaInVue(TemplateRule):
         "slot prop, a `data()` key) does not exist: it renders as an empty string, silently, "
         "and Vue never sees it. The rule knows what Jinja binds (`for`, `set`, `with`, macro "
         "parameters, imports) and what Vue binds (`data()`, `methods`, `computed`, `props`, "
-        "`v-for`, slot props), and flags only the second kind. `{{ }}` inside `{% raw %}` or "
-        "in a component's `template:` string is flagged too: with `${ }` delimiters Vue does "
-        "not interpolate it either."
+        "`v-for`, slot props), and flags only the second kind. `{{ }}` inside `{% raw %}` "
+        "that reads Vue state, or in a component's `template:` string, is flagged too: with "
+        "`${ }` delimiters Vue does not interpolate it either."
     )
     bad = (
         PAGE_HEAD
@@ -147,7 +148,7 @@ class JinjaInVue(TemplateRule):
         PAGE_HEAD + "<p>{{ items.length }} things</p>\n" + PAGE_SCRIPT,
         PAGE_HEAD + '<v-list-item v-for="(thing, i) in items" :title="{{ thing.name }}">'
         "</v-list-item>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "{% raw %}<p>{{ anything }}</p>{% endraw %}\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "{% raw %}<p>{{ items.length }}</p>{% endraw %}\n" + PAGE_SCRIPT,
         PAGE_HEAD + '<v-data-table :items="items"><template #item.actions="{ item }">'
         '<v-btn @click="edit(item)">{{ item.id }}</v-btn></template></v-data-table>\n'
         + PAGE_SCRIPT,
@@ -178,8 +179,11 @@ class JinjaInVue(TemplateRule):
         "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
         "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
-        "`{{ }}` in `{% raw %}` is not flagged on a page whose apps all keep Vue's `{{ }}` "
-        "(STK402 reports those apps). "
+        "`{{ }}` in `{% raw %}` is flagged only when its expression reads Vue state (no fix "
+        "when it holds a `}`, where Vue's `${ }` would end): other "
+        "braces there are literal text (placeholders a help page shows), and none is flagged "
+        "on a page whose apps all keep Vue's `{{ }}` (STK402 reports those apps). Nothing "
+        "inside a `v-pre` element is judged: Vue does not compile it. "
         "The fix writes `${ ... }` in element text and `\\${ ... }` in a backtick "
         "`template:` (where a bare `${` is JavaScript's own interpolation); in an attribute "
         "it binds the value "
@@ -250,17 +254,30 @@ class JinjaInVue(TemplateRule):
                 f"runs, but `{name}` is {kind}; {advice}",
                 fix,
             )
-        apps_on_vue_braces = jinja.raw_outputs and _apps_keep_vue_braces(context)
-        for raw in jinja.raw_outputs:
+        if jinja.raw_outputs:
+            cls._check_raw_outputs(context, page_state)
+
+    @classmethod
+    def _check_raw_outputs(cls, context: TemplateContext, page_state: frozenset[str]) -> None:
+        """`{% raw %}{{ x }}{% endraw %}` reaches Vue as is: with `${ }` delimiters Vue
+        shows it as text. Only expressions that read Vue state are taken as meant for Vue;
+        other braces in raw blocks are literal text (placeholders a page documents)."""
+        apps_on_vue_braces = _apps_keep_vue_braces(context)
+        for raw in context.jinja.raw_outputs:
             place = context.place(raw.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
             if apps_on_vue_braces and place.kind != "js-template":
                 continue  # `{% raw %}` is how such a page gets `{{ }}` to Vue; STK402 speaks
-            expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
-            fix = _interpolation_fix(raw.start, raw.end, place.quote)
             if not place.own_delimiters:
                 continue  # a component on Vue's default `{{ }}`: raw is how it gets them
+            inner = context.text[raw.inner_start : raw.inner_end]
+            vue_names = page_state | place.vue_names | place.state
+            if not vue.root_names(inner) & vue_names:
+                continue
+            expression = " ".join(inner.split())
+            # Vue's `${ }` ends at the first `}`: an object literal inside would be cut.
+            fixable = place.kind != "attribute" and "}" not in inner
             context.report(
                 cls,
                 raw.start,
@@ -268,7 +285,7 @@ class JinjaInVue(TemplateRule):
                 f"`{{{{ {expression} }}}}` in `{{% raw %}}` reaches Vue, which interpolates "
                 f"`${{ }}` in stk pages, not `{{{{ }}}}`; use "
                 f"`{_interpolation(expression, place.quote)}`",
-                fix if place.kind != "attribute" else None,
+                _interpolation_fix(raw.start, raw.end, place.quote) if fixable else None,
             )
 
     @classmethod

@@ -425,6 +425,8 @@ class TemplateContext(SourceContext):
                     if s < offset < e:
                         return Place("js-template", frozenset(), quote, own, state)
                 return Place("script", frozenset())
+            if _skipped_by_vue(stack, tag):
+                return Place("ignored", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
                 attribute = next(
@@ -493,6 +495,14 @@ class TemplateContext(SourceContext):
 
     def output_text(self, output: Output) -> str:
         return " ".join(self.text[output.inner_start : output.inner_end].split())
+
+
+def _skipped_by_vue(stack: list[html.Element], tag: html.Tag | None) -> bool:
+    """Inside (or on) a `v-pre` element: Vue does not compile it, so its braces are the
+    server's or literal text."""
+    if tag is not None and not tag.closing and tag.attribute("v-pre") is not None:
+        return True
+    return any(element.tag.attribute("v-pre") is not None for element in stack)
 
 
 def _bindings(
