@@ -513,3 +513,30 @@ def test_raw_braces_are_flagged_only_where_they_read_vue_state():
     assert [f.fix is not None for f in findings] == [True, False]
     fixed = apply_fixes(RAW_LITERALS, findings)
     assert "{% raw %}${ item.name } {{ { a: 1 }.a + items.length }}{% endraw %}" in fixed
+
+
+DIALOG = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<h1>{{ title }}</h1>\n<p>{{ message }}</p>\n"
+    '<template id="confirm-tpl"><v-card :title="title">{{ subtitle }}</v-card></template>\n'
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "const baseMixin = { props: ['subtitle'] };\n"
+    "const dialogMixin = { mixins: [baseMixin], props: ['title'] };\n"
+    "const app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [] }; } });\n"
+    "app.component('confirm-dialog', { mixins: [dialogMixin], delimiters: config.delimiters,"
+    " template: '#confirm-tpl' });\n"
+    "app.component('x-badge', { props: ['message'],"
+    " render() { return Vue.h('span', this.message); } });\n"
+    "app.mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_component_mixins_and_render_components_stay_out_of_the_page():
+    # `title` and `subtitle` come from the dialog's mixins and exist only in its
+    # template; the render-function badge has no markup here at all. The page's
+    # `{{ title }}` and `{{ message }}` are the view's.
+    findings = lint(DIALOG, PAGE, select=["STK401"])
+    assert where(findings) == [(5, 51, "STK401")]
+    assert "`subtitle` is Vue state of the component" in findings[0].message

@@ -258,7 +258,7 @@ class TemplateContext(SourceContext):
     @property
     def vue_state(self) -> frozenset[str]:
         """data() keys, methods, computed and props that the page's markup can read: the
-        apps', and those of components whose template is not found on this page."""
+        apps' (and their mixins') not mounted on an element of this file."""
         return self._vue_scopes.page
 
     @cached_property
@@ -271,12 +271,10 @@ class TemplateContext(SourceContext):
 
         A component's props and data exist only inside its own template: a
         `props: ['item']` component with `template: '#item-tpl'` says nothing about a
-        server `{{ item.name }}` elsewhere on the page.
+        server `{{ item.name }}` elsewhere on the page, and one without a template here
+        (a `render()` function, a template from elsewhere) says nothing about any of it.
+        A mixin's state goes where its owners' goes.
         """
-        page: set[str] = set()
-        by_id: dict[str, set[str]] = {}
-        without_delimiters: set[str] = set()
-        by_string: dict[tuple[int, int], frozenset[str]] = {}
         if not self.scripts:
             return VueScopes(frozenset(), {}, {}, frozenset())
         facts = self.js
@@ -287,34 +285,25 @@ class TemplateContext(SourceContext):
             for a in tag.attributes
             if a.name.lower() == "id" and a.value
         }
+        page: set[str] = set()
+        by_id: dict[str, set[str]] = {}
+        by_string: dict[tuple[int, int], set[str]] = {}
+        without_delimiters: set[str] = set()
         for options in facts.options:
             state = options.state(facts.text)
-            entry = options.keys.get("template")
-            value = entry[1] if entry is not None else None
-            mounted_on = facts.mount_target(options) if options.kind == "app" else None
-            if mounted_on is not None and mounted_on in element_ids:
-                # A second app on its own element of this page (`other.mount('#notes')`):
-                # its state exists inside that element only.
-                by_id.setdefault(mounted_on, set()).update(state)
-                if not self._own_delimiters(options):
-                    without_delimiters.add(mounted_on)
-                continue
-            if options.kind == "component" and value is not None:
-                text = facts.node_text(value)
-                if value.type == "string" and text[1:2] == "#":
-                    element_id = text[2:-1].strip()
-                    by_id.setdefault(element_id, set()).update(state)
-                    if not self._own_delimiters(options):
-                        without_delimiters.add(element_id)
-                    continue
-                if value.type in ("string", "template_string"):
-                    by_string[(value.start_byte, value.end_byte)] = frozenset(state)
-                    continue
-            page |= state
+            for scope in _scopes(options, facts, element_ids):
+                if scope is _PAGE:
+                    page |= state
+                elif isinstance(scope, str):
+                    by_id.setdefault(scope, set()).update(state)
+                    if options.kind != "mixin" and not self._own_delimiters(options):
+                        without_delimiters.add(scope)
+                else:
+                    by_string.setdefault(scope, set()).update(state)
         return VueScopes(
             frozenset(page),
             {k: frozenset(v) for k, v in by_id.items()},
-            by_string,
+            {k: frozenset(v) for k, v in by_string.items()},
             frozenset(without_delimiters),
         )
 
@@ -495,6 +484,37 @@ class TemplateContext(SourceContext):
 
     def output_text(self, output: Output) -> str:
         return " ".join(self.text[output.inner_start : output.inner_end].split())
+
+
+_PAGE = None  # the scope of an app mounted outside this file: the whole page
+Scope = str | tuple[int, int] | None  # an element id, a `template:` string's span, _PAGE
+
+
+def _scopes(
+    options: Any, facts: JsFacts, element_ids: set[str], seen: frozenset[int] = frozenset()
+) -> list[Scope]:
+    """Where the state of an app, component or mixin can be read on this page."""
+    if options.kind == "mixin":
+        seen = seen | {id(options)}  # mixins of mixins, with no endless cycle
+        return [
+            scope
+            for owner in options.owners
+            if id(owner) not in seen
+            for scope in _scopes(owner, facts, element_ids, seen)
+        ]
+    if options.kind == "app":
+        mounted_on = facts.mount_target(options)
+        # A second app on its own element of this page (`other.mount('#notes')`).
+        return [mounted_on] if mounted_on in element_ids else [_PAGE]
+    entry = options.keys.get("template")
+    value = entry[1] if entry is not None else None
+    if value is None:
+        return []
+    if value.type == "string" and facts.node_text(value)[1:2] == "#":
+        return [facts.node_text(value)[2:-1].strip()]
+    if value.type in ("string", "template_string"):
+        return [(value.start_byte, value.end_byte)]
+    return []
 
 
 def _skipped_by_vue(stack: list[html.Element], tag: html.Tag | None) -> bool:

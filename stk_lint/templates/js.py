@@ -58,7 +58,7 @@ class StringLiteral:
     segments: list[tuple[int, int]]  # content spans (template literals: between `${}`)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: one per object literal
 class Options:
     """An object literal that configures a Vue app or component."""
 
@@ -66,6 +66,9 @@ class Options:
     kind: str  # "app" (createApp), "component", "mixin" (a mixin or spread base of those)
     call: Any = None  # the createApp(...) call, for apps
     keys: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (key node, value)
+    # For mixins: the options that take this one in (`mixins: [x]`, `{...x}`); its state
+    # exists wherever theirs does.
+    owners: list[Options] = field(default_factory=list)
 
     def state(self, text: str) -> set[str]:
         """Names a Vue template of this component can read: data, methods, computed, props."""
@@ -170,10 +173,28 @@ def parse(text: str) -> JsFacts:
         _classify_call(call, text, declarations, vue_names, facts, seen)
     for obj in template_objects:
         _add_options(facts, obj, "component", None, text, seen)
-    for options in list(facts.options):
-        for shared in _shared_options(options, declarations, text):
-            _add_options(facts, shared, "mixin", None, text, seen)
+    _add_mixins(facts, declarations, text, seen)
     return facts
+
+
+def _add_mixins(
+    facts: JsFacts, declarations: dict[str, Any], text: str, seen: set[tuple[int, int]]
+) -> None:
+    """The same-file mixins and spread bases of every options object, mixins of mixins
+    included, each with the options that take it in."""
+    by_span = {(o.node.start_byte, o.node.end_byte): o for o in facts.options}
+    index = 0
+    while index < len(facts.options):  # grows as mixins are found
+        owner = facts.options[index]
+        index += 1
+        for shared in _shared_options(owner, declarations, text):
+            span = (shared.start_byte, shared.end_byte)
+            if span not in by_span:
+                _add_options(facts, shared, "mixin", None, text, seen)
+                by_span[span] = facts.options[-1]
+            mixin = by_span[span]
+            if mixin.kind == "mixin" and mixin is not owner and owner not in mixin.owners:
+                mixin.owners.append(owner)
 
 
 def _shared_options(options: Options, declarations: dict[str, Any], text: str) -> list[Any]:
