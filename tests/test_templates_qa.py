@@ -540,3 +540,29 @@ def test_component_mixins_and_render_components_stay_out_of_the_page():
     findings = lint(DIALOG, PAGE, select=["STK401"])
     assert where(findings) == [(5, 51, "STK401")]
     assert "`subtitle` is Vue state of the component" in findings[0].message
+
+
+BRANCHES = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "{% if can_edit %}\n"
+    '<v-card v-for="item in items" :key="item.id">\n'
+    "  <v-card-subtitle>{{ item.owner }}</v-card-subtitle>\n"
+    "{% else %}\n"
+    '<v-card v-for="item in items" :key="item.id" disabled>\n'
+    "{% endif %}\n"
+    "  <v-card-title>${ item.name }</v-card-title>\n"
+    "</v-card>\n"
+    "<h2>{{ item.name }}</h2>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [] }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_an_element_opened_in_both_branches_of_an_if_is_closed_once():
+    # The two `<v-card>` tags are one element, closed by the one `</v-card>`: the
+    # heading after it reads the view's `item`. Inside the first branch the `v-for`
+    # binds `item`.
+    findings = lint(BRANCHES, PAGE, select=["STK401"])
+    assert where(findings) == [(5, 20, "STK401")]

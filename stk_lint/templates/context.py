@@ -424,7 +424,7 @@ class TemplateContext(SourceContext):
                 return markup_place("attribute", bound_inside(stack) | own, stack, attribute, tag)
             return markup_place("text", bound_inside(stack), stack)
 
-        for tag, stack in html.elements(document, len(self.text)):
+        for tag, stack in html.elements(document, len(self.text), self.jinja.branches):
             while index < len(starts) and starts[index] < tag.start:
                 result[starts[index]] = place_at(starts[index], None, stack)
                 index += 1
@@ -446,7 +446,7 @@ class TemplateContext(SourceContext):
         text = self.text
         jinja = self.jinja
         found: list[IconText] = []
-        for tag, stack in html.elements(self.html, len(text)):
+        for tag, stack in html.elements(self.html, len(text), jinja.branches):
             if tag.closing:
                 if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
                     start = stack[-1].content_start

@@ -66,6 +66,15 @@ class Comment:
 
 
 OUTPUT, BLOCK, COMMENT = "output", "block", "comment"
+OPEN, BRANCH, CLOSE = "open", "branch", "close"
+_BRANCH_WORDS = {
+    "if": OPEN,
+    "for": OPEN,
+    "elif": BRANCH,
+    "else": BRANCH,  # of an `if`, or of a `for` (run when the sequence is empty)
+    "endif": CLOSE,
+    "endfor": CLOSE,
+}
 
 
 @dataclass
@@ -77,6 +86,9 @@ class JinjaScan:
     comments: list[Comment] = field(default_factory=list)
     # Every Jinja construct in order: (start, end, OUTPUT | BLOCK | COMMENT).
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    # Where `{% if %}`/`{% for %}` open alternatives, switch to another (`elif`, `else`)
+    # and end: (offset of the tag, OPEN | BRANCH | CLOSE), for the HTML layer.
+    branches: list[tuple[int, str]] = field(default_factory=list)
     # (message, line) when Jinja cannot lex or parse the template.
     error: tuple[str, int] | None = None
 
@@ -167,6 +179,8 @@ def scan(source: str) -> JinjaScan:
             elif kind == "block_end":
                 blanks.append((block_start, end, BLOCK))
                 word = block_words[0] if block_words else ""
+                if word in _BRANCH_WORDS:
+                    result.branches.append((block_start, _BRANCH_WORDS[word]))
                 if word in ("trans", "pluralize"):
                     in_trans = True
                 elif word == "endtrans":
