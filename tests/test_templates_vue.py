@@ -252,3 +252,13 @@ def test_expressions_javascript_reads_the_same(expression):
 )
 def test_jinja_only_expressions_are_not_javascript(expression):
     assert not jinja.scan(f"{{{{ {expression} }}}}").outputs[0].javascript
+
+
+def test_plain_html_outside_template_folders_keeps_vue_braces():
+    # Nothing renders static/demo/index.html before Vue: `{{ message }}` reaches Vue.
+    source = (
+        '<div id="app">{{ message }}</div>\n<script>\n'
+        'Vue.createApp({ data() { return { message: "hi" }; } }).mount("#app");\n</script>\n'
+    )
+    assert lint(source, "app/static/demo/index.html", select=["STK402"]) == []
+    assert where(lint(source, "app/templates/demo.html", select=["STK402"])) == [(3, 1, "STK402")]

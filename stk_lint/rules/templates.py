@@ -64,7 +64,7 @@ class TemplateSyntaxError(TemplateRule):
             ["templates"],
             "Folder names whose `.html` files are Jinja templates (`.jinja`, `.jinja2`, `.j2` "
             "files always are). Other `.html` files are plain HTML: not lexed as Jinja, so "
-            "STK002 and STK401 skip them; the icon and Vue rules still apply.",
+            "STK002, STK401 and STK402 skip them; the icon rules and STK403 still apply.",
         )
     }
     limits = (
@@ -523,12 +523,17 @@ class VueAppDelimiters(TemplateRule):
         "`delimiters`) anywhere in the file counts as configured. "
         "In `.js` files an app with its own inline `template:` or `render` is not flagged: "
         "Jinja never sees its `{{ }}` (a `template: '#id'` selector is: that element is in "
-        "a page Jinja renders)."
+        "a page Jinja renders). "
+        "Only Jinja templates (see STK002's `template-folders`) and `.js` files are "
+        "checked: a plain HTML page elsewhere (`static/demo/index.html`) is not rendered by "
+        "Jinja, so Vue's own `{{ }}` work there."
     )
 
     @classmethod
     def check_template(cls, context: TemplateContext) -> None:
-        if context.scripts and "createApp" in context.text:
+        # A plain HTML page (not under a template folder) is not rendered by Jinja: Vue's
+        # own `{{ }}` reach Vue there.
+        if context.is_jinja and context.scripts and "createApp" in context.text:
             cls._check(context, in_template=True)
 
     @classmethod
