@@ -191,12 +191,13 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
         line_start = source.find("\n", line_start) + 1
         if line_start == 0:
             return None
-    line_end = source.find("\n", line_start)
-    line_end = len(source) if line_end < 0 else line_end + 1
     start = line_start + directive.column
     end = start + len(directive.text)
     if source[start:end] != directive.text:
         return None  # offsets do not line up: offer nothing rather than a wrong edit
+    # The line the comment ends on (a `{# #}` or `/* */` comment may span lines).
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end < 0 else line_end + 1
     if stale is not ALL:
         kept = without_codes(directive.text, stale)
         if kept is None:
@@ -208,4 +209,7 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
         )
     before = source[line_start:start]
     start = line_start + len(before.rstrip(" \t"))
+    if start == line_start:  # code follows the comment: keep it where the comment began
+        after = source[end:line_end]
+        end += len(after) - len(after.lstrip(" \t"))
     return Fix("Remove the unused suppression comment", "safe", (Edit(start, end, ""),))

@@ -148,12 +148,21 @@ class SourceContext:
             )
         return findings + unused_suppressions(directives, self.path, rules, self.source)
 
-    def _directive(self, directives: dict[int, Directive], start: int, comment: str) -> None:
+    def _directive(self, directives: dict[int, Directive], start: int, end: int) -> None:
+        """The suppression comment between `start` and `end`, if it is one."""
+        text = self.text
+        comment = text[start:end]
         codes = parse_directive(comment)
         if codes is None:
             return
         line, column = self.position(start)
-        own_line = not self.text[self.line_start(line) : start].strip()
+        line_end = text.find("\n", end)
+        # Alone on its line: nothing before it and, unlike a `#` or `//` comment, nothing
+        # after it (`{# ... #}<p>...</p>` shares its line with markup).
+        own_line = (
+            not text[self.line_start(line) : start].strip()
+            and not text[end : len(text) if line_end < 0 else line_end].strip()
+        )
         directives[line] = Directive(line, codes, own_line, column - 1, comment)
 
     @cached_property
@@ -175,7 +184,7 @@ class JsContext(SourceContext):
         if "stk-lint" not in self.source and "noqa" not in self.source:
             return directives
         for start, end in self.js.comments:
-            self._directive(directives, start, self.source[start:end])
+            self._directive(directives, start, end)
         return directives
 
     def icon_texts(self) -> list[IconText]:
@@ -312,10 +321,10 @@ class TemplateContext(SourceContext):
         if "stk-lint" not in self.source and "noqa" not in self.source:
             return directives
         for comment in self.jinja.comments:
-            self._directive(directives, comment.start, comment.text)
+            self._directive(directives, comment.start, comment.end)  # with its `#}`
         if self.scripts:
             for start, end in self.js.comments:
-                self._directive(directives, start, self.text[start:end])
+                self._directive(directives, start, end)
         return directives
 
     # --- where things stand ------------------------------------------------------------
