@@ -3,7 +3,8 @@
 A comment suppresses a finding when it is on one of the lines of the finding's
 statement (a multi-line statement is covered as a whole; a compound statement
 by its header), or alone on the line just above that statement. Template and JS
-checkers parse their own comment syntax and hand it to the same matcher.
+checkers parse their own comment syntax (`{# #}`, `//`, `/* */`) and hand it to the
+same matcher.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 ALL = frozenset({"*"})
 
 _DIRECTIVE = re.compile(
-    r"(?:#|//|\{#)\s*(?:noqa(?![\w-])(?P<noqa>\s*:\s*(?P<noqa_codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
+    r"(?:#|//|/\*+|\{#)\s*(?:noqa(?![\w-])(?P<noqa>\s*:\s*(?P<noqa_codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
     r"|stk-lint\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?)",
     re.IGNORECASE,
 )

@@ -95,3 +95,26 @@ def test_removing_an_unused_jinja_suppression_keeps_the_markup_and_the_closing_m
     assert apply_fixes(template, findings) == (
         "<b>{{ title }}</b>\n<p>{{ subtitle }}</p>\n<p>{{ footer }}</p>\n"
     )
+
+
+def test_block_comments_suppress_in_javascript():
+    script = (
+        "const close = 'mdi-close'; /* stk-lint: ignore[STK501] */\n"
+        "/* stk-lint: ignore[STK501] */\n"
+        "const home = 'mdi-home';\n"
+        "const plus = 'mdi-plus';\n"
+    )
+    assert [(f.line, f.code) for f in lint(script, "static/js/icons.js", select=["STK501"])] == [
+        (4, "STK501")
+    ]
+    page = "<script>\n" + script + "</script>\n"
+    assert [(f.line, f.code) for f in lint(page, "app/templates/x.html", select=["STK501"])] == [
+        (5, "STK501")
+    ]
+
+
+def test_removing_an_unused_block_comment_keeps_the_code_after_it():
+    script = "/* stk-lint: ignore[STK501] */ const home = 'ti ti-home';\n"
+    findings = lint(script, "static/js/icons.js", select=["STK501", "STK900"])
+    assert [(f.line, f.column, f.code) for f in findings] == [(1, 1, "STK900")]
+    assert apply_fixes(script, findings) == "const home = 'ti ti-home';\n"
