@@ -262,3 +262,32 @@ def test_plain_html_outside_template_folders_keeps_vue_braces():
     )
     assert lint(source, "app/static/demo/index.html", select=["STK402"]) == []
     assert where(lint(source, "app/templates/demo.html", select=["STK402"])) == [(3, 1, "STK402")]
+
+
+def test_create_app_taken_under_another_name_is_checked():
+    source = (
+        "const { createApp: makeApp, ref: makeRef } = Vue;\n"
+        "makeApp({ data() { return {}; } }).mount('#app');\n"
+        "const n = makeRef(0);\n"
+    )
+    assert where(lint(source, "app/static/js/page.js", select=["STK402", "STK403"])) == [
+        (2, 1, "STK402"),
+        (3, 11, "STK403"),
+    ]
+    imported = 'import { createApp as mk } from "vue";\nmk({ data() { return {}; } });\n'
+    assert where(lint(imported, "app/static/js/page.js", select=["STK402"])) == [(2, 1, "STK402")]
+
+
+def test_delimiters_assigned_to_the_options_object_count():
+    source = (
+        "const App = { data() { return { items: [] }; } };\n"
+        "App.delimiters = config.delimiters;\n"
+        "Vue.createApp(App).mount('#app');\n"
+    )
+    assert lint(source, "app/static/js/page.js", select=["STK402"]) == []
+    jinja_braces = source.replace("config.delimiters", "['{{', '}}']")
+    assert where(lint(jinja_braces, "app/static/js/page.js", select=["STK402"])) == [
+        (2, 18, "STK402")
+    ]
+    elsewhere = source.replace("App.delimiters", "Other.delimiters")
+    assert where(lint(elsewhere, "app/static/js/page.js", select=["STK402"])) == [(3, 1, "STK402")]

@@ -506,6 +506,8 @@ class VueAppDelimiters(TemplateRule):
     valid = (
         "<script>\nVue.createApp({ delimiters: ['${', '}'], data() { return {}; } });\n</script>\n",
         "<script>\nconst App = { delimiters: config.delimiters };\nVue.createApp(App).mount('#app');\n</script>\n",
+        "<script>\nconst App = { data() { return {}; } };\nApp.delimiters = config.delimiters;\n"
+        "Vue.createApp(App).mount('#app');\n</script>\n",
         "<script>\nconst app = Vue.createApp({ data() { return {}; } });\n"
         "app.config.compilerOptions.delimiters = ['${', '}'];\n</script>\n",
         "<script>\nVue.createApp({ compilerOptions: { delimiters: config.delimiters } });\n</script>\n",
@@ -514,11 +516,15 @@ class VueAppDelimiters(TemplateRule):
     invalid = (
         "<script>\nVue.createApp({ data() { return {}; } }).mount('#app');\n</script>\n",
         "<script>\nconst {createApp} = Vue;\ncreateApp({ delimiters: ['{{', '}}'] });\n</script>\n",
+        "<script>\nconst { createApp: mk } = Vue;\nmk({ data() { return {}; } });\n</script>\n",
         "<script>\nconst App = { data() { return {}; } };\nVue.createApp(App);\n</script>\n",
     )
     limits = (
+        "`createApp` is `Vue.createApp`, a bare `createApp`, or the name it was taken under "
+        "(`const { createApp: mk } = Vue`, `import { createApp as mk } from 'vue'`). "
         "Options given by a variable are followed only to a `const X = {...}` in the same "
-        "file; options built elsewhere are assumed right. An app configured through "
+        "file (with keys assigned to it later, `X.delimiters = config.delimiters`); options "
+        "built elsewhere are assumed right. An app configured through "
         "`app.config.compilerOptions.delimiters` (or a `compilerOptions` object with "
         "`delimiters`) anywhere in the file counts as configured. "
         "In `.js` files an app with its own inline `template:` or `render` is not flagged: "

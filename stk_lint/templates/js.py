@@ -138,7 +138,8 @@ def parse(text: str) -> JsFacts:
     facts = JsFacts(text)
     calls: list[Any] = []
     declarations: dict[str, Any] = {}
-    vue_names: dict[str, str] = {}  # local name -> Composition API function
+    vue_names: dict[str, str] = {}  # local name -> what it is in Vue (`mk` -> `createApp`)
+    assignments: list[Any] = []
     template_objects: list[Any] = []
     cursor = tree.walk()
     while True:
@@ -160,6 +161,8 @@ def parse(text: str) -> JsFacts:
             _declarator(node, text, declarations, vue_names)
         elif kind == "import_statement":
             _import(node, text, vue_names)
+        elif kind == "assignment_expression":
+            assignments.append(node)
         if kind not in ("string", "comment") and cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
@@ -173,6 +176,7 @@ def parse(text: str) -> JsFacts:
         _classify_call(call, text, declarations, vue_names, facts, seen)
     for obj in template_objects:
         _add_options(facts, obj, "component", None, text, seen)
+    _add_assigned_options(facts, assignments, declarations, text)
     _add_mixins(facts, declarations, text, seen)
     return facts
 
@@ -245,10 +249,13 @@ def _classify_call(
     if name == "mount" and function.type == "member_expression" and args:
         selector = _string_value(args[0], text)
         if selector and selector.startswith("#"):
-            root = _mounted_root(function.child_by_field_name("object"), text)
+            root = _mounted_root(function.child_by_field_name("object"), text, vue_names)
             if root is not None:
                 facts.mounts.setdefault(root, selector[1:].strip())
-    if name == "createApp" and member_of in (None, *VUE_GLOBALS):
+    vue_function = name if member_of in VUE_GLOBALS else None
+    if member_of is None:
+        vue_function = vue_names.get(name, name)  # `mk` from `const { createApp: mk } = Vue`
+    if vue_function == "createApp":
         target = _resolve(args[0], declarations, text) if args else None
         if target is not None and target.type == "object":
             _add_options(facts, target, "app", call, text, seen)
@@ -258,23 +265,44 @@ def _classify_call(
         target = _resolve(args[-1], declarations, text)
         if target is not None and target.type == "object":
             _add_options(facts, target, "component", None, text, seen)
-    if (member_of is None and name in vue_names) or (
-        member_of in VUE_GLOBALS and name in COMPOSITION
-    ):
+    from_vue = (member_of is None and name in vue_names) or member_of in VUE_GLOBALS
+    if from_vue and vue_function in COMPOSITION:
         facts.composition_calls.append(call)
+
+
+def _add_assigned_options(
+    facts: JsFacts, assignments: list[Any], declarations: dict[str, Any], text: str
+) -> None:
+    """Options set after the object literal: `App.delimiters = config.delimiters` before
+    `Vue.createApp(App)`. The literal's own keys win."""
+    by_span = {(o.node.start_byte, o.node.end_byte): o for o in facts.options}
+    for assignment in assignments:
+        left = assignment.child_by_field_name("left")
+        value = assignment.child_by_field_name("right")
+        if left is None or value is None or left.type != "member_expression":
+            continue
+        owner = left.child_by_field_name("object")
+        key = left.child_by_field_name("property")
+        if owner is None or key is None or owner.type != "identifier":
+            continue
+        target = _resolve(owner, declarations, text)
+        options = by_span.get((target.start_byte, target.end_byte)) if target else None
+        if options is not None:
+            options.keys.setdefault(text[key.start_byte : key.end_byte], (key, value))
 
 
 def _root_name(name: str) -> str:
     return name.removeprefix("window.")
 
 
-def _mounted_root(node: Any, text: str) -> str | int | None:
+def _mounted_root(node: Any, text: str, vue_names: dict[str, str]) -> str | int | None:
     """What `X.mount(...)` mounts: `app` for `app.use(v).mount` and `window.app.mount`,
     the call's start for `createApp({...}).use(v).mount`."""
     while node is not None:
         if node.type == "call_expression":
             function = node.child_by_field_name("function")
-            if function is not None and _callee_name(function, text) == "createApp":
+            callee = _callee_name(function, text) if function is not None else ""
+            if vue_names.get(callee, callee) == "createApp":
                 return node.start_byte
             node = function
         elif node.type == "member_expression":
@@ -352,8 +380,7 @@ def _declarator(
                 local = text[val.start_byte : val.end_byte]
             else:
                 continue
-            if imported in COMPOSITION:
-                vue_names[local] = imported
+            vue_names[local] = imported
 
 
 def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
@@ -364,8 +391,7 @@ def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
         name = specifier.child_by_field_name("name")
         alias = specifier.child_by_field_name("alias") or name
         imported = text[name.start_byte : name.end_byte]
-        if imported in COMPOSITION:
-            vue_names[text[alias.start_byte : alias.end_byte]] = imported
+        vue_names[text[alias.start_byte : alias.end_byte]] = imported
 
 
 def within_option(node: Any, option: str, text: str) -> bool:
