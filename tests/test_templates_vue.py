@@ -291,3 +291,16 @@ def test_delimiters_assigned_to_the_options_object_count():
     ]
     elsewhere = source.replace("App.delimiters", "Other.delimiters")
     assert where(lint(elsewhere, "app/static/js/page.js", select=["STK402"])) == [(3, 1, "STK402")]
+
+
+def test_a_local_named_like_a_composition_function_is_not_vue_s():
+    source = script(
+        "const { createApp, ref, computed } = Vue;\n"
+        "function cell(ref) { return ref(1); }\n"
+        "const pick = ({ key: ref }) => ref(2);\n"
+        "function total() { const computed = (x) => x; return computed(3); }\n"
+        "try { load(); } catch (ref) { ref(4); }\n"
+        "const late = (x = ref(5)) => x;\n"
+        "const count = ref(0);\n"
+    )
+    assert where(lint(source, PAGE, select=["STK403"])) == [(8, 19, "STK403"), (9, 15, "STK403")]

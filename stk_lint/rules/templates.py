@@ -628,6 +628,7 @@ class VueCompositionApi(TemplateRule):
         "<script>\nconst {createApp, toRaw, nextTick} = Vue;\ncreateApp({ delimiters: config.delimiters,"
         " computed: { total() { return 1; } }, watch: { q() {} }, mounted() {} });\n</script>\n",
         "<script>\nfunction ref(x) { return x; }\nconst r = ref(1);\n</script>\n",
+        "<script>\nconst { ref } = Vue;\nfunction cell(ref) { return ref(1); }\n</script>\n",
     )
     invalid = (
         "<script>\nconst {reactive} = Vue;\nconst state = reactive({ n: 1 });\n</script>\n",
@@ -639,7 +640,8 @@ class VueCompositionApi(TemplateRule):
     limits = (
         "Composition functions are recognised when taken from `Vue` (`const { ref } = Vue`, "
         "`Vue.ref(...)`) or imported from `vue`; a wrapper around them elsewhere is not "
-        "followed. `setup` is flagged in the options of `createApp`, `app.component`, "
+        "followed; a parameter or block-local of the same name (`function f(ref) { ref(1) "
+        "}`) is not Vue's. `setup` is flagged in the options of `createApp`, `app.component`, "
         "`defineComponent` and objects with a `template:`. `computed()` inside a "
         "`provide()` option is the Options API's documented way to provide a reactive "
         "value, so calls there are not flagged."

@@ -267,7 +267,65 @@ def _classify_call(
             _add_options(facts, target, "component", None, text, seen)
     from_vue = (member_of is None and name in vue_names) or member_of in VUE_GLOBALS
     if from_vue and vue_function in COMPOSITION:
+        if member_of is None and _shadowed(call, name, text):
+            return  # `function f(ref) { ref(1) }`: the parameter, not Vue's `ref`
         facts.composition_calls.append(call)
+
+
+def _shadowed(node: Any, name: str, text: str) -> bool:
+    """Whether `name` at `node` is a parameter or a block-local of an enclosing function,
+    rather than the top-level name taken from Vue."""
+    current = node.parent
+    while current is not None:
+        if current.type in _FUNCTIONS:
+            parameters = current.child_by_field_name("parameters") or current.child_by_field_name(
+                "parameter"
+            )
+            if parameters is not None and name in _bound_names(parameters, text):
+                return True
+        elif current.type == "statement_block" and name in _block_locals(current, text):
+            return True
+        elif current.type == "catch_clause":
+            parameter = current.child_by_field_name("parameter")
+            if parameter is not None and name in _bound_names(parameter, text):
+                return True
+        current = current.parent
+    return False
+
+
+def _block_locals(block: Any, text: str) -> set[str]:
+    """Names declared directly in a `{ }` block: `const`/`let`/`var` and functions."""
+    names: set[str] = set()
+    for statement in block.named_children:
+        if statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                target = declarator.child_by_field_name("name")
+                if target is not None:
+                    names |= _bound_names(target, text)
+        elif statement.type == "function_declaration":
+            target = statement.child_by_field_name("name")
+            if target is not None:
+                names.add(text[target.start_byte : target.end_byte])
+    return names
+
+
+def _bound_names(pattern: Any, text: str) -> set[str]:
+    """Names a parameter list or binding pattern binds (not those in default values)."""
+    kind = pattern.type
+    if kind in ("identifier", "shorthand_property_identifier_pattern"):
+        return {text[pattern.start_byte : pattern.end_byte]}
+    if kind in ("assignment_pattern", "object_assignment_pattern"):
+        left = pattern.child_by_field_name("left") or pattern.named_children[0]
+        return _bound_names(left, text)
+    if kind == "pair_pattern":
+        value = pattern.child_by_field_name("value")
+        return _bound_names(value, text) if value is not None else set()
+    if kind in ("formal_parameters", "object_pattern", "array_pattern", "rest_pattern"):
+        names: set[str] = set()
+        for child in pattern.named_children:
+            names |= _bound_names(child, text)
+        return names
+    return set()
 
 
 def _add_assigned_options(
