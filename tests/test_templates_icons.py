@@ -73,6 +73,8 @@ def test_unknown_mdi_name_has_no_fix_but_a_pointer():
         '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font@7.4.47/css/materialdesignicons.min.css">',
         "<script>\nconst vuetify = createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>",
         "<script type=\"module\">\nimport '@mdi/font/css/materialdesignicons.css';\n</script>",
+        '<style>\n@import url("https://cdn.jsdelivr.net/npm/@mdi/font/css/materialdesignicons.min.css");\n'
+        ".card { margin: 0; }\n</style>",
     ],
 )
 def test_loading_the_mdi_font_fires(markup):
@@ -215,3 +217,16 @@ def test_update_script_renders_the_list_from_the_npm_package(tmp_path):
         "heart-filled",
         "pencil",
     ]
+
+
+def test_v_icon_text_binding_names_an_icon():
+    page = '<v-icon v-text="\'mdi-home\'"></v-icon>\n<v-icon v-text="item.icon"></v-icon>\n'
+    findings = lint(page, PAGE, select=["STK501"])
+    assert where(findings) == [(1, 18, "STK501")]
+    assert apply_fixes(page, findings).startswith("<v-icon v-text=\"'ti ti-home'\">")
+
+
+def test_style_import_of_the_mdi_font_points_at_the_rule():
+    page = '<style>\n  @import "@mdi/font/css/materialdesignicons.css";\n  .x { color: red; }\n</style>\n'
+    [finding] = lint(page, PAGE, select=["STK501"])
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 3, 2, 51)

@@ -97,6 +97,9 @@ class MdiIcon(_StringVisitor):
         + PAGE_SCRIPT,
         '{% block css %}<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font'
         '@7/css/materialdesignicons.min.css">{% endblock %}\n',
+        "{% block css %}<style>@import url('https://cdn.jsdelivr.net/npm/@mdi/font/css/"
+        "materialdesignicons.min.css');</style>{% endblock %}\n",
+        PAGE_HEAD + "<v-icon v-text=\"'mdi-delete'\"></v-icon>\n" + PAGE_SCRIPT,
         "<script>\nconst nav = [{ title: 'Home', icon: 'mdi-home', to: '/' }];\n</script>\n",
         "<script>\nconst v = Vuetify.createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>\n",
     )
@@ -114,6 +117,9 @@ class MdiIcon(_StringVisitor):
         for start, end, value in context.stylesheet_links():
             if MDI_FONT.search(value):
                 context.report(cls, start, end, f"This link {_FONT_MESSAGE}")
+        for start, end, rule in context.style_imports():
+            if MDI_FONT.search(rule):
+                context.report(cls, start, end, f"This import {_FONT_MESSAGE}")
         if context.scripts:
             cls._check_js_config(context)
 

@@ -30,6 +30,7 @@ _JS_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"
 _ICON_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:icon|[\w-]+-icon)$", re.IGNORECASE)
 _CLASS_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?class$", re.IGNORECASE)
 _LINK_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:href|src)$", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import\b[^;{}]*;?")
 
 
 @dataclass
@@ -467,8 +468,10 @@ class TemplateContext(SourceContext):
                 value = jinja.without_tags(attribute.value_start, attribute.value_end)
                 if attribute.name.lower() == "class":
                     found.append(IconText(attribute.value_start, value, "class"))
-                elif _CLASS_ATTRIBUTE.match(attribute.name) or _ICON_ATTRIBUTE.match(
-                    attribute.name
+                elif (
+                    _CLASS_ATTRIBUTE.match(attribute.name)
+                    or _ICON_ATTRIBUTE.match(attribute.name)
+                    or (tag.name == "v-icon" and attribute.name.lower() == "v-text")
                 ):
                     found.append(IconText(attribute.value_start, value, "icon"))
         if self.scripts:
@@ -479,6 +482,16 @@ class TemplateContext(SourceContext):
             if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
                 found.append(IconText(start, text[start:end], "icon"))
         return found
+
+    def style_imports(self) -> list[tuple[int, int, str]]:
+        """`@import` rules of `<style>` elements: (start, end, rule)."""
+        text = self.text
+        return [
+            (match.start(), match.end(), match.group())
+            for tag, start, end in self.html.raw_text
+            if tag.name == "style"
+            for match in _CSS_IMPORT.finditer(text, start, end)
+        ]
 
     def stylesheet_links(self) -> list[tuple[int, int, str]]:
         """`href`/`src` attribute values: (start, end, value)."""
