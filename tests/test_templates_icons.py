@@ -230,3 +230,24 @@ def test_style_import_of_the_mdi_font_points_at_the_rule():
     page = '<style>\n  @import "@mdi/font/css/materialdesignicons.css";\n  .x { color: red; }\n</style>\n'
     [finding] = lint(page, PAGE, select=["STK501"])
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 3, 2, 51)
+
+
+def test_mdi_helper_classes_get_their_own_advice():
+    page = (
+        '<i class="mdi mdi-loading mdi-spin"></i>\n'
+        '<span class="mdi-light mdi-24px mdi-rotate-90"></span>\n'
+    )
+    findings = lint(page, PAGE, select=["STK501"])
+    assert where(findings) == [
+        (1, 11, "STK501"),
+        (1, 27, "STK501"),
+        (2, 14, "STK501"),
+        (2, 24, "STK501"),
+        (2, 33, "STK501"),
+    ]
+    helpers = [f.message for f in findings[1:]]
+    assert all("helper class; it has no effect without the MDI font" in m for m in helpers)
+    assert "use a Tabler icon" not in " ".join(helpers)
+    assert "<v-progress-circular indeterminate>" in helpers[0]
+    assert "`font-size`" in helpers[2] and "`transform`" in helpers[3]
+    assert all(f.fix is None for f in findings[1:])

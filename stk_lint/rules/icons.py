@@ -105,7 +105,9 @@ class MdiIcon(_StringVisitor):
     )
     limits = (
         "An icon name built at run time (`'mdi-' + name`) is not seen. Python strings are "
-        'checked whole (`"mdi-home"`), docstrings skipped. The Tabler suggestion covers '
+        'checked whole (`"mdi-home"`), docstrings skipped. The MDI helper classes '
+        "(`mdi-spin`, `mdi-24px`, `mdi-rotate-90`, `mdi-flip-h`, `mdi-light`) name no icon: "
+        "the message says what to use instead, with no fix. The Tabler suggestion covers "
         "about 240 common names; for others the message links the Tabler catalogue."
     )
 

@@ -138,7 +138,33 @@ def class_list_tabler_uses(text: str, offset: int = 0) -> Iterator[IconUse]:
             yield IconUse(offset + start, offset + start + len(token), token[3:])
 
 
+# The MDI stylesheet's helper classes: they style an icon and name none.
+_MDI_HELPERS = (
+    (
+        re.compile(r"spin"),
+        "for a spinner use `<v-progress-circular indeterminate>` or a CSS animation",
+    ),
+    (re.compile(r"\d+px"), "set the size with `<v-icon size=...>` or CSS `font-size`"),
+    (
+        re.compile(r"rotate-\d+|flip-[hv]"),
+        "turn the icon with a CSS `transform` (`rotate(90deg)`, `scaleX(-1)`)",
+    ),
+    (re.compile(r"light|dark|inactive"), "set the colour with `color=` or CSS"),
+)
+
+
+def mdi_helper_advice(name: str) -> str | None:
+    """What to use instead of an MDI helper class (`mdi-spin`, `mdi-24px`), or None."""
+    return next((advice for helper, advice in _MDI_HELPERS if helper.fullmatch(name)), None)
+
+
 def mdi_message(name: str) -> str:
+    helper = mdi_helper_advice(name)
+    if helper is not None:
+        return (
+            f"`mdi-{name}` is a Material Design Icons helper class; it has no effect "
+            f"without the MDI font, which stk does not load: {helper}"
+        )
     tabler = mdi_to_tabler().get(name)
     if tabler is not None:
         return (
