@@ -251,3 +251,31 @@ def test_mdi_helper_classes_get_their_own_advice():
     assert "<v-progress-circular indeterminate>" in helpers[0]
     assert "`font-size`" in helpers[2] and "`transform`" in helpers[3]
     assert all(f.fix is None for f in findings[1:])
+
+
+def test_prose_in_script_and_python_strings_is_not_an_icon():
+    script = (
+        "const hint = 'Replace mdi-home with ti-home';\n"
+        'const note = "mdi-home is old, ti ti-nope too";\n'
+        "const icon = 'mdi-home';\n"
+        "const classes = 'me-2 mdi mdi-account';\n"
+        "const tabler = `ti ti-nope ${extra}`;\n"
+    )
+    findings = lint(script, "app/static/js/hints.js", select=["STK501", "STK502"])
+    assert where(findings) == [(3, 15, "STK501"), (4, 23, "STK501"), (5, 20, "STK502")]
+    page = "<script>\n" + script + "</script>\n"
+    assert where(lint(page, PAGE, select=["STK501", "STK502"])) == [
+        (4, 15, "STK501"),
+        (5, 23, "STK501"),
+        (6, 20, "STK502"),
+    ]
+    python = (
+        'HINT = "Replace mdi-home with ti-home"\n'
+        'ICON = "mdi-home"\n'
+        'OTHER = "Use ti ti-nope here"\n'
+        'TABLER = "ti ti-nope"\n'
+    )
+    assert where(lint(python, "app/nav.py", select=["STK501", "STK502"])) == [
+        (2, 8, "STK501"),
+        (4, 10, "STK502"),
+    ]

@@ -72,7 +72,9 @@ class IconText:
 
     start: int
     text: str
-    kind: str  # "class" (plain class attribute), "icon" (any other place)
+    # "class" (plain class attribute), "string" (a JS string literal: icons only when it
+    # is wholly a class list), "icon" (any other place)
+    kind: str
 
 
 class SourceContext:
@@ -190,7 +192,7 @@ class JsContext(SourceContext):
 
     def icon_texts(self) -> list[IconText]:
         return [
-            IconText(a, self.source[a:b], "icon")
+            IconText(a, self.source[a:b], "string")
             for literal in self.js.strings
             for a, b in literal.segments
         ]
@@ -477,7 +479,7 @@ class TemplateContext(SourceContext):
         if self.scripts:
             for literal in self.js.strings:
                 for a, b in literal.segments:
-                    found.append(IconText(a, text[a:b], "icon"))
+                    found.append(IconText(a, text[a:b], "string"))
         for start, end, kind in jinja.spans:
             if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
                 found.append(IconText(start, text[start:end], "icon"))

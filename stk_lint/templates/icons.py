@@ -158,6 +158,19 @@ def mdi_helper_advice(name: str) -> str | None:
     return next((advice for helper, advice in _MDI_HELPERS if helper.fullmatch(name)), None)
 
 
+# A string that names icons: a class list such as `mdi mdi-home` or `me-2 ti ti-x`.
+# Words without a hyphen other than the font classes make it prose ("mdi-home is old").
+_CLASS_TOKEN = re.compile(r"(?:mdi|ti|\$|[a-z0-9]+(?:[-_][a-z0-9]+)+)")
+
+
+def names_icons(text: str) -> bool:
+    """Whether a string literal is wholly an icon name or class list, not a sentence
+    that mentions one (`'Replace mdi-home with ti-home'`). A lone `$` stands for a
+    template literal's `${...}`."""
+    tokens = text.split()
+    return bool(tokens) and all(_CLASS_TOKEN.fullmatch(token) for token in tokens)
+
+
 def mdi_message(name: str) -> str:
     helper = mdi_helper_advice(name)
     if helper is not None:
