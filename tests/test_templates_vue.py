@@ -304,3 +304,43 @@ def test_a_local_named_like_a_composition_function_is_not_vue_s():
         "const count = ref(0);\n"
     )
     assert where(lint(source, PAGE, select=["STK403"])) == [(8, 19, "STK403"), (9, 15, "STK403")]
+
+
+COMPONENTS = (
+    '{% extends "layout.html" %}\n{% block js %}\n'
+    '<template id="row-tpl"><v-list-item>${ item.name }</v-list-item></template>\n'
+    '<template id="plain-tpl"><v-list-item :title="item.name"></v-list-item></template>\n'
+    "<script>\n"
+    "const app = Vue.createApp({ delimiters: config.delimiters });\n"
+    "app.component('row-item', { props: ['item'], template: '#row-tpl' });\n"
+    "app.component('count-badge', { props: ['n'], template: '<v-badge>${ n }</v-badge>' });\n"
+    "app.component('tick-badge', { props: ['n'], template: `<b>\\${ n }</b>` });\n"
+    "app.component('js-badge', { props: ['n'], template: `<b>${ label }</b>` });\n"
+    "app.component('plain-row', { props: ['item'], template: '#plain-tpl' });\n"
+    "app.component('own-row', { props: ['item'], delimiters: config.delimiters,"
+    " template: '#row-tpl' });\n"
+    "app.mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_components_with_dollar_templates_need_their_own_delimiters():
+    # Vue 3 reads `delimiters` from each component's own options: these components show
+    # `${ item.name }` as text. A bare `${` in a template literal is JavaScript's.
+    findings = lint(COMPONENTS, PAGE, select=["STK402"])
+    assert where(findings) == [(7, 46, "STK402"), (8, 46, "STK402"), (9, 45, "STK402")]
+    assert "shows `${ item.name }` as text" in findings[0].message
+    assert "add `delimiters: config.delimiters`" in findings[0].message
+    configured = COMPONENTS.replace(
+        "app.mount('#app');", "app.config.compilerOptions.delimiters = ['${', '}'];"
+    )
+    assert lint(configured, PAGE, select=["STK402"]) == []
+
+
+def test_components_in_js_files_are_checked_on_their_inline_templates():
+    source = COMPONENTS.split("<script>\n")[1].split("</script>")[0]
+    # The `#row-tpl` element is in some page, not in this file: not judged.
+    assert where(lint(source, "app/static/js/rows.js", select=["STK402"])) == [
+        (3, 46, "STK402"),
+        (4, 45, "STK402"),
+    ]

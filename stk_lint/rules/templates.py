@@ -489,13 +489,17 @@ _COMPILER_DELIMITERS = re.compile(
 class VueAppDelimiters(TemplateRule):
     code = "STK402"
     name = "vue-app-delimiters"
-    summary = "A `createApp({...})` whose options do not set `delimiters: config.delimiters`."
+    summary = (
+        "A `createApp({...})`, or a component whose template uses `${ }`, without "
+        "`delimiters: config.delimiters`."
+    )
     why = (
         "Vue's default delimiters are `{{ }}`, the same as Jinja's. In an stk page Jinja "
         "renders the template first and eats every `{{ }}` meant for Vue, so the app must "
         "use the `${ }` delimiters stk configures in `config.delimiters`. Without them (or "
         "with `['{{', '}}']`), the page's `${ item.name }` interpolations show up as literal "
-        "text."
+        "text. Vue reads `delimiters` from each component's own options, not from the app "
+        "or a mixin: a component whose template uses `${ }` needs them too."
     )
     bad = PAGE_SCRIPT.replace("  delimiters: config.delimiters,\n", "").replace(
         "{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1
@@ -512,11 +516,15 @@ class VueAppDelimiters(TemplateRule):
         "app.config.compilerOptions.delimiters = ['${', '}'];\n</script>\n",
         "<script>\nVue.createApp({ compilerOptions: { delimiters: config.delimiters } });\n</script>\n",
         "<script>\n// a createApp( mention in a comment\nconst s = 'createApp({})';\n</script>\n",
+        "<script>\napp.component('badge', { props: ['n'], delimiters: config.delimiters,"
+        " template: '<b>${ n }</b>' });\n</script>\n",
     )
     invalid = (
         "<script>\nVue.createApp({ data() { return {}; } }).mount('#app');\n</script>\n",
         "<script>\nconst {createApp} = Vue;\ncreateApp({ delimiters: ['{{', '}}'] });\n</script>\n",
         "<script>\nconst { createApp: mk } = Vue;\nmk({ data() { return {}; } });\n</script>\n",
+        "<script>\napp.component('badge', { props: ['n'], template: '<b>${ n }</b>' });\n"
+        "</script>\n",
         "<script>\nconst App = { data() { return {}; } };\nVue.createApp(App);\n</script>\n",
     )
     limits = (
@@ -530,6 +538,11 @@ class VueAppDelimiters(TemplateRule):
         "In `.js` files an app with its own inline `template:` or `render` is not flagged: "
         "Jinja never sees its `{{ }}` (a `template: '#id'` selector is: that element is in "
         "a page Jinja renders). "
+        "A component is flagged when its template (a `template: '#id'` element of the same "
+        "page, or a `template:` string; `\\${` in a template literal) holds `${ }` and "
+        "neither the component nor an `app.config.compilerOptions` in the file sets "
+        "`delimiters`; a component in a `.js` file whose template is a `#id` element "
+        "elsewhere is not judged. "
         "Only Jinja templates (see STK002's `template-folders`) and `.js` files are "
         "checked: a plain HTML page elsewhere (`static/demo/index.html`) is not rendered by "
         "Jinja, so Vue's own `{{ }}` work there."
@@ -539,62 +552,135 @@ class VueAppDelimiters(TemplateRule):
     def check_template(cls, context: TemplateContext) -> None:
         # A plain HTML page (not under a template folder) is not rendered by Jinja: Vue's
         # own `{{ }}` reach Vue there.
-        if context.is_jinja and context.scripts and "createApp" in context.text:
+        text = context.text
+        if context.is_jinja and context.scripts and ("createApp" in text or "${" in text):
             cls._check(context, in_template=True)
 
     @classmethod
     def check_js(cls, context: JsContext) -> None:
-        if "createApp" in context.source:
+        if "createApp" in context.source or "${" in context.source:
             cls._check(context, in_template=False)
 
     @classmethod
     def _check(cls, context: TemplateContext | JsContext, in_template: bool) -> None:
         facts = context.js
-        configured_elsewhere = _COMPILER_DELIMITERS.search(facts.text)
+        # `app.config.compilerOptions.delimiters` reaches every component of the app.
+        configured_elsewhere = _COMPILER_DELIMITERS.search(facts.text) is not None
         for options in facts.options:
-            if options.kind != "app":
-                continue
-            delimiters = options.keys.get("delimiters")
-            compiler = options.keys.get("compilerOptions")
-            if delimiters is None and compiler is not None and compiler[1].type == "object":
-                inner = next(
-                    (
-                        pair
-                        for pair in compiler[1].named_children
-                        if pair.type == "pair"
-                        and facts.node_text(pair.child_by_field_name("key")) == "delimiters"
-                    ),
-                    None,
-                )
-                if inner is not None:
-                    delimiters = (None, inner.child_by_field_name("value"))
-            if delimiters is not None:
-                value = delimiters[1]
-                # The file's own text: in a template Jinja has blanked `{{', '}}` in `facts`.
-                original = context.text[value.start_byte : value.end_byte] if value else ""
-                if _default_delimiters(original):
-                    context.report(
-                        cls,
-                        value.start_byte,
-                        value.end_byte,
-                        "`delimiters` set to Jinja's `{{ }}`: Jinja renders them first; use "
-                        "`delimiters: config.delimiters` (`${ }`)",
-                    )
-                continue
-            spread = any(child.type == "spread_element" for child in options.node.named_children)
-            if configured_elsewhere or spread or "render" in options.keys:
-                continue
-            template = options.keys.get("template")
-            if not in_template and template is not None and not _selects_markup(template[1], facts):
-                continue  # an inline template: Jinja never sees its `{{ }}`
-            function = options.call.child_by_field_name("function")
+            if options.kind == "app":
+                cls._check_app(context, options, in_template, configured_elsewhere)
+            elif options.kind == "component" and not configured_elsewhere:
+                cls._check_component(context, options, in_template)
+
+    @classmethod
+    def _check_app(
+        cls,
+        context: TemplateContext | JsContext,
+        options: Any,
+        in_template: bool,
+        configured_elsewhere: bool,
+    ) -> None:
+        facts = context.js
+        delimiters = _delimiters_option(options, facts)
+        if delimiters is not None:
+            cls._check_value(context, delimiters)
+            return
+        if configured_elsewhere or _spread(options) or "render" in options.keys:
+            return
+        template = options.keys.get("template")
+        if not in_template and template is not None and not _selects_markup(template[1], facts):
+            return  # an inline template: Jinja never sees its `{{ }}`
+        function = options.call.child_by_field_name("function")
+        context.report(
+            cls,
+            function.start_byte,
+            function.end_byte,
+            "`createApp` options without `delimiters: config.delimiters`: Vue will read "
+            "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
+        )
+
+    @classmethod
+    def _check_component(
+        cls, context: TemplateContext | JsContext, options: Any, in_template: bool
+    ) -> None:
+        """A component whose template uses `${ }` needs `delimiters` of its own: Vue reads
+        them from the component's own options, never from the app's or a mixin's."""
+        facts = context.js
+        delimiters = _delimiters_option(options, facts)
+        if delimiters is not None:
+            cls._check_value(context, delimiters)
+            return
+        entry = options.keys.get("template")
+        if entry is None or entry[1] is None or _spread(options) or "render" in options.keys:
+            return
+        template = _component_template(context, entry[1], in_template)
+        interpolation = _DOLLAR_INTERPOLATION.search(template or "")
+        if interpolation is None:
+            return
+        key = entry[0]
+        context.report(
+            cls,
+            key.start_byte,
+            key.end_byte,
+            "This component's template uses `${ }` but the component sets no `delimiters`: "
+            "Vue reads each component's own (the app's do not carry over), so it shows "
+            f"`{interpolation.group()}` as text; add `delimiters: config.delimiters`",
+        )
+
+    @classmethod
+    def _check_value(cls, context: TemplateContext | JsContext, value: Any) -> None:
+        # The file's own text: in a template Jinja has blanked `{{', '}}` in `facts`.
+        original = context.text[value.start_byte : value.end_byte] if value else ""
+        if _default_delimiters(original):
             context.report(
                 cls,
-                function.start_byte,
-                function.end_byte,
-                "`createApp` options without `delimiters: config.delimiters`: Vue will read "
-                "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
+                value.start_byte,
+                value.end_byte,
+                "`delimiters` set to Jinja's `{{ }}`: Jinja renders them first; use "
+                "`delimiters: config.delimiters` (`${ }`)",
             )
+
+
+# A Vue interpolation with stk's delimiters, as Vue's compiler finds it.
+_DOLLAR_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+# In a template literal: JavaScript's own `${`, not the escaped `\\${` Vue receives as `${`.
+_JS_SUBSTITUTION = re.compile(r"(?<!\\)\$\{")
+
+
+def _delimiters_option(options: Any, facts: JsFacts) -> Any:
+    """The value node of `delimiters`, or of `compilerOptions: { delimiters }`, if set."""
+    delimiters = options.keys.get("delimiters")
+    if delimiters is not None:
+        return delimiters[1]
+    compiler = options.keys.get("compilerOptions")
+    if compiler is None or compiler[1] is None or compiler[1].type != "object":
+        return None
+    for pair in compiler[1].named_children:
+        if pair.type == "pair" and facts.node_text(pair.child_by_field_name("key")) == "delimiters":
+            return pair.child_by_field_name("value")
+    return None
+
+
+def _spread(options: Any) -> bool:
+    """`{ ...base }`: options from elsewhere, not followed."""
+    return any(child.type == "spread_element" for child in options.node.named_children)
+
+
+def _component_template(
+    context: TemplateContext | JsContext, value: Any, in_template: bool
+) -> str | None:
+    """The template text Vue compiles for a component: a `'#id'` element of this page, or
+    the string itself (a template literal's `\\${` is Vue's `${`, a bare `${` is JS's)."""
+    text = context.js.node_text(value)
+    if value.type == "string" and text[1:2] == "#":
+        if not in_template:
+            return None  # the element is in some page, not here
+        return context.element_content(text[2:-1].strip())  # type: ignore[union-attr]
+    if value.type == "string":
+        return text[1:-1]
+    if value.type == "template_string":
+        return _JS_SUBSTITUTION.sub("", text).replace("\\${", "${")
+    return None
 
 
 def _selects_markup(value: Any, facts: JsFacts) -> bool:

@@ -485,6 +485,26 @@ class TemplateContext(SourceContext):
                 found.append(IconText(start, text[start:end], "icon"))
         return found
 
+    def element_content(self, element_id: str) -> str | None:
+        """The text inside the element with this `id` (a component's `#id` template)."""
+        tags = self.html.tags
+        for index, tag in enumerate(tags):
+            id_attribute = tag.attribute("id") if not tag.closing else None
+            if id_attribute is None or (id_attribute.value or "").strip() != element_id:
+                continue
+            depth = 0  # nested elements of the same name
+            for later in tags[index + 1 :]:
+                if later.name != tag.name or later.self_closing:
+                    continue
+                if not later.closing:
+                    depth += 1
+                elif depth:
+                    depth -= 1
+                else:
+                    return self.text[tag.end : later.start]
+            return self.text[tag.end :]
+        return None
+
     def style_imports(self) -> list[tuple[int, int, str]]:
         """`@import` rules of `<style>` elements: (start, end, rule)."""
         text = self.text
