@@ -279,3 +279,28 @@ def test_prose_in_script_and_python_strings_is_not_an_icon():
         (2, 8, "STK501"),
         (4, 10, "STK502"),
     ]
+
+
+def test_every_rename_goes_from_a_missing_name_to_a_shipped_one():
+    shipped = icons.shipped_tabler_names()
+    renames = icons.tabler_renames()
+    assert len(renames) > 40
+    assert all(old not in shipped and new in shipped for old, new in renames.items())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("2fa", "auth-2fa"),
+        ("360-view", "view-360-number"),
+        ("123", "number-123"),
+        ("3d-cube-sphere", "cube-3d-sphere"),
+        ("12-hours", "hours-12"),
+        ("24-hours", "hours-24"),
+        ("circle-1", "circle-number-1"),
+        ("circle-1-filled", "circle-number-1-filled"),
+    ],
+)
+def test_names_tabler_3_renamed_suggest_the_new_name(old, new):
+    [finding] = lint(f'<i class="ti ti-{old}"></i>\n', PAGE, select=["STK502"])
+    assert finding.message.endswith(f"Tabler Icons 3 renamed it `ti-{new}`")

@@ -211,12 +211,15 @@ class UnknownTablerIcon(_StringVisitor):
     invalid = (
         PAGE_HEAD + '<i class="me-2 ti ti-pencil-edit"></i>\n' + PAGE_SCRIPT,
         PAGE_HEAD + "<v-icon>ti ti-not-an-icon</v-icon>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list-item prepend-icon="ti ti-2fa"></v-list-item>\n' + PAGE_SCRIPT,
         "<script>\nconst items = [{ title: 'Roles', icon: 'ti ti-shield-account', to: '/roles' }];\n"
         "</script>\n",
     )
     limits = (
         "Only whole names are checked: `'ti ti-' + name` and `ti ti-{{ icon }}` are built at "
         "run time. JS and Python strings count only when wholly a class list (see STK501). "
+        "A name Tabler Icons 3 renamed (`ti-2fa`, `ti-360-view`, `ti-circle-1`) gets its new "
+        "name from Tabler's alias list; another gets the closest known name, if any. "
         "The project's stylesheet is looked for in `static/icons/` of the file's folder and "
         "every folder above it up to the project root; an icon font loaded from a CDN is not "
         "read, the shipped list applies."

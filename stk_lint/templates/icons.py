@@ -52,6 +52,16 @@ def mdi_to_tabler() -> dict[str, str]:
     return mapping
 
 
+@cache
+def tabler_renames() -> dict[str, str]:
+    """Tabler 2 names that Tabler 3 renamed (`2fa` -> `auth-2fa`), from data/tabler-renames.txt."""
+    renames = {}
+    for line in _data_lines("tabler-renames.txt"):
+        old, new = line.split()
+        renames[old] = new
+    return renames
+
+
 def names_from_css(css: str) -> frozenset[str]:
     return frozenset(_CSS_ICON.findall(css))
 
@@ -200,9 +210,22 @@ def mdi_fix(use: IconUse) -> Fix | None:
 
 
 def unknown_tabler_message(name: str, names: frozenset[str]) -> str:
+    renamed = _renamed(name, names)
+    if renamed is not None:
+        return (
+            f"`ti-{name}` is not a Tabler icon, so it renders blank; Tabler Icons 3 renamed it "
+            f"`ti-{renamed}`"
+        )
     suggestion = _closest(name, names)
     hint = f"; did you mean `ti-{suggestion}`?" if suggestion else ""
     return f"`ti-{name}` is not a Tabler icon, so it renders blank{hint}"
+
+
+def _renamed(name: str, names: frozenset[str]) -> str | None:
+    """The new name of a renamed icon (`2fa-filled` -> `auth-2fa-filled` too), if known."""
+    base, filled = (name[: -len("-filled")], "-filled") if name.endswith("-filled") else (name, "")
+    new = tabler_renames().get(base)
+    return f"{new}{filled}" if new is not None and f"{new}{filled}" in names else None
 
 
 @cache
