@@ -3,7 +3,8 @@
 A comment suppresses a finding when it is on one of the lines of the finding's
 statement (a multi-line statement is covered as a whole; a compound statement
 by its header), or alone on the line just above that statement. Template and JS
-checkers parse their own comment syntax and hand it to the same matcher.
+checkers parse their own comment syntax (`{# #}`, `//`, `/* */`) and hand it to the
+same matcher.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 ALL = frozenset({"*"})
 
 _DIRECTIVE = re.compile(
-    r"(?:#|//|\{#)\s*(?:noqa(?![\w-])(?P<noqa>\s*:\s*(?P<noqa_codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
+    r"(?:#|//|/\*+|\{#)\s*(?:noqa(?![\w-])(?P<noqa>\s*:\s*(?P<noqa_codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
     r"|stk-lint\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?)",
     re.IGNORECASE,
 )
@@ -191,12 +192,13 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
         line_start = source.find("\n", line_start) + 1
         if line_start == 0:
             return None
-    line_end = source.find("\n", line_start)
-    line_end = len(source) if line_end < 0 else line_end + 1
     start = line_start + directive.column
     end = start + len(directive.text)
     if source[start:end] != directive.text:
         return None  # offsets do not line up: offer nothing rather than a wrong edit
+    # The line the comment ends on (a `{# #}` or `/* */` comment may span lines).
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end < 0 else line_end + 1
     if stale is not ALL:
         kept = without_codes(directive.text, stale)
         if kept is None:
@@ -208,4 +210,7 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
         )
     before = source[line_start:start]
     start = line_start + len(before.rstrip(" \t"))
+    if start == line_start:  # code follows the comment: keep it where the comment began
+        after = source[end:line_end]
+        end += len(after) - len(after.lstrip(" \t"))
     return Fix("Remove the unused suppression comment", "safe", (Edit(start, end, ""),))

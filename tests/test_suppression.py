@@ -78,3 +78,43 @@ def test_unused_suppressions_in_templates_and_js():
     script = "const items = [\n  // stk-lint: ignore[STK501]\n  { icon: 'ti ti-home' },\n];\n"
     findings = lint(script, "static/js/navigation.js", select=["STK501", "STK900"])
     assert [(f.line, f.column, f.code) for f in findings] == [(2, 3, "STK900")]
+
+
+def test_removing_an_unused_jinja_suppression_keeps_the_markup_and_the_closing_mark():
+    # The comment is the whole `{# ... #}`: removing it leaves no stray `#}` and keeps
+    # the markup sharing its line.
+    template = (
+        "{# stk-lint: ignore[STK401] #}<b>{{ title }}</b>\n"
+        "<p>{{ subtitle }}</p> {# stk-lint: ignore[STK501] #}\n"
+        "{# stk-lint: ignore[STK401, STK501] #}\n"
+        "<p>{{ footer }}</p>\n"
+    )
+    findings = lint(template, "app/templates/x.html", select=["STK401", "STK501", "STK900"])
+    assert [(f.line, f.code) for f in findings] == [(1, "STK900"), (2, "STK900"), (3, "STK900")]
+    assert "`{# stk-lint: ignore[STK401] #}`" in findings[0].message
+    assert apply_fixes(template, findings) == (
+        "<b>{{ title }}</b>\n<p>{{ subtitle }}</p>\n<p>{{ footer }}</p>\n"
+    )
+
+
+def test_block_comments_suppress_in_javascript():
+    script = (
+        "const close = 'mdi-close'; /* stk-lint: ignore[STK501] */\n"
+        "/* stk-lint: ignore[STK501] */\n"
+        "const home = 'mdi-home';\n"
+        "const plus = 'mdi-plus';\n"
+    )
+    assert [(f.line, f.code) for f in lint(script, "static/js/icons.js", select=["STK501"])] == [
+        (4, "STK501")
+    ]
+    page = "<script>\n" + script + "</script>\n"
+    assert [(f.line, f.code) for f in lint(page, "app/templates/x.html", select=["STK501"])] == [
+        (5, "STK501")
+    ]
+
+
+def test_removing_an_unused_block_comment_keeps_the_code_after_it():
+    script = "/* stk-lint: ignore[STK501] */ const home = 'ti ti-home';\n"
+    findings = lint(script, "static/js/icons.js", select=["STK501", "STK900"])
+    assert [(f.line, f.column, f.code) for f in findings] == [(1, 1, "STK900")]
+    assert apply_fixes(script, findings) == "const home = 'ti ti-home';\n"

@@ -124,6 +124,9 @@ SCRIPT = (
         "<!-- {{ items }} -->",
         '<script type="application/json">{{ items }}</script>',
         "<script>const x = {{ items }};</script>",
+        # Literal text: braces in a raw block that read no Vue state, and a `v-pre` element.
+        "{% raw %}<b>{{ anything }}</b>{% endraw %}",
+        "<pre v-pre>{{ items }} {% raw %}{{ items }}{% endraw %}</pre>",
     ],
 )
 def test_jinja_bound_and_server_values_stay_clean(markup):
@@ -141,7 +144,7 @@ def test_jinja_bound_and_server_values_stay_clean(markup):
         ("{% macro m(x) %}{% endmacro %}{{ q }}", 31),
         ("<b>{{ 'x' if value else 'y' }}</b>", 4),
         ('<i v-for="(row, i) in items">{{ row.name }}{{ i }}</i>', 30),
-        ("{% raw %}<b>{{ anything }}</b>{% endraw %}", 13),
+        ("{% raw %}<b>{{ items.length }}</b>{% endraw %}", 13),
     ],
 )
 def test_vue_state_in_jinja_output_fires(markup, column):
@@ -199,7 +202,9 @@ def test_template_option_strings_in_a_js_file():
     )
     findings = lint(source, "app/static/js/components.js", select=["STK401"])
     assert where(findings) == [(4, 22, "STK401"), (7, 65, "STK401")]
-    assert findings[0].fix is not None and findings[1].fix is None
+    assert findings[0].fix is not None and findings[1].fix is not None
+    # A template literal gets `\${ }`: a bare `${ x }` would be JavaScript's interpolation.
+    assert "<b>\\${ x }</b>" in apply_fixes(source, findings)
 
 
 def test_suppression_comments():

@@ -73,6 +73,8 @@ def test_unknown_mdi_name_has_no_fix_but_a_pointer():
         '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font@7.4.47/css/materialdesignicons.min.css">',
         "<script>\nconst vuetify = createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>",
         "<script type=\"module\">\nimport '@mdi/font/css/materialdesignicons.css';\n</script>",
+        '<style>\n@import url("https://cdn.jsdelivr.net/npm/@mdi/font/css/materialdesignicons.min.css");\n'
+        ".card { margin: 0; }\n</style>",
     ],
 )
 def test_loading_the_mdi_font_fires(markup):
@@ -215,3 +217,90 @@ def test_update_script_renders_the_list_from_the_npm_package(tmp_path):
         "heart-filled",
         "pencil",
     ]
+
+
+def test_v_icon_text_binding_names_an_icon():
+    page = '<v-icon v-text="\'mdi-home\'"></v-icon>\n<v-icon v-text="item.icon"></v-icon>\n'
+    findings = lint(page, PAGE, select=["STK501"])
+    assert where(findings) == [(1, 18, "STK501")]
+    assert apply_fixes(page, findings).startswith("<v-icon v-text=\"'ti ti-home'\">")
+
+
+def test_style_import_of_the_mdi_font_points_at_the_rule():
+    page = '<style>\n  @import "@mdi/font/css/materialdesignicons.css";\n  .x { color: red; }\n</style>\n'
+    [finding] = lint(page, PAGE, select=["STK501"])
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 3, 2, 51)
+
+
+def test_mdi_helper_classes_get_their_own_advice():
+    page = (
+        '<i class="mdi mdi-loading mdi-spin"></i>\n'
+        '<span class="mdi-light mdi-24px mdi-rotate-90"></span>\n'
+    )
+    findings = lint(page, PAGE, select=["STK501"])
+    assert where(findings) == [
+        (1, 11, "STK501"),
+        (1, 27, "STK501"),
+        (2, 14, "STK501"),
+        (2, 24, "STK501"),
+        (2, 33, "STK501"),
+    ]
+    helpers = [f.message for f in findings[1:]]
+    assert all("helper class; it has no effect without the MDI font" in m for m in helpers)
+    assert "use a Tabler icon" not in " ".join(helpers)
+    assert "<v-progress-circular indeterminate>" in helpers[0]
+    assert "`font-size`" in helpers[2] and "`transform`" in helpers[3]
+    assert all(f.fix is None for f in findings[1:])
+
+
+def test_prose_in_script_and_python_strings_is_not_an_icon():
+    script = (
+        "const hint = 'Replace mdi-home with ti-home';\n"
+        'const note = "mdi-home is old, ti ti-nope too";\n'
+        "const icon = 'mdi-home';\n"
+        "const classes = 'me-2 mdi mdi-account';\n"
+        "const tabler = `ti ti-nope ${extra}`;\n"
+    )
+    findings = lint(script, "app/static/js/hints.js", select=["STK501", "STK502"])
+    assert where(findings) == [(3, 15, "STK501"), (4, 23, "STK501"), (5, 20, "STK502")]
+    page = "<script>\n" + script + "</script>\n"
+    assert where(lint(page, PAGE, select=["STK501", "STK502"])) == [
+        (4, 15, "STK501"),
+        (5, 23, "STK501"),
+        (6, 20, "STK502"),
+    ]
+    python = (
+        'HINT = "Replace mdi-home with ti-home"\n'
+        'ICON = "mdi-home"\n'
+        'OTHER = "Use ti ti-nope here"\n'
+        'TABLER = "ti ti-nope"\n'
+    )
+    assert where(lint(python, "app/nav.py", select=["STK501", "STK502"])) == [
+        (2, 8, "STK501"),
+        (4, 10, "STK502"),
+    ]
+
+
+def test_every_rename_goes_from_a_missing_name_to_a_shipped_one():
+    shipped = icons.shipped_tabler_names()
+    renames = icons.tabler_renames()
+    assert len(renames) > 40
+    assert all(old not in shipped and new in shipped for old, new in renames.items())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("2fa", "auth-2fa"),
+        ("360-view", "view-360-number"),
+        ("123", "number-123"),
+        ("3d-cube-sphere", "cube-3d-sphere"),
+        ("12-hours", "hours-12"),
+        ("24-hours", "hours-24"),
+        ("circle-1", "circle-number-1"),
+        ("circle-1-filled", "circle-number-1-filled"),
+    ],
+)
+def test_names_tabler_3_renamed_suggest_the_new_name(old, new):
+    [finding] = lint(f'<i class="ti ti-{old}"></i>\n', PAGE, select=["STK502"])
+    assert finding.message.endswith(f"Tabler Icons 3 renamed it `ti-{new}`")

@@ -349,3 +349,220 @@ def test_no_binding_fix_when_the_element_already_binds_that_attribute():
     )
     findings = lint(page, PAGE, select=["STK401"])
     assert [f.fix is not None for f in findings] == [True, False, True, False, True]
+
+
+MULTI_LINE = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<p>{{ items\n  .length }} items</p>\n"
+    "{% for item in things %}<p>{{ item\n.name }}</p>{% endfor %}\n"
+    "<h2>{{ item.name }}</h2>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], item: null }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_multi_line_outputs_pair_with_their_own_tree_node():
+    # Jinja dates `.length` and `.name` by the line of their `.`: the output on line 5
+    # is the loop's server value, the one on line 7 the Vue `item`.
+    findings = lint(MULTI_LINE, PAGE, select=["STK401"])
+    assert [(f.line, f.column, f.end_line, f.end_column) for f in findings] == [
+        (3, 4, 4, 13),
+        (7, 5, 7, 20),
+    ]
+    assert "`item` is Vue state" in findings[1].message
+
+
+BACKTICK_TEMPLATE = (
+    '{% extends "layout.html" %}\n{% block js %}\n<script>\n'
+    "const app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { rows: [] }; } });\n"
+    "app.component('row-item', {\n"
+    "  delimiters: config.delimiters,\n"
+    "  props: ['item'],\n"
+    '  template: `<v-list-item :title="item.title">{{ item.name }}</v-list-item>`,\n'
+    "});\n"
+    "app.mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_backtick_template_advice_and_fix_escape_the_dollar():
+    # In a JS template literal `${ item.name }` is JavaScript's interpolation (a
+    # ReferenceError here); Vue needs the text `${ item.name }`, written `\${ item.name }`.
+    findings = lint(BACKTICK_TEMPLATE, PAGE, select=["STK401"])
+    assert where(findings) == [(8, 47, "STK401")]
+    assert findings[0].message.endswith("use `\\${ item.name }`")
+    fixed = apply_fixes(BACKTICK_TEMPLATE, findings)
+    assert '`<v-list-item :title="item.title">\\${ item.name }</v-list-item>`' in fixed
+    assert lint(fixed, PAGE) == []
+
+
+def test_backtick_template_in_a_js_file_gets_the_escaped_advice_too():
+    source = BACKTICK_TEMPLATE.split("<script>\n")[1].split("</script>")[0]
+    findings = lint(source, "app/static/js/rows.js", select=["STK401"])
+    assert where(findings) == [(5, 47, "STK401")]
+    assert findings[0].message.endswith("use `\\${ item.name }`")
+    assert "\\${ item.name }" in apply_fixes(source, findings)
+
+
+JINJA_SYNTAX = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    '<v-list-item v-for="item in items" :key="item.id">\n'
+    '  <b>{{ item.name if item.name else "-" }}</b>\n'
+    '  <i>{{ item.first ~ " " ~ item.last }}</i>\n'
+    '  <em :title="{{ not item.ok }}"></em>\n'
+    "  <span>{{ item.price + 1 }} {{ money(item['total']) }}</span>\n"
+    '  <v-btn :disabled="{{ item.count == 0 }}" title="{{ item.note }}"></v-btn>\n'
+    "</v-list-item>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters, data() { return { items: [] }; },"
+    " methods: { money(x) { return x; } } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_no_fix_writes_jinja_syntax_into_a_vue_expression():
+    # `${ item.name if item.name else "-" }` would not compile: Vue reads JavaScript.
+    findings = lint(JINJA_SYNTAX, PAGE, select=["STK401"])
+    assert where(findings) == [
+        (4, 6, "STK401"),
+        (5, 6, "STK401"),
+        (6, 15, "STK401"),
+        (7, 9, "STK401"),
+        (7, 30, "STK401"),
+        (8, 21, "STK401"),
+        (8, 51, "STK401"),
+    ]
+    assert [f.fix is not None for f in findings] == [False, False, False, True, True, True, True]
+    assert "`x if c else y` -> `c ? x : y`" in findings[0].message
+    assert "`a ~ b` -> `a + b`" in findings[1].message
+    assert "`not x` -> `!x`" in findings[2].message
+    fixed = apply_fixes(JINJA_SYNTAX, findings)
+    assert "<span>${ item.price + 1 } ${ money(item['total']) }</span>" in fixed
+    assert '<v-btn :disabled="item.count == 0" :title="item.note"></v-btn>' in fixed
+
+
+VUE2_FILTERS = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    '<v-data-table :items="items">\n'
+    '  <template v-slot:item.created="{ item }">{{ item.created | date }}</template>\n'
+    "</v-data-table>\n"
+    '<v-list-item v-for="u in items">{{ u.name|upper }}</v-list-item>\n'
+    "<p>{{ items | length }} {{ selected | tojson }}</p>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], selected: null }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_vue2_filters_on_v_for_and_slot_variables_are_flagged():
+    # A `v-for`/slot variable is never a server value, filter or not; a filter on
+    # page state (`{{ items | length }}`) still marks the view's value.
+    findings = lint(VUE2_FILTERS, PAGE, select=["STK401"])
+    assert where(findings) == [(4, 44, "STK401"), (6, 33, "STK401")]
+    assert all(f.fix is None for f in findings)
+    assert "Vue 3 has no filters: call a method, `date(item.created)`" in findings[0].message
+    assert "`upper(u.name)`" in findings[1].message
+
+
+GLOBAL_NAMES = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<p>{{ request.path }} {{ session.get('theme') }}</p>\n"
+    '<v-list-item v-for="request in items">{{ request.status }}</v-list-item>\n'
+    '<v-list-item v-for="session in sessions" :title="{{ session.ip }}"></v-list-item>\n'
+    '<v-list-item v-for="g in groups">{{ g.name }}</v-list-item>\n'
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], sessions: [], groups: [], request: null }; } })"
+    ".mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_v_for_variables_named_like_server_globals_are_vue_names():
+    # Outside the loops `request` and `session` are Quart's, even with a `request`
+    # data() key; inside, the `v-for` binds them.
+    findings = lint(GLOBAL_NAMES, PAGE, select=["STK401"])
+    assert where(findings) == [(4, 39, "STK401"), (5, 50, "STK401"), (6, 34, "STK401")]
+    assert all("a `v-for`/slot variable" in f.message for f in findings)
+
+
+RAW_LITERALS = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<v-alert>Placeholders: {% raw %}{{ user.name }}, {{ reset_link }}{% endraw %}</v-alert>\n"
+    "<pre v-pre>{% raw %}{{ items }}{% endraw %} {{ items }}</pre>\n"
+    '<div v-pre :title="{{ selected }}"><span>{{ selected }}</span></div>\n'
+    '<v-list-item v-for="item in items">'
+    "{% raw %}{{ item.name }} {{ { a: 1 }.a + items.length }}{% endraw %}</v-list-item>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [], selected: null }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_raw_braces_are_flagged_only_where_they_read_vue_state():
+    # Placeholders a page documents and anything in a `v-pre` element are literal text
+    # Vue never interpolates; `{{ item.name }}` in a raw block is a Vue 2 habit.
+    findings = lint(RAW_LITERALS, PAGE, select=["STK401"])
+    assert where(findings) == [(6, 45, "STK401"), (6, 61, "STK401")]
+    # The second holds a `}`, which would end Vue's `${ }` early: no fix.
+    assert [f.fix is not None for f in findings] == [True, False]
+    fixed = apply_fixes(RAW_LITERALS, findings)
+    assert "{% raw %}${ item.name } {{ { a: 1 }.a + items.length }}{% endraw %}" in fixed
+
+
+DIALOG = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "<h1>{{ title }}</h1>\n<p>{{ message }}</p>\n"
+    '<template id="confirm-tpl"><v-card :title="title">{{ subtitle }}</v-card></template>\n'
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "const baseMixin = { props: ['subtitle'] };\n"
+    "const dialogMixin = { mixins: [baseMixin], props: ['title'] };\n"
+    "const app = Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [] }; } });\n"
+    "app.component('confirm-dialog', { mixins: [dialogMixin], delimiters: config.delimiters,"
+    " template: '#confirm-tpl' });\n"
+    "app.component('x-badge', { props: ['message'],"
+    " render() { return Vue.h('span', this.message); } });\n"
+    "app.mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_component_mixins_and_render_components_stay_out_of_the_page():
+    # `title` and `subtitle` come from the dialog's mixins and exist only in its
+    # template; the render-function badge has no markup here at all. The page's
+    # `{{ title }}` and `{{ message }}` are the view's.
+    findings = lint(DIALOG, PAGE, select=["STK401"])
+    assert where(findings) == [(5, 51, "STK401")]
+    assert "`subtitle` is Vue state of the component" in findings[0].message
+
+
+BRANCHES = (
+    '{% extends "layout.html" %}\n{% block content %}\n'
+    "{% if can_edit %}\n"
+    '<v-card v-for="item in items" :key="item.id">\n'
+    "  <v-card-subtitle>{{ item.owner }}</v-card-subtitle>\n"
+    "{% else %}\n"
+    '<v-card v-for="item in items" :key="item.id" disabled>\n'
+    "{% endif %}\n"
+    "  <v-card-title>${ item.name }</v-card-title>\n"
+    "</v-card>\n"
+    "<h2>{{ item.name }}</h2>\n"
+    "{% endblock %}\n{% block js %}\n<script>\n"
+    "Vue.createApp({ delimiters: config.delimiters,"
+    " data() { return { items: [] }; } }).mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_an_element_opened_in_both_branches_of_an_if_is_closed_once():
+    # The two `<v-card>` tags are one element, closed by the one `</v-card>`: the
+    # heading after it reads the view's `item`. Inside the first branch the `v-for`
+    # binds `item`.
+    findings = lint(BRANCHES, PAGE, select=["STK401"])
+    assert where(findings) == [(5, 20, "STK401")]

@@ -205,3 +205,142 @@ def test_any_template_gives_findings_inside_the_file(pieces):
             if finding.fix:
                 for edit in finding.fix.edits:
                     assert 0 <= edit.start <= edit.end <= len(source)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "item.name",
+        "item['name'].length",
+        "format(item.created, 'short')",
+        "item.count == 0",
+        "item.a != item.b",
+        "item.price + 1 - discount",
+        "item.count >= 10",
+        "-item.delta",
+        "[item.a, item.b]",
+        "true",
+    ],
+)
+def test_expressions_javascript_reads_the_same(expression):
+    assert jinja.scan(f"{{{{ {expression} }}}}").outputs[0].javascript
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'item.name if item.name else "-"',
+        'item.first ~ " " ~ item.last',
+        "not item.ok",
+        "item.a and item.b",
+        "item.tags is defined",
+        "item.created | date",
+        "item.value is none",
+        "True",
+        "item.0",
+        "items[1:3]",
+        "f(a=1)",
+        "f(*args)",
+        "a < b < c",
+        "(a, b)",
+        "item.n * 2",
+        "item.n // 2",
+        "'a' 'b'",
+        "a in b",
+        "{'a': 1}",
+    ],
+)
+def test_jinja_only_expressions_are_not_javascript(expression):
+    assert not jinja.scan(f"{{{{ {expression} }}}}").outputs[0].javascript
+
+
+def test_plain_html_outside_template_folders_keeps_vue_braces():
+    # Nothing renders static/demo/index.html before Vue: `{{ message }}` reaches Vue.
+    source = (
+        '<div id="app">{{ message }}</div>\n<script>\n'
+        'Vue.createApp({ data() { return { message: "hi" }; } }).mount("#app");\n</script>\n'
+    )
+    assert lint(source, "app/static/demo/index.html", select=["STK402"]) == []
+    assert where(lint(source, "app/templates/demo.html", select=["STK402"])) == [(3, 1, "STK402")]
+
+
+def test_create_app_taken_under_another_name_is_checked():
+    source = (
+        "const { createApp: makeApp, ref: makeRef } = Vue;\n"
+        "makeApp({ data() { return {}; } }).mount('#app');\n"
+        "const n = makeRef(0);\n"
+    )
+    assert where(lint(source, "app/static/js/page.js", select=["STK402", "STK403"])) == [
+        (2, 1, "STK402"),
+        (3, 11, "STK403"),
+    ]
+    imported = 'import { createApp as mk } from "vue";\nmk({ data() { return {}; } });\n'
+    assert where(lint(imported, "app/static/js/page.js", select=["STK402"])) == [(2, 1, "STK402")]
+
+
+def test_delimiters_assigned_to_the_options_object_count():
+    source = (
+        "const App = { data() { return { items: [] }; } };\n"
+        "App.delimiters = config.delimiters;\n"
+        "Vue.createApp(App).mount('#app');\n"
+    )
+    assert lint(source, "app/static/js/page.js", select=["STK402"]) == []
+    jinja_braces = source.replace("config.delimiters", "['{{', '}}']")
+    assert where(lint(jinja_braces, "app/static/js/page.js", select=["STK402"])) == [
+        (2, 18, "STK402")
+    ]
+    elsewhere = source.replace("App.delimiters", "Other.delimiters")
+    assert where(lint(elsewhere, "app/static/js/page.js", select=["STK402"])) == [(3, 1, "STK402")]
+
+
+def test_a_local_named_like_a_composition_function_is_not_vue_s():
+    source = script(
+        "const { createApp, ref, computed } = Vue;\n"
+        "function cell(ref) { return ref(1); }\n"
+        "const pick = ({ key: ref }) => ref(2);\n"
+        "function total() { const computed = (x) => x; return computed(3); }\n"
+        "try { load(); } catch (ref) { ref(4); }\n"
+        "const late = (x = ref(5)) => x;\n"
+        "const count = ref(0);\n"
+    )
+    assert where(lint(source, PAGE, select=["STK403"])) == [(8, 19, "STK403"), (9, 15, "STK403")]
+
+
+COMPONENTS = (
+    '{% extends "layout.html" %}\n{% block js %}\n'
+    '<template id="row-tpl"><v-list-item>${ item.name }</v-list-item></template>\n'
+    '<template id="plain-tpl"><v-list-item :title="item.name"></v-list-item></template>\n'
+    "<script>\n"
+    "const app = Vue.createApp({ delimiters: config.delimiters });\n"
+    "app.component('row-item', { props: ['item'], template: '#row-tpl' });\n"
+    "app.component('count-badge', { props: ['n'], template: '<v-badge>${ n }</v-badge>' });\n"
+    "app.component('tick-badge', { props: ['n'], template: `<b>\\${ n }</b>` });\n"
+    "app.component('js-badge', { props: ['n'], template: `<b>${ label }</b>` });\n"
+    "app.component('plain-row', { props: ['item'], template: '#plain-tpl' });\n"
+    "app.component('own-row', { props: ['item'], delimiters: config.delimiters,"
+    " template: '#row-tpl' });\n"
+    "app.mount('#app');\n"
+    "</script>\n{% endblock %}\n"
+)
+
+
+def test_components_with_dollar_templates_need_their_own_delimiters():
+    # Vue 3 reads `delimiters` from each component's own options: these components show
+    # `${ item.name }` as text. A bare `${` in a template literal is JavaScript's.
+    findings = lint(COMPONENTS, PAGE, select=["STK402"])
+    assert where(findings) == [(7, 46, "STK402"), (8, 46, "STK402"), (9, 45, "STK402")]
+    assert "shows `${ item.name }` as text" in findings[0].message
+    assert "add `delimiters: config.delimiters`" in findings[0].message
+    configured = COMPONENTS.replace(
+        "app.mount('#app');", "app.config.compilerOptions.delimiters = ['${', '}'];"
+    )
+    assert lint(configured, PAGE, select=["STK402"]) == []
+
+
+def test_components_in_js_files_are_checked_on_their_inline_templates():
+    source = COMPONENTS.split("<script>\n")[1].split("</script>")[0]
+    # The `#row-tpl` element is in some page, not in this file: not judged.
+    assert where(lint(source, "app/static/js/rows.js", select=["STK402"])) == [
+        (3, 46, "STK402"),
+        (4, 45, "STK402"),
+    ]

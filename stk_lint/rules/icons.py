@@ -23,6 +23,7 @@ from stk_lint.templates.icons import (
     mdi_message,
     mdi_to_tabler,
     mdi_uses,
+    names_icons,
     tabler_names,
     tabler_uses,
     unknown_tabler_message,
@@ -88,6 +89,7 @@ class MdiIcon(_StringVisitor):
         + PAGE_SCRIPT,
         PAGE_HEAD + "<p>Use mdi-pencil in text is prose, not an icon</p>\n" + PAGE_SCRIPT,
         PAGE_HEAD + '<img src="/static/img/mdi-logo.png">\n' + PAGE_SCRIPT,
+        "<script>\nconst hint = 'Replace mdi-home with ti-home';\n</script>\n",
     )
     invalid = (
         PAGE_HEAD + '<i class="mdi mdi-account"></i>\n' + PAGE_SCRIPT,
@@ -97,13 +99,22 @@ class MdiIcon(_StringVisitor):
         + PAGE_SCRIPT,
         '{% block css %}<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font'
         '@7/css/materialdesignicons.min.css">{% endblock %}\n',
+        "{% block css %}<style>@import url('https://cdn.jsdelivr.net/npm/@mdi/font/css/"
+        "materialdesignicons.min.css');</style>{% endblock %}\n",
+        PAGE_HEAD + "<v-icon v-text=\"'mdi-delete'\"></v-icon>\n" + PAGE_SCRIPT,
         "<script>\nconst nav = [{ title: 'Home', icon: 'mdi-home', to: '/' }];\n</script>\n",
         "<script>\nconst v = Vuetify.createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>\n",
     )
     limits = (
-        "An icon name built at run time (`'mdi-' + name`) is not seen. Python strings are "
-        'checked whole (`"mdi-home"`), docstrings skipped. The Tabler suggestion covers '
-        "about 240 common names; for others the message links the Tabler catalogue."
+        "An icon name built at run time (`'mdi-' + name`) is not seen. JS and Python "
+        "string literals count only when they are wholly an icon name or class list "
+        "(`'mdi-home'`, `'me-2 mdi mdi-account'`); a sentence that mentions one "
+        "(`'Replace mdi-home with ti-home'`), or a class list with a word class "
+        "(`'mdi mdi-home active'`), is taken as prose. Python docstrings are skipped. The "
+        "MDI helper classes (`mdi-spin`, `mdi-24px`, `mdi-rotate-90`, `mdi-flip-h`, "
+        "`mdi-light`) name no icon: the message says what to use instead, with no fix. The "
+        "Tabler suggestion covers about 240 common names; for others the message links the "
+        "Tabler catalogue."
     )
 
     @classmethod
@@ -114,6 +125,9 @@ class MdiIcon(_StringVisitor):
         for start, end, value in context.stylesheet_links():
             if MDI_FONT.search(value):
                 context.report(cls, start, end, f"This link {_FONT_MESSAGE}")
+        for start, end, rule in context.style_imports():
+            if MDI_FONT.search(rule):
+                context.report(cls, start, end, f"This import {_FONT_MESSAGE}")
         if context.scripts:
             cls._check_js_config(context)
 
@@ -129,8 +143,9 @@ class MdiIcon(_StringVisitor):
         for piece in context.icon_texts():
             if "mdi" not in piece.text:
                 continue
-            for use in mdi_uses(piece.text, piece.start):
-                context.report(cls, use.start, use.end, mdi_message(use.name), mdi_fix(use))
+            if piece.kind != "string" or names_icons(piece.text):
+                for use in mdi_uses(piece.text, piece.start):
+                    context.report(cls, use.start, use.end, mdi_message(use.name), mdi_fix(use))
             if MDI_FONT.search(piece.text):
                 context.report(
                     cls, piece.start, piece.start + len(piece.text), f"This import {_FONT_MESSAGE}"
@@ -157,7 +172,7 @@ class MdiIcon(_StringVisitor):
         raw = node.value
         if "mdi" not in raw:
             return
-        for use in mdi_uses(raw):
+        for use in mdi_uses(raw) if names_icons(node.raw_value) else ():
             tabler = mdi_to_tabler().get(use.name)
             fix = None
             if tabler is not None:
@@ -196,14 +211,18 @@ class UnknownTablerIcon(_StringVisitor):
     invalid = (
         PAGE_HEAD + '<i class="me-2 ti ti-pencil-edit"></i>\n' + PAGE_SCRIPT,
         PAGE_HEAD + "<v-icon>ti ti-not-an-icon</v-icon>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list-item prepend-icon="ti ti-2fa"></v-list-item>\n' + PAGE_SCRIPT,
         "<script>\nconst items = [{ title: 'Roles', icon: 'ti ti-shield-account', to: '/roles' }];\n"
         "</script>\n",
     )
     limits = (
         "Only whole names are checked: `'ti ti-' + name` and `ti ti-{{ icon }}` are built at "
-        "run time. The project's stylesheet is looked for in `static/icons/` of the file's "
-        "folder and every folder above it up to the project root; an icon font loaded from a "
-        "CDN is not read, the shipped list applies."
+        "run time. JS and Python strings count only when wholly a class list (see STK501). "
+        "A name Tabler Icons 3 renamed (`ti-2fa`, `ti-360-view`, `ti-circle-1`) gets its new "
+        "name from Tabler's alias list; another gets the closest known name, if any. "
+        "The project's stylesheet is looked for in `static/icons/` of the file's folder and "
+        "every folder above it up to the project root; an icon font loaded from a CDN is not "
+        "read, the shipped list applies."
     )
 
     @classmethod
@@ -220,7 +239,7 @@ class UnknownTablerIcon(_StringVisitor):
     def _check_texts(cls, context: TemplateContext | JsContext) -> None:
         names = context.tabler_names
         for piece in context.icon_texts():
-            if "ti-" not in piece.text:
+            if "ti-" not in piece.text or (piece.kind == "string" and not names_icons(piece.text)):
                 continue
             if piece.kind == "class":
                 uses = class_list_tabler_uses(piece.text, piece.start)
@@ -232,7 +251,7 @@ class UnknownTablerIcon(_StringVisitor):
 
     def check_string(self, node: cst.SimpleString) -> None:
         raw = node.value
-        if "ti-" not in raw:
+        if "ti-" not in raw or not names_icons(node.raw_value):
             return
         names = tabler_names(self.context.path, self.context.project)
         for use in tabler_uses(raw):

@@ -7,6 +7,7 @@ from typing import Any
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
+from stk_lint.templates import vue
 from stk_lint.templates.context import JsContext, Place, TemplateContext
 from stk_lint.templates.jinja import JINJA_GLOBALS, Output
 from stk_lint.templates.js import JsFacts, default_delimiters, within_option
@@ -63,7 +64,7 @@ class TemplateSyntaxError(TemplateRule):
             ["templates"],
             "Folder names whose `.html` files are Jinja templates (`.jinja`, `.jinja2`, `.j2` "
             "files always are). Other `.html` files are plain HTML: not lexed as Jinja, so "
-            "STK002 and STK401 skip them; the icon and Vue rules still apply.",
+            "STK002, STK401 and STK402 skip them; the icon rules and STK403 still apply.",
         )
     }
     limits = (
@@ -100,9 +101,9 @@ class JinjaInVue(TemplateRule):
         "slot prop, a `data()` key) does not exist: it renders as an empty string, silently, "
         "and Vue never sees it. The rule knows what Jinja binds (`for`, `set`, `with`, macro "
         "parameters, imports) and what Vue binds (`data()`, `methods`, `computed`, `props`, "
-        "`v-for`, slot props), and flags only the second kind. `{{ }}` inside `{% raw %}` or "
-        "in a component's `template:` string is flagged too: with `${ }` delimiters Vue does "
-        "not interpolate it either."
+        "`v-for`, slot props), and flags only the second kind. `{{ }}` inside `{% raw %}` "
+        "that reads Vue state, or in a component's `template:` string, is flagged too: with "
+        "`${ }` delimiters Vue does not interpolate it either."
     )
     bad = (
         PAGE_HEAD
@@ -147,34 +148,54 @@ class JinjaInVue(TemplateRule):
         PAGE_HEAD + "<p>{{ items.length }} things</p>\n" + PAGE_SCRIPT,
         PAGE_HEAD + '<v-list-item v-for="(thing, i) in items" :title="{{ thing.name }}">'
         "</v-list-item>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "{% raw %}<p>{{ anything }}</p>{% endraw %}\n" + PAGE_SCRIPT,
+        PAGE_HEAD + "{% raw %}<p>{{ items.length }}</p>{% endraw %}\n" + PAGE_SCRIPT,
         PAGE_HEAD + '<v-data-table :items="items"><template #item.actions="{ item }">'
         '<v-btn @click="edit(item)">{{ item.id }}</v-btn></template></v-data-table>\n'
         + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-list-item v-for="user in items">{{ user.first ~ " " ~ user.last }}'
+        "</v-list-item>\n" + PAGE_SCRIPT,
+        PAGE_HEAD + '<v-data-table :items="items"><template #item.created="{ item }">'
+        "{{ item.created | date }}</template></v-data-table>\n" + PAGE_SCRIPT,
     )
     limits = (
         "Vue state is what this template's own scripts define: `data()`, `methods`, "
         "`computed` and `props` of `createApp` and `app.component` options, with their "
         "`mixins: [x]` and `{...base}` when those are defined in the same file. A "
-        "component's state counts only inside its own template (the `template: '#id'` "
-        "element or `template:` string), an app's mounted on an element of this file "
+        "component's state, its mixins' included, counts only inside its own template (the "
+        "`template: '#id'` element or `template:` string; a `render()` component adds "
+        "none), an app's mounted on an element of this file "
         "(`.mount('#notes')`) only inside that element. Names bound by `v-for` and slot "
-        "props of enclosing elements count too. State from mixins of other files "
+        "props of enclosing elements count too (an element opened in each branch of an "
+        "`{% if %}`/`{% else %}` and closed once after it is one element). Names every "
+        "template has (`request`, "
+        "`session`, `g`, `config`, `current_user`, `url_for`) are the server's, unless a "
+        "`v-for` or slot binds them around the output. State from mixins of other files "
         "(`layoutMixin`) or in an included partial without its own script is unknown, so "
         "`{{ }}` "
         "there is not judged. An expression with a Jinja filter (`{{ items | tojson }}`) is "
-        "taken as server-side on purpose. `{{ }}` inside `<script>` code (not a `template:` "
+        "taken as server-side on purpose, unless it reads a `v-for` or slot variable, which "
+        "is never a server value (`{{ item.created | date }}` is a Vue 2 filter; Vue 3 has "
+        "none). `{{ }}` inside `<script>` code (not a `template:` "
         'string), `<script type="application/json">` and HTML comments is never flagged. '
         "A server variable named like a piece of Vue state is taken as the Vue one, unless "
         "the page feeds it to its scripts (`user: {{ user|tojson }}` in `data()`, "
         "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
         "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
-        "`{{ }}` in `{% raw %}` is not flagged on a page whose apps all keep Vue's `{{ }}` "
-        "(STK402 reports those apps). "
-        "The fix writes `${ ... }` in element text; in an attribute it binds the value "
+        "`{{ }}` in `{% raw %}` is flagged only when its expression reads Vue state (no fix "
+        "when it holds a `}`, where Vue's `${ }` would end): other "
+        "braces there are literal text (placeholders a help page shows), and none is flagged "
+        "on a page whose apps all keep Vue's `{{ }}` (STK402 reports those apps). Nothing "
+        "inside a `v-pre` element is judged: Vue does not compile it. "
+        "The fix writes `${ ... }` in element text and `\\${ ... }` in a backtick "
+        "`template:` (where a bare `${` is JavaScript's own interpolation); in an attribute "
+        "it binds the value "
         '(`title="{{ row.name }}"` -> `:title="row.name"`, and in a bound attribute drops the '
-        "braces), but not when the braces stand in a JS string or in a longer plain value."
+        "braces), but not when the braces stand in a JS string or in a longer plain value. "
+        "It is offered only when the expression reads the same in JavaScript (names, `.`, "
+        "`[]`, calls, constants, `==`/`!=`, comparisons, `+`/`-`); Jinja syntax (`not x`, "
+        "`a ~ b`, `x if c else y`, filters, `none`) gets advice on the JavaScript to write "
+        "and no fix."
     )
 
     @classmethod
@@ -184,29 +205,42 @@ class JinjaInVue(TemplateRule):
             return
         page_state = context.vue_state - _server_fed_names(context)
         for output in jinja.outputs:
-            if output.names is None or output.filtered or output.block in HEAD_BLOCKS:
+            if output.names is None or output.block in HEAD_BLOCKS:
                 continue
             place = context.place(output.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
-            vue_names = page_state | place.vue_names | place.state
+            # A filter marks a server value on purpose (`{{ items | tojson }}`), but a
+            # `v-for`/slot variable is never one: `{{ item.created | date }}` is a Vue 2
+            # filter.
+            vue_names = (
+                place.vue_names if output.filtered else page_state | place.vue_names | place.state
+            )
             unbound = [
                 name
                 for name in output.names
-                if name in vue_names and name not in output.bound and name not in JINJA_GLOBALS
+                if name in vue_names
+                and name not in output.bound
+                # `request`, `session`, `g` are the server's, unless a `v-for` or slot
+                # binds the name around this output (`v-for="request in items"`).
+                and (name not in JINJA_GLOBALS or name in place.vue_names)
             ]
             if not unbound:
                 continue
             expression = context.output_text(output)
             fix = None
-            if place.kind == "attribute":
+            if not output.javascript:
+                advice = _rewrite_advice(place, expression)  # no fix: Vue cannot read it
+            elif place.kind == "attribute":
                 advice, fix = _attribute_advice(context, output, place, expression)
             elif not place.own_delimiters:
-                advice = _COMPONENT_ADVICE.format(expression=expression)
+                advice = _COMPONENT_ADVICE.format(
+                    interpolation=_interpolation(expression, place.quote)
+                )
             else:
-                advice = f"use `${{ {expression} }}`"
-                if not output.trimmed and place.quote != "`":
-                    fix = _interpolation_fix(output.start, output.end)
+                advice = f"use `{_interpolation(expression, place.quote)}`"
+                if not output.trimmed:
+                    fix = _interpolation_fix(output.start, output.end, place.quote)
             name = unbound[0]
             kind = (
                 "a `v-for`/slot variable"
@@ -223,24 +257,38 @@ class JinjaInVue(TemplateRule):
                 f"runs, but `{name}` is {kind}; {advice}",
                 fix,
             )
-        apps_on_vue_braces = jinja.raw_outputs and _apps_keep_vue_braces(context)
-        for raw in jinja.raw_outputs:
+        if jinja.raw_outputs:
+            cls._check_raw_outputs(context, page_state)
+
+    @classmethod
+    def _check_raw_outputs(cls, context: TemplateContext, page_state: frozenset[str]) -> None:
+        """`{% raw %}{{ x }}{% endraw %}` reaches Vue as is: with `${ }` delimiters Vue
+        shows it as text. Only expressions that read Vue state are taken as meant for Vue;
+        other braces in raw blocks are literal text (placeholders a page documents)."""
+        apps_on_vue_braces = _apps_keep_vue_braces(context)
+        for raw in context.jinja.raw_outputs:
             place = context.place(raw.start)
             if place.kind not in ("text", "attribute", "js-template"):
                 continue
             if apps_on_vue_braces and place.kind != "js-template":
                 continue  # `{% raw %}` is how such a page gets `{{ }}` to Vue; STK402 speaks
-            expression = " ".join(context.text[raw.inner_start : raw.inner_end].split())
-            fix = _interpolation_fix(raw.start, raw.end) if place.quote != "`" else None
             if not place.own_delimiters:
                 continue  # a component on Vue's default `{{ }}`: raw is how it gets them
+            inner = context.text[raw.inner_start : raw.inner_end]
+            vue_names = page_state | place.vue_names | place.state
+            if not vue.root_names(inner) & vue_names:
+                continue
+            expression = " ".join(inner.split())
+            # Vue's `${ }` ends at the first `}`: an object literal inside would be cut.
+            fixable = place.kind != "attribute" and "}" not in inner
             context.report(
                 cls,
                 raw.start,
                 raw.end,
                 f"`{{{{ {expression} }}}}` in `{{% raw %}}` reaches Vue, which interpolates "
-                f"`${{ }}` in stk pages, not `{{{{ }}}}`; use `${{ {expression} }}`",
-                fix if place.kind != "attribute" else None,
+                f"`${{ }}` in stk pages, not `{{{{ }}}}`; use "
+                f"`{_interpolation(expression, place.quote)}`",
+                _interpolation_fix(raw.start, raw.end, place.quote) if fixable else None,
             )
 
     @classmethod
@@ -264,24 +312,66 @@ class JinjaInVue(TemplateRule):
                 for match in re.finditer(r"\{\{(.*?)\}\}", context.source[a:b], re.DOTALL):
                     expression = " ".join(match.group(1).split())
                     start, end = a + match.start(), a + match.end()
-                    fix = _interpolation_fix(start, end) if literal.quote != "`" else None
+                    fix = _interpolation_fix(start, end, literal.quote)
                     context.report(
                         cls,
                         start,
                         end,
                         f"`{{{{ {expression} }}}}` in a template with `${{ }}` delimiters is "
-                        f"not interpolated; use `${{ {expression} }}`",
+                        f"not interpolated; use `{_interpolation(expression, literal.quote)}`",
                         fix,
                     )
 
 
 _COMPONENT_ADVICE = (
     "give the component `delimiters: config.delimiters` (the app's do not carry over to "
-    "its components) and use `${{ {expression} }}`"
+    "its components) and use `{interpolation}`"
 )
 
 
 _VUE_ATTRIBUTE = (":", "@", "#", "v-")
+
+# Jinja syntax without a JavaScript meaning, and what a Vue expression says instead.
+_JINJA_TO_JAVASCRIPT = (
+    (re.compile(r"\bif\b.*\belse\b"), "`x if c else y` -> `c ? x : y`"),
+    (re.compile(r"~"), "`a ~ b` -> `a + b`"),
+    (re.compile(r"\bnot\b"), "`not x` -> `!x`"),
+    (re.compile(r"\b(?:and|or)\b"), "`and`/`or` -> `&&`/`||`"),
+    (re.compile(r"\b(?:none|None|True|False)\b"), "`none`/`True` -> `null`/`true`"),
+    (re.compile(r"\bis\b"), "a test (`is defined`) -> a comparison"),
+)
+_FILTER = re.compile(r"^(?P<value>[^|]+?)\s*\|\s*(?P<filter>[A-Za-z_]\w*)$")
+
+
+def _javascript_hints(expression: str) -> str:
+    """How to say a Jinja expression in JavaScript, from what it uses."""
+    filtered = _FILTER.match(expression)
+    if filtered:
+        value, name = filtered.group("value", "filter")
+        return f"Vue 3 has no filters: call a method, `{name}({value})`"
+    if "|" in expression.replace("||", ""):
+        return "Vue 3 has no filters: call a method, `x | f` -> `f(x)`"
+    hints = [hint for pattern, hint in _JINJA_TO_JAVASCRIPT if pattern.search(expression)]
+    return "; ".join(hints) or f"`{expression}` is Jinja syntax"
+
+
+def _rewrite_advice(place: Place, expression: str) -> str:
+    """Advice for an expression Jinja reads differently from JavaScript (`not x`,
+    `a ~ b`, a filter): moving it into `${ }` as it is would break the page."""
+    hints = _javascript_hints(expression)
+    attribute = place.attribute if place.kind == "attribute" else None
+    if attribute is not None and attribute.name.startswith(_VUE_ATTRIBUTE):
+        return (
+            f"`{attribute.name}` is already a Vue expression: write it there in JavaScript, "
+            f"without the braces ({hints})"
+        )
+    if attribute is not None:
+        return f"bind the attribute (`:{attribute.name}`) to it, written in JavaScript ({hints})"
+    interpolation = _interpolation("...", place.quote)
+    if not place.own_delimiters:
+        advice = _COMPONENT_ADVICE.format(interpolation=interpolation)
+        return f"{advice} with the expression in JavaScript ({hints})"
+    return f"use `{interpolation}` with the expression in JavaScript ({hints})"
 
 
 def _attribute_advice(
@@ -370,11 +460,19 @@ def _server_fed_names(context: TemplateContext) -> frozenset[str]:
     return frozenset(names)
 
 
-def _interpolation_fix(start: int, end: int) -> Fix:
+def _interpolation(expression: str, quote: str) -> str:
+    """`${ x }`, escaped as `\\${ x }` in a JS template literal, where a bare `${` would be
+    JavaScript's own interpolation (a ReferenceError, or the wrong value)."""
+    opener = "\\${" if quote == "`" else "${"
+    return f"{opener} {expression} }}"
+
+
+def _interpolation_fix(start: int, end: int, quote: str = "") -> Fix:
+    opener = "\\${" if quote == "`" else "${"
     return Fix(
-        "Use Vue interpolation `${ ... }`",
+        f"Use Vue interpolation `{opener} ... }}`",
         "safe",
-        (Edit(start, start + 2, "${"), Edit(end - 2, end, "}")),
+        (Edit(start, start + 2, opener), Edit(end - 2, end, "}")),
     )
 
 
@@ -391,13 +489,17 @@ _COMPILER_DELIMITERS = re.compile(
 class VueAppDelimiters(TemplateRule):
     code = "STK402"
     name = "vue-app-delimiters"
-    summary = "A `createApp({...})` whose options do not set `delimiters: config.delimiters`."
+    summary = (
+        "A `createApp({...})`, or a component whose template uses `${ }`, without "
+        "`delimiters: config.delimiters`."
+    )
     why = (
         "Vue's default delimiters are `{{ }}`, the same as Jinja's. In an stk page Jinja "
         "renders the template first and eats every `{{ }}` meant for Vue, so the app must "
         "use the `${ }` delimiters stk configures in `config.delimiters`. Without them (or "
         "with `['{{', '}}']`), the page's `${ item.name }` interpolations show up as literal "
-        "text."
+        "text. Vue reads `delimiters` from each component's own options, not from the app "
+        "or a mixin: a component whose template uses `${ }` needs them too."
     )
     bad = PAGE_SCRIPT.replace("  delimiters: config.delimiters,\n", "").replace(
         "{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1
@@ -408,84 +510,177 @@ class VueAppDelimiters(TemplateRule):
     valid = (
         "<script>\nVue.createApp({ delimiters: ['${', '}'], data() { return {}; } });\n</script>\n",
         "<script>\nconst App = { delimiters: config.delimiters };\nVue.createApp(App).mount('#app');\n</script>\n",
+        "<script>\nconst App = { data() { return {}; } };\nApp.delimiters = config.delimiters;\n"
+        "Vue.createApp(App).mount('#app');\n</script>\n",
         "<script>\nconst app = Vue.createApp({ data() { return {}; } });\n"
         "app.config.compilerOptions.delimiters = ['${', '}'];\n</script>\n",
         "<script>\nVue.createApp({ compilerOptions: { delimiters: config.delimiters } });\n</script>\n",
         "<script>\n// a createApp( mention in a comment\nconst s = 'createApp({})';\n</script>\n",
+        "<script>\napp.component('badge', { props: ['n'], delimiters: config.delimiters,"
+        " template: '<b>${ n }</b>' });\n</script>\n",
     )
     invalid = (
         "<script>\nVue.createApp({ data() { return {}; } }).mount('#app');\n</script>\n",
         "<script>\nconst {createApp} = Vue;\ncreateApp({ delimiters: ['{{', '}}'] });\n</script>\n",
+        "<script>\nconst { createApp: mk } = Vue;\nmk({ data() { return {}; } });\n</script>\n",
+        "<script>\napp.component('badge', { props: ['n'], template: '<b>${ n }</b>' });\n"
+        "</script>\n",
         "<script>\nconst App = { data() { return {}; } };\nVue.createApp(App);\n</script>\n",
     )
     limits = (
+        "`createApp` is `Vue.createApp`, a bare `createApp`, or the name it was taken under "
+        "(`const { createApp: mk } = Vue`, `import { createApp as mk } from 'vue'`). "
         "Options given by a variable are followed only to a `const X = {...}` in the same "
-        "file; options built elsewhere are assumed right. An app configured through "
+        "file (with keys assigned to it later, `X.delimiters = config.delimiters`); options "
+        "built elsewhere are assumed right. An app configured through "
         "`app.config.compilerOptions.delimiters` (or a `compilerOptions` object with "
         "`delimiters`) anywhere in the file counts as configured. "
         "In `.js` files an app with its own inline `template:` or `render` is not flagged: "
         "Jinja never sees its `{{ }}` (a `template: '#id'` selector is: that element is in "
-        "a page Jinja renders)."
+        "a page Jinja renders). "
+        "A component is flagged when its template (a `template: '#id'` element of the same "
+        "page, or a `template:` string; `\\${` in a template literal) holds `${ }` and "
+        "neither the component nor an `app.config.compilerOptions` in the file sets "
+        "`delimiters`; a component in a `.js` file whose template is a `#id` element "
+        "elsewhere is not judged. "
+        "Only Jinja templates (see STK002's `template-folders`) and `.js` files are "
+        "checked: a plain HTML page elsewhere (`static/demo/index.html`) is not rendered by "
+        "Jinja, so Vue's own `{{ }}` work there."
     )
 
     @classmethod
     def check_template(cls, context: TemplateContext) -> None:
-        if context.scripts and "createApp" in context.text:
+        # A plain HTML page (not under a template folder) is not rendered by Jinja: Vue's
+        # own `{{ }}` reach Vue there.
+        text = context.text
+        if context.is_jinja and context.scripts and ("createApp" in text or "${" in text):
             cls._check(context, in_template=True)
 
     @classmethod
     def check_js(cls, context: JsContext) -> None:
-        if "createApp" in context.source:
+        if "createApp" in context.source or "${" in context.source:
             cls._check(context, in_template=False)
 
     @classmethod
     def _check(cls, context: TemplateContext | JsContext, in_template: bool) -> None:
         facts = context.js
-        configured_elsewhere = _COMPILER_DELIMITERS.search(facts.text)
+        # `app.config.compilerOptions.delimiters` reaches every component of the app.
+        configured_elsewhere = _COMPILER_DELIMITERS.search(facts.text) is not None
         for options in facts.options:
-            if options.kind != "app":
-                continue
-            delimiters = options.keys.get("delimiters")
-            compiler = options.keys.get("compilerOptions")
-            if delimiters is None and compiler is not None and compiler[1].type == "object":
-                inner = next(
-                    (
-                        pair
-                        for pair in compiler[1].named_children
-                        if pair.type == "pair"
-                        and facts.node_text(pair.child_by_field_name("key")) == "delimiters"
-                    ),
-                    None,
-                )
-                if inner is not None:
-                    delimiters = (None, inner.child_by_field_name("value"))
-            if delimiters is not None:
-                value = delimiters[1]
-                # The file's own text: in a template Jinja has blanked `{{', '}}` in `facts`.
-                original = context.text[value.start_byte : value.end_byte] if value else ""
-                if _default_delimiters(original):
-                    context.report(
-                        cls,
-                        value.start_byte,
-                        value.end_byte,
-                        "`delimiters` set to Jinja's `{{ }}`: Jinja renders them first; use "
-                        "`delimiters: config.delimiters` (`${ }`)",
-                    )
-                continue
-            spread = any(child.type == "spread_element" for child in options.node.named_children)
-            if configured_elsewhere or spread or "render" in options.keys:
-                continue
-            template = options.keys.get("template")
-            if not in_template and template is not None and not _selects_markup(template[1], facts):
-                continue  # an inline template: Jinja never sees its `{{ }}`
-            function = options.call.child_by_field_name("function")
+            if options.kind == "app":
+                cls._check_app(context, options, in_template, configured_elsewhere)
+            elif options.kind == "component" and not configured_elsewhere:
+                cls._check_component(context, options, in_template)
+
+    @classmethod
+    def _check_app(
+        cls,
+        context: TemplateContext | JsContext,
+        options: Any,
+        in_template: bool,
+        configured_elsewhere: bool,
+    ) -> None:
+        facts = context.js
+        delimiters = _delimiters_option(options, facts)
+        if delimiters is not None:
+            cls._check_value(context, delimiters)
+            return
+        if configured_elsewhere or _spread(options) or "render" in options.keys:
+            return
+        template = options.keys.get("template")
+        if not in_template and template is not None and not _selects_markup(template[1], facts):
+            return  # an inline template: Jinja never sees its `{{ }}`
+        function = options.call.child_by_field_name("function")
+        context.report(
+            cls,
+            function.start_byte,
+            function.end_byte,
+            "`createApp` options without `delimiters: config.delimiters`: Vue will read "
+            "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
+        )
+
+    @classmethod
+    def _check_component(
+        cls, context: TemplateContext | JsContext, options: Any, in_template: bool
+    ) -> None:
+        """A component whose template uses `${ }` needs `delimiters` of its own: Vue reads
+        them from the component's own options, never from the app's or a mixin's."""
+        facts = context.js
+        delimiters = _delimiters_option(options, facts)
+        if delimiters is not None:
+            cls._check_value(context, delimiters)
+            return
+        entry = options.keys.get("template")
+        if entry is None or entry[1] is None or _spread(options) or "render" in options.keys:
+            return
+        template = _component_template(context, entry[1], in_template)
+        interpolation = _DOLLAR_INTERPOLATION.search(template or "")
+        if interpolation is None:
+            return
+        key = entry[0]
+        context.report(
+            cls,
+            key.start_byte,
+            key.end_byte,
+            "This component's template uses `${ }` but the component sets no `delimiters`: "
+            "Vue reads each component's own (the app's do not carry over), so it shows "
+            f"`{interpolation.group()}` as text; add `delimiters: config.delimiters`",
+        )
+
+    @classmethod
+    def _check_value(cls, context: TemplateContext | JsContext, value: Any) -> None:
+        # The file's own text: in a template Jinja has blanked `{{', '}}` in `facts`.
+        original = context.text[value.start_byte : value.end_byte] if value else ""
+        if _default_delimiters(original):
             context.report(
                 cls,
-                function.start_byte,
-                function.end_byte,
-                "`createApp` options without `delimiters: config.delimiters`: Vue will read "
-                "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
+                value.start_byte,
+                value.end_byte,
+                "`delimiters` set to Jinja's `{{ }}`: Jinja renders them first; use "
+                "`delimiters: config.delimiters` (`${ }`)",
             )
+
+
+# A Vue interpolation with stk's delimiters, as Vue's compiler finds it.
+_DOLLAR_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+# In a template literal: JavaScript's own `${`, not the escaped `\\${` Vue receives as `${`.
+_JS_SUBSTITUTION = re.compile(r"(?<!\\)\$\{")
+
+
+def _delimiters_option(options: Any, facts: JsFacts) -> Any:
+    """The value node of `delimiters`, or of `compilerOptions: { delimiters }`, if set."""
+    delimiters = options.keys.get("delimiters")
+    if delimiters is not None:
+        return delimiters[1]
+    compiler = options.keys.get("compilerOptions")
+    if compiler is None or compiler[1] is None or compiler[1].type != "object":
+        return None
+    for pair in compiler[1].named_children:
+        if pair.type == "pair" and facts.node_text(pair.child_by_field_name("key")) == "delimiters":
+            return pair.child_by_field_name("value")
+    return None
+
+
+def _spread(options: Any) -> bool:
+    """`{ ...base }`: options from elsewhere, not followed."""
+    return any(child.type == "spread_element" for child in options.node.named_children)
+
+
+def _component_template(
+    context: TemplateContext | JsContext, value: Any, in_template: bool
+) -> str | None:
+    """The template text Vue compiles for a component: a `'#id'` element of this page, or
+    the string itself (a template literal's `\\${` is Vue's `${`, a bare `${` is JS's)."""
+    text = context.js.node_text(value)
+    if value.type == "string" and text[1:2] == "#":
+        if not in_template:
+            return None  # the element is in some page, not here
+        return context.element_content(text[2:-1].strip())  # type: ignore[union-attr]
+    if value.type == "string":
+        return text[1:-1]
+    if value.type == "template_string":
+        return _JS_SUBSTITUTION.sub("", text).replace("\\${", "${")
+    return None
 
 
 def _selects_markup(value: Any, facts: JsFacts) -> bool:
@@ -519,6 +714,7 @@ class VueCompositionApi(TemplateRule):
         "<script>\nconst {createApp, toRaw, nextTick} = Vue;\ncreateApp({ delimiters: config.delimiters,"
         " computed: { total() { return 1; } }, watch: { q() {} }, mounted() {} });\n</script>\n",
         "<script>\nfunction ref(x) { return x; }\nconst r = ref(1);\n</script>\n",
+        "<script>\nconst { ref } = Vue;\nfunction cell(ref) { return ref(1); }\n</script>\n",
     )
     invalid = (
         "<script>\nconst {reactive} = Vue;\nconst state = reactive({ n: 1 });\n</script>\n",
@@ -530,7 +726,8 @@ class VueCompositionApi(TemplateRule):
     limits = (
         "Composition functions are recognised when taken from `Vue` (`const { ref } = Vue`, "
         "`Vue.ref(...)`) or imported from `vue`; a wrapper around them elsewhere is not "
-        "followed. `setup` is flagged in the options of `createApp`, `app.component`, "
+        "followed; a parameter or block-local of the same name (`function f(ref) { ref(1) "
+        "}`) is not Vue's. `setup` is flagged in the options of `createApp`, `app.component`, "
         "`defineComponent` and objects with a `template:`. `computed()` inside a "
         "`provide()` option is the Options API's documented way to provide a reactive "
         "value, so calls there are not flagged."

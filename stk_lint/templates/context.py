@@ -30,6 +30,7 @@ _JS_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"
 _ICON_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:icon|[\w-]+-icon)$", re.IGNORECASE)
 _CLASS_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?class$", re.IGNORECASE)
 _LINK_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:href|src)$", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import\b[^;{}]*;?")
 
 
 @dataclass
@@ -55,8 +56,6 @@ class Place:
     state: frozenset[str] = frozenset()
     attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
     tag: html.Tag | None = None  # for "attribute": the tag holding it
-    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
-    tag: html.Tag | None = None  # for "attribute": the tag holding it
 
 
 @dataclass
@@ -73,7 +72,9 @@ class IconText:
 
     start: int
     text: str
-    kind: str  # "class" (plain class attribute), "icon" (any other place)
+    # "class" (plain class attribute), "string" (a JS string literal: icons only when it
+    # is wholly a class list), "icon" (any other place)
+    kind: str
 
 
 class SourceContext:
@@ -150,12 +151,21 @@ class SourceContext:
             )
         return findings + unused_suppressions(directives, self.path, rules, self.source)
 
-    def _directive(self, directives: dict[int, Directive], start: int, comment: str) -> None:
+    def _directive(self, directives: dict[int, Directive], start: int, end: int) -> None:
+        """The suppression comment between `start` and `end`, if it is one."""
+        text = self.text
+        comment = text[start:end]
         codes = parse_directive(comment)
         if codes is None:
             return
         line, column = self.position(start)
-        own_line = not self.text[self.line_start(line) : start].strip()
+        line_end = text.find("\n", end)
+        # Alone on its line: nothing before it and, unlike a `#` or `//` comment, nothing
+        # after it (`{# ... #}<p>...</p>` shares its line with markup).
+        own_line = (
+            not text[self.line_start(line) : start].strip()
+            and not text[end : len(text) if line_end < 0 else line_end].strip()
+        )
         directives[line] = Directive(line, codes, own_line, column - 1, comment)
 
     @cached_property
@@ -177,12 +187,12 @@ class JsContext(SourceContext):
         if "stk-lint" not in self.source and "noqa" not in self.source:
             return directives
         for start, end in self.js.comments:
-            self._directive(directives, start, self.source[start:end])
+            self._directive(directives, start, end)
         return directives
 
     def icon_texts(self) -> list[IconText]:
         return [
-            IconText(a, self.source[a:b], "icon")
+            IconText(a, self.source[a:b], "string")
             for literal in self.js.strings
             for a, b in literal.segments
         ]
@@ -260,7 +270,7 @@ class TemplateContext(SourceContext):
     @property
     def vue_state(self) -> frozenset[str]:
         """data() keys, methods, computed and props that the page's markup can read: the
-        apps', and those of components whose template is not found on this page."""
+        apps' (and their mixins') not mounted on an element of this file."""
         return self._vue_scopes.page
 
     @cached_property
@@ -273,12 +283,10 @@ class TemplateContext(SourceContext):
 
         A component's props and data exist only inside its own template: a
         `props: ['item']` component with `template: '#item-tpl'` says nothing about a
-        server `{{ item.name }}` elsewhere on the page.
+        server `{{ item.name }}` elsewhere on the page, and one without a template here
+        (a `render()` function, a template from elsewhere) says nothing about any of it.
+        A mixin's state goes where its owners' goes.
         """
-        page: set[str] = set()
-        by_id: dict[str, set[str]] = {}
-        without_delimiters: set[str] = set()
-        by_string: dict[tuple[int, int], frozenset[str]] = {}
         if not self.scripts:
             return VueScopes(frozenset(), {}, {}, frozenset())
         facts = self.js
@@ -289,34 +297,25 @@ class TemplateContext(SourceContext):
             for a in tag.attributes
             if a.name.lower() == "id" and a.value
         }
+        page: set[str] = set()
+        by_id: dict[str, set[str]] = {}
+        by_string: dict[tuple[int, int], set[str]] = {}
+        without_delimiters: set[str] = set()
         for options in facts.options:
             state = options.state(facts.text)
-            entry = options.keys.get("template")
-            value = entry[1] if entry is not None else None
-            mounted_on = facts.mount_target(options) if options.kind == "app" else None
-            if mounted_on is not None and mounted_on in element_ids:
-                # A second app on its own element of this page (`other.mount('#notes')`):
-                # its state exists inside that element only.
-                by_id.setdefault(mounted_on, set()).update(state)
-                if not self._own_delimiters(options):
-                    without_delimiters.add(mounted_on)
-                continue
-            if options.kind == "component" and value is not None:
-                text = facts.node_text(value)
-                if value.type == "string" and text[1:2] == "#":
-                    element_id = text[2:-1].strip()
-                    by_id.setdefault(element_id, set()).update(state)
-                    if not self._own_delimiters(options):
-                        without_delimiters.add(element_id)
-                    continue
-                if value.type in ("string", "template_string"):
-                    by_string[(value.start_byte, value.end_byte)] = frozenset(state)
-                    continue
-            page |= state
+            for scope in _scopes(options, facts, element_ids):
+                if scope is _PAGE:
+                    page |= state
+                elif isinstance(scope, str):
+                    by_id.setdefault(scope, set()).update(state)
+                    if options.kind != "mixin" and not self._own_delimiters(options):
+                        without_delimiters.add(scope)
+                else:
+                    by_string.setdefault(scope, set()).update(state)
         return VueScopes(
             frozenset(page),
             {k: frozenset(v) for k, v in by_id.items()},
-            by_string,
+            {k: frozenset(v) for k, v in by_string.items()},
             frozenset(without_delimiters),
         )
 
@@ -325,10 +324,10 @@ class TemplateContext(SourceContext):
         if "stk-lint" not in self.source and "noqa" not in self.source:
             return directives
         for comment in self.jinja.comments:
-            self._directive(directives, comment.start, comment.text)
+            self._directive(directives, comment.start, comment.end)  # with its `#}`
         if self.scripts:
             for start, end in self.js.comments:
-                self._directive(directives, start, self.text[start:end])
+                self._directive(directives, start, end)
         return directives
 
     # --- where things stand ------------------------------------------------------------
@@ -427,6 +426,8 @@ class TemplateContext(SourceContext):
                     if s < offset < e:
                         return Place("js-template", frozenset(), quote, own, state)
                 return Place("script", frozenset())
+            if _skipped_by_vue(stack, tag):
+                return Place("ignored", frozenset())
             if tag is not None:
                 own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
                 attribute = next(
@@ -435,7 +436,7 @@ class TemplateContext(SourceContext):
                 return markup_place("attribute", bound_inside(stack) | own, stack, attribute, tag)
             return markup_place("text", bound_inside(stack), stack)
 
-        for tag, stack in html.elements(document, len(self.text)):
+        for tag, stack in html.elements(document, len(self.text), self.jinja.branches):
             while index < len(starts) and starts[index] < tag.start:
                 result[starts[index]] = place_at(starts[index], None, stack)
                 index += 1
@@ -457,7 +458,7 @@ class TemplateContext(SourceContext):
         text = self.text
         jinja = self.jinja
         found: list[IconText] = []
-        for tag, stack in html.elements(self.html, len(text)):
+        for tag, stack in html.elements(self.html, len(text), jinja.branches):
             if tag.closing:
                 if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
                     start = stack[-1].content_start
@@ -469,18 +470,50 @@ class TemplateContext(SourceContext):
                 value = jinja.without_tags(attribute.value_start, attribute.value_end)
                 if attribute.name.lower() == "class":
                     found.append(IconText(attribute.value_start, value, "class"))
-                elif _CLASS_ATTRIBUTE.match(attribute.name) or _ICON_ATTRIBUTE.match(
-                    attribute.name
+                elif (
+                    _CLASS_ATTRIBUTE.match(attribute.name)
+                    or _ICON_ATTRIBUTE.match(attribute.name)
+                    or (tag.name == "v-icon" and attribute.name.lower() == "v-text")
                 ):
                     found.append(IconText(attribute.value_start, value, "icon"))
         if self.scripts:
             for literal in self.js.strings:
                 for a, b in literal.segments:
-                    found.append(IconText(a, text[a:b], "icon"))
+                    found.append(IconText(a, text[a:b], "string"))
         for start, end, kind in jinja.spans:
             if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
                 found.append(IconText(start, text[start:end], "icon"))
         return found
+
+    def element_content(self, element_id: str) -> str | None:
+        """The text inside the element with this `id` (a component's `#id` template)."""
+        tags = self.html.tags
+        for index, tag in enumerate(tags):
+            id_attribute = tag.attribute("id") if not tag.closing else None
+            if id_attribute is None or (id_attribute.value or "").strip() != element_id:
+                continue
+            depth = 0  # nested elements of the same name
+            for later in tags[index + 1 :]:
+                if later.name != tag.name or later.self_closing:
+                    continue
+                if not later.closing:
+                    depth += 1
+                elif depth:
+                    depth -= 1
+                else:
+                    return self.text[tag.end : later.start]
+            return self.text[tag.end :]
+        return None
+
+    def style_imports(self) -> list[tuple[int, int, str]]:
+        """`@import` rules of `<style>` elements: (start, end, rule)."""
+        text = self.text
+        return [
+            (match.start(), match.end(), match.group())
+            for tag, start, end in self.html.raw_text
+            if tag.name == "style"
+            for match in _CSS_IMPORT.finditer(text, start, end)
+        ]
 
     def stylesheet_links(self) -> list[tuple[int, int, str]]:
         """`href`/`src` attribute values: (start, end, value)."""
@@ -495,6 +528,45 @@ class TemplateContext(SourceContext):
 
     def output_text(self, output: Output) -> str:
         return " ".join(self.text[output.inner_start : output.inner_end].split())
+
+
+_PAGE = None  # the scope of an app mounted outside this file: the whole page
+Scope = str | tuple[int, int] | None  # an element id, a `template:` string's span, _PAGE
+
+
+def _scopes(
+    options: Any, facts: JsFacts, element_ids: set[str], seen: frozenset[int] = frozenset()
+) -> list[Scope]:
+    """Where the state of an app, component or mixin can be read on this page."""
+    if options.kind == "mixin":
+        seen = seen | {id(options)}  # mixins of mixins, with no endless cycle
+        return [
+            scope
+            for owner in options.owners
+            if id(owner) not in seen
+            for scope in _scopes(owner, facts, element_ids, seen)
+        ]
+    if options.kind == "app":
+        mounted_on = facts.mount_target(options)
+        # A second app on its own element of this page (`other.mount('#notes')`).
+        return [mounted_on] if mounted_on in element_ids else [_PAGE]
+    entry = options.keys.get("template")
+    value = entry[1] if entry is not None else None
+    if value is None:
+        return []
+    if value.type == "string" and facts.node_text(value)[1:2] == "#":
+        return [facts.node_text(value)[2:-1].strip()]
+    if value.type in ("string", "template_string"):
+        return [(value.start_byte, value.end_byte)]
+    return []
+
+
+def _skipped_by_vue(stack: list[html.Element], tag: html.Tag | None) -> bool:
+    """Inside (or on) a `v-pre` element: Vue does not compile it, so its braces are the
+    server's or literal text."""
+    if tag is not None and not tag.closing and tag.attribute("v-pre") is not None:
+        return True
+    return any(element.tag.attribute("v-pre") is not None for element in stack)
 
 
 def _bindings(

@@ -10,8 +10,10 @@ unterminated quote ends at the tag's `>`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+from stk_lint.templates.jinja import BRANCH, CLOSE, OPEN
 
 VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
@@ -157,22 +159,58 @@ def _value(text: str, pos: int, attribute: Attribute) -> int:
     return unquoted.end()
 
 
-def elements(document: Document, length: int) -> Iterator[tuple[Tag, list[Element]]]:
+# The name of the empty tags `elements` yields at Jinja branch points: no HTML tag has it.
+JINJA_BRANCH = "%branch"
+
+
+def elements(
+    document: Document, length: int, branches: Sequence[tuple[int, str]] = ()
+) -> Iterator[tuple[Tag, list[Element]]]:
     """Each tag with the elements open just before it (outermost first).
 
     The list is live: it is the scanner's own stack, so copy it to keep it.
+
+    With the template's Jinja `branches` (see `jinja.JinjaScan.branches`), each
+    alternative of an `{% if %}`/`{% else %}` starts from the elements open at the
+    `{% if %}`, and the last one's elements stay open after `{% endif %}`: an element
+    opened in both branches and closed once after them is one element, not two. Those
+    points are yielded too, as empty tags named JINJA_BRANCH, so a caller sees the
+    stack as it was just before each.
     """
     stack: list[Element] = []
-    for tag in document.tags:
+    at_open: list[list[Element]] = []  # the stack at each `{% if %}` still open
+    events = [(tag.start, tag, "") for tag in document.tags]
+    events += [(offset, Tag(JINJA_BRANCH, offset, offset), kind) for offset, kind in branches]
+    events.sort(key=lambda event: event[0])
+    for _, tag, branch in events:
         yield tag, stack
-        if tag.closing:
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth].tag.name == tag.name:
-                    for element in stack[depth:]:
-                        element.content_end = tag.start
-                    del stack[depth:]
-                    break
+        if branch:
+            _follow_branch(stack, at_open, branch, tag.start)
+        elif tag.closing:
+            _close(stack, tag)
         elif not tag.self_closing and tag.name not in VOID:
             stack.append(Element(tag, tag.end))
     for element in stack:
         element.content_end = length
+
+
+def _close(stack: list[Element], tag: Tag) -> None:
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth].tag.name == tag.name:
+            for element in stack[depth:]:
+                element.content_end = tag.start
+            del stack[depth:]
+            return
+
+
+def _follow_branch(stack: list[Element], at_open: list[list[Element]], kind: str, at: int) -> None:
+    if kind == OPEN:
+        at_open.append(list(stack))
+    elif kind == BRANCH and at_open:
+        kept = {id(element) for element in at_open[-1]}
+        for element in stack:
+            if id(element) not in kept:
+                element.content_end = at  # opened in the branch that ends here
+        stack[:] = at_open[-1]
+    elif kind == CLOSE and at_open:
+        at_open.pop()

@@ -52,6 +52,16 @@ def mdi_to_tabler() -> dict[str, str]:
     return mapping
 
 
+@cache
+def tabler_renames() -> dict[str, str]:
+    """Tabler 2 names that Tabler 3 renamed (`2fa` -> `auth-2fa`), from data/tabler-renames.txt."""
+    renames = {}
+    for line in _data_lines("tabler-renames.txt"):
+        old, new = line.split()
+        renames[old] = new
+    return renames
+
+
 def names_from_css(css: str) -> frozenset[str]:
     return frozenset(_CSS_ICON.findall(css))
 
@@ -138,7 +148,46 @@ def class_list_tabler_uses(text: str, offset: int = 0) -> Iterator[IconUse]:
             yield IconUse(offset + start, offset + start + len(token), token[3:])
 
 
+# The MDI stylesheet's helper classes: they style an icon and name none.
+_MDI_HELPERS = (
+    (
+        re.compile(r"spin"),
+        "for a spinner use `<v-progress-circular indeterminate>` or a CSS animation",
+    ),
+    (re.compile(r"\d+px"), "set the size with `<v-icon size=...>` or CSS `font-size`"),
+    (
+        re.compile(r"rotate-\d+|flip-[hv]"),
+        "turn the icon with a CSS `transform` (`rotate(90deg)`, `scaleX(-1)`)",
+    ),
+    (re.compile(r"light|dark|inactive"), "set the colour with `color=` or CSS"),
+)
+
+
+def mdi_helper_advice(name: str) -> str | None:
+    """What to use instead of an MDI helper class (`mdi-spin`, `mdi-24px`), or None."""
+    return next((advice for helper, advice in _MDI_HELPERS if helper.fullmatch(name)), None)
+
+
+# A string that names icons: a class list such as `mdi mdi-home` or `me-2 ti ti-x`.
+# Words without a hyphen other than the font classes make it prose ("mdi-home is old").
+_CLASS_TOKEN = re.compile(r"(?:mdi|ti|\$|[a-z0-9]+(?:[-_][a-z0-9]+)+)")
+
+
+def names_icons(text: str) -> bool:
+    """Whether a string literal is wholly an icon name or class list, not a sentence
+    that mentions one (`'Replace mdi-home with ti-home'`). A lone `$` stands for a
+    template literal's `${...}`."""
+    tokens = text.split()
+    return bool(tokens) and all(_CLASS_TOKEN.fullmatch(token) for token in tokens)
+
+
 def mdi_message(name: str) -> str:
+    helper = mdi_helper_advice(name)
+    if helper is not None:
+        return (
+            f"`mdi-{name}` is a Material Design Icons helper class; it has no effect "
+            f"without the MDI font, which stk does not load: {helper}"
+        )
     tabler = mdi_to_tabler().get(name)
     if tabler is not None:
         return (
@@ -161,9 +210,22 @@ def mdi_fix(use: IconUse) -> Fix | None:
 
 
 def unknown_tabler_message(name: str, names: frozenset[str]) -> str:
+    renamed = _renamed(name, names)
+    if renamed is not None:
+        return (
+            f"`ti-{name}` is not a Tabler icon, so it renders blank; Tabler Icons 3 renamed it "
+            f"`ti-{renamed}`"
+        )
     suggestion = _closest(name, names)
     hint = f"; did you mean `ti-{suggestion}`?" if suggestion else ""
     return f"`ti-{name}` is not a Tabler icon, so it renders blank{hint}"
+
+
+def _renamed(name: str, names: frozenset[str]) -> str | None:
+    """The new name of a renamed icon (`2fa-filled` -> `auth-2fa-filled` too), if known."""
+    base, filled = (name[: -len("-filled")], "-filled") if name.endswith("-filled") else (name, "")
+    new = tabler_renames().get(base)
+    return f"{new}{filled}" if new is not None and f"{new}{filled}" in names else None
 
 
 @cache

@@ -41,6 +41,9 @@ class Output:
     names: tuple[str, ...] | None = None  # names the expression reads, in tree order
     bound: frozenset[str] = frozenset()  # names Jinja binds where the output stands
     filtered: bool = False  # uses a Jinja filter (`| tojson`): server-side on purpose
+    # The expression reads the same as a JavaScript (Vue) expression: names, `.`, `[]`,
+    # calls, constants, `==`/`!=`, comparisons, `+`/`-`. Tokens first, then the tree.
+    javascript: bool = False
     in_trans: bool = False
     block: str | None = None  # the innermost `{% block %}` holding it
 
@@ -63,6 +66,15 @@ class Comment:
 
 
 OUTPUT, BLOCK, COMMENT = "output", "block", "comment"
+OPEN, BRANCH, CLOSE = "open", "branch", "close"
+_BRANCH_WORDS = {
+    "if": OPEN,
+    "for": OPEN,
+    "elif": BRANCH,
+    "else": BRANCH,  # of an `if`, or of a `for` (run when the sequence is empty)
+    "endif": CLOSE,
+    "endfor": CLOSE,
+}
 
 
 @dataclass
@@ -74,6 +86,9 @@ class JinjaScan:
     comments: list[Comment] = field(default_factory=list)
     # Every Jinja construct in order: (start, end, OUTPUT | BLOCK | COMMENT).
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    # Where `{% if %}`/`{% for %}` open alternatives, switch to another (`elif`, `else`)
+    # and end: (offset of the tag, OPEN | BRANCH | CLOSE), for the HTML layer.
+    branches: list[tuple[int, str]] = field(default_factory=list)
     # (message, line) when Jinja cannot lex or parse the template.
     error: tuple[str, int] | None = None
 
@@ -125,8 +140,7 @@ def scan(source: str) -> JinjaScan:
     pos = 0
     line = 1
     current: Output | None = None
-    names: list[str] = []
-    previous = ""
+    tokens: list[tuple[str, str]] = []  # the current output's tokens, less whitespace
     block_start = 0
     block_words: list[str] = []
     comment_start = 0
@@ -142,24 +156,21 @@ def scan(source: str) -> JinjaScan:
             if kind == "variable_begin":
                 trimmed = value.endswith(("-", "+"))
                 current = Output(at, at, end, end, line, trimmed, frozenset())
-                names = []
-                previous = ""
+                tokens = []
             elif kind == "variable_end" and current is not None:
                 current.end = end
                 current.inner_end = at
                 current.trimmed = current.trimmed or value.startswith(("-", "+"))
-                current.token_names = frozenset(names)
+                current.token_names = _root_names(tokens)
+                current.javascript = _javascript_tokens(tokens)
                 current.in_trans = in_trans
                 result.outputs.append(current)
                 blanks.append((current.start, end, OUTPUT))
                 current = None
             elif current is not None:
-                if kind != "whitespace" and not current.expression_line:
-                    current.expression_line = line
-                if kind == "name" and previous != "." and value not in _KEYWORDS:
-                    names.append(value)
                 if kind != "whitespace":
-                    previous = value
+                    current.expression_line = current.expression_line or line
+                    tokens.append((kind, value))
             elif kind == "block_begin":
                 block_start = at
                 block_words = []
@@ -168,6 +179,8 @@ def scan(source: str) -> JinjaScan:
             elif kind == "block_end":
                 blanks.append((block_start, end, BLOCK))
                 word = block_words[0] if block_words else ""
+                if word in _BRANCH_WORDS:
+                    result.branches.append((block_start, _BRANCH_WORDS[word]))
                 if word in ("trans", "pluralize"):
                     in_trans = True
                 elif word == "endtrans":
@@ -202,6 +215,44 @@ def scan(source: str) -> JinjaScan:
 
 
 _RAW_OUTPUT = re.compile(r"\{\{(?P<inner>.*?)\}\}", re.DOTALL)
+
+
+def _root_names(tokens: list[tuple[str, str]]) -> frozenset[str]:
+    """Names in an expression that are not attributes (`item` in `item.name`)."""
+    names = set()
+    previous = ""
+    for kind, value in tokens:
+        if kind == "name" and previous != "." and value not in _KEYWORDS:
+            names.add(value)
+        previous = value
+    return frozenset(names)
+
+
+# Operators that mean the same in Jinja and JavaScript; the tree check rules out the
+# rest (`(a, b)` is a tuple in Jinja, the comma operator in JavaScript).
+_JAVASCRIPT_OPERATORS = frozenset(
+    {".", "[", "]", "(", ")", ",", "==", "!=", "<", ">", "<=", ">=", "+", "-"}
+)
+# Jinja words with no meaning, or another one, in JavaScript (`true` and `false` are fine).
+_JINJA_ONLY_NAMES = _KEYWORDS | {"True", "False", "None", "none"}
+
+
+def _javascript_tokens(tokens: list[tuple[str, str]]) -> bool:
+    """Whether every token of an expression is also JavaScript with the same meaning."""
+    previous_kind, previous = "", ""
+    for kind, value in tokens:
+        if kind == "operator" and value not in _JAVASCRIPT_OPERATORS:
+            return False
+        if kind == "name" and value in _JINJA_ONLY_NAMES:
+            return False
+        if kind in ("integer", "float") and previous == ".":
+            return False  # `item.0`
+        if kind == "string" and ("\\" in value or previous_kind == "string"):
+            return False  # escapes differ; `"a" "b"` is implicit concatenation
+        if kind not in ("name", "operator", "integer", "float", "string"):
+            return False
+        previous_kind, previous = kind, value
+    return bool(tokens)
 
 
 def _raw_outputs(data: str, offset: int) -> list[RawOutput]:
@@ -317,6 +368,39 @@ def _expression_facts(node: Any) -> tuple[tuple[str, ...], bool, str | None]:
     return names, filtered, (names[0] if names else None)
 
 
+_JAVASCRIPT_COMPARISONS = frozenset({"eq", "ne", "lt", "gt", "lteq", "gteq"})
+# Tree nodes JavaScript reads the same way, whatever their children.
+_SAME_IN_JAVASCRIPT = frozenset(
+    {"Name", "Const", "Getattr", "Add", "Sub", "Neg", "Pos", "List", "Operand"}
+)
+
+
+def _javascript_tree(node: Any) -> bool:
+    """Whether an expression tree has only shapes JavaScript reads the same way."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Getitem):
+        same = not isinstance(node.arg, (nodes.Slice, nodes.Tuple))
+    elif isinstance(node, nodes.Call):
+        same = not (node.kwargs or node.dyn_args or node.dyn_kwargs)
+    elif isinstance(node, nodes.Compare):
+        # `a < b < c` is a chain in Jinja, `(a < b) < c` in JavaScript.
+        same = len(node.ops) == 1 and node.ops[0].op in _JAVASCRIPT_COMPARISONS
+    else:
+        same = type(node).__name__ in _SAME_IN_JAVASCRIPT
+    return same and all(_javascript_tree(child) for child in node.iter_child_nodes())
+
+
+def _first_line(node: Any) -> int:
+    """The line an expression starts on. Jinja gives `Getattr`, `Getitem` and `Call` the
+    line of their `.`, `[` or `(`, which in `{{ items\n.length }}` is not the first."""
+    from jinja2 import nodes
+
+    lines = [getattr(node, "lineno", 0)]
+    lines.extend(getattr(child, "lineno", 0) for child in node.find_all(nodes.Node))
+    return min((line for line in lines if line), default=0)
+
+
 def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
     """Pair the tree's output expressions with the lexer's `{{ }}` spans.
 
@@ -330,7 +414,7 @@ def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
     index = 0
     for node, bound, block in walker.found:
         names, filtered, first = _expression_facts(node)
-        line = getattr(node, "lineno", 0)
+        line = _first_line(node)
         for k in range(index, len(candidates)):
             output = candidates[k]
             if output.expression_line > line:
@@ -339,6 +423,7 @@ def _attach_scopes(tree: Any, outputs: list[Output]) -> None:
                 output.names = names
                 output.bound = bound
                 output.filtered = filtered
+                output.javascript = output.javascript and _javascript_tree(node)
                 output.block = block
                 index = k + 1
                 break

@@ -58,7 +58,7 @@ class StringLiteral:
     segments: list[tuple[int, int]]  # content spans (template literals: between `${}`)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: one per object literal
 class Options:
     """An object literal that configures a Vue app or component."""
 
@@ -66,6 +66,9 @@ class Options:
     kind: str  # "app" (createApp), "component", "mixin" (a mixin or spread base of those)
     call: Any = None  # the createApp(...) call, for apps
     keys: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (key node, value)
+    # For mixins: the options that take this one in (`mixins: [x]`, `{...x}`); its state
+    # exists wherever theirs does.
+    owners: list[Options] = field(default_factory=list)
 
     def state(self, text: str) -> set[str]:
         """Names a Vue template of this component can read: data, methods, computed, props."""
@@ -135,7 +138,8 @@ def parse(text: str) -> JsFacts:
     facts = JsFacts(text)
     calls: list[Any] = []
     declarations: dict[str, Any] = {}
-    vue_names: dict[str, str] = {}  # local name -> Composition API function
+    vue_names: dict[str, str] = {}  # local name -> what it is in Vue (`mk` -> `createApp`)
+    assignments: list[Any] = []
     template_objects: list[Any] = []
     cursor = tree.walk()
     while True:
@@ -157,6 +161,8 @@ def parse(text: str) -> JsFacts:
             _declarator(node, text, declarations, vue_names)
         elif kind == "import_statement":
             _import(node, text, vue_names)
+        elif kind == "assignment_expression":
+            assignments.append(node)
         if kind not in ("string", "comment") and cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
@@ -170,10 +176,29 @@ def parse(text: str) -> JsFacts:
         _classify_call(call, text, declarations, vue_names, facts, seen)
     for obj in template_objects:
         _add_options(facts, obj, "component", None, text, seen)
-    for options in list(facts.options):
-        for shared in _shared_options(options, declarations, text):
-            _add_options(facts, shared, "mixin", None, text, seen)
+    _add_assigned_options(facts, assignments, declarations, text)
+    _add_mixins(facts, declarations, text, seen)
     return facts
+
+
+def _add_mixins(
+    facts: JsFacts, declarations: dict[str, Any], text: str, seen: set[tuple[int, int]]
+) -> None:
+    """The same-file mixins and spread bases of every options object, mixins of mixins
+    included, each with the options that take it in."""
+    by_span = {(o.node.start_byte, o.node.end_byte): o for o in facts.options}
+    index = 0
+    while index < len(facts.options):  # grows as mixins are found
+        owner = facts.options[index]
+        index += 1
+        for shared in _shared_options(owner, declarations, text):
+            span = (shared.start_byte, shared.end_byte)
+            if span not in by_span:
+                _add_options(facts, shared, "mixin", None, text, seen)
+                by_span[span] = facts.options[-1]
+            mixin = by_span[span]
+            if mixin.kind == "mixin" and mixin is not owner and owner not in mixin.owners:
+                mixin.owners.append(owner)
 
 
 def _shared_options(options: Options, declarations: dict[str, Any], text: str) -> list[Any]:
@@ -224,10 +249,13 @@ def _classify_call(
     if name == "mount" and function.type == "member_expression" and args:
         selector = _string_value(args[0], text)
         if selector and selector.startswith("#"):
-            root = _mounted_root(function.child_by_field_name("object"), text)
+            root = _mounted_root(function.child_by_field_name("object"), text, vue_names)
             if root is not None:
                 facts.mounts.setdefault(root, selector[1:].strip())
-    if name == "createApp" and member_of in (None, *VUE_GLOBALS):
+    vue_function = name if member_of in VUE_GLOBALS else None
+    if member_of is None:
+        vue_function = vue_names.get(name, name)  # `mk` from `const { createApp: mk } = Vue`
+    if vue_function == "createApp":
         target = _resolve(args[0], declarations, text) if args else None
         if target is not None and target.type == "object":
             _add_options(facts, target, "app", call, text, seen)
@@ -237,23 +265,102 @@ def _classify_call(
         target = _resolve(args[-1], declarations, text)
         if target is not None and target.type == "object":
             _add_options(facts, target, "component", None, text, seen)
-    if (member_of is None and name in vue_names) or (
-        member_of in VUE_GLOBALS and name in COMPOSITION
-    ):
+    from_vue = (member_of is None and name in vue_names) or member_of in VUE_GLOBALS
+    if from_vue and vue_function in COMPOSITION:
+        if member_of is None and _shadowed(call, name, text):
+            return  # `function f(ref) { ref(1) }`: the parameter, not Vue's `ref`
         facts.composition_calls.append(call)
+
+
+def _shadowed(node: Any, name: str, text: str) -> bool:
+    """Whether `name` at `node` is a parameter or a block-local of an enclosing function,
+    rather than the top-level name taken from Vue."""
+    current = node.parent
+    while current is not None:
+        if current.type in _FUNCTIONS:
+            parameters = current.child_by_field_name("parameters") or current.child_by_field_name(
+                "parameter"
+            )
+            if parameters is not None and name in _bound_names(parameters, text):
+                return True
+        elif current.type == "statement_block" and name in _block_locals(current, text):
+            return True
+        elif current.type == "catch_clause":
+            parameter = current.child_by_field_name("parameter")
+            if parameter is not None and name in _bound_names(parameter, text):
+                return True
+        current = current.parent
+    return False
+
+
+def _block_locals(block: Any, text: str) -> set[str]:
+    """Names declared directly in a `{ }` block: `const`/`let`/`var` and functions."""
+    names: set[str] = set()
+    for statement in block.named_children:
+        if statement.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                target = declarator.child_by_field_name("name")
+                if target is not None:
+                    names |= _bound_names(target, text)
+        elif statement.type == "function_declaration":
+            target = statement.child_by_field_name("name")
+            if target is not None:
+                names.add(text[target.start_byte : target.end_byte])
+    return names
+
+
+def _bound_names(pattern: Any, text: str) -> set[str]:
+    """Names a parameter list or binding pattern binds (not those in default values)."""
+    kind = pattern.type
+    if kind in ("identifier", "shorthand_property_identifier_pattern"):
+        return {text[pattern.start_byte : pattern.end_byte]}
+    if kind in ("assignment_pattern", "object_assignment_pattern"):
+        left = pattern.child_by_field_name("left") or pattern.named_children[0]
+        return _bound_names(left, text)
+    if kind == "pair_pattern":
+        value = pattern.child_by_field_name("value")
+        return _bound_names(value, text) if value is not None else set()
+    if kind in ("formal_parameters", "object_pattern", "array_pattern", "rest_pattern"):
+        names: set[str] = set()
+        for child in pattern.named_children:
+            names |= _bound_names(child, text)
+        return names
+    return set()
+
+
+def _add_assigned_options(
+    facts: JsFacts, assignments: list[Any], declarations: dict[str, Any], text: str
+) -> None:
+    """Options set after the object literal: `App.delimiters = config.delimiters` before
+    `Vue.createApp(App)`. The literal's own keys win."""
+    by_span = {(o.node.start_byte, o.node.end_byte): o for o in facts.options}
+    for assignment in assignments:
+        left = assignment.child_by_field_name("left")
+        value = assignment.child_by_field_name("right")
+        if left is None or value is None or left.type != "member_expression":
+            continue
+        owner = left.child_by_field_name("object")
+        key = left.child_by_field_name("property")
+        if owner is None or key is None or owner.type != "identifier":
+            continue
+        target = _resolve(owner, declarations, text)
+        options = by_span.get((target.start_byte, target.end_byte)) if target else None
+        if options is not None:
+            options.keys.setdefault(text[key.start_byte : key.end_byte], (key, value))
 
 
 def _root_name(name: str) -> str:
     return name.removeprefix("window.")
 
 
-def _mounted_root(node: Any, text: str) -> str | int | None:
+def _mounted_root(node: Any, text: str, vue_names: dict[str, str]) -> str | int | None:
     """What `X.mount(...)` mounts: `app` for `app.use(v).mount` and `window.app.mount`,
     the call's start for `createApp({...}).use(v).mount`."""
     while node is not None:
         if node.type == "call_expression":
             function = node.child_by_field_name("function")
-            if function is not None and _callee_name(function, text) == "createApp":
+            callee = _callee_name(function, text) if function is not None else ""
+            if vue_names.get(callee, callee) == "createApp":
                 return node.start_byte
             node = function
         elif node.type == "member_expression":
@@ -331,8 +438,7 @@ def _declarator(
                 local = text[val.start_byte : val.end_byte]
             else:
                 continue
-            if imported in COMPOSITION:
-                vue_names[local] = imported
+            vue_names[local] = imported
 
 
 def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
@@ -343,8 +449,7 @@ def _import(node: Any, text: str, vue_names: dict[str, str]) -> None:
         name = specifier.child_by_field_name("name")
         alias = specifier.child_by_field_name("alias") or name
         imported = text[name.start_byte : name.end_byte]
-        if imported in COMPOSITION:
-            vue_names[text[alias.start_byte : alias.end_byte]] = imported
+        vue_names[text[alias.start_byte : alias.end_byte]] = imported
 
 
 def within_option(node: Any, option: str, text: str) -> bool:

@@ -47,6 +47,23 @@ def pattern_names(pattern: str) -> set[str]:
     return names
 
 
+_JS_STRING = re.compile(r"""'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`""")
+
+
+def root_names(expression: str) -> set[str]:
+    """Identifiers a JavaScript expression reads at its root: `item` and `fmt` in
+    `fmt(item.created, 'short')`; not properties, keywords or string contents."""
+    code = _JS_STRING.sub("''", expression)
+    names = set()
+    for match in _IDENTIFIER.finditer(code):
+        before = code[: match.start()].rstrip()
+        if before.endswith(".") or (before[-1:].isalnum() and before == code[: match.start()]):
+            continue  # a property (`item.name`), or the tail of a number (`1e5`)
+        if match.group() not in _JS_WORDS:
+            names.add(match.group())
+    return names
+
+
 def bindings(tag: Tag) -> tuple[set[str], set[str]]:
     """(names bound on the element itself and inside it, names bound only inside it)."""
     own: set[str] = set()
