@@ -37,12 +37,17 @@ def language_of(path: Path | str) -> str | None:
 
 
 class _GitIgnores:
-    """The .gitignore rules that apply in a directory, each relative to its own folder."""
+    """The .gitignore rules that apply in a directory, each relative to its own folder.
+
+    Folders and paths are absolute, so the rules of folders above a relative path given
+    on the command line match its files too.
+    """
 
     def __init__(self, specs: tuple[tuple[Path, pathspec.PathSpec], ...] = ()) -> None:
         self.specs = specs
 
-    def entering(self, directory: Path) -> _GitIgnores:
+    def entering(self, directory: Path, absolute: Path) -> _GitIgnores:
+        """The rules inside `directory` (at `absolute`, the path the walk matches with)."""
         gitignore = directory / ".gitignore"
         if not gitignore.is_file():
             return self
@@ -52,9 +57,10 @@ class _GitIgnores:
             return self
         import pathspec
 
-        return _GitIgnores((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
+        return _GitIgnores((*self.specs, (absolute, pathspec.GitIgnoreSpec.from_lines(lines))))
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Whether git ignores `path` (absolute, as given to `entering`)."""
         for base, spec in self.specs:
             try:
                 relative = path.relative_to(base).as_posix()
@@ -77,7 +83,7 @@ def _ancestor_ignores(directory: Path) -> _GitIgnores:
         chain = [directory]  # not in a git work tree: only the walked folders count
     ignores = _GitIgnores()
     for folder in reversed(chain[1:]):
-        ignores = ignores.entering(folder)
+        ignores = ignores.entering(folder, folder)
     return ignores
 
 
@@ -107,7 +113,7 @@ def discover(
             ignores = _ancestor_ignores(path)
             resolved = path.resolve()
             seen.add(resolved)
-            yield from _walk(path, settings, ignores, seen, resolved)
+            yield from _walk(path, resolved, resolved, settings, ignores, seen)
         else:
             language = language_of(path)
             if language is None:
@@ -121,9 +127,16 @@ def discover(
 
 
 def _walk(
-    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path], resolved_dir: Path
+    directory: Path,
+    absolute: Path,
+    resolved_dir: Path,
+    settings: Settings,
+    ignores: _GitIgnores,
+    seen: set[Path],
 ) -> Iterator[tuple[Path, str]]:
-    ignores = ignores.entering(directory)
+    """`absolute`: where the walk is, symlinks kept (what .gitignore rules match);
+    `resolved_dir`: the real folder (what identifies files)."""
+    ignores = ignores.entering(directory, absolute)
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
@@ -136,7 +149,7 @@ def _walk(
             is_dir = False  # a link loop: reported as unreadable when it is read
         # Inside a resolved folder only a symlink needs resolving again.
         key = _identity(path) if entry.is_symlink() else resolved_dir / entry.name
-        if ignores.ignored(path, is_dir) or settings.is_excluded(path, key):
+        if ignores.ignored(absolute / entry.name, is_dir) or settings.is_excluded(path, key):
             continue
         if is_dir:
             if _is_virtualenv(path):
@@ -144,7 +157,7 @@ def _walk(
             if key in seen:
                 continue
             seen.add(key)
-            yield from _walk(path, settings, ignores, seen, key)
+            yield from _walk(path, absolute / entry.name, key, settings, ignores, seen)
         else:
             language = language_of(entry.name)
             if language is None:

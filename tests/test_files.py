@@ -66,3 +66,20 @@ def test_each_file_once_and_symlink_loops_end(project, monkeypatch):
     (root / "app" / "loop").symlink_to(root / "app", target_is_directory=True)
     monkeypatch.chdir(root)
     assert names(root, [Path("app"), Path("app/views.py"), Path(".")]) == ["app/views.py"]
+
+
+def test_gitignore_above_a_relative_path_applies(project, monkeypatch):
+    # The walk yields relative paths; the .gitignore files above the walked folder are
+    # matched against the same files, whether the folder is named or is the current one.
+    root = project(
+        {
+            ".gitignore": "gen_*.py\n/a/b/\n",
+            "a/x.py": "",
+            "a/gen_x.py": "",
+            "a/b/y.py": "",
+        }
+    )
+    (root / ".git").mkdir()
+    assert names(root, [Path("a")]) == ["a/x.py"]
+    assert names(root, [Path(".")], cwd=root / "a") == ["x.py"]
+    assert names(root, [Path("../a")], cwd=root / "a") == ["../a/x.py"]
