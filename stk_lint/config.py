@@ -66,6 +66,17 @@ def validate_codes(codes: list[str], where: str) -> list[str]:
     return result
 
 
+def check_patterns(patterns: list[str], where: str) -> None:
+    """Raise ConfigError naming `where` if a gitignore-style pattern cannot be read."""
+    import pathspec
+
+    for pattern in patterns:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except ValueError as error:
+            raise ConfigError(f"{where}: invalid pattern `{pattern}` ({error})") from error
+
+
 def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
     """The most specific matching prefix decides; on a tie, ignore wins."""
     best_select = max((len(p) for p in select if p == "ALL" or code.startswith(p)), default=-1)
@@ -244,6 +255,8 @@ def settings_from_table(
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
             if key in ("select", "extend-select", "ignore"):
                 value = codes(value, f"{where} `{key}`")
+            else:
+                check_patterns(value, f"{where} `{key}`")
             setattr(settings, key.replace("-", "_"), list(value))
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
@@ -253,6 +266,7 @@ def settings_from_table(
                     raise ConfigError(
                         f"{where}: `per-file-ignores` entry `{pattern}` must be a list of codes"
                     )
+                check_patterns([pattern], f"{where} `per-file-ignores`")
                 settings.per_file_ignores[pattern] = codes(
                     listed, f"{where} `per-file-ignores` `{pattern}`"
                 )

@@ -55,9 +55,7 @@ class _GitIgnores:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
-        import pathspec
-
-        return _GitIgnores((*self.specs, (absolute, pathspec.GitIgnoreSpec.from_lines(lines))))
+        return _GitIgnores((*self.specs, (absolute, _gitignore_spec(lines))))
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """Whether git ignores `path` (absolute, as given to `entering`)."""
@@ -69,6 +67,27 @@ class _GitIgnores:
             if spec.match_file(relative + "/" if is_dir else relative):
                 return True
         return False
+
+
+def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+    """The rules of a .gitignore file; a line git cannot read is skipped, as git does
+    (pathspec would refuse the whole file)."""
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _readable(line)])
+
+
+def _readable(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
 
 
 def _ancestor_ignores(directory: Path) -> _GitIgnores:

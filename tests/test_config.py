@@ -92,3 +92,19 @@ def test_opt_in_rules_need_an_explicit_selector():
     settings = Settings()
     assert all(rule.default_enabled for rule in settings.rules)
     assert Settings(select=["STK"]).rules == settings.rules
+
+
+@pytest.mark.parametrize("key", ["exclude", "extend-exclude"])
+def test_an_invalid_exclude_pattern_is_a_configuration_error(stk_lint, project, key):
+    root = project({"pyproject.toml": f'[tool.stk-lint]\n{key} = ["ok/", "build\\\\"]\n'})
+    result = stk_lint("check", ".", cwd=root)
+    assert result.exit_code == 2
+    assert f"`{key}`" in result.stderr and "build\\" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_an_invalid_per_file_ignores_pattern_is_a_configuration_error(stk_lint, project):
+    root = project({"pyproject.toml": '[tool.stk-lint.per-file-ignores]\n"!" = ["STK101"]\n'})
+    result = stk_lint("check", ".", cwd=root)
+    assert result.exit_code == 2
+    assert "`per-file-ignores`" in result.stderr and "internal error" not in result.stderr

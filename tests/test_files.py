@@ -83,3 +83,21 @@ def test_gitignore_above_a_relative_path_applies(project, monkeypatch):
     assert names(root, [Path("a")]) == ["a/x.py"]
     assert names(root, [Path(".")], cwd=root / "a") == ["x.py"]
     assert names(root, [Path("../a")], cwd=root / "a") == ["../a/x.py"]
+
+
+def test_gitignore_lines_git_tolerates_are_skipped(project, monkeypatch):
+    # git ignores a line it cannot read (a trailing backslash, a lone `!` or `\`); the
+    # other lines of the file still apply.
+    root = project(
+        {
+            ".gitignore": "build\\\n!\n\\\ngen_*.py\n",
+            "a/x.py": "",
+            "a/gen_x.py": "",
+            "sub/.gitignore": "!\nsecret.py\n",
+            "sub/secret.py": "",
+            "sub/open.py": "",
+        }
+    )
+    (root / ".git").mkdir()
+    assert names(root) == ["a/x.py", "sub/open.py"]
+    assert names(root, [Path("a")]) == ["a/x.py"]
