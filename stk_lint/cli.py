@@ -182,7 +182,7 @@ def check(
             traceback.print_exc()
         fail(f"internal error: {type(error).__name__}: {error} (set STK_LINT_DEBUG=1 for details)")
 
-    for problem in result.fix_errors:
+    for problem in [*result.warnings, *result.fix_errors]:
         click.echo(f"stk-lint: warning: {problem}", err=True)
     if diff:
         _report_diff(result, quiet)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,13 +119,38 @@ def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
 
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is (None for a regular one)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _SPECIAL_FILES if test(mode)), "a device or special file")
+
+
+def _is_regular_or_unreadable(entry: os.DirEntry[str]) -> bool:
+    """False for a pipe, socket or device: reading a pipe blocks until someone writes
+    to it, and the others are not source files. A broken link or a link loop stays in,
+    to be reported as unreadable."""
+    try:
+        # From the directory listing: no system call for a plain file.
+        return entry.is_file() or special_file_kind(entry.stat().st_mode) is None
+    except OSError:
+        return True
+
+
 def discover(
-    paths: list[Path], settings: Settings, force_exclude: bool = False
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[Path, str]]:
     """Yield (file, language) for every checkable file under `paths`, each once, in order.
 
     Files named explicitly are checked even if excluded, as in ruff, unless
-    `force_exclude` (what pre-commit hooks want).
+    `force_exclude` (what pre-commit hooks want). `warn` hears why a file named
+    explicitly is not checked.
     """
     seen: set[Path] = set()
     for path in paths:
@@ -139,10 +165,22 @@ def discover(
                 continue
             if force_exclude and settings.is_excluded(path):
                 continue
+            kind = _special_kind(path)
+            if kind is not None:
+                if warn is not None:
+                    warn(f"{path.as_posix()}: not a regular file ({kind}); skipped")
+                continue
             key = _identity(path)
             if key not in seen:
                 seen.add(key)
                 yield path, language
+
+
+def _special_kind(path: Path) -> str | None:
+    try:
+        return special_file_kind(path.stat().st_mode)
+    except OSError:
+        return None  # unreadable: reported when it is read
 
 
 def _walk(
@@ -179,7 +217,7 @@ def _walk(
             yield from _walk(path, absolute / entry.name, key, settings, ignores, seen)
         else:
             language = language_of(entry.name)
-            if language is None:
+            if language is None or not _is_regular_or_unreadable(entry):
                 continue
             if key not in seen:
                 seen.add(key)

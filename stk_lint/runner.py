@@ -43,6 +43,7 @@ class RunResult:
     fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
     diffs: list[str] = field(default_factory=list)
     fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
+    warnings: list[str] = field(default_factory=list)  # files named but not checked, and why
 
 
 @dataclass
@@ -99,7 +100,7 @@ def run(
     result = RunResult()
     files = [
         _File(path, display_path(path), language)
-        for path, language in discover(paths, settings, force_exclude)
+        for path, language in discover(paths, settings, force_exclude, result.warnings.append)
     ]
     result.files = len(files)
     cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
