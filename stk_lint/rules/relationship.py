@@ -73,17 +73,19 @@ def _lazy_arg() -> cst.Arg:
     )
 
 
+def _unpacks_keywords(call: cst.Call) -> bool:
+    """`relationship("B", **options)`: `options` may set `lazy=`, unknown to a reader."""
+    return any(arg.star == "**" for arg in call.args)
+
+
 def _with_lazy(call: cst.Call) -> cst.Call:
-    """The call with `lazy="selectin"` added after its last argument (before **kwargs)."""
+    """The call with `lazy="selectin"` added after its last argument."""
     args = list(call.args)
-    index = len(args)
-    while index and args[index - 1].star:
-        index -= 1
     # `relationship(\n    back_populates="x",\n)`: one argument per line, so the new one too.
     single = None
     if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
         single = cst.Comma(whitespace_after=call.whitespace_before_args)
-    return call.with_changes(args=insert_item(args, index, _lazy_arg(), single))
+    return call.with_changes(args=insert_item(args, len(args), _lazy_arg(), single))
 
 
 class NonSelectinRelationship(PythonRule):
@@ -148,7 +150,9 @@ class NonSelectinRelationship(PythonRule):
         '`"dynamic"`, `"noload"`, `"raise"` or `None` is unsafe, since the attribute then '
         "behaves differently. A `backref()` is imported from the module `relationship` came "
         "from. "
-        "A `lazy=` given as a variable is trusted. Only calls that resolve to "
+        "A `lazy=` given as a variable is trusted, and a call without `lazy=` that unpacks "
+        'keyword arguments (`relationship("B", **options)`) is not reported: `options` '
+        "may set it, and adding `lazy=` then raises TypeError. Only calls that resolve to "
         "`sqlalchemy.orm.relationship`/`backref` (or Flask-SQLAlchemy's `db.relationship`) "
         "are checked."
     )
@@ -233,6 +237,8 @@ class NonSelectinRelationship(PythonRule):
     def _check_lazy(self, call: cst.Call, what: str) -> None:
         allowed = self.context.options.get("allowed-lazy", ["selectin"])
         lazy = _keyword(call, "lazy")
+        if lazy is None and _unpacks_keywords(call):
+            return  # `**options` may hold `lazy=`; adding one could raise TypeError
         if lazy is None:
             fix = NodeFix('Add `lazy="selectin"`', "safe", ((call, _with_lazy(call)),))
             self.report(
