@@ -42,6 +42,11 @@ DEFAULT_EXCLUDE = (
     "*.min.js",
 )
 
+# Files that cannot be parsed or read (STK001-STK003) are reported whatever the
+# selection, as ruff always reports syntax errors: a subset of rules must not make a
+# file nothing could check look clean. Only an ignore naming them turns them off.
+ALWAYS_SELECTED = ("STK001", "STK002", "STK003")
+
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 
 
@@ -127,6 +132,8 @@ class Settings:
     def selects(self, code: str, default_enabled: bool = True) -> bool:
         """Whether a rule code is enabled (before per-file ignores); needs no registry."""
         select = (self.select or ["STK"]) + self.extend_select
+        if code in ALWAYS_SELECTED:
+            select = [*select, "STK"]  # the least specific selector: any ignore of it wins
         if not _selected(code, select, self.ignore):
             return False
         explicit = [p for p in select if p not in ("ALL", "STK")]

@@ -158,3 +158,21 @@ def test_encoding_cookie_and_bom_are_honoured(stk_lint, project):
         ["bom.py:1:8:", "STK101"],
         ["cookie.py:3:8:", "STK101"],
     ]
+
+
+def test_files_that_cannot_be_checked_are_reported_whatever_the_selection(stk_lint, project):
+    # As ruff always reports syntax errors: a subset of rules must not hide a file
+    # that no rule could look at.
+    root = project({"a.py": "async def f(:\n", "b.py": b"\xff\xfe", "t/x.html": "{% if %}"})
+    (root / "templates").mkdir()
+    (root / "t" / "x.html").rename(root / "templates" / "x.html")
+    result = stk_lint("check", "--select", "STK2", "-q", ".", cwd=root)
+    assert result.exit_code == 1
+    assert [line.split()[1] for line in result.stdout.splitlines()] == [
+        "STK001",
+        "STK003",
+        "STK002",
+    ]
+    ignored = stk_lint("check", "--select", "STK2", "--ignore", "STK001,STK002", "-q", cwd=root)
+    assert [line.split()[1] for line in ignored.stdout.splitlines()] == ["STK003"]
+    assert stk_lint("check", "--select", "STK2", "--ignore", "STK0", cwd=root).exit_code == 0
