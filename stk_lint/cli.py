@@ -100,7 +100,7 @@ main.add_command(hook)
 @click.option(
     "--force-exclude",
     is_flag=True,
-    help="Apply `exclude` to files named on the command line too (for pre-commit).",
+    help="Apply `exclude` to files and folders named on the command line too (for pre-commit).",
 )
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pathspec
 
+    from stk_lint.patterns import Patterns
     from stk_lint.registry import Rule
 
 DEFAULT_EXCLUDE = (
@@ -140,10 +141,10 @@ class Settings:
         return default_enabled or _selected(code, explicit, self.ignore)
 
     @cached_property
-    def _exclude_spec(self) -> pathspec.PathSpec:
-        import pathspec
+    def _exclusions(self) -> Patterns:
+        from stk_lint.patterns import Patterns
 
-        return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
+        return Patterns([*self.exclude, *self.extend_exclude])
 
     @cached_property
     def _per_file(self) -> list[tuple[pathspec.PathSpec, list[str]]]:
@@ -176,7 +177,13 @@ class Settings:
         return path.as_posix()
 
     def is_excluded(self, path: Path, resolved: Path | None = None) -> bool:
-        return self._exclude_spec.match_file(self.relative(path, resolved))
+        return self._exclusions.matches(self.relative(path, resolved))
+
+    def exclusion_below(self, directory: Path) -> Callable[[Path, Path | None], bool]:
+        """`is_excluded` for the paths below a folder named on the command line, which is
+        walked even if its own path is excluded (see stk_lint.patterns)."""
+        below = self._exclusions.below(self.relative(directory))
+        return lambda path, resolved=None: below.matches(self.relative(path, resolved))
 
     def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
         if not self.per_file_ignores:

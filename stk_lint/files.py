@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from stk_lint.config import Settings
 
 if TYPE_CHECKING:
-    import pathspec
+    from stk_lint.patterns import Patterns
 
 # The language names of stk_lint.rule, repeated so discovery does not import libcst.
 PYTHON, TEMPLATE, JS = "python", "template", "js"
@@ -44,7 +44,7 @@ class _GitIgnores:
     on the command line match its files too.
     """
 
-    def __init__(self, specs: tuple[tuple[Path, pathspec.PathSpec], ...] = ()) -> None:
+    def __init__(self, specs: tuple[tuple[Path, Patterns], ...] = ()) -> None:
         self.specs = specs
 
     def entering(self, directory: Path, absolute: Path) -> _GitIgnores:
@@ -56,7 +56,17 @@ class _GitIgnores:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
-        return _GitIgnores((*self.specs, (absolute, _gitignore_spec(lines))))
+        return _GitIgnores((*self.specs, (absolute, _gitignore_patterns(lines))))
+
+    def below(self, start: Path) -> _GitIgnores:
+        """The rules of folders above `start` as they apply below it, when it is walked
+        (see stk_lint.patterns): git ignoring `start` itself does not count."""
+        return _GitIgnores(
+            tuple(
+                (base, patterns.below(start.relative_to(base).as_posix()))
+                for base, patterns in self.specs
+            )
+        )
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """Whether git ignores `path` (absolute, as given to `entering`)."""
@@ -65,20 +75,20 @@ class _GitIgnores:
                 relative = path.relative_to(base).as_posix()
             except ValueError:
                 continue
-            if spec.match_file(relative + "/" if is_dir else relative):
+            if spec.matches(relative + "/" if is_dir else relative):
                 return True
         return False
 
 
-def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+def _gitignore_patterns(lines: list[str]) -> Patterns:
     """The rules of a .gitignore file; a line git cannot read is skipped, as git does
     (pathspec would refuse the whole file)."""
-    import pathspec
+    from stk_lint.patterns import Patterns
 
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return Patterns(lines)
     except ValueError:
-        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if _readable(line)])
+        return Patterns([line for line in lines if _readable(line)])
 
 
 def _readable(line: str) -> bool:
@@ -92,8 +102,8 @@ def _readable(line: str) -> bool:
 
 
 def _ancestor_ignores(directory: Path) -> _GitIgnores:
-    """.gitignore files above `directory`, up to the enclosing git work tree's top."""
-    directory = directory.resolve()
+    """.gitignore files above `directory` (resolved), up to the enclosing git work tree's
+    top, as they apply below it."""
     chain = []
     for candidate in (directory, *directory.parents):
         chain.append(candidate)
@@ -104,7 +114,7 @@ def _ancestor_ignores(directory: Path) -> _GitIgnores:
     ignores = _GitIgnores()
     for folder in reversed(chain[1:]):
         ignores = ignores.entering(folder, folder)
-    return ignores
+    return ignores.below(directory)
 
 
 def _identity(path: Path) -> Path:
@@ -155,10 +165,13 @@ def discover(
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            ignores = _ancestor_ignores(path)
+            if force_exclude and settings.is_excluded(path):
+                continue
             resolved = path.resolve()
             seen.add(resolved)
-            yield from _walk(path, resolved, resolved, settings, ignores, seen)
+            ignores = _ancestor_ignores(resolved)
+            excluded = settings.exclusion_below(path)
+            yield from _walk(path, resolved, resolved, excluded, ignores, seen)
         else:
             language = language_of(path)
             if language is None:
@@ -187,12 +200,13 @@ def _walk(
     directory: Path,
     absolute: Path,
     resolved_dir: Path,
-    settings: Settings,
+    excluded: Callable[[Path, Path | None], bool],
     ignores: _GitIgnores,
     seen: set[Path],
 ) -> Iterator[tuple[Path, str]]:
     """`absolute`: where the walk is, symlinks kept (what .gitignore rules match);
-    `resolved_dir`: the real folder (what identifies files)."""
+    `resolved_dir`: the real folder (what identifies files); `excluded`: the
+    configuration's exclusions below the folder the walk started from."""
     ignores = ignores.entering(directory, absolute)
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
@@ -206,7 +220,7 @@ def _walk(
             is_dir = False  # a link loop: reported as unreadable when it is read
         # Inside a resolved folder only a symlink needs resolving again.
         key = _identity(path) if entry.is_symlink() else resolved_dir / entry.name
-        if ignores.ignored(absolute / entry.name, is_dir) or settings.is_excluded(path, key):
+        if ignores.ignored(absolute / entry.name, is_dir) or excluded(path, key):
             continue
         if is_dir:
             if _is_virtualenv(path):
@@ -214,7 +228,7 @@ def _walk(
             if key in seen:
                 continue
             seen.add(key)
-            yield from _walk(path, absolute / entry.name, key, settings, ignores, seen)
+            yield from _walk(path, absolute / entry.name, key, excluded, ignores, seen)
         else:
             language = language_of(entry.name)
             if language is None or not _is_regular_or_unreadable(entry):
