@@ -2,6 +2,7 @@
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -457,3 +458,28 @@ def test_a_fix_that_libcst_accepts_but_python_cannot_compile_is_refused():
     reason = reparse_python("def f(x):\n    await x\n")
     assert reason is not None and reason.startswith("SyntaxError:")
     assert reparse_python("class A:\n    x = await y\n") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Characters str.splitlines() takes for line breaks, though no diff tool does.
+        "from flask import g\nx = 'a\x0cb\x0bc\x1cd\x1de\x1ef\x85g\u2028h\u2029i'\ny = 1\n",
+        "from flask import g\n# \x0c form feed \u2028 in a comment\n",
+        "from flask import g\rx = 1\r",  # old Mac line endings: one line for git
+        "from flask import g\r\nx = 1\r\n",
+        "x = 1\nfrom flask import g",  # no newline at the end
+    ],
+    ids=["separators-in-a-string", "separators-in-a-comment", "cr-only", "crlf", "no-eol"],
+)
+def test_diff_applies_with_git(project, text):
+    path = project / "views.py"
+    path.write_bytes(text.encode("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--select", "STK101", "--diff", "views.py"])
+    assert result.exit_code == 1, result.output
+    subprocess.run(["git", "init", "-q"], check=True)
+    (project / "fix.patch").write_bytes(result.stdout_bytes)  # .stdout drops "\r"
+    check = subprocess.run(["git", "apply", "--check", "fix.patch"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr + result.stdout
+    subprocess.run(["git", "apply", "fix.patch"], check=True)
+    assert path.read_bytes() == text.replace("flask", "quart").encode("utf-8")
