@@ -185,7 +185,7 @@ def check(
     for problem in [*result.warnings, *result.fix_errors]:
         click.echo(f"stk-lint: warning: {problem}", err=True)
     if diff:
-        _report_diff(result, quiet)
+        _report_diff(result, quiet, exit_zero)
         return
 
     use_color = sys.stdout.isatty() if color is None else color
@@ -204,7 +204,7 @@ def check(
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 
 
-def _report_diff(result, quiet: bool) -> None:
+def _report_diff(result, quiet: bool, exit_zero: bool) -> None:
     """--diff: the diff alone on stdout (pipeable to `git apply`), the count on stderr."""
     for text in result.diffs:
         click.echo(text, nl=False)
@@ -226,7 +226,7 @@ def _report_diff(result, quiet: bool) -> None:
             )
         else:
             click.echo("No errors would be fixed.", err=True)
-    sys.exit(EXIT_FINDINGS if result.diffs else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if result.diffs and not exit_zero else EXIT_CLEAN)
 
 
 @main.command()

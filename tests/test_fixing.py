@@ -332,6 +332,13 @@ def test_diff_prints_and_writes_nothing(project):
     assert "Would fix 2 errors in 1 file." in result.output
 
 
+def test_diff_with_exit_zero_exits_0(project):
+    (project / "views.py").write_text(BAD)
+    result = run_cli("--select", "STK101", "--diff", "--exit-zero", "views.py")
+    assert result.exit_code == 0
+    assert "+from quart import g\n" in result.output
+
+
 def test_diff_without_changes_exits_0(project):
     (project / "views.py").write_text("from quart import g\n")
     result = run_cli("--select", "STK101", "--diff", "views.py")
