@@ -17,6 +17,7 @@ from stk_lint.output import (
     MACHINE_FORMATS,
     format_fixed,
     format_statistics,
+    format_statistics_json,
     summary_line,
 )
 from stk_lint.skill_commands import hook, skill
@@ -190,7 +191,9 @@ def check(
 
     use_color = sys.stdout.isatty() if color is None else color
     findings = result.findings
-    if statistics:
+    if statistics and output_format == "json":
+        click.echo(format_statistics_json(findings))
+    elif statistics:
         if findings:
             click.echo(format_statistics(findings, use_color))
     else:

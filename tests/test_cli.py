@@ -176,3 +176,18 @@ def test_files_that_cannot_be_checked_are_reported_whatever_the_selection(stk_li
     ignored = stk_lint("check", "--select", "STK2", "--ignore", "STK001,STK002", "-q", cwd=root)
     assert [line.split()[1] for line in ignored.stdout.splitlines()] == ["STK003"]
     assert stk_lint("check", "--select", "STK2", "--ignore", "STK0", cwd=root).exit_code == 0
+
+
+def test_statistics_as_json(stk_lint, project):
+    # ruff's shape: one object per rule, most frequent first.
+    root = project({"views.py": FLASK_VIEW + "import flask\n"})
+    args = ("check", "--statistics", "--output-format", "json", "views.py")
+    result = stk_lint(*args, cwd=root)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"code": "STK101", "name": "flask-import", "count": 2, "fixable": True},
+        {"code": "STK201", "name": "sync-handler", "count": 1, "fixable": False},
+    ]
+    clean = project({"ok.py": "x = 1\n"})
+    result = stk_lint("check", "--statistics", "--output-format", "json", "ok.py", cwd=clean)
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
