@@ -195,11 +195,12 @@ def check(
         click.echo(format_statistics_json(findings))
     elif statistics:
         if findings:
-            click.echo(format_statistics(findings, use_color))
+            # color=: click strips ANSI codes off a pipe, even when --color asked for them.
+            click.echo(format_statistics(findings, use_color), color=use_color)
     else:
         text = FORMATTERS[output_format](findings, use_color)
         if text or output_format in ("json", "sarif"):  # documents even when empty
-            click.echo(text)
+            click.echo(text, color=use_color)
     if not quiet and output_format not in MACHINE_FORMATS:
         if result.fixed:
             click.echo(format_fixed(result.fixed))

@@ -191,3 +191,12 @@ def test_statistics_as_json(stk_lint, project):
     clean = project({"ok.py": "x = 1\n"})
     result = stk_lint("check", "--statistics", "--output-format", "json", "ok.py", cwd=clean)
     assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("statistics", [(), ("--statistics",)])
+def test_color_forces_colour_into_a_pipe(stk_lint, project, statistics):
+    root = project({"views.py": FLASK_VIEW})
+    forced = stk_lint("check", "--color", *statistics, "views.py", cwd=root)
+    assert "\x1b[" in forced.stdout
+    plain = stk_lint("check", *statistics, "views.py", cwd=root)  # not a terminal
+    assert "\x1b[" not in plain.stdout
