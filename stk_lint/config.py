@@ -217,9 +217,17 @@ def find_config(start: Path) -> Path | None:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
                 raise ConfigError(f"{pyproject}: cannot read: {error}") from error
-            if "stk-lint" in data.get("tool", {}):
+            if "stk-lint" in _tool_table(data, pyproject):
                 return pyproject
     return None
+
+
+def _tool_table(data: dict[str, Any], pyproject: Path) -> dict[str, Any]:
+    """The [tool] table of a parsed pyproject.toml (empty when there is none)."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{pyproject}: `tool` must be a table, got {tool!r}")
+    return tool
 
 
 def load_settings(config_path: Path | None, defer_checks: bool = False) -> Settings:
@@ -233,7 +241,7 @@ def load_settings(config_path: Path | None, defer_checks: bool = False) -> Setti
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{config_path}: cannot read: {error}") from error
-    table = data.get("tool", {}).get("stk-lint", {})
+    table = _tool_table(data, config_path).get("stk-lint", {})
     if not defer_checks:
         return settings_from_table(table, config_path)
     settings = settings_from_table(table, config_path, check_rules=False)

@@ -108,3 +108,18 @@ def test_an_invalid_per_file_ignores_pattern_is_a_configuration_error(stk_lint, 
     result = stk_lint("check", ".", cwd=root)
     assert result.exit_code == 2
     assert "`per-file-ignores`" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text", ["tool = 1\n", 'tool = "stk-lint"\n', 'tool = ["stk-lint"]\n', "[tool]\nstk-lint = 3\n"]
+)
+@pytest.mark.parametrize("explicit", [False, True])
+def test_a_tool_entry_that_is_not_a_table_is_a_configuration_error(
+    stk_lint, project, text, explicit
+):
+    root = project({"pyproject.toml": text, "a.py": "x = 1\n"})
+    args = ["--config", "pyproject.toml"] if explicit else []
+    for cache in ([], ["--no-cache"]):
+        result = stk_lint("check", *args, *cache, "a.py", cwd=root)
+        assert result.exit_code == 2
+        assert "must be a table" in result.stderr and "internal error" not in result.stderr
