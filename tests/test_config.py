@@ -68,6 +68,8 @@ def test_per_file_ignores_and_exclude(stk_lint, project):
         ('select = ["STK777"]', "unknown rule code or prefix `STK777`"),
         ('ignore = "STK101"', "`ignore` must be a list of strings"),
         ('allowed-lazy = "selectin"', "`allowed-lazy` must be a list of strings"),
+        ('allowed-lazy = ["selectin", "bogus"]', "`allowed-lazy`: unknown value `bogus`"),
+        ('allowed-lazy = ["True"]', "`allowed-lazy`: unknown value `True`"),
         ('per-file-ignores = { "a.py" = ["XYZ1"] }', "unknown rule code or prefix `XYZ1`"),
         ("per-file-ignores = 3", "must be a table"),
     ],
@@ -123,3 +125,10 @@ def test_a_tool_entry_that_is_not_a_table_is_a_configuration_error(
         result = stk_lint("check", *args, *cache, "a.py", cwd=root)
         assert result.exit_code == 2
         assert "must be a table" in result.stderr and "internal error" not in result.stderr
+
+
+def test_allowed_lazy_takes_sqlalchemy_loader_names(project):
+    names = ["select", "joined", "selectin", "subquery", "raise", "raise_on_sql"]
+    names += ["noload", "immediate", "write_only", "dynamic"]
+    root = project({"pyproject.toml": f"[tool.stk-lint]\nallowed-lazy = {names!r}\n"})
+    assert load_settings(root / "pyproject.toml").options["allowed-lazy"] == names

@@ -21,6 +21,20 @@ EAGER = frozenset({"False", "joined", "subquery", "immediate"})
 LAZY = frozenset({"True", "select"})
 NEVER_LOADS = frozenset({"None", "noload"})
 RAISES = frozenset({"raise", "raise_on_sql"})
+# The loader strategies `lazy=` takes as strings (SQLAlchemy 2's _LazyLoadArgumentType;
+# True, False and None are not strings and are always judged).
+LOADER_NAMES = (
+    "select",
+    "joined",
+    "selectin",
+    "subquery",
+    "raise",
+    "raise_on_sql",
+    "noload",
+    "immediate",
+    "write_only",
+    "dynamic",
+)
 
 
 def _loader_problem(lazy: str) -> str:
@@ -138,6 +152,7 @@ class NonSelectinRelationship(PythonRule):
             default=["selectin"],
             help='Loader strategies accepted besides "selectin", e.g. ["selectin", "raise", '
             '"noload"]. `"write_only"` is always accepted.',
+            choices=LOADER_NAMES,
         )
     }
     limits = (
