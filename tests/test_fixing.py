@@ -224,6 +224,59 @@ def test_stk301_keeps_one_argument_per_line_with_a_single_argument():
     )
 
 
+MODEL = "from sqlalchemy.orm import relationship\n\nclass A(Base):\n    b = relationship(\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (  # the last argument's comment stays on its line
+            "        'B',\n        back_populates='x',  # comment kept\n    )\n",
+            "        'B',\n        back_populates='x',  # comment kept\n"
+            '        lazy="selectin",\n    )\n',
+        ),
+        (  # the same without a trailing comma
+            "        'B',\n        back_populates='x'  # comment kept\n    )\n",
+            "        'B',\n        back_populates='x',  # comment kept\n"
+            '        lazy="selectin"\n    )\n',
+        ),
+        (  # another argument's comment is not copied onto the new line
+            "        'B',  # the target\n        back_populates='x',\n    )\n",
+            "        'B',  # the target\n        back_populates='x',\n"
+            '        lazy="selectin",\n    )\n',
+        ),
+        (  # a single argument
+            "        'B',  # the target\n    )\n",
+            "        'B',  # the target\n        lazy=\"selectin\",\n    )\n",
+        ),
+        (
+            "        'B'  # the target\n    )\n",
+            "        'B',  # the target\n        lazy=\"selectin\"\n    )\n",
+        ),
+        (  # a comment line before the closing parenthesis stays above the new argument
+            "        'B',\n        # more to come\n    )\n",
+            "        'B',\n        # more to come\n        lazy=\"selectin\",\n    )\n",
+        ),
+    ],
+    ids=["trailing-comma", "no-trailing-comma", "other-comment", "single", "single-bare", "line"],
+)
+def test_stk301_keeps_comments_on_their_arguments(arguments, expected):
+    assert fixed(MODEL + arguments, ["STK301"]) == MODEL + expected
+
+
+def test_stk301_backref_import_does_not_copy_a_comment():
+    source = (
+        "from sqlalchemy.orm import (\n"
+        "    Mapped,  # typing\n"
+        "    relationship,\n"
+        ")\n"
+        "b = relationship('B', lazy='selectin', backref='a')\n"
+    )
+    assert fixed(source, ["STK301"]).startswith(
+        "from sqlalchemy.orm import (\n    Mapped,  # typing\n    backref,\n    relationship,\n)\n"
+    )
+
+
 def test_stk301_leaves_a_call_with_double_star_kwargs_alone():
     # `options` may hold `lazy=` already: adding one could raise TypeError (multiple
     # values for keyword argument 'lazy'), and what it holds is not known.
