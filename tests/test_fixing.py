@@ -333,6 +333,31 @@ def test_stk301_backref_name_taken_by_something_else_gets_no_fix():
     assert found.fix is None
 
 
+@pytest.mark.parametrize(
+    "taken",
+    [
+        "def backref(name):\n    return name\n",  # the import would be shadowed
+        "class A(Base):\n    backref = 'c'\n    b = relationship('B', lazy='selectin', backref='a')\n",
+        "from sqlalchemy.orm import backref\nbackref = None\n",  # rebound after the import
+    ],
+    ids=["function", "class-attribute", "rebound-import"],
+)
+def test_stk301_backref_name_bound_in_the_module(taken):
+    head = "from sqlalchemy.orm import relationship\n"
+    call = "b = relationship('B', lazy='selectin', backref='a')\n"
+    source = head + taken + call
+    assert all(f.fix is None for f in lint(source, select=["STK301"]))
+    # With the sqlalchemy.orm module imported, the fix goes through it.
+    for module_import, module in (
+        ("from sqlalchemy import orm\n", "orm"),
+        ("import sqlalchemy.orm as sao\n", "sao"),
+    ):
+        result = fixed(module_import + source, ["STK301"])
+        assert f"backref={module}.backref('a', lazy=\"selectin\")" in result
+        assert "backref=backref(" not in result
+        assert result.startswith(module_import + head)
+
+
 # ---- the command line ----
 
 
