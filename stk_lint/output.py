@@ -265,5 +265,6 @@ FORMATTERS: dict[str, Callable[[Sequence[Finding], bool], str]] = {
     "github": format_github,
     "sarif": format_sarif,
 }
-# Formats that are a complete document or machine-read: no summary line around them.
-MACHINE_FORMATS = frozenset({"json", "sarif", "github"})
+# Formats that are a complete document or machine-read (concise: one line per finding,
+# for editors and grep): no summary line around them.
+MACHINE_FORMATS = frozenset({"json", "sarif", "github", "concise"})
