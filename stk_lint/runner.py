@@ -32,7 +32,7 @@ PARALLEL_MIN_BYTES = 200_000
 
 # Rules that read the project index (`Rule.needs_project`), named here so that a run
 # answered from the cache decides without importing the registry (a test keeps it true).
-PROJECT_RULES = ("STK202",)
+PROJECT_RULES = ("STK102", "STK202")
 
 
 @dataclass
