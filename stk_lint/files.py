@@ -175,6 +175,8 @@ def discover(
         else:
             language = language_of(path)
             if language is None:
+                if warn is not None:
+                    warn(f"{path.as_posix()}: skipped: {_why_not_checked(path)}")
                 continue
             if force_exclude and settings.is_excluded(path):
                 continue
@@ -187,6 +189,12 @@ def discover(
             if key not in seen:
                 seen.add(key)
                 yield path, language
+
+
+def _why_not_checked(path: Path) -> str:
+    if path.name.lower().endswith(".min.js"):
+        return "minified JavaScript is not checked"
+    return "not a file type stk-lint checks (Python, Jinja templates, JavaScript)"
 
 
 def _special_kind(path: Path) -> str | None:

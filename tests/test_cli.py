@@ -200,3 +200,12 @@ def test_color_forces_colour_into_a_pipe(stk_lint, project, statistics):
     assert "\x1b[" in forced.stdout
     plain = stk_lint("check", *statistics, "views.py", cwd=root)  # not a terminal
     assert "\x1b[" not in plain.stdout
+
+
+def test_a_named_file_of_another_type_is_skipped_with_a_warning(stk_lint, project):
+    root = project({"README.md": "# x\n", "vue.min.js": "var a;\n", "ok.py": "x = 1\n"})
+    result = stk_lint("check", "README.md", "vue.min.js", "ok.py", cwd=root)
+    assert result.exit_code == 0
+    assert "README.md: skipped: not a file type stk-lint checks" in result.stderr
+    assert "vue.min.js: skipped: minified JavaScript is not checked" in result.stderr
+    assert "(1 file checked)" in result.stdout
