@@ -285,3 +285,15 @@ def test_a_named_pipe_or_socket_is_skipped_not_read(project):
         assert named.exit_code == 0
         assert "pipe.py: not a regular file (a named pipe); skipped" in named.stderr
         assert "sock.py: not a regular file (a socket); skipped" in named.stderr
+
+
+def test_valid_python_libcst_cannot_parse_is_reported_honestly():
+    # CPython accepts thousands of implicitly concatenated strings; libcst's parser
+    # does not. The finding must not call valid code a syntax error of its own making.
+    source = "import flask\nx = " + " ".join(['"a"'] * 6000) + "\n"
+    finding = only(lint(source))
+    assert finding.code == "STK001"
+    assert finding.message.startswith("valid Python that libcst cannot parse: ")
+    assert finding.line <= source.count("\n")
+    reason = engine.reparse_python(source)
+    assert reason is not None and reason.startswith("valid Python that libcst cannot parse: ")

@@ -13,10 +13,12 @@ class SyntaxErrorRule(EngineRule):
     )
     limits = (
         "CPython's parser decides whether a file is valid Python. A file CPython accepts but "
-        "libcst (the parser the rules use) cannot parse is reported only when some enabled "
-        "rule could fire on it: stk-lint does not parse files no rule needs (see "
-        "`Rule.requires`), and such a file has nothing to check. Nesting deep enough to "
-        "overflow a parser is reported as this finding too, without the tree."
+        "libcst (the parser the rules use) cannot parse (thousands of implicitly "
+        "concatenated strings, for one) is reported as `valid Python that libcst cannot "
+        "parse: ...`, and only when some enabled rule could fire on it: stk-lint does not "
+        "parse files no rule needs (see `Rule.requires`), and such a file has nothing to "
+        "check. Nesting deep enough to overflow a parser is reported as this finding too, "
+        "without the tree."
     )
     bad = "async def index(:\n    return await render_template('index.html')\n"
     good = "async def index():\n    return await render_template('index.html')\n"
