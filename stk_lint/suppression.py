@@ -8,6 +8,7 @@ checkers parse their own comment syntax and hand it to the same matcher.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import tokenize
@@ -166,6 +167,8 @@ def unused_suppressions(
         return []
     enabled = frozenset(rule.code for rule in rules)
     judge_bare = _every_rule_ran(enabled, path)
+    if source is not None:
+        directives = {line: _as_written(d, source) for line, d in directives.items()}
     return [
         Finding(
             path=path,
@@ -204,17 +207,41 @@ def _checks(rule: type[Rule], language: str) -> bool:
     return language == JS and hasattr(rule, "check_js")
 
 
+_JINJA_COMMENT_END = re.compile(r"[-+]?#}")
+
+
+def _as_written(directive: Directive, source: str) -> Directive:
+    """The directive with its whole comment: the template checker hands over a Jinja
+    comment without its closing `#}`, which the message shows and the fix removes."""
+    start = _line_start(source, directive.line)
+    if not directive.text.startswith("{#") or start is None:
+        return directive
+    end = start + directive.column + len(directive.text)
+    closing = _JINJA_COMMENT_END.match(source, end)
+    if closing is None:
+        return directive
+    whole = directive.text + source[end : closing.end()]
+    return dataclasses.replace(directive, text=whole, used=directive.used)
+
+
+def _line_start(source: str, line: int) -> int | None:
+    """The offset where a 1-based line starts; lines end at "\n" only, as for tokenize."""
+    start = 0
+    for _ in range(line - 1):
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return None
+    return start
+
+
 def _removal(source: str | None, directive: Directive, stale: frozenset[str]) -> Fix | None:
     """A fix taking the stale codes out of a comment, or removing a wholly stale one
     (with its line, when it stands alone)."""
     if source is None or not directive.text:
         return None
-    # Line numbers come from tokenize, which ends lines at "\n" only.
-    line_start = 0
-    for _ in range(directive.line - 1):
-        line_start = source.find("\n", line_start) + 1
-        if line_start == 0:
-            return None
+    line_start = _line_start(source, directive.line)
+    if line_start is None:
+        return None
     line_end = source.find("\n", line_start)
     line_end = len(source) if line_end < 0 else line_end + 1
     start = line_start + directive.column
