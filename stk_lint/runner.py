@@ -11,6 +11,7 @@ with `jobs` > 1, in worker processes; the result is the same either way, sorted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -242,12 +243,15 @@ def _fix(
             unsafe_fixes,
             write=mode == "apply",
         )
-        result.findings.extend(outcome.remaining)
         result.fixed.extend(outcome.fixed)
         if outcome.diff:
             result.diffs.append(outcome.diff)
         if outcome.error:
             result.fix_errors.append(f"{item.display}: {outcome.error}")
+            # The file was left as it was (the warning says why): its fixes are not on offer.
+            result.findings.extend(dataclasses.replace(f, fix=None) for f in outcome.remaining)
+        else:
+            result.findings.extend(outcome.remaining)
     result.findings.sort()
 
 

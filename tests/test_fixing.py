@@ -489,6 +489,8 @@ def test_a_fix_that_would_not_parse_is_reported_and_not_written(project, monkeyp
     assert path.read_text() == "from flask import g\n"
     assert result.exit_code == 1
     assert "would leave the file unparsable" in result.output
+    # Its fixes cannot be applied: the summary does not offer them again.
+    assert "[*]" not in result.output and "fixable" not in result.output
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to other users")
