@@ -17,6 +17,7 @@ from stk_lint.output import (
     MACHINE_FORMATS,
     format_fixed,
     format_statistics,
+    format_statistics_json,
     summary_line,
 )
 from stk_lint.skill_commands import hook, skill
@@ -100,7 +101,7 @@ main.add_command(hook)
 @click.option(
     "--force-exclude",
     is_flag=True,
-    help="Apply `exclude` to files named on the command line too (for pre-commit).",
+    help="Apply `exclude` to files and folders named on the command line too (for pre-commit).",
 )
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option(
@@ -182,21 +183,24 @@ def check(
             traceback.print_exc()
         fail(f"internal error: {type(error).__name__}: {error} (set STK_LINT_DEBUG=1 for details)")
 
-    for problem in result.fix_errors:
+    for problem in [*result.warnings, *result.fix_errors]:
         click.echo(f"stk-lint: warning: {problem}", err=True)
     if diff:
-        _report_diff(result, quiet)
+        _report_diff(result, quiet, exit_zero)
         return
 
     use_color = sys.stdout.isatty() if color is None else color
     findings = result.findings
-    if statistics:
+    if statistics and output_format == "json":
+        click.echo(format_statistics_json(findings))
+    elif statistics:
         if findings:
-            click.echo(format_statistics(findings, use_color))
+            # color=: click strips ANSI codes off a pipe, even when --color asked for them.
+            click.echo(format_statistics(findings, use_color), color=use_color)
     else:
         text = FORMATTERS[output_format](findings, use_color)
         if text or output_format in ("json", "sarif"):  # documents even when empty
-            click.echo(text)
+            click.echo(text, color=use_color)
     if not quiet and output_format not in MACHINE_FORMATS:
         if result.fixed:
             click.echo(format_fixed(result.fixed))
@@ -204,7 +208,7 @@ def check(
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 
 
-def _report_diff(result, quiet: bool) -> None:
+def _report_diff(result, quiet: bool, exit_zero: bool) -> None:
     """--diff: the diff alone on stdout (pipeable to `git apply`), the count on stderr."""
     for text in result.diffs:
         click.echo(text, nl=False)
@@ -226,7 +230,7 @@ def _report_diff(result, quiet: bool) -> None:
             )
         else:
             click.echo("No errors would be fixed.", err=True)
-    sys.exit(EXIT_FINDINGS if result.diffs else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if result.diffs and not exit_zero else EXIT_CLEAN)
 
 
 @main.command()

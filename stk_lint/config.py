@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pathspec
 
+    from stk_lint.patterns import Patterns
     from stk_lint.registry import Rule
 
 DEFAULT_EXCLUDE = (
@@ -42,6 +43,11 @@ DEFAULT_EXCLUDE = (
     "*.min.js",
 )
 
+# Files that cannot be parsed or read (STK001-STK003) are reported whatever the
+# selection, as ruff always reports syntax errors: a subset of rules must not make a
+# file nothing could check look clean. Only an ignore naming them turns them off.
+ALWAYS_SELECTED = ("STK001", "STK002", "STK003")
+
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 
 
@@ -64,6 +70,17 @@ def validate_codes(codes: list[str], where: str) -> list[str]:
             )
         result.append(code)
     return result
+
+
+def check_patterns(patterns: list[str], where: str) -> None:
+    """Raise ConfigError naming `where` if a gitignore-style pattern cannot be read."""
+    import pathspec
+
+    for pattern in patterns:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except ValueError as error:
+            raise ConfigError(f"{where}: invalid pattern `{pattern}` ({error})") from error
 
 
 def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
@@ -116,16 +133,18 @@ class Settings:
     def selects(self, code: str, default_enabled: bool = True) -> bool:
         """Whether a rule code is enabled (before per-file ignores); needs no registry."""
         select = (self.select or ["STK"]) + self.extend_select
+        if code in ALWAYS_SELECTED:
+            select = [*select, "STK"]  # the least specific selector: any ignore of it wins
         if not _selected(code, select, self.ignore):
             return False
         explicit = [p for p in select if p not in ("ALL", "STK")]
         return default_enabled or _selected(code, explicit, self.ignore)
 
     @cached_property
-    def _exclude_spec(self) -> pathspec.PathSpec:
-        import pathspec
+    def _exclusions(self) -> Patterns:
+        from stk_lint.patterns import Patterns
 
-        return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
+        return Patterns([*self.exclude, *self.extend_exclude])
 
     @cached_property
     def _per_file(self) -> list[tuple[pathspec.PathSpec, list[str]]]:
@@ -158,7 +177,13 @@ class Settings:
         return path.as_posix()
 
     def is_excluded(self, path: Path, resolved: Path | None = None) -> bool:
-        return self._exclude_spec.match_file(self.relative(path, resolved))
+        return self._exclusions.matches(self.relative(path, resolved))
+
+    def exclusion_below(self, directory: Path) -> Callable[[Path, Path | None], bool]:
+        """`is_excluded` for the paths below a folder named on the command line, which is
+        walked even if its own path is excluded (see stk_lint.patterns)."""
+        below = self._exclusions.below(self.relative(directory))
+        return lambda path, resolved=None: below.matches(self.relative(path, resolved))
 
     def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
         if not self.per_file_ignores:
@@ -192,9 +217,17 @@ def find_config(start: Path) -> Path | None:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
                 raise ConfigError(f"{pyproject}: cannot read: {error}") from error
-            if "stk-lint" in data.get("tool", {}):
+            if "stk-lint" in _tool_table(data, pyproject):
                 return pyproject
     return None
+
+
+def _tool_table(data: dict[str, Any], pyproject: Path) -> dict[str, Any]:
+    """The [tool] table of a parsed pyproject.toml (empty when there is none)."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{pyproject}: `tool` must be a table, got {tool!r}")
+    return tool
 
 
 def load_settings(config_path: Path | None, defer_checks: bool = False) -> Settings:
@@ -208,7 +241,7 @@ def load_settings(config_path: Path | None, defer_checks: bool = False) -> Setti
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{config_path}: cannot read: {error}") from error
-    table = data.get("tool", {}).get("stk-lint", {})
+    table = _tool_table(data, config_path).get("stk-lint", {})
     if not defer_checks:
         return settings_from_table(table, config_path)
     settings = settings_from_table(table, config_path, check_rules=False)
@@ -244,6 +277,8 @@ def settings_from_table(
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
             if key in ("select", "extend-select", "ignore"):
                 value = codes(value, f"{where} `{key}`")
+            else:
+                check_patterns(value, f"{where} `{key}`")
             setattr(settings, key.replace("-", "_"), list(value))
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
@@ -253,6 +288,7 @@ def settings_from_table(
                     raise ConfigError(
                         f"{where}: `per-file-ignores` entry `{pattern}` must be a list of codes"
                     )
+                check_patterns([pattern], f"{where} `per-file-ignores`")
                 settings.per_file_ignores[pattern] = codes(
                     listed, f"{where} `per-file-ignores` `{pattern}`"
                 )

@@ -81,7 +81,7 @@ def check_python(
         reason, line, column = syntax_error_location(source, error)
         return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
     except RecursionError:
-        return [engine_finding(SyntaxErrorRule, path, "nested too deeply for the parser")]
+        return [engine_finding(SyntaxErrorRule, path, _too_deep_for_libcst(source))]
     if not python_rules and not judge_suppressions:
         return []
     context = PythonContext(path, source, module, options, project)
@@ -176,6 +176,7 @@ def _cpython_parse_error(source: str) -> Exception | None:
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what libcst counts lines by
 
 
 def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[str, int, int]:
@@ -192,12 +193,32 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
         column = py_error.offset or 1
         return f"SyntaxError: {py_error.msg}", line, column
     except (ValueError, RecursionError, MemoryError):
-        pass
+        return _libcst_location(error)
+    # libcst's parser is stricter than CPython's in rare cases (thousands of implicitly
+    # concatenated strings): not a syntax error, and its position may be past the end.
+    message, line, column = _libcst_location(error)
+    parts = _LINE_BREAK.split(source)
+    lines = len(parts) - (parts[-1] == "")
+    if line > lines:
+        line, column = max(lines, 1), 1
+    return f"{LIBCST_ONLY}{message}", line, column
+
+
+def _libcst_location(error: cst.ParserSyntaxError) -> tuple[str, int, int]:
     message = error.message
     match = _AT.search(message)
     if match:
         return message[match.end() :], int(match.group(1)), int(match.group(2)) + 1
     return message, max(error.raw_line, 1), error.raw_column + 1
+
+
+LIBCST_ONLY = "valid Python that libcst cannot parse: "
+
+
+def _too_deep_for_libcst(source: str) -> str:
+    if _cpython_parse_error(source) is None:
+        return f"{LIBCST_ONLY}nested too deeply for its parser"
+    return "nested too deeply for the parser"
 
 
 CHECKERS: dict[str, Checker] = {PYTHON: check_python, TEMPLATE: check_template, JS: check_js}
@@ -214,7 +235,7 @@ def reparse_python(source: str) -> str | None:
         reason, line, column = syntax_error_location(source, error)
         return f"{reason} at {line}:{column}"
     except RecursionError:
-        return "nested too deeply for the parser"
+        return _too_deep_for_libcst(source)
     # libcst accepts some code CPython will not compile (`await` in a class body, in a
     # plain `def`); compiling builds the code object and runs nothing.
     try:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stk_lint.config import Settings
 
 if TYPE_CHECKING:
-    import pathspec
+    from stk_lint.patterns import Patterns
 
 # The language names of stk_lint.rule, repeated so discovery does not import libcst.
 PYTHON, TEMPLATE, JS = "python", "template", "js"
@@ -37,12 +38,17 @@ def language_of(path: Path | str) -> str | None:
 
 
 class _GitIgnores:
-    """The .gitignore rules that apply in a directory, each relative to its own folder."""
+    """The .gitignore rules that apply in a directory, each relative to its own folder.
 
-    def __init__(self, specs: tuple[tuple[Path, pathspec.PathSpec], ...] = ()) -> None:
+    Folders and paths are absolute, so the rules of folders above a relative path given
+    on the command line match its files too.
+    """
+
+    def __init__(self, specs: tuple[tuple[Path, Patterns], ...] = ()) -> None:
         self.specs = specs
 
-    def entering(self, directory: Path) -> _GitIgnores:
+    def entering(self, directory: Path, absolute: Path) -> _GitIgnores:
+        """The rules inside `directory` (at `absolute`, the path the walk matches with)."""
         gitignore = directory / ".gitignore"
         if not gitignore.is_file():
             return self
@@ -50,24 +56,54 @@ class _GitIgnores:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
-        import pathspec
+        return _GitIgnores((*self.specs, (absolute, _gitignore_patterns(lines))))
 
-        return _GitIgnores((*self.specs, (directory, pathspec.GitIgnoreSpec.from_lines(lines))))
+    def below(self, start: Path) -> _GitIgnores:
+        """The rules of folders above `start` as they apply below it, when it is walked
+        (see stk_lint.patterns): git ignoring `start` itself does not count."""
+        return _GitIgnores(
+            tuple(
+                (base, patterns.below(start.relative_to(base).as_posix()))
+                for base, patterns in self.specs
+            )
+        )
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Whether git ignores `path` (absolute, as given to `entering`)."""
         for base, spec in self.specs:
             try:
                 relative = path.relative_to(base).as_posix()
             except ValueError:
                 continue
-            if spec.match_file(relative + "/" if is_dir else relative):
+            if spec.matches(relative + "/" if is_dir else relative):
                 return True
         return False
 
 
+def _gitignore_patterns(lines: list[str]) -> Patterns:
+    """The rules of a .gitignore file; a line git cannot read is skipped, as git does
+    (pathspec would refuse the whole file)."""
+    from stk_lint.patterns import Patterns
+
+    try:
+        return Patterns(lines)
+    except ValueError:
+        return Patterns([line for line in lines if _readable(line)])
+
+
+def _readable(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
+
+
 def _ancestor_ignores(directory: Path) -> _GitIgnores:
-    """.gitignore files above `directory`, up to the enclosing git work tree's top."""
-    directory = directory.resolve()
+    """.gitignore files above `directory` (resolved), up to the enclosing git work tree's
+    top, as they apply below it."""
     chain = []
     for candidate in (directory, *directory.parents):
         chain.append(candidate)
@@ -77,8 +113,8 @@ def _ancestor_ignores(directory: Path) -> _GitIgnores:
         chain = [directory]  # not in a git work tree: only the walked folders count
     ignores = _GitIgnores()
     for folder in reversed(chain[1:]):
-        ignores = ignores.entering(folder)
-    return ignores
+        ignores = ignores.entering(folder, folder)
+    return ignores.below(directory)
 
 
 def _identity(path: Path) -> Path:
@@ -93,26 +129,61 @@ def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
 
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is (None for a regular one)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _SPECIAL_FILES if test(mode)), "a device or special file")
+
+
+def _is_regular_or_unreadable(entry: os.DirEntry[str]) -> bool:
+    """False for a pipe, socket or device: reading a pipe blocks until someone writes
+    to it, and the others are not source files. A broken link or a link loop stays in,
+    to be reported as unreadable."""
+    try:
+        # From the directory listing: no system call for a plain file.
+        return entry.is_file() or special_file_kind(entry.stat().st_mode) is None
+    except OSError:
+        return True
+
+
 def discover(
-    paths: list[Path], settings: Settings, force_exclude: bool = False
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[Path, str]]:
     """Yield (file, language) for every checkable file under `paths`, each once, in order.
 
     Files named explicitly are checked even if excluded, as in ruff, unless
-    `force_exclude` (what pre-commit hooks want).
+    `force_exclude` (what pre-commit hooks want). `warn` hears why a file named
+    explicitly is not checked.
     """
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            ignores = _ancestor_ignores(path)
+            if force_exclude and settings.is_excluded(path):
+                continue
             resolved = path.resolve()
             seen.add(resolved)
-            yield from _walk(path, settings, ignores, seen, resolved)
+            ignores = _ancestor_ignores(resolved)
+            excluded = settings.exclusion_below(path)
+            yield from _walk(path, resolved, resolved, excluded, ignores, seen)
         else:
             language = language_of(path)
             if language is None:
+                if warn is not None:
+                    warn(f"{path.as_posix()}: skipped: {_why_not_checked(path)}")
                 continue
             if force_exclude and settings.is_excluded(path):
+                continue
+            kind = _special_kind(path)
+            if kind is not None:
+                if warn is not None:
+                    warn(f"{path.as_posix()}: not a regular file ({kind}); skipped")
                 continue
             key = _identity(path)
             if key not in seen:
@@ -120,10 +191,31 @@ def discover(
                 yield path, language
 
 
+def _why_not_checked(path: Path) -> str:
+    if path.name.lower().endswith(".min.js"):
+        return "minified JavaScript is not checked"
+    return "not a file type stk-lint checks (Python, Jinja templates, JavaScript)"
+
+
+def _special_kind(path: Path) -> str | None:
+    try:
+        return special_file_kind(path.stat().st_mode)
+    except OSError:
+        return None  # unreadable: reported when it is read
+
+
 def _walk(
-    directory: Path, settings: Settings, ignores: _GitIgnores, seen: set[Path], resolved_dir: Path
+    directory: Path,
+    absolute: Path,
+    resolved_dir: Path,
+    excluded: Callable[[Path, Path | None], bool],
+    ignores: _GitIgnores,
+    seen: set[Path],
 ) -> Iterator[tuple[Path, str]]:
-    ignores = ignores.entering(directory)
+    """`absolute`: where the walk is, symlinks kept (what .gitignore rules match);
+    `resolved_dir`: the real folder (what identifies files); `excluded`: the
+    configuration's exclusions below the folder the walk started from."""
+    ignores = ignores.entering(directory, absolute)
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
@@ -136,7 +228,7 @@ def _walk(
             is_dir = False  # a link loop: reported as unreadable when it is read
         # Inside a resolved folder only a symlink needs resolving again.
         key = _identity(path) if entry.is_symlink() else resolved_dir / entry.name
-        if ignores.ignored(path, is_dir) or settings.is_excluded(path, key):
+        if ignores.ignored(absolute / entry.name, is_dir) or excluded(path, key):
             continue
         if is_dir:
             if _is_virtualenv(path):
@@ -144,10 +236,10 @@ def _walk(
             if key in seen:
                 continue
             seen.add(key)
-            yield from _walk(path, settings, ignores, seen, key)
+            yield from _walk(path, absolute / entry.name, key, excluded, ignores, seen)
         else:
             language = language_of(entry.name)
-            if language is None:
+            if language is None or not _is_regular_or_unreadable(entry):
                 continue
             if key not in seen:
                 seen.add(key)

@@ -135,19 +135,26 @@ def fix_source(
     return FixOutcome(current, fixed, findings)
 
 
+def _diff_lines(text: str) -> list[str]:
+    """Lines as diff and patch tools see them: ended by "\n" only, any "\r" kept.
+    (str.splitlines() also breaks at form feeds, U+2028 and others, which would
+    corrupt the diff, and at a lone "\r", which git does not.)"""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
+        _diff_lines(old),
+        _diff_lines(new),
         # git's a/ b/ prefixes for relative paths; an absolute path is shown as it is.
         fromfile=path if path.startswith("/") else f"a/{path}",
         tofile=path if path.startswith("/") else f"b/{path}",
     )
     out = []
     for line in lines:
-        out.append(
-            line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-        )
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 

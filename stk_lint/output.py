@@ -79,15 +79,29 @@ def format_json(findings: Sequence[Finding], color: bool = False) -> str:
     return json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False)
 
 
-def format_statistics(findings: Sequence[Finding], color: bool = False) -> str:
+def statistics(findings: Sequence[Finding]) -> list[dict[str, object]]:
+    """A count per rule, most frequent first (ruff's keys: code, name, count, fixable)."""
     counts = Counter((f.code, f.name) for f in findings)
-    fixable = Counter(f.code for f in findings if applicable(f.fix, unsafe=False))
-    width = max((len(str(n)) for n in counts.values()), default=1)
+    fixable = {f.code for f in findings if applicable(f.fix, unsafe=False)}
+    return [
+        {"code": code, "name": name, "count": count, "fixable": code in fixable}
+        for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def format_statistics(findings: Sequence[Finding], color: bool = False) -> str:
+    rows = statistics(findings)
+    width = max((len(str(row["count"])) for row in rows), default=1)
     lines = []
-    for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        mark = "[*]" if fixable[code] else "   "
-        lines.append(f"{count:>{width}}\t{_style(code, color, fg='red', bold=True)}\t{mark} {name}")
+    for row in rows:
+        mark = "[*]" if row["fixable"] else "   "
+        code = _style(str(row["code"]), color, fg="red", bold=True)
+        lines.append(f"{row['count']:>{width}}\t{code}\t{mark} {row['name']}")
     return "\n".join(lines)
+
+
+def format_statistics_json(findings: Sequence[Finding], color: bool = False) -> str:
+    return json.dumps(statistics(findings), indent=2, ensure_ascii=False)
 
 
 def format_concise(findings: Sequence[Finding], color: bool = False) -> str:
@@ -251,5 +265,6 @@ FORMATTERS: dict[str, Callable[[Sequence[Finding], bool], str]] = {
     "github": format_github,
     "sarif": format_sarif,
 }
-# Formats that are a complete document or machine-read: no summary line around them.
-MACHINE_FORMATS = frozenset({"json", "sarif", "github"})
+# Formats that are a complete document or machine-read (concise: one line per finding,
+# for editors and grep): no summary line around them.
+MACHINE_FORMATS = frozenset({"json", "sarif", "github", "concise"})

@@ -29,6 +29,8 @@ class Option:
 
     default: Any
     help: str
+    # The values a list option may hold; empty: any string.
+    choices: tuple[str, ...] = ()
 
     def validate(self, key: str, value: Any) -> Any:
         """Return the value if it has the default's shape, else raise ValueError."""
@@ -36,6 +38,12 @@ class Option:
         if isinstance(expected, list):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f"`{key}` must be a list of strings, got {value!r}")
+            unknown = [v for v in value if self.choices and v not in self.choices]
+            if unknown:
+                raise ValueError(
+                    f"`{key}`: unknown value `{unknown[0]}`; valid values: "
+                    + ", ".join(f"`{choice}`" for choice in self.choices)
+                )
         elif isinstance(expected, bool):
             if not isinstance(value, bool):
                 raise ValueError(f"`{key}` must be true or false, got {value!r}")

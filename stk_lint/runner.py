@@ -11,6 +11,7 @@ with `jobs` > 1, in worker processes; the result is the same either way, sorted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -32,7 +33,7 @@ PARALLEL_MIN_BYTES = 200_000
 
 # Rules that read the project index (`Rule.needs_project`), named here so that a run
 # answered from the cache decides without importing the registry (a test keeps it true).
-PROJECT_RULES = ("STK202",)
+PROJECT_RULES = ("STK102", "STK202")
 
 
 @dataclass
@@ -43,6 +44,7 @@ class RunResult:
     fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
     diffs: list[str] = field(default_factory=list)
     fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
+    warnings: list[str] = field(default_factory=list)  # files named but not checked, and why
 
 
 @dataclass
@@ -99,7 +101,7 @@ def run(
     result = RunResult()
     files = [
         _File(path, display_path(path), language)
-        for path, language in discover(paths, settings, force_exclude)
+        for path, language in discover(paths, settings, force_exclude, result.warnings.append)
     ]
     result.files = len(files)
     cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
@@ -241,12 +243,15 @@ def _fix(
             unsafe_fixes,
             write=mode == "apply",
         )
-        result.findings.extend(outcome.remaining)
         result.fixed.extend(outcome.fixed)
         if outcome.diff:
             result.diffs.append(outcome.diff)
         if outcome.error:
             result.fix_errors.append(f"{item.display}: {outcome.error}")
+            # The file was left as it was (the warning says why): its fixes are not on offer.
+            result.findings.extend(dataclasses.replace(f, fix=None) for f in outcome.remaining)
+        else:
+            result.findings.extend(outcome.remaining)
     result.findings.sort()
 
 

@@ -124,21 +124,22 @@ def without_codes(comment: str, stale: frozenset[str]) -> str | None:
 
 
 def unused_directives(
-    directives: dict[int, Directive], enabled: frozenset[str]
+    directives: dict[int, Directive], enabled: frozenset[str], judge_bare: bool = True
 ) -> list[tuple[Directive, str, frozenset[str]]]:
     """Directives that silenced nothing: (directive, message, stale codes or ALL).
 
     Judged only on enabled codes.
 
     Codes of other tools in a `# noqa` (`E501`) are not ours and never reported; a code
-    of ours whose rule did not run this time cannot be judged either.
+    of ours whose rule did not run this time cannot be judged either, and nor can a
+    bare directive unless `judge_bare` (every rule that checks the file ran).
     """
     unused = []
     for line in sorted(directives):
         directive = directives[line]
         shown = directive.text or "the suppression comment"
         if directive.codes is ALL:
-            if not directive.used:
+            if judge_bare and not directive.used:
                 unused.append((directive, f"`{shown}` suppresses nothing; remove it", ALL))
             continue
         idle = sorted(c for c in directive.codes if c in enabled and c not in directive.used)
@@ -165,6 +166,7 @@ def unused_suppressions(
     if not directives or not any(rule.code == UnusedSuppression.code for rule in rules):
         return []
     enabled = frozenset(rule.code for rule in rules)
+    judge_bare = _every_rule_ran(enabled, path)
     return [
         Finding(
             path=path,
@@ -177,8 +179,40 @@ def unused_suppressions(
             end_column=directive.column + 1 + len(directive.text),
             fix=_removal(source, directive, stale),
         )
-        for directive, message, stale in unused_directives(directives, enabled)
+        for directive, message, stale in unused_directives(directives, enabled, judge_bare)
     ]
+
+
+def _every_rule_ran(enabled: frozenset[str], path: str) -> bool:
+    """Whether every rule that checks this kind of file was enabled: a bare suppression
+    may be there for any of them, so it is judged only then."""
+    from stk_lint.files import language_of
+    from stk_lint.registry import ALL_RULES
+
+    language = language_of(path)
+    return all(rule.code in enabled for rule in ALL_RULES if language and _checks(rule, language))
+
+
+def _checks(rule: type[Rule], language: str) -> bool:
+    from stk_lint.rule import ANY, JS, PYTHON, TEMPLATE
+
+    if rule.language == ANY:
+        return True
+    if language == PYTHON:
+        return rule.language == PYTHON
+    if language == TEMPLATE:
+        return hasattr(rule, "check_template")
+    return language == JS and hasattr(rule, "check_js")
+
+
+def _line_start(source: str, line: int) -> int | None:
+    """The offset where a 1-based line starts; lines end at "\n" only, as for tokenize."""
+    start = 0
+    for _ in range(line - 1):
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return None
+    return start
 
 
 def _removal(source: str | None, directive: Directive, stale: frozenset[str]) -> Fix | None:
@@ -186,12 +220,9 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
     (with its line, when it stands alone)."""
     if source is None or not directive.text:
         return None
-    # Line numbers come from tokenize, which ends lines at "\n" only.
-    line_start = 0
-    for _ in range(directive.line - 1):
-        line_start = source.find("\n", line_start) + 1
-        if line_start == 0:
-            return None
+    line_start = _line_start(source, directive.line)
+    if line_start is None:
+        return None
     start = line_start + directive.column
     end = start + len(directive.text)
     if source[start:end] != directive.text:

@@ -2,6 +2,7 @@
 (0 clean, 1 findings, 2 usage/config error), never a traceback or a partial write."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,33 @@ def test_cpython_warnings_about_checked_code_stay_quiet(project):
     assert result.returncode == 1
     assert "STK001" in result.stdout
     assert result.stderr == ""
+
+
+def test_a_named_pipe_or_socket_is_skipped_not_read(project):
+    # Opening a FIFO blocks until a writer comes: the run would hang for ever.
+    os.mkfifo("pipe.py")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("sock.py")
+        Path("ok.py").write_text("from flask import g\n")
+        result = check(".")
+        assert result.exit_code == 1
+        assert "pipe.py" not in result.output and "sock.py" not in result.output
+        assert "ok.py:1:6: STK101" in result.output
+        assert "(1 file checked)" in result.output or "in 1 file checked" in result.output
+        # Named on the command line: a message saying why it is not checked.
+        named = CliRunner().invoke(main, ["check", "--no-color", "pipe.py", "sock.py"])
+        assert named.exit_code == 0
+        assert "pipe.py: not a regular file (a named pipe); skipped" in named.stderr
+        assert "sock.py: not a regular file (a socket); skipped" in named.stderr
+
+
+def test_valid_python_libcst_cannot_parse_is_reported_honestly():
+    # CPython accepts thousands of implicitly concatenated strings; libcst's parser
+    # does not. The finding must not call valid code a syntax error of its own making.
+    source = "import flask\nx = " + " ".join(['"a"'] * 6000) + "\n"
+    finding = only(lint(source))
+    assert finding.code == "STK001"
+    assert finding.message.startswith("valid Python that libcst cannot parse: ")
+    assert finding.line <= source.count("\n")
+    reason = engine.reparse_python(source)
+    assert reason is not None and reason.startswith("valid Python that libcst cannot parse: ")

@@ -158,3 +158,54 @@ def test_encoding_cookie_and_bom_are_honoured(stk_lint, project):
         ["bom.py:1:8:", "STK101"],
         ["cookie.py:3:8:", "STK101"],
     ]
+
+
+def test_files_that_cannot_be_checked_are_reported_whatever_the_selection(stk_lint, project):
+    # As ruff always reports syntax errors: a subset of rules must not hide a file
+    # that no rule could look at.
+    root = project({"a.py": "async def f(:\n", "b.py": b"\xff\xfe", "t/x.html": "{% if %}"})
+    (root / "templates").mkdir()
+    (root / "t" / "x.html").rename(root / "templates" / "x.html")
+    result = stk_lint("check", "--select", "STK2", "-q", ".", cwd=root)
+    assert result.exit_code == 1
+    assert [line.split()[1] for line in result.stdout.splitlines()] == [
+        "STK001",
+        "STK003",
+        "STK002",
+    ]
+    ignored = stk_lint("check", "--select", "STK2", "--ignore", "STK001,STK002", "-q", cwd=root)
+    assert [line.split()[1] for line in ignored.stdout.splitlines()] == ["STK003"]
+    assert stk_lint("check", "--select", "STK2", "--ignore", "STK0", cwd=root).exit_code == 0
+
+
+def test_statistics_as_json(stk_lint, project):
+    # ruff's shape: one object per rule, most frequent first.
+    root = project({"views.py": FLASK_VIEW + "import flask\n"})
+    args = ("check", "--statistics", "--output-format", "json", "views.py")
+    result = stk_lint(*args, cwd=root)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"code": "STK101", "name": "flask-import", "count": 2, "fixable": True},
+        {"code": "STK201", "name": "sync-handler", "count": 1, "fixable": False},
+    ]
+    clean = project({"ok.py": "x = 1\n"})
+    result = stk_lint("check", "--statistics", "--output-format", "json", "ok.py", cwd=clean)
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("statistics", [(), ("--statistics",)])
+def test_color_forces_colour_into_a_pipe(stk_lint, project, statistics):
+    root = project({"views.py": FLASK_VIEW})
+    forced = stk_lint("check", "--color", *statistics, "views.py", cwd=root)
+    assert "\x1b[" in forced.stdout
+    plain = stk_lint("check", *statistics, "views.py", cwd=root)  # not a terminal
+    assert "\x1b[" not in plain.stdout
+
+
+def test_a_named_file_of_another_type_is_skipped_with_a_warning(stk_lint, project):
+    root = project({"README.md": "# x\n", "vue.min.js": "var a;\n", "ok.py": "x = 1\n"})
+    result = stk_lint("check", "README.md", "vue.min.js", "ok.py", cwd=root)
+    assert result.exit_code == 0
+    assert "README.md: skipped: not a file type stk-lint checks" in result.stderr
+    assert "vue.min.js: skipped: minified JavaScript is not checked" in result.stderr
+    assert "(1 file checked)" in result.stdout

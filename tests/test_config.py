@@ -68,6 +68,8 @@ def test_per_file_ignores_and_exclude(stk_lint, project):
         ('select = ["STK777"]', "unknown rule code or prefix `STK777`"),
         ('ignore = "STK101"', "`ignore` must be a list of strings"),
         ('allowed-lazy = "selectin"', "`allowed-lazy` must be a list of strings"),
+        ('allowed-lazy = ["selectin", "bogus"]', "`allowed-lazy`: unknown value `bogus`"),
+        ('allowed-lazy = ["True"]', "`allowed-lazy`: unknown value `True`"),
         ('per-file-ignores = { "a.py" = ["XYZ1"] }', "unknown rule code or prefix `XYZ1`"),
         ("per-file-ignores = 3", "must be a table"),
     ],
@@ -92,3 +94,41 @@ def test_opt_in_rules_need_an_explicit_selector():
     settings = Settings()
     assert all(rule.default_enabled for rule in settings.rules)
     assert Settings(select=["STK"]).rules == settings.rules
+
+
+@pytest.mark.parametrize("key", ["exclude", "extend-exclude"])
+def test_an_invalid_exclude_pattern_is_a_configuration_error(stk_lint, project, key):
+    root = project({"pyproject.toml": f'[tool.stk-lint]\n{key} = ["ok/", "build\\\\"]\n'})
+    result = stk_lint("check", ".", cwd=root)
+    assert result.exit_code == 2
+    assert f"`{key}`" in result.stderr and "build\\" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_an_invalid_per_file_ignores_pattern_is_a_configuration_error(stk_lint, project):
+    root = project({"pyproject.toml": '[tool.stk-lint.per-file-ignores]\n"!" = ["STK101"]\n'})
+    result = stk_lint("check", ".", cwd=root)
+    assert result.exit_code == 2
+    assert "`per-file-ignores`" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text", ["tool = 1\n", 'tool = "stk-lint"\n', 'tool = ["stk-lint"]\n', "[tool]\nstk-lint = 3\n"]
+)
+@pytest.mark.parametrize("explicit", [False, True])
+def test_a_tool_entry_that_is_not_a_table_is_a_configuration_error(
+    stk_lint, project, text, explicit
+):
+    root = project({"pyproject.toml": text, "a.py": "x = 1\n"})
+    args = ["--config", "pyproject.toml"] if explicit else []
+    for cache in ([], ["--no-cache"]):
+        result = stk_lint("check", *args, *cache, "a.py", cwd=root)
+        assert result.exit_code == 2
+        assert "must be a table" in result.stderr and "internal error" not in result.stderr
+
+
+def test_allowed_lazy_takes_sqlalchemy_loader_names(project):
+    names = ["select", "joined", "selectin", "subquery", "raise", "raise_on_sql"]
+    names += ["noload", "immediate", "write_only", "dynamic"]
+    root = project({"pyproject.toml": f"[tool.stk-lint]\nallowed-lazy = {names!r}\n"})
+    assert load_settings(root / "pyproject.toml").options["allowed-lazy"] == names

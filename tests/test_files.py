@@ -66,3 +66,64 @@ def test_each_file_once_and_symlink_loops_end(project, monkeypatch):
     (root / "app" / "loop").symlink_to(root / "app", target_is_directory=True)
     monkeypatch.chdir(root)
     assert names(root, [Path("app"), Path("app/views.py"), Path(".")]) == ["app/views.py"]
+
+
+def test_gitignore_above_a_relative_path_applies(project, monkeypatch):
+    # The walk yields relative paths; the .gitignore files above the walked folder are
+    # matched against the same files, whether the folder is named or is the current one.
+    root = project(
+        {
+            ".gitignore": "gen_*.py\n/a/b/\n",
+            "a/x.py": "",
+            "a/gen_x.py": "",
+            "a/b/y.py": "",
+        }
+    )
+    (root / ".git").mkdir()
+    assert names(root, [Path("a")]) == ["a/x.py"]
+    assert names(root, [Path(".")], cwd=root / "a") == ["x.py"]
+    assert names(root, [Path("../a")], cwd=root / "a") == ["../a/x.py"]
+
+
+def test_gitignore_lines_git_tolerates_are_skipped(project, monkeypatch):
+    # git ignores a line it cannot read (a trailing backslash, a lone `!` or `\`); the
+    # other lines of the file still apply.
+    root = project(
+        {
+            ".gitignore": "build\\\n!\n\\\ngen_*.py\n",
+            "a/x.py": "",
+            "a/gen_x.py": "",
+            "sub/.gitignore": "!\nsecret.py\n",
+            "sub/secret.py": "",
+            "sub/open.py": "",
+        }
+    )
+    (root / ".git").mkdir()
+    assert names(root) == ["a/x.py", "sub/open.py"]
+    assert names(root, [Path("a")]) == ["a/x.py"]
+
+
+def test_exclusions_apply_below_a_folder_named_on_the_command_line(project, monkeypatch):
+    # As in ruff: a folder given on the command line is walked even if its own path has
+    # an excluded name in it (`build`, or a .gitignore above); below it, they still apply.
+    root = project(
+        {
+            ".gitignore": "out/\n",
+            "build/proj/a.py": "",
+            "build/proj/build/gen.py": "",
+            "build/proj/node_modules/lib.js": "",
+            "build/proj/sub/b.py": "",
+            "out/proj/c.py": "",
+            "out/proj/out/d.py": "",
+        }
+    )
+    (root / ".git").mkdir()
+    assert names(root) == []
+    assert names(root, [Path("build/proj")]) == ["build/proj/a.py", "build/proj/sub/b.py"]
+    assert names(root, [Path(".")], cwd=root / "build" / "proj") == ["a.py", "sub/b.py"]
+    assert names(root, [Path("out/proj")]) == ["out/proj/c.py"]
+    # An anchored pattern of the configuration still applies below the folder.
+    settings = settings_from_table({"extend-exclude": ["build/proj/sub/"]}, root / "x.toml")
+    assert names(root, [Path("build/proj")], settings) == ["build/proj/a.py"]
+    # --force-exclude applies `exclude` to the paths given, folders too.
+    assert names(root, [Path("build/proj")], force_exclude=True) == []

@@ -2,6 +2,7 @@
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -223,9 +224,69 @@ def test_stk301_keeps_one_argument_per_line_with_a_single_argument():
     )
 
 
-def test_stk301_puts_lazy_before_double_star_kwargs():
+MODEL = "from sqlalchemy.orm import relationship\n\nclass A(Base):\n    b = relationship(\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (  # the last argument's comment stays on its line
+            "        'B',\n        back_populates='x',  # comment kept\n    )\n",
+            "        'B',\n        back_populates='x',  # comment kept\n"
+            '        lazy="selectin",\n    )\n',
+        ),
+        (  # the same without a trailing comma
+            "        'B',\n        back_populates='x'  # comment kept\n    )\n",
+            "        'B',\n        back_populates='x',  # comment kept\n"
+            '        lazy="selectin"\n    )\n',
+        ),
+        (  # another argument's comment is not copied onto the new line
+            "        'B',  # the target\n        back_populates='x',\n    )\n",
+            "        'B',  # the target\n        back_populates='x',\n"
+            '        lazy="selectin",\n    )\n',
+        ),
+        (  # a single argument
+            "        'B',  # the target\n    )\n",
+            "        'B',  # the target\n        lazy=\"selectin\",\n    )\n",
+        ),
+        (
+            "        'B'  # the target\n    )\n",
+            "        'B',  # the target\n        lazy=\"selectin\"\n    )\n",
+        ),
+        (  # a comment line before the closing parenthesis stays above the new argument
+            "        'B',\n        # more to come\n    )\n",
+            "        'B',\n        # more to come\n        lazy=\"selectin\",\n    )\n",
+        ),
+    ],
+    ids=["trailing-comma", "no-trailing-comma", "other-comment", "single", "single-bare", "line"],
+)
+def test_stk301_keeps_comments_on_their_arguments(arguments, expected):
+    assert fixed(MODEL + arguments, ["STK301"]) == MODEL + expected
+
+
+def test_stk301_backref_import_does_not_copy_a_comment():
+    source = (
+        "from sqlalchemy.orm import (\n"
+        "    Mapped,  # typing\n"
+        "    relationship,\n"
+        ")\n"
+        "b = relationship('B', lazy='selectin', backref='a')\n"
+    )
+    assert fixed(source, ["STK301"]).startswith(
+        "from sqlalchemy.orm import (\n    Mapped,  # typing\n    backref,\n    relationship,\n)\n"
+    )
+
+
+def test_stk301_leaves_a_call_with_double_star_kwargs_alone():
+    # `options` may hold `lazy=` already: adding one could raise TypeError (multiple
+    # values for keyword argument 'lazy'), and what it holds is not known.
     source = "from sqlalchemy.orm import relationship\nb = relationship('B', **options)\n"
-    assert "relationship('B', lazy=\"selectin\", **options)" in fixed(source, ["STK301"])
+    assert lint(source, select=["STK301"]) == []
+    source = "from sqlalchemy.orm import backref\nb = backref('b', **options)\n"
+    assert lint(source, select=["STK301"]) == []
+    # A `lazy=` written out cannot come from `**options` too: it is judged and fixed.
+    source = "from sqlalchemy.orm import relationship\nb = relationship('B', lazy='joined', **o)\n"
+    assert "relationship('B', lazy=\"selectin\", **o)" in fixed(source, ["STK301"])
 
 
 def test_stk301_replaces_lazy_values_safe_or_unsafe():
@@ -270,6 +331,31 @@ def test_stk301_backref_name_taken_by_something_else_gets_no_fix():
     )
     (found,) = lint(source, select=["STK301"])
     assert found.fix is None
+
+
+@pytest.mark.parametrize(
+    "taken",
+    [
+        "def backref(name):\n    return name\n",  # the import would be shadowed
+        "class A(Base):\n    backref = 'c'\n    b = relationship('B', lazy='selectin', backref='a')\n",
+        "from sqlalchemy.orm import backref\nbackref = None\n",  # rebound after the import
+    ],
+    ids=["function", "class-attribute", "rebound-import"],
+)
+def test_stk301_backref_name_bound_in_the_module(taken):
+    head = "from sqlalchemy.orm import relationship\n"
+    call = "b = relationship('B', lazy='selectin', backref='a')\n"
+    source = head + taken + call
+    assert all(f.fix is None for f in lint(source, select=["STK301"]))
+    # With the sqlalchemy.orm module imported, the fix goes through it.
+    for module_import, module in (
+        ("from sqlalchemy import orm\n", "orm"),
+        ("import sqlalchemy.orm as sao\n", "sao"),
+    ):
+        result = fixed(module_import + source, ["STK301"])
+        assert f"backref={module}.backref('a', lazy=\"selectin\")" in result
+        assert "backref=backref(" not in result
+        assert result.startswith(module_import + head)
 
 
 # ---- the command line ----
@@ -322,6 +408,13 @@ def test_diff_prints_and_writes_nothing(project):
         in (result.output)
     )
     assert "Would fix 2 errors in 1 file." in result.output
+
+
+def test_diff_with_exit_zero_exits_0(project):
+    (project / "views.py").write_text(BAD)
+    result = run_cli("--select", "STK101", "--diff", "--exit-zero", "views.py")
+    assert result.exit_code == 0
+    assert "+from quart import g\n" in result.output
 
 
 def test_diff_without_changes_exits_0(project):
@@ -396,6 +489,8 @@ def test_a_fix_that_would_not_parse_is_reported_and_not_written(project, monkeyp
     assert path.read_text() == "from flask import g\n"
     assert result.exit_code == 1
     assert "would leave the file unparsable" in result.output
+    # Its fixes cannot be applied: the summary does not offer them again.
+    assert "[*]" not in result.output and "fixable" not in result.output
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to other users")
@@ -450,3 +545,28 @@ def test_a_fix_that_libcst_accepts_but_python_cannot_compile_is_refused():
     reason = reparse_python("def f(x):\n    await x\n")
     assert reason is not None and reason.startswith("SyntaxError:")
     assert reparse_python("class A:\n    x = await y\n") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Characters str.splitlines() takes for line breaks, though no diff tool does.
+        "from flask import g\nx = 'a\x0cb\x0bc\x1cd\x1de\x1ef\x85g\u2028h\u2029i'\ny = 1\n",
+        "from flask import g\n# \x0c form feed \u2028 in a comment\n",
+        "from flask import g\rx = 1\r",  # old Mac line endings: one line for git
+        "from flask import g\r\nx = 1\r\n",
+        "x = 1\nfrom flask import g",  # no newline at the end
+    ],
+    ids=["separators-in-a-string", "separators-in-a-comment", "cr-only", "crlf", "no-eol"],
+)
+def test_diff_applies_with_git(project, text):
+    path = project / "views.py"
+    path.write_bytes(text.encode("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--select", "STK101", "--diff", "views.py"])
+    assert result.exit_code == 1, result.output
+    subprocess.run(["git", "init", "-q"], check=True)
+    (project / "fix.patch").write_bytes(result.stdout_bytes)  # .stdout drops "\r"
+    check = subprocess.run(["git", "apply", "--check", "fix.patch"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr + result.stdout
+    subprocess.run(["git", "apply", "fix.patch"], check=True)
+    assert path.read_bytes() == text.replace("flask", "quart").encode("utf-8")

@@ -42,6 +42,69 @@ def test_task_defined_after_its_use_is_still_found():
     assert found(source, "STK102") == [(2, 5)]
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        # An imported module or object with a `delay`/`apply_async` of its own.
+        "import config\n\nasync def view():\n    config.delay(5)\n",
+        "from app.workers import pool\n\nasync def view():\n    pool.apply_async(sum, ([1],))\n",
+        # A name imported from elsewhere, with no project to say what it is.
+        "from .tasks import send_email\n\nasync def view():\n    send_email.delay('x')\n",
+    ],
+)
+def test_delay_on_what_is_not_known_to_be_a_task_is_legal(source):
+    assert found(source, "STK102") == []
+
+
+@pytest.mark.parametrize(
+    "decorator", ["@app.task", "@shared_task", "@celery.task(bind=True)", "@celery_app.task()"]
+)
+def test_delay_on_a_task_of_the_module(decorator):
+    source = f"{decorator}\ndef send(to):\n    ...\n\nasync def view():\n    send.delay(1)\n"
+    assert found(source, "STK102") == [(6, 5)]
+
+
+def _project(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_delay_on_a_task_imported_from_the_project(tmp_path, stk_lint):
+    _project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/extensions.py": "from celery import Celery\n\ncelery_app = Celery()\n",
+            "app/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef mail(to):\n    ...\n",
+            "app/jobs.py": "from app.extensions import celery_app\n\n\n@celery_app.task\n"
+            "def clean():\n    ...\n",
+            "app/util.py": "def helper():\n    ...\n",
+            "app/workers.py": "from multiprocessing import Pool\n\npool = Pool()\n",
+            "app/config.py": "def delay(seconds):\n    ...\n",
+            "app/views.py": (
+                "from app import config, jobs\n"
+                "from app.util import helper\n"
+                "from app.workers import pool\n"
+                "from .tasks import mail\n"
+                "\n\n"
+                "async def view():\n"
+                "    mail.delay('x')\n"
+                "    jobs.clean.apply_async()\n"
+                "    config.delay(5)\n"
+                "    pool.apply_async(sum, ([1],))\n"
+                "    helper.delay()\n"
+            ),
+        },
+    )
+    result = stk_lint("check", "--select", "STK102", "-q", "app/views.py", cwd=tmp_path)
+    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [
+        ["app/views.py:8:5:", "STK102"],
+        ["app/views.py:9:5:", "STK102"],
+    ]
+
+
 # STK201 sync-handler ---------------------------------------------------------
 
 BLUEPRINT = "from quart import Blueprint\n\nbp = Blueprint('things', __name__)\n\n"

@@ -1,3 +1,4 @@
+from stk_lint.registry import ALL_RULES
 from stk_lint.suppression import ALL, parse_directive
 from stk_lint.testing import apply_fixes, codes, lint
 
@@ -118,3 +119,15 @@ def test_removing_an_unused_block_comment_keeps_the_code_after_it():
     findings = lint(script, "static/js/icons.js", select=["STK501", "STK900"])
     assert [(f.line, f.column, f.code) for f in findings] == [(1, 1, "STK900")]
     assert apply_fixes(script, findings) == "const home = 'ti ti-home';\n"
+
+
+def test_an_unused_template_comment_is_shown_and_removed_whole():
+    template = "<p>{# stk-lint: ignore[STK501] #}</p>\n<p>{# noqa -#}</p>\n"
+    every_rule = [rule.code for rule in ALL_RULES]
+    findings = lint(template, "app/templates/x.html", select=every_rule)
+    assert [f.message for f in findings] == [
+        "`STK501` in `{# stk-lint: ignore[STK501] #}` suppresses nothing; remove it",
+        "`{# noqa -#}` suppresses nothing; remove it",
+    ]
+    assert [(f.column, f.end_column) for f in findings] == [(4, 34), (4, 15)]
+    assert apply_fixes(template, findings) == "<p></p>\n<p></p>\n"

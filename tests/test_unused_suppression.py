@@ -1,9 +1,15 @@
 """STK900 unused-suppression: comments that silenced nothing, judged on enabled rules only."""
 
+from click.testing import CliRunner
+
+from stk_lint.cli import main
 from stk_lint.fixing import apply_fixes
-from stk_lint.testing import codes, lint
+from stk_lint.registry import ALL_RULES
+from stk_lint.testing import codes, lint, where
 
 WITH_101 = ["STK101", "STK900"]
+# A bare suppression covers every rule: it is judged only when they all ran.
+EVERY_RULE = [rule.code for rule in ALL_RULES]
 
 
 def test_a_used_noqa_is_fine():
@@ -44,7 +50,7 @@ def test_opt_in_only():
 
 def test_fix_removes_the_comment_or_its_line():
     source = "x = 1  # noqa: STK101\n# stk-lint: ignore\ny = 2\n"
-    findings = lint(source, select=WITH_101)
+    findings = lint(source, select=EVERY_RULE)
     assert codes(findings) == ["STK900", "STK900"]
     assert apply_fixes(source, findings)[0] == "x = 1\ny = 2\n"
 
@@ -52,3 +58,23 @@ def test_fix_removes_the_comment_or_its_line():
 def test_suppression_of_a_multiline_statement_counts_as_used():
     source = "from flask import (  # noqa: STK101\n    g,\n)\n"
     assert lint(source, select=WITH_101) == []
+
+
+def test_a_bare_suppression_is_not_judged_when_some_rule_did_not_run():
+    # A bare suppression may be there for a rule that is not selected this time.
+    source = "import flask  # noqa\nimport celery  # stk-lint: ignore\nx = 1  # noqa\n"
+    assert lint(source, select=["STK202", "STK900"]) == []
+    assert where(lint(source, select=EVERY_RULE)) == [(3, 8, "STK900")]  # on `x = 1`
+    # Rules that never look at Python files do not count for a Python file.
+    without_templates = [code for code in EVERY_RULE if code not in ("STK401", "STK402")]
+    assert codes(lint(source, select=without_templates)) == ["STK900"]
+
+
+def test_fix_keeps_bare_suppressions_of_rules_that_did_not_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = "import flask  # noqa\nimport celery  # stk-lint: ignore\n"
+    (tmp_path / "b.py").write_text(source)
+    args = ["check", "--no-cache", "--extend-select", "STK900", "--ignore", "STK1", "--fix"]
+    result = CliRunner().invoke(main, [*args, "b.py"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "b.py").read_text() == source

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import libcst as cst
 
+from stk_lint.project import ModuleEntry, ProjectIndex, absolute_import
 from stk_lint.python_engine import dotted_name, module_name
 from stk_lint.rule import PythonRule
 
 TASK_CALLS = frozenset({"delay", "apply_async"})
 TASK_DECORATORS = frozenset({"task", "shared_task"})
+# Names a module binds its Celery app to when it imports it from another module.
+CELERY_APP_NAMES = frozenset({"celery", "celery_app"})
 ADVICE = "stk runs background work with `await stk.tasks.run_in_background(coro)`"
 
 
@@ -18,9 +21,28 @@ def _is_task_decorator(decorator: cst.Decorator) -> bool:
     return name is not None and name.rsplit(".", 1)[-1] in TASK_DECORATORS
 
 
+def _uses_celery(summary: dict) -> bool:
+    """A module that imports celery, or the project's Celery app under its usual names."""
+    imports: dict[str, str] = summary["imports"]
+    return any(name in CELERY_APP_NAMES for name in imports) or any(
+        target == "celery" or target.startswith("celery.") for target in imports.values()
+    )
+
+
+def _defining_module(project: ProjectIndex, qualified: str) -> ModuleEntry | None:
+    """The project module holding `app.tasks.send_mail` (known once it was resolved)."""
+    parts = qualified.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        entry = project.modules.get(".".join(parts[:end]))
+        if entry is not None:
+            return entry
+    return None
+
+
 class Celery(PythonRule):
     code = "STK102"
     name = "celery"
+    needs_project = True  # tasks imported from the project's modules
     requires = ("celery", "delay", "apply_async")
     summary = "Uses Celery: imports it or queues a task with `.delay()` / `.apply_async()`."
     why = (
@@ -52,9 +74,13 @@ class Celery(PythonRule):
         "    await run_in_background(send_welcome(user.id))\n"
     )
     limits = (
-        "`.delay()`/`.apply_async()` are flagged only on names imported into the module or "
-        "defined there as tasks (or anywhere in a module that imports celery), so "
-        "`pool.apply_async(f)` on a local multiprocessing pool and `self.delay()` stay legal."
+        "`.delay()`/`.apply_async()` are flagged anywhere in a module that imports celery; "
+        "elsewhere only on a function of the module decorated as a task (`@app.task`, "
+        "`@shared_task`, `@celery.task`, `@celery_app.task`), or on a function imported from "
+        "a project module that imports celery or the project's `celery`/`celery_app`. So "
+        "`pool.apply_async(f)` on a multiprocessing pool, `config.delay(5)` and "
+        "`self.delay()` stay legal. A task imported from a module whose Celery app has "
+        "another name is not recognised (that module's own celery import is still reported)."
     )
     valid = (
         "from multiprocessing import Pool\n\n"
@@ -62,12 +88,16 @@ class Celery(PythonRule):
         "class Timer:\n    def delay(self, s):\n        return s\n\n"
         "    def run(self):\n        return self.delay(3)\n",
         "async def handler(animation):\n    animation.delay(5)\n",
+        "import config\n\nasync def view():\n    config.delay(5)\n",
+        "from app.workers import pool\n\nasync def view():\n    pool.apply_async(sum, ([1],))\n",
     )
     invalid = (
         "import celery\n",
         "from celery.schedules import crontab\n",
-        "from .tasks import send_email\n\nasync def view():\n    send_email.delay('x')\n",
-        "from app import tasks\n\nasync def view():\n    tasks.send_email.apply_async(args=[1])\n",
+        "from app.extensions import celery_app\n\n\n@celery_app.task\ndef send_email(to):\n"
+        "    ...\n\n\nasync def view():\n    send_email.delay('x')\n",
+        "from app.compat import shared_task\n\n\n@shared_task(bind=True)\ndef refresh(self):\n"
+        "    ...\n\n\nasync def view():\n    refresh.apply_async(countdown=5)\n",
     )
 
     def __init__(self, context) -> None:
@@ -100,9 +130,30 @@ class Celery(PythonRule):
 
     def leave_Module(self, node: cst.Module) -> None:
         for call, receiver, statement in self.pending:
-            head = receiver.split(".", 1)[0]
-            if self.imports_celery or head in self.context.imports or receiver in self.task_names:
+            if self._is_task(receiver):
                 method = call.func.attr.value  # type: ignore[attr-defined]
                 self.report(
                     call, f"`{receiver}.{method}()` queues a Celery task; {ADVICE}", None, statement
                 )
+
+    def _is_task(self, receiver: str) -> bool:
+        return self.imports_celery or receiver in self.task_names or self._imported_task(receiver)
+
+    def _imported_task(self, receiver: str) -> bool:
+        """`send_mail` from `from .tasks import send_mail`: a function of a project module
+        that uses Celery (a plain function has no `.delay`)."""
+        project = self.context.project
+        head, dot, rest = receiver.partition(".")
+        imported = self.context.imports.get(head)
+        if imported is None or not isinstance(project, ProjectIndex):
+            return False
+        entry = project.module_of(self.context.path)
+        if entry is not None:
+            module, is_package = entry.summary["module"], entry.summary["package"]
+        else:
+            module, is_package = project.place(self.context.path)
+        target = project.resolve(absolute_import(imported, module, is_package) + dot + rest)
+        if target is None or target.kind != "function" or target.origin != "project":
+            return False
+        defining = _defining_module(project, target.qualified)
+        return defining is not None and _uses_celery(defining.summary)

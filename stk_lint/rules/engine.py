@@ -13,10 +13,12 @@ class SyntaxErrorRule(EngineRule):
     )
     limits = (
         "CPython's parser decides whether a file is valid Python. A file CPython accepts but "
-        "libcst (the parser the rules use) cannot parse is reported only when some enabled "
-        "rule could fire on it: stk-lint does not parse files no rule needs (see "
-        "`Rule.requires`), and such a file has nothing to check. Nesting deep enough to "
-        "overflow a parser is reported as this finding too, without the tree."
+        "libcst (the parser the rules use) cannot parse (thousands of implicitly "
+        "concatenated strings, for one) is reported as `valid Python that libcst cannot "
+        "parse: ...`, and only when some enabled rule could fire on it: stk-lint does not "
+        "parse files no rule needs (see `Rule.requires`), and such a file has nothing to "
+        "check. Nesting deep enough to overflow a parser is reported as this finding too, "
+        "without the tree."
     )
     bad = "async def index(:\n    return await render_template('index.html')\n"
     good = "async def index():\n    return await render_template('index.html')\n"
@@ -59,14 +61,16 @@ class UnusedSuppression(EngineRule):
     example_path = "app/views.py"
     limits = (
         "Only codes whose rules ran in this run are judged: codes of other tools (`E501`) "
-        "and stk-lint rules that are not selected are left alone. A bare `# noqa` is judged "
+        "and stk-lint rules that are not selected are left alone. A bare `# noqa` (or "
+        "`# stk-lint: ignore`) is judged only when every stk-lint rule that checks the file "
+        "ran, so `--select`, `--ignore` or a per-file ignore leaves it alone; it is judged "
         "on stk-lint's rules only, so one kept for another linter is reported too: write "
         "`# noqa: E501` for those."
     )
     fix = "safe"
     valid = (
         "x = 1  # noqa: E501\n",
-        "x = 1  # noqa: STK101  (not judged: STK101 is not selected in this example)\n",
+        "import flask  # noqa: STK101  (a legacy module, kept on purpose)\n",
         "url = 'https://example.com/#noqa'\n",
     )
     invalid = (

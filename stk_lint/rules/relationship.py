@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import ast
+import collections
+import warnings
+
 import libcst as cst
 
 from stk_lint.findings import NodeFix
@@ -21,6 +25,20 @@ EAGER = frozenset({"False", "joined", "subquery", "immediate"})
 LAZY = frozenset({"True", "select"})
 NEVER_LOADS = frozenset({"None", "noload"})
 RAISES = frozenset({"raise", "raise_on_sql"})
+# The loader strategies `lazy=` takes as strings (SQLAlchemy 2's _LazyLoadArgumentType;
+# True, False and None are not strings and are always judged).
+LOADER_NAMES = (
+    "select",
+    "joined",
+    "selectin",
+    "subquery",
+    "raise",
+    "raise_on_sql",
+    "noload",
+    "immediate",
+    "write_only",
+    "dynamic",
+)
 
 
 def _loader_problem(lazy: str) -> str:
@@ -73,17 +91,19 @@ def _lazy_arg() -> cst.Arg:
     )
 
 
+def _unpacks_keywords(call: cst.Call) -> bool:
+    """`relationship("B", **options)`: `options` may set `lazy=`, unknown to a reader."""
+    return any(arg.star == "**" for arg in call.args)
+
+
 def _with_lazy(call: cst.Call) -> cst.Call:
-    """The call with `lazy="selectin"` added after its last argument (before **kwargs)."""
+    """The call with `lazy="selectin"` added after its last argument."""
     args = list(call.args)
-    index = len(args)
-    while index and args[index - 1].star:
-        index -= 1
     # `relationship(\n    back_populates="x",\n)`: one argument per line, so the new one too.
     single = None
     if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
         single = cst.Comma(whitespace_after=call.whitespace_before_args)
-    return call.with_changes(args=insert_item(args, index, _lazy_arg(), single))
+    return call.with_changes(args=insert_item(args, len(args), _lazy_arg(), single))
 
 
 class NonSelectinRelationship(PythonRule):
@@ -136,6 +156,7 @@ class NonSelectinRelationship(PythonRule):
             default=["selectin"],
             help='Loader strategies accepted besides "selectin", e.g. ["selectin", "raise", '
             '"noload"]. `"write_only"` is always accepted.',
+            choices=LOADER_NAMES,
         )
     }
     limits = (
@@ -147,8 +168,12 @@ class NonSelectinRelationship(PythonRule):
         '`"joined"`/`"subquery"`/`"immediate"` (the same rows, loaded earlier); replacing '
         '`"dynamic"`, `"noload"`, `"raise"` or `None` is unsafe, since the attribute then '
         "behaves differently. A `backref()` is imported from the module `relationship` came "
-        "from. "
-        "A `lazy=` given as a variable is trusted. Only calls that resolve to "
+        "from; where the name `backref` is bound to something else in the module, the fix "
+        "calls it through an imported `sqlalchemy.orm` module (`orm.backref`), or is not "
+        "offered. "
+        "A `lazy=` given as a variable is trusted, and a call without `lazy=` that unpacks "
+        'keyword arguments (`relationship("B", **options)`) is not reported: `options` '
+        "may set it, and adding `lazy=` then raises TypeError. Only calls that resolve to "
         "`sqlalchemy.orm.relationship`/`backref` (or Flask-SQLAlchemy's `db.relationship`) "
         "are checked."
     )
@@ -186,6 +211,8 @@ class NonSelectinRelationship(PythonRule):
         self.orm_imports: dict[str, cst.ImportFrom] = {}
         # id of an annotated assignment's value -> `WriteOnlyMapped`/`DynamicMapped`
         self.annotated: dict[int, str] = {}
+        # name -> how many times the module binds it (see _times_bound)
+        self.bindings: dict[str, int] | None = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         kind = _annotation_kind(node.annotation.annotation)
@@ -233,6 +260,8 @@ class NonSelectinRelationship(PythonRule):
     def _check_lazy(self, call: cst.Call, what: str) -> None:
         allowed = self.context.options.get("allowed-lazy", ["selectin"])
         lazy = _keyword(call, "lazy")
+        if lazy is None and _unpacks_keywords(call):
+            return  # `**options` may hold `lazy=`; adding one could raise TypeError
         if lazy is None:
             fix = NodeFix('Add `lazy="selectin"`', "safe", ((call, _with_lazy(call)),))
             self.report(
@@ -265,38 +294,107 @@ class NonSelectinRelationship(PythonRule):
 
     def _backref_fix(self, relationship: cst.Call, backref: cst.Arg) -> NodeFix | None:
         """`backref="x"` -> `backref=backref("x", lazy="selectin")`, importing backref."""
-        func = relationship.func
-        replacements: list[tuple[cst.CSTNode, cst.CSTNode]] = []
-        if isinstance(func, cst.Attribute):  # orm.relationship / db.relationship
-            callee: cst.BaseExpression = func.with_changes(attr=cst.Name("backref"))
-        else:
-            local = next(
-                (n for n, q in self.context.imports.items() if q == "sqlalchemy.orm.backref"), None
-            )
-            if local is None:
-                if "backref" in self.context.imports or not isinstance(func, cst.Name):
-                    return None  # the name is taken by something else
-                statement = self.orm_imports.get(func.value)
-                if statement is None:
-                    return None
-                local = "backref"
-                names = list(statement.names)  # type: ignore[arg-type]
-                index = next(
-                    (
-                        i
-                        for i, alias in enumerate(names)
-                        if module_name(alias.name)[:1].islower() and module_name(alias.name) > local
-                    ),
-                    len(names),
-                )
-                alias = cst.ImportAlias(name=cst.Name(local))
-                replacements.append(
-                    (statement, statement.with_changes(names=insert_item(names, index, alias)))
-                )
-            callee = cst.Name(local)
-        value = cst.Call(
-            func=callee,
-            args=[cst.Arg(value=backref.value), _lazy_arg()],
+        found = self._backref_callee(relationship.func)
+        if found is None:
+            return None  # no name for sqlalchemy.orm.backref that is safe to use
+        callee, replacements = found
+        value = cst.Call(func=callee, args=[cst.Arg(value=backref.value), _lazy_arg()])
+        return NodeFix(
+            'Use `backref(..., lazy="selectin")`',
+            "safe",
+            (*replacements, (backref.value, value)),
         )
-        replacements.append((backref.value, value))
-        return NodeFix('Use `backref(..., lazy="selectin")`', "safe", tuple(replacements))
+
+    def _backref_callee(
+        self, func: cst.BaseExpression
+    ) -> tuple[cst.BaseExpression, list[tuple[cst.CSTNode, cst.CSTNode]]] | None:
+        """How to call sqlalchemy.orm.backref here, and the import to add for it."""
+        if isinstance(func, cst.Attribute):  # orm.relationship / db.relationship
+            return func.with_changes(attr=cst.Name("backref")), []
+        imported = self._only_bound_by_import("sqlalchemy.orm.backref")
+        if imported is not None:
+            return cst.Name(imported), []
+        added = self._import_backref_beside(func)
+        if added is not None:
+            return cst.Name("backref"), [added]
+        module = self._only_bound_by_import("sqlalchemy.orm")
+        if module is not None:  # `backref` means something else here: `orm.backref`
+            return cst.Attribute(value=cst.Name(module), attr=cst.Name("backref")), []
+        return None
+
+    def _only_bound_by_import(self, qualified: str) -> str | None:
+        """A local name imported as `qualified` and bound nowhere else in the module."""
+        return next(
+            (
+                name
+                for name, target in self.context.imports.items()
+                if target == qualified and self._times_bound(name) == 1
+            ),
+            None,
+        )
+
+    def _import_backref_beside(
+        self, func: cst.BaseExpression
+    ) -> tuple[cst.CSTNode, cst.CSTNode] | None:
+        """`from sqlalchemy.orm import relationship` -> `... import backref, relationship`,
+        unless the module binds `backref` to something else (a function, a class attribute):
+        the new import would be shadowed, or shadow it."""
+        if not isinstance(func, cst.Name) or self._times_bound("backref") != 0:
+            return None
+        statement = self.orm_imports.get(func.value)
+        if statement is None:
+            return None
+        names = list(statement.names)  # type: ignore[arg-type]
+        index = next(
+            (
+                i
+                for i, alias in enumerate(names)
+                if module_name(alias.name)[:1].islower() and module_name(alias.name) > "backref"
+            ),
+            len(names),
+        )
+        alias = cst.ImportAlias(name=cst.Name("backref"))
+        return statement, statement.with_changes(names=insert_item(names, index, alias))
+
+    def _times_bound(self, name: str) -> int:
+        """How many times the module binds `name` anywhere (imports, `def`, `class`,
+        assignments, parameters...). Only files with a string backref need to know."""
+        if self.bindings is None:
+            self.bindings = _count_bindings(self.context.source)
+        if self.bindings is _UNKNOWN:
+            return 2  # as good as taken
+        return self.bindings.get(name, 0)
+
+
+_UNKNOWN: dict[str, int] = {}
+
+
+def _count_bindings(source: str) -> dict[str, int]:
+    """Every name binding in the module, counted, from CPython's parser (which builds a
+    tree and runs nothing); _UNKNOWN for a file it rejects."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about the checked code
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return _UNKNOWN
+    counts: collections.Counter[str] = collections.Counter()
+    for node in ast.walk(tree):
+        counts.update(_bound_by(node))
+    return counts
+
+
+def _bound_by(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        return [node.id]
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.alias):
+        return [node.asname or node.name.split(".", 1)[0]]
+    if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+        return [node.name]
+    if isinstance(node, ast.MatchMapping) and node.rest:
+        return [node.rest]
+    return []

@@ -1,0 +1,76 @@
+"""Gitignore-style patterns (a .gitignore file, `exclude`), and how they apply below a
+folder named on the command line.
+
+pathspec matches a path when a pattern matches it or any folder above it. For a
+folder given on the command line that is wrong: as in ruff, exclusions apply to what
+lies below it, not to the folder's own path (`stk-lint check build/proj` checks the
+project even though `build` is excluded by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class Patterns:
+    """Patterns relative to one folder; paths are given relative to it, in POSIX form."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        import pathspec
+
+        self.lines = list(lines)
+        self.spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+
+    def matches(self, relative: str) -> bool:
+        return self.spec.match_file(relative)
+
+    def below(self, start: str) -> Patterns | _Rebased:
+        """The patterns as they apply to the paths below the folder `start` when it is
+        walked: a pattern matching `start` itself or a folder above it does not exclude
+        everything below it."""
+        if start in ("", ".") or not self.spec.match_file(start + "/"):
+            return self
+        return _Rebased(self.lines, start)
+
+
+class _Rebased:
+    """Patterns below a folder they exclude. A pattern that matches the folder (or one
+    above it) is matched against the paths below the folder instead when it names
+    files or folders at any depth (`build`, `**/node_modules/`), and is dropped when it
+    is anchored to a place (`/build`, `build/proj`): that place is the folder or above."""
+
+    def __init__(self, lines: list[str], start: str) -> None:
+        import pathspec
+
+        self.prefix = start + "/"
+        self.rules: list[tuple[Any, bool]] = []  # (pattern, matched below the folder)
+        for line in lines:
+            for pattern in pathspec.GitIgnoreSpec.from_lines([line]).patterns:
+                if pattern.include is None:
+                    continue  # a comment
+                if pattern.match_file(self.prefix) is None:
+                    self.rules.append((pattern, False))
+                elif _at_any_depth(line):
+                    self.rules.append((pattern, True))
+
+    def matches(self, relative: str) -> bool:
+        """Last matching pattern wins, as in git."""
+        excluded = False
+        below = relative[len(self.prefix) :] if relative.startswith(self.prefix) else None
+        for pattern, rebased in self.rules:
+            path = below if rebased else relative
+            if path is not None and pattern.match_file(path) is not None:
+                excluded = bool(pattern.include)
+        return excluded
+
+    def below(self, start: str) -> _Rebased:
+        return self
+
+
+def _at_any_depth(line: str) -> bool:
+    """`build`, `*.min.js`, `**/node_modules/`: a name matched wherever it is."""
+    text = line.strip().removeprefix("!")
+    while text.startswith("**/"):
+        text = text[3:]
+    return "/" not in text.rstrip("/")
