@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 ALL = frozenset({"*"})
 
 _DIRECTIVE = re.compile(
-    r"(?:#|//|/\*+|\{#)\s*(?:noqa(?![\w-])(?P<noqa>\s*:\s*(?P<noqa_codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
+    r"(?:#|//|/\*+|\{#[-+]?)\s*(?:noqa(?![\w-])(?P<noqa>\s*:\s*(?P<noqa_codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?"
     r"|stk-lint\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?)",
     re.IGNORECASE,
 )

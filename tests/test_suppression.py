@@ -131,3 +131,12 @@ def test_an_unused_template_comment_is_shown_and_removed_whole():
     ]
     assert [(f.column, f.end_column) for f in findings] == [(4, 34), (4, 15)]
     assert apply_fixes(template, findings) == "<p></p>\n<p></p>\n"
+
+
+def test_jinja_comments_with_whitespace_control_suppress():
+    template = (
+        "<v-icon>mdi-home</v-icon> {#- stk-lint: ignore[STK501] #}\n"
+        "<v-icon>mdi-pencil</v-icon> {#+ noqa: STK501 +#}\n"
+        "<v-icon>mdi-close</v-icon>\n"
+    )
+    assert [(f.line, f.code) for f in lint(template, "app/templates/x.html")] == [(3, "STK501")]
