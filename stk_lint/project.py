@@ -106,15 +106,21 @@ def _logical_lines(source: str):
 
 
 def absolute_import(target: str, module: str, is_package: bool) -> str:
-    """`.models.Thing` imported in `stk.things.views` -> `stk.things.models.Thing`."""
+    """`.models.Thing` imported in `stk.things.views` -> `stk.things.models.Thing`.
+
+    "" when the dots climb above the top-level package (or the module is in none): such
+    an import fails at run time, and it names nothing to resolve.
+    """
     level = len(target) - len(target.lstrip("."))
     if level == 0:
         return target
     package = module if is_package else module.rpartition(".")[0]
     for _ in range(level - 1):
         package = package.rpartition(".")[0]
+    if not package:
+        return ""
     rest = target[level:]
-    return f"{package}.{rest}" if package and rest else package or rest
+    return f"{package}.{rest}" if rest else package
 
 
 def _strip_comment(text: str) -> str:
@@ -174,6 +180,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
         elif text.startswith("from ") and " import " in text:
             source_module, _, names = text[len("from ") :].partition(" import ")
             base = absolute_import(source_module.strip(), module, is_package)
+            if not base:
+                continue
             names = names.strip().strip("()")
             for item in names.split(","):
                 item = item.strip()
@@ -183,7 +191,7 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
                 found = _IMPORT_NAME.fullmatch(item)
                 if found and "." not in found.group(1):
                     name, alias = found.groups()
-                    imports[alias or name] = f"{base}.{name}" if base else name
+                    imports[alias or name] = f"{base}.{name}"
     return {
         "module": module,
         "package": is_package,
@@ -448,6 +456,8 @@ class ProjectIndex:
         return found
 
     def _resolve(self, qualified: str, depth: int) -> Target | None:
+        if "" in qualified.split("."):
+            return None  # `.foo`, `a..b`: no module has an empty name
         split = self._split(qualified)
         if split is None:
             return None

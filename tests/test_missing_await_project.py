@@ -402,3 +402,20 @@ def test_a_file_shown_under_another_name_is_placed_by_its_real_path(tmp_path, mo
     found = lint(source, "things/edited.py", select=["STK202"], project=index)
     assert [f.line for f in found] == [4]
     assert "Thing().from_dict" in found[0].message
+
+
+def test_relative_imports_in_files_outside_a_package_do_not_crash(tmp_path):
+    # Scripts side by side with no __init__.py: `from . import *` names no package.
+    (tmp_path / "flat.py").write_text(
+        "from . import *\nfrom .. import helpers\nfrom .x import *\n\n\n"
+        "async def notify(user_id):\n    pass\n\n\n"
+        "async def h():\n    foo()\n    helpers.bar()\n"
+    )
+    (tmp_path / "other.py").write_text(
+        "from flat import foo, notify\nimport flat\n\n\n"
+        "async def h(user_id):\n    foo()\n    flat.nothing()\n    notify(user_id)\n"
+    )
+    found = stk202([tmp_path])
+    assert [(Path(f.path).name, f.line) for f in found] == [("other.py", 8)]
+    found = stk202([tmp_path / "other.py"])
+    assert [(Path(f.path).name, f.line) for f in found] == [("other.py", 8)]

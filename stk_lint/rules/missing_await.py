@@ -816,7 +816,10 @@ class MissingAwait(PythonRule):
                     return nested + dot + rest, True
         imported = self.context.imports.get(head)
         if imported is not None:
-            return absolute_import(imported, self.module, self.is_package) + dot + rest, False
+            absolute = absolute_import(imported, self.module, self.is_package)
+            if not absolute:
+                return None, False  # a relative import above the top-level package
+            return absolute + dot + rest, False
         if head in functions or head in classes:
             return dotted, True
         return None, False
