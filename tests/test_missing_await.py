@@ -241,6 +241,39 @@ LEGAL = {
             stream = rows(select(Thing))
             return stream
     """,
+    "optional coroutine tested for None or truth, then awaited": """
+        async def h(user_id, send):
+            coro = None
+            if send:
+                coro = notify(user_id)
+            if coro is not None:
+                await coro
+            task = None
+            if send:
+                task = notify(user_id)
+            if task and not g.get("dry_run"):
+                await task
+    """,
+    "websocket receive re-armed at the bottom of the loop that awaits it": """
+        @bp.websocket("/ws")
+        async def relay():
+            pending = websocket.receive()
+            while True:
+                message = await pending
+                if message == "bye":
+                    break
+                pending = websocket.receive()
+    """,
+    "previous job awaited at the top of the next iteration": """
+        async def h(users):
+            previous = None
+            for user in users:
+                if previous is not None:
+                    await asyncio.wait_for(previous, timeout=5)
+                previous = notify(user)
+            if previous:
+                await previous
+    """,
     "same name, sync function in another class": """
         class Cache:
             def register(self, key):
@@ -401,6 +434,28 @@ ILLEGAL = {
         """,
         3,
         ["`request.get_json`", "never awaited"],
+    ),
+    "tested for None, never awaited": (
+        """
+        async def h(user_id):
+            coro = notify(user_id)
+            if coro is None:
+                return {}
+            return {"ok": True}
+        """,
+        3,
+        ["`notify`", "`coro` holds its coroutine", "never awaited"],
+    ),
+    "bound in a loop that never awaits it": (
+        """
+        async def h(users):
+            for user in users:
+                job = notify(user)
+                if job:
+                    pass
+        """,
+        4,
+        ["`notify`", "`job` holds its coroutine", "never awaited"],
     ),
     "rebound by a for loop": (
         """
@@ -694,6 +749,21 @@ def test_fix_inserts_await(body, expected):
         expected = body.replace("= request.get_json()", "= await request.get_json()")
     assert fixed == HEADER + "async def h():\n" + expected
     assert lint(fixed, VIEWS, select=["STK202"], project=_index()) == []
+
+
+def test_no_binding_fix_when_the_name_is_awaited_later():
+    # `coro = await notify(...)` would make the later `await coro` raise TypeError.
+    source = HEADER + textwrap.dedent(
+        """\
+        async def h(user_id):
+            coro = notify(user_id)
+            log.info("sending %s", coro)
+            await coro
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line - HEADER_LINES for f in found] == [2]
+    assert found[0].fix is None
 
 
 def test_no_fix_outside_async_def_or_in_comprehensions():

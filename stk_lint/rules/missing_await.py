@@ -52,10 +52,20 @@ HANDED = "handed"  # to a consumer, an unknown function, a container, a lambda .
 STATEMENT = "statement"
 VALUE = "value"
 PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
+# Truth-tested or compared with `is`: a bug for a call (a coroutine is always truthy),
+# but on a name it only asks whether the coroutine was made (`if coro is not None:`).
+TESTED = "tested"
 RETURNED = "returned"
 TARGET = "target"
 BIND = "bind"
 IGNORED = "ignored"  # a Name that is not a variable reference (attribute, keyword)
+
+
+@dataclass(eq=False)  # compared by identity
+class _Loop:
+    """A `for`/`while` being visited: the names awaited (or handed to a consumer) in it."""
+
+    consumed: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)  # compared by identity
@@ -71,6 +81,7 @@ class _Pending:
     # `await` is legal where the call is (not in a comprehension or a class body); decided
     # there, not where the name is used.
     awaitable_here: bool = True
+    loops: tuple[_Loop, ...] = ()  # the loops it was bound in, outermost first
 
 
 @dataclass
@@ -87,6 +98,11 @@ class _Frame:
     sync_sessions: set[str] = field(default_factory=set)
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
+    loops: list[_Loop] = field(default_factory=list)  # open loops, innermost last
+    consumed: set[str] = field(default_factory=set)  # names awaited or handed to a consumer
+    # Findings on bound names, made when the function ends: only then is it known
+    # whether the name is awaited later, which rules out the binding's fix.
+    late: list[tuple[str, _Pending, str]] = field(default_factory=list)
 
 
 class MissingAwait(PythonRule):
@@ -152,7 +168,10 @@ class MissingAwait(PythonRule):
     limits = (
         "Within one function only: a coroutine stored in a container (a list of tasks, a "
         "dict), passed to a function stk-lint does not know, or captured by a nested "
-        "function is assumed to be handled there. Calls through dynamic dispatch (a "
+        "function is assumed to be handled there. A name compared with `is`/`is not` or "
+        "truth-tested is not a use of it, and a coroutine bound in a loop under a name "
+        "that the loop awaits is taken to be awaited by the next iteration (the one bound "
+        "by the last iteration is not followed past the loop). Calls through dynamic dispatch (a "
         "callback parameter, `getattr`, a variable holding a function, methods of objects "
         "whose class stk-lint cannot infer from `x = Class(...)`, "
         "`x = await session.get(Class, ...)` or an annotation) are not resolved. Installed "
@@ -322,6 +341,15 @@ class MissingAwait(PythonRule):
 
     def visit_Await(self, node: cst.Await) -> None:
         self._role(node.expression, AWAITED)
+        self._note_consumed(node.expression)
+
+    def _note_consumed(self, node: cst.BaseExpression) -> None:
+        """`await coro`, `gather(coro)`: whatever `coro` holds at that point is run."""
+        if isinstance(node, cst.Name):
+            frame = self.function
+            frame.consumed.add(node.value)
+            if frame.loops:
+                frame.loops[-1].consumed.add(node.value)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._role(node.value, STATEMENT)
@@ -442,21 +470,47 @@ class MissingAwait(PythonRule):
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
         self._bind_target(node.target, self.function)
+        self._enter_loop(node)
+
+    def leave_For(self, node: cst.For) -> None:
+        self._leave_loop(node)
+
+    def _enter_loop(self, node: cst.CSTNode) -> None:
+        self.function.loops.append(_Loop())
+
+    def _leave_loop(self, node: cst.CSTNode) -> None:
+        """A coroutine bound in a loop under a name the loop awaits (`pending =
+        websocket.receive()` at the bottom, `await pending` at the top) is awaited by
+        the next iteration."""
+        frame = self.function
+        loop = frame.loops.pop()
+        for name in loop.consumed:
+            kept = [p for p in frame.pending.get(name, ()) if loop not in p.loops]
+            if kept:
+                frame.pending[name] = kept
+            else:
+                frame.pending.pop(name, None)
+        if frame.loops:
+            frame.loops[-1].consumed |= loop.consumed
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
 
     def visit_If(self, node: cst.If) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
 
     def visit_While(self, node: cst.While) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
+        self._enter_loop(node)
+
+    def leave_While(self, node: cst.While) -> None:
+        self._leave_loop(node)
 
     def visit_Assert(self, node: cst.Assert) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
         inherited = self.roles.get(id(node))
         if isinstance(inherited, tuple):
             inherited = HANDED  # one name, two possible coroutines: not followed
@@ -465,23 +519,25 @@ class MissingAwait(PythonRule):
             self._role(node.orelse, inherited)
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        self._role(node.left, VALUE)
         inherited = self.roles.get(id(node))
+        self._role(node.left, TESTED if inherited == TESTED else VALUE)
         if isinstance(inherited, tuple):
             inherited = HANDED
         self._role(node.right, inherited if inherited is not None else VALUE)
 
     def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        self._role(node.expression, VALUE)
+        self._role(node.expression, TESTED if isinstance(node.operator, cst.Not) else VALUE)
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         self._role(node.left, VALUE)
         self._role(node.right, VALUE)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._role(node.left, VALUE)
+        identity = all(isinstance(c.operator, (cst.Is, cst.IsNot)) for c in node.comparisons)
+        role = TESTED if identity else VALUE
+        self._role(node.left, role)
         for comparison in node.comparisons:
-            self._role(comparison.comparator, VALUE)
+            self._role(comparison.comparator, role)
 
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         self._role(node.expression, VALUE)
@@ -526,6 +582,8 @@ class MissingAwait(PythonRule):
     def visit_Call(self, node: cst.Call) -> None:
         if self._is_consumer(node.func):
             arg_role: str = HANDED
+            for arg in node.args:
+                self._note_consumed(arg.value)
         elif self._callee_name(node.func) in VALUE_TAKERS:
             arg_role = VALUE
         else:
@@ -553,6 +611,8 @@ class MissingAwait(PythonRule):
                     del outer.pending[node.value]  # captured by a nested function
                     return
             return
+        if role == TESTED:
+            return  # `if coro is not None:` asks whether it was made, it does not use it
         if role == TARGET:
             # Rebound: lost unless the statement's own value awaits it (`x = await x`),
             # which is visited after the target. Settled at the next statement boundary.
@@ -605,14 +665,19 @@ class MissingAwait(PythonRule):
         for name, pendings in frame.pending.items():
             for pending in pendings:
                 self._report_pending(name, pending, frame, "is never awaited")
+        for name, pending, what in frame.late:
+            message = (
+                f"`{pending.callee}` {pending.kind} ({pending.how}); "
+                f"`{name}` holds its coroutine but {what}" + self._sync_advice(frame)
+            )
+            fix = None
+            if name not in frame.consumed:
+                # `x = await call()` would break a later `await x`.
+                fix = self._fix(pending.call, frame, False, pending.awaitable_here)
+            self.report(pending.call, message, fix, pending.statement)
 
     def _report_pending(self, name: str, pending: _Pending, frame: _Frame, what: str) -> None:
-        message = (
-            f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
-        )
-        message += f"but {what}" + self._sync_advice(frame)
-        fix = self._fix(pending.call, frame, False, pending.awaitable_here)
-        self.report(pending.call, message, fix, pending.statement)
+        frame.late.append((name, pending, what))
 
     def _check(
         self,
@@ -633,7 +698,14 @@ class MissingAwait(PythonRule):
             block = self.blocks[-1]
             self._lose_rebound(frame, name, block)
             pending = _Pending(
-                node, display, how, kind, self.context.statement, block, self._awaitable_here()
+                node,
+                display,
+                how,
+                kind,
+                self.context.statement,
+                block,
+                self._awaitable_here(),
+                tuple(frame.loops),
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
