@@ -73,6 +73,15 @@ LEGAL = {
             db_session = Session(engine)
             db_session.flush()
     """,
+    "an alias of a synchronous session": """
+        from sqlalchemy.orm import Session
+
+        def seed(engine):
+            with Session(engine) as s:
+                db_session = s
+                db_session.add(Thing())
+                db_session.commit()
+    """,
     "AsyncAttrs awaitable attributes awaited or gathered": """
         async def h(thing_id):
             thing = await g.db_session.get(Thing, thing_id)
@@ -512,6 +521,16 @@ ILLEGAL = {
         """,
         4,
         ["`thing.from_dict`"],
+    ),
+    "an alias of g.db_session": (
+        """
+        async def h(thing):
+            session = g.db_session
+            session.add(thing)
+            session.commit()
+        """,
+        5,
+        ["`session.commit`", "AsyncSession method"],
     ),
     "session from the factory": (
         """

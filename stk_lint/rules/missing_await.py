@@ -398,6 +398,12 @@ class MissingAwait(PythonRule):
 
     def _bind_value(self, name: str, value: cst.BaseExpression, frame: _Frame) -> None:
         self._role(value, (BIND, name))
+        if self._is_sync_session(value):
+            frame.sync_sessions.add(name)  # `db = s`: an alias keeps what it aliases
+            return
+        if self._is_session(value):
+            frame.sessions.add(name)  # `session = g.db_session`
+            return
         inner = value.expression if isinstance(value, cst.Await) else value
         if not isinstance(inner, cst.Call):
             return
@@ -835,6 +841,18 @@ class MissingAwait(PythonRule):
         ):
             return True
         return last in self.session_names
+
+    def _is_sync_session(self, expression: cst.BaseExpression) -> bool:
+        """A name bound to a synchronous `Session` in this scope or an enclosing one."""
+        if not isinstance(expression, cst.Name):
+            return False
+        name = expression.value
+        for frame in reversed(self.frames):
+            if name in frame.sync_sessions:
+                return True
+            if name in frame.sessions or name in frame.locals:
+                return False
+        return False
 
     def _is_quart(self, receiver: cst.BaseExpression, proxy: str) -> bool:
         if not isinstance(receiver, cst.Name):
