@@ -82,6 +82,45 @@ LEGAL = {
                 db_session.add(Thing())
                 db_session.commit()
     """,
+    "run_sync callbacks get a synchronous Session": """
+        from sqlalchemy.orm import Session
+
+        def _rename_all(db_session: Session, name):
+            for thing in db_session.scalars(select(Thing)):
+                thing.name = name
+            db_session.flush()
+
+        def _count(db_session):
+            return db_session.scalar(select(Thing))
+
+        async def h():
+            await g.db_session.run_sync(_rename_all, "x")
+            return {"n": await g.db_session.run_sync(_count)}
+    """,
+    "a db_session local bound to something else": """
+        from app.db import SessionLocal
+
+        def backfill():
+            db_session = SessionLocal()
+            db_session.execute(select(Thing))
+            db_session.commit()
+    """,
+    "a class holding a synchronous Session": """
+        from sqlalchemy.orm import Session
+
+        class LegacyExporter:
+            db_session: Session
+
+            def save(self):
+                self.db_session.commit()
+
+        class CsvExporter:
+            def __init__(self, db_session: Session):
+                self.db_session = db_session
+
+            def save(self):
+                self.db_session.commit()
+    """,
     "AsyncAttrs awaitable attributes awaited or gathered": """
         async def h(thing_id):
             thing = await g.db_session.get(Thing, thing_id)
@@ -532,6 +571,18 @@ ILLEGAL = {
         5,
         ["`session.commit`", "AsyncSession method"],
     ),
+    "self.db_session of a class holding an AsyncSession, from a plain def": (
+        """
+        class Exporter:
+            def __init__(self, db_session: AsyncSession):
+                self.db_session = db_session
+
+            def save(self):
+                self.db_session.commit()
+        """,
+        7,
+        ["`self.db_session.commit`", "plain `def`"],
+    ),
     "session from the factory": (
         """
         async def h():
@@ -673,6 +724,17 @@ def test_session_names_option():
     """
     assert lines(body) == []
     assert lines(body, options={"session-names": ["db"]}) == [3]
+
+
+def test_session_names_option_names_parameters_not_other_bindings():
+    body = """
+        async def h(db, thing):
+            db.add(thing)
+            db.flush()
+            db = thing.parent
+            db.flush()
+    """
+    assert lines(body, options={"session-names": ["db"]}) == [4]
 
 
 def test_coroutine_consumers_option():

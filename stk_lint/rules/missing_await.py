@@ -45,6 +45,8 @@ from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 
 _RUN_WITH_SESSION = re.compile(r"run_with_session\(\s*(\w+)")
+# `await session.run_sync(fn)` calls `fn` with a synchronous Session.
+_RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
 
 # Roles a parent gives its child expression.
 AWAITED = "awaited"
@@ -96,6 +98,13 @@ class _Frame:
     sessions: set[str] = field(default_factory=set)
     # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
     sync_sessions: set[str] = field(default_factory=set)
+    # Locals that may hold an AsyncSession by their name alone (the `session-names`
+    # option): unannotated parameters and `async with ... as` targets. Other bindings
+    # say what the name holds.
+    guessable: set[str] = field(default_factory=set)
+    # In a class: attribute -> whether it holds an AsyncSession (False: a sync Session),
+    # from `self.x = <session>` in its methods and `x: AsyncSession` in its body.
+    attributes: dict[str, bool] = field(default_factory=dict)
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)  # open loops, innermost last
@@ -103,6 +112,16 @@ class _Frame:
     # Findings on bound names, made when the function ends: only then is it known
     # whether the name is awaited later, which rules out the binding's fix.
     late: list[tuple[str, _Pending, str]] = field(default_factory=list)
+
+
+def _session_annotation(annotation: cst.BaseExpression) -> str | None:
+    """ "async" for an `AsyncSession` annotation, "sync" for a SQLAlchemy `Session`."""
+    last = (dotted_name(annotation) or "").rsplit(".", 1)[-1]
+    if last == "AsyncSession":
+        return "async"
+    if last == "Session":
+        return "sync"
+    return None
 
 
 class MissingAwait(PythonRule):
@@ -155,8 +174,11 @@ class MissingAwait(PythonRule):
     options = {
         "session-names": Option(
             ["db_session"],
-            "Names (or last attributes, as in `self.db_session`) that always hold an "
-            "AsyncSession, besides those stk-lint infers.",
+            "Names (or last attributes, as in `self.db_session`) that hold an AsyncSession "
+            "when nothing else says what they hold: unannotated parameters, `async with ... "
+            "as` targets, names from outside the function, attributes. An annotation "
+            "(`Session` is synchronous), a `run_sync` callback's first parameter or any "
+            "other binding in the function decides instead.",
         ),
         "coroutine-consumers": Option(
             DEFAULT_CONSUMERS,
@@ -255,6 +277,7 @@ class MissingAwait(PythonRule):
         self.consumers_exact = {c for c in consumers if "." in c}
         self.consumers_last = {c for c in consumers if "." not in c}
         self.session_functions = set(_RUN_WITH_SESSION.findall(context.source))
+        self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
 
     def _module_name(self, project: ProjectIndex | None) -> tuple[str, bool]:
         if project is None:
@@ -295,13 +318,14 @@ class MissingAwait(PythonRule):
             param_name = param.name.value
             frame.locals.add(param_name)
             annotation = param.annotation.annotation if param.annotation else None
-            annotated = dotted_name(annotation) if annotation is not None else None
-            if annotated and annotated.rsplit(".", 1)[-1] == "AsyncSession":
-                frame.sessions.add(param_name)
-            elif annotated:
-                self._note_type(frame, param_name, annotated)
+            if annotation is None:
+                frame.guessable.add(param_name)
+            else:
+                self._note_annotation(frame, param_name, annotation)
             if position == 0 and name in self.session_functions:
                 frame.sessions.add(param_name)
+            elif position == 0 and name in self.sync_session_functions:
+                frame.sync_sessions.add(param_name)
         self.frames.append(frame)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -365,6 +389,7 @@ class MissingAwait(PythonRule):
         frame = self.function
         for target in node.targets:
             self._bind_target(target.target, frame)
+            self._bind_attribute(target.target, node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bind_value(node.targets[0].target.value, node.value, frame)
 
@@ -372,11 +397,57 @@ class MissingAwait(PythonRule):
         frame = self.function
         self._bind_target(node.target, frame)
         if isinstance(node.target, cst.Name):
-            annotated = dotted_name(node.annotation.annotation)
-            if annotated and annotated.rsplit(".", 1)[-1] == "AsyncSession":
-                frame.sessions.add(node.target.value)
+            if self.frames[-1].kind == "class":
+                # `db_session: Session` in a class body declares the instances' attribute.
+                kind = _session_annotation(node.annotation.annotation)
+                if kind is not None:
+                    self.frames[-1].attributes[node.target.value] = kind == "async"
             if node.value is not None:
                 self._bind_value(node.target.value, node.value, frame)
+            self._note_annotation(frame, node.target.value, node.annotation.annotation)
+        else:
+            self._bind_attribute(node.target, node.value, node.annotation.annotation)
+
+    def _note_annotation(self, frame: _Frame, name: str, annotation: cst.BaseExpression) -> None:
+        kind = _session_annotation(annotation)
+        if kind == "async":
+            frame.sessions.add(name)
+        elif kind == "sync":
+            frame.sync_sessions.add(name)
+        else:
+            annotated = dotted_name(annotation)
+            if annotated:
+                self._note_type(frame, name, annotated)
+
+    def _bind_attribute(
+        self,
+        target: cst.BaseExpression,
+        value: cst.BaseExpression | None,
+        annotation: cst.BaseExpression | None = None,
+    ) -> None:
+        """`self.db_session = db_session` in a method: the class's attribute holds what
+        the value (or the annotation) says, when that is a session of either kind."""
+        if not isinstance(target, cst.Attribute):
+            return
+        if not (isinstance(target.value, cst.Name) and target.value.value == "self"):
+            return
+        owner = self._enclosing_class()
+        if owner is None:
+            return
+        kind = _session_annotation(annotation) if annotation is not None else None
+        if kind is not None:
+            owner.attributes[target.attr.value] = kind == "async"
+        elif value is not None and self._is_sync_session(value):
+            owner.attributes[target.attr.value] = False
+        elif value is not None and self._is_session(value):
+            owner.attributes[target.attr.value] = True
+
+    def _enclosing_class(self) -> _Frame | None:
+        """The class of the method being visited (`self` refers to its instances)."""
+        for outer, inner in zip(reversed(self.frames[:-1]), reversed(self.frames), strict=True):
+            if inner.kind == "def" and outer.kind == "class":
+                return outer
+        return None
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._role(node.value, VALUE)
@@ -392,6 +463,7 @@ class MissingAwait(PythonRule):
             frame.types.pop(target.value, None)
             frame.sessions.discard(target.value)
             frame.sync_sessions.discard(target.value)
+            frame.guessable.discard(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind_target(element.value, frame)
@@ -451,6 +523,10 @@ class MissingAwait(PythonRule):
             self._role(item.item, HANDED if node.asynchronous else VALUE)
             if item.asname is not None:
                 self._bind_target(item.asname.name, frame)
+                if node.asynchronous and isinstance(item.asname.name, cst.Name):
+                    # An async context manager may well give an AsyncSession; a plain
+                    # `with` never does.
+                    frame.guessable.add(item.asname.name.value)
                 callee = dotted_name(item.item.func) if isinstance(item.item, cst.Call) else None
                 if isinstance(item.asname.name, cst.Name) and callee:
                     if self._makes_session(callee):
@@ -831,7 +907,8 @@ class MissingAwait(PythonRule):
                 if name in frame.sessions:
                     return True
                 if name in frame.locals:
-                    break
+                    # Bound here: by its name only when nothing else says what it holds.
+                    return name in frame.guessable and name in self.session_names
             if name in self.context.imports:
                 return False  # e.g. quart's cookie `session`
             return name in self.session_names
@@ -840,6 +917,10 @@ class MissingAwait(PythonRule):
             "quart.globals.g",
         ):
             return True
+        if head == "self" and name.count(".") == 1:
+            owner = self._enclosing_class()
+            if owner is not None and last in owner.attributes:
+                return owner.attributes[last]
         return last in self.session_names
 
     def _is_sync_session(self, expression: cst.BaseExpression) -> bool:
