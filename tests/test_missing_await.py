@@ -121,6 +121,20 @@ LEGAL = {
             def save(self):
                 self.db_session.commit()
     """,
+    "a synchronous sessionmaker named session_factory": """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+
+        engine = create_engine("sqlite:///app.db")
+        session_factory = sessionmaker(bind=engine)
+
+        def backfill():
+            with session_factory() as session:
+                session.execute(select(Thing))
+                session.commit()
+            with session_factory.begin() as session:
+                session.add(Thing())
+    """,
     "AsyncAttrs awaitable attributes awaited or gathered": """
         async def h(thing_id):
             thing = await g.db_session.get(Thing, thing_id)

@@ -538,6 +538,8 @@ class MissingAwait(PythonRule):
         """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
         factory this file made with `async_sessionmaker(...)`."""
         callee = callee.removesuffix(".begin")
+        if callee in self.sync_factories:
+            return False  # `session_factory = sessionmaker(engine)`: the name misleads
         last = callee.rsplit(".", 1)[-1]
         return (
             last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
