@@ -218,6 +218,17 @@ LEGAL = {
                 pass
             return {"page": page, "token": token, "path": request.path}
     """,
+    "request and websocket names bound locally are not Quart's": """
+        def parse_payload(request):
+            # a helper given an httpx response
+            return request.json().get("item")
+
+        async def forward(client):
+            for request in client.pending:
+                request.data.decode()
+            websocket = client.ws
+            websocket.send("x")
+    """,
     "quart cookie session is a dict": """
         async def h():
             uid = session.get("user_id")

@@ -938,10 +938,14 @@ class MissingAwait(PythonRule):
         return False
 
     def _is_quart(self, receiver: cst.BaseExpression, proxy: str) -> bool:
-        if not isinstance(receiver, cst.Name):
-            return False
+        if not isinstance(receiver, cst.Name) or self._is_local(receiver.value):
+            return False  # `for request in client.pending:` is not Quart's proxy
         imported = self.context.imports.get(receiver.value)
         return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
+
+    def _is_local(self, name: str) -> bool:
+        """Whether `name` is bound in the function being visited or one around it."""
+        return any(name in frame.locals for frame in self.frames if frame.kind != "module")
 
     def _is_consumer(self, func: cst.BaseExpression) -> bool:
         qualified = self.context.qualified(func)
