@@ -229,6 +229,16 @@ LEGAL = {
             websocket = client.ws
             websocket.send("x")
     """,
+    "a class attribute does not hide quart's cookie session": """
+        class UnitOfWork:
+            session: AsyncSession
+
+            def __init__(self, session):
+                self.session = session
+
+        async def whoami():
+            return {"user": session.get("uid")}
+    """,
     "quart cookie session is a dict": """
         async def h():
             uid = session.get("user_id")
@@ -607,6 +617,20 @@ ILLEGAL = {
         """,
         7,
         ["`self.db_session.commit`", "plain `def`"],
+    ),
+    "an async def named like a class attribute": (
+        """
+        class Notification(Base):
+            send = mapped_column(default=False)
+
+        async def send(notification):
+            pass
+
+        async def h(notification):
+            send(notification)
+        """,
+        9,
+        ["`send`", "is async"],
     ),
     "session from the factory": (
         """

@@ -17,6 +17,7 @@ no parent pointers or metadata are needed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -357,6 +358,19 @@ class MissingAwait(PythonRule):
                 return frame
         return self.frames[0]
 
+    @property
+    def scope(self) -> _Frame:
+        """Where a binding goes: the innermost frame, a class body included."""
+        return self.frames[-1]
+
+    def _scopes(self) -> Iterator[_Frame]:
+        """The frames a name is looked up in, innermost first: the names a class body
+        binds are not visible in its methods."""
+        innermost = self.frames[-1]
+        for frame in reversed(self.frames):
+            if frame.kind != "class" or frame is innermost:
+                yield frame
+
     # -- roles given by parents ------------------------------------------------------
 
     def _role(self, node: cst.CSTNode | None, role: str | tuple[str, str]) -> None:
@@ -386,7 +400,7 @@ class MissingAwait(PythonRule):
             self._role(node.value, HANDED)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        frame = self.function
+        frame = self.scope
         for target in node.targets:
             self._bind_target(target.target, frame)
             self._bind_attribute(target.target, node.value)
@@ -394,7 +408,7 @@ class MissingAwait(PythonRule):
             self._bind_value(node.targets[0].target.value, node.value, frame)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        frame = self.function
+        frame = self.scope
         self._bind_target(node.target, frame)
         if isinstance(node.target, cst.Name):
             if self.frames[-1].kind == "class":
@@ -518,7 +532,7 @@ class MissingAwait(PythonRule):
             frame.types[name] = (qualified, in_module)
 
     def visit_With(self, node: cst.With) -> None:
-        frame = self.function
+        frame = self.scope
         for item in node.items:
             self._role(item.item, HANDED if node.asynchronous else VALUE)
             if item.asname is not None:
@@ -553,7 +567,7 @@ class MissingAwait(PythonRule):
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
-        self._bind_target(node.target, self.function)
+        self._bind_target(node.target, self.scope)
         self._enter_loop(node)
 
     def leave_For(self, node: cst.For) -> None:
@@ -903,7 +917,7 @@ class MissingAwait(PythonRule):
         head = name.split(".", 1)[0]
         last = name.rsplit(".", 1)[-1]
         if "." not in name:
-            for frame in reversed(self.frames):
+            for frame in self._scopes():
                 if name in frame.sync_sessions:
                     return False
                 if name in frame.sessions:
@@ -930,7 +944,7 @@ class MissingAwait(PythonRule):
         if not isinstance(expression, cst.Name):
             return False
         name = expression.value
-        for frame in reversed(self.frames):
+        for frame in self._scopes():
             if name in frame.sync_sessions:
                 return True
             if name in frame.sessions or name in frame.locals:
@@ -945,7 +959,7 @@ class MissingAwait(PythonRule):
 
     def _is_local(self, name: str) -> bool:
         """Whether `name` is bound in the function being visited or one around it."""
-        return any(name in frame.locals for frame in self.frames if frame.kind != "module")
+        return any(name in frame.locals for frame in self._scopes() if frame.kind != "module")
 
     def _is_consumer(self, func: cst.BaseExpression) -> bool:
         qualified = self.context.qualified(func)
@@ -963,7 +977,7 @@ class MissingAwait(PythonRule):
         if (
             display in VALUE_TAKERS
             and display not in self.context.imports
-            and not any(display in frame.locals for frame in self.frames)
+            and not any(display in frame.locals for frame in self._scopes())
         ):
             return display
         if qualified in VALUE_TAKERS and "." in qualified:
@@ -981,7 +995,7 @@ class MissingAwait(PythonRule):
             for frame in reversed(self.frames):
                 if frame.kind == "class":
                     return f"{frame.qualname}.{rest}", True
-        for frame in reversed(self.frames):
+        for frame in self._scopes():
             if head in frame.types:
                 class_name, in_module = frame.types[head]
                 return class_name + dot + rest, in_module
