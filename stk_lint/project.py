@@ -144,17 +144,18 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     for line, indent, text, has_yield in _logical_lines(source):
         while scopes and scopes[-1][0] >= indent:
             scopes.pop()
-        if has_yield and scopes and scopes[-1][1] == "def":
+        definition = _DEF.match(text) if text else None
+        if has_yield and not definition and scopes and scopes[-1][1] == "def":
             # An `async def` that yields is an async generator: calling it gives an
             # async iterator, used with `async for`, never awaited.
             functions[scopes[-1][2][: -len(".<locals>.")]][1] = False
         if not text:
             continue
         prefix = scopes[-1][2] if scopes else ""
-        definition = _DEF.match(text)
         if definition:
             name = prefix + definition.group(2)
-            functions[name] = [line, definition.group(1) is not None]
+            # `async def gen(): yield x`: the yield on the def line is its own body's.
+            functions[name] = [line, definition.group(1) is not None and not has_yield]
             scopes.append((indent, "def", name + ".<locals>."))
             continue
         klass = _CLASS.match(text)

@@ -357,6 +357,12 @@ LEGAL = {
             if previous:
                 await previous
     """,
+    "a one-line async generator streamed as the response": """
+        @bp.get("/stream")
+        async def stream():
+            async def generate(): yield b"data: x\\n\\n"
+            return generate(), 200, {"Content-Type": "text/event-stream"}
+    """,
     "same name, sync function in another class": """
         class Cache:
             def register(self, key):
@@ -631,6 +637,18 @@ ILLEGAL = {
         """,
         9,
         ["`send`", "is async"],
+    ),
+    "an async def holding a one-line async generator": (
+        """
+        async def warm_up():
+            async def ticks(): yield 1
+            await asyncio.sleep(0)
+
+        async def h():
+            warm_up()
+        """,
+        7,
+        ["`warm_up`", "is async"],
     ),
     "session from the factory": (
         """

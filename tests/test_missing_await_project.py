@@ -106,6 +106,12 @@ def test_async_generators_are_not_coroutine_functions():
 
         async def not_a_generator():
             text = "yield"  # yield in a comment
+
+        async def one_line(): yield b"x"
+
+        async def holds_one():
+            async def gen(): yield 1
+            return 1
         """
     )
     functions = summarise(source, "m")["functions"]
@@ -114,6 +120,9 @@ def test_async_generators_are_not_coroutine_functions():
         "outer": [5, True],
         "outer.<locals>.gen": [6, False],
         "not_a_generator": [10, True],
+        "one_line": [13, False],
+        "holds_one": [15, True],
+        "holds_one.<locals>.gen": [16, False],
     }
 
 
