@@ -209,6 +209,13 @@ LEGAL = {
             nested = g.db_session.begin_nested()
             await nested
     """,
+    "request awaitables handed to coroutine consumers": """
+        @bp.post("/upload")
+        async def upload():
+            data, form = await asyncio.gather(request.get_json(), request.form)
+            message = await asyncio.wait_for(websocket.receive(), timeout=5)
+            return {"data": data, "form": dict(form), "message": message}
+    """,
     "sync request attributes": """
         @bp.get("/")
         async def h():
@@ -504,6 +511,27 @@ ILLEGAL = {
         """,
         3,
         ["`request.get_json`", "`json_data`", "used without `await`"],
+    ),
+    "request body bound, then handed to a function": (
+        """
+        @bp.post("/api/thing/")
+        async def create_thing():
+            data = request.get_json()
+            thing = await Thing.from_dict(g.db_session, data)
+            return thing.to_dict()
+        """,
+        4,
+        ["`request.get_json`", "`data` holds its coroutine", "passed to a function"],
+    ),
+    "request property passed to a validator": (
+        """
+        @bp.post("/api/thing/")
+        async def create_thing():
+            payload = ThingIn.model_validate(request.json)
+            return payload.model_dump()
+        """,
+        4,
+        ["`request.json`", "used as a value"],
     ),
     "bound and never awaited": (
         """

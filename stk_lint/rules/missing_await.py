@@ -51,7 +51,10 @@ _RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
 
 # Roles a parent gives its child expression.
 AWAITED = "awaited"
-HANDED = "handed"  # to a consumer, an unknown function, a container, a lambda ...
+HANDED = "handed"  # to a consumer, a container, a lambda ...
+# To a function that is not a coroutine consumer: assumed to take a coroutine over,
+# except a Quart request/websocket awaitable, which nobody hands on to be run.
+ARGUMENT = "argument"
 STATEMENT = "statement"
 VALUE = "value"
 PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
@@ -85,6 +88,7 @@ class _Pending:
     # there, not where the name is used.
     awaitable_here: bool = True
     loops: tuple[_Loop, ...] = ()  # the loops it was bound in, outermost first
+    quart: bool = False  # a Quart request/websocket awaitable: see ARGUMENT
 
 
 @dataclass
@@ -208,7 +212,10 @@ class MissingAwait(PythonRule):
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
         "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
         "`coroutine-consumers` names functions that run coroutines, and every other "
-        "function is given the benefit of the doubt. `async for x in session.stream(...)` "
+        "function is given the benefit of the doubt, except with Quart's request and "
+        "websocket awaitables (`request.json`, `request.get_json()`, `websocket.receive()`"
+        "...): nobody hands those on to be run, so passing one to any function but a "
+        "consumer is a finding. `async for x in session.stream(...)` "
         "without `await` is not reported: it raises a TypeError at once, so it cannot "
         "fail silently."
     )
@@ -671,7 +678,7 @@ class MissingAwait(PythonRule):
             return  # the callee of a call, or somewhere we make no claim about
         if node.attr.value in REQUEST_PROPERTIES and self._is_quart(node.value, "request"):
             name = f"{dotted_name(node.value)}.{node.attr.value}"
-            self._check(node, name, "Quart request", role, property=True)
+            self._check(node, name, "Quart request", role, property=True, quart=True)
         elif isinstance(node.value, cst.Attribute) and node.value.attr.value == "awaitable_attrs":
             # SQLAlchemy's AsyncAttrs: `await thing.awaitable_attrs.lines` loads the attribute.
             name = dotted_name(node) or f"awaitable_attrs.{node.attr.value}"
@@ -685,7 +692,7 @@ class MissingAwait(PythonRule):
         elif self._callee_name(node.func) in VALUE_TAKERS:
             arg_role = VALUE
         else:
-            arg_role = HANDED  # a function we assume takes the coroutine over
+            arg_role = ARGUMENT
         for arg in node.args:
             # Unpacking (`*x`, `**x`) needs a value; `gather(*[...])` unpacks a list.
             self._role(arg.value, VALUE if arg.star else arg_role)
@@ -694,7 +701,13 @@ class MissingAwait(PythonRule):
         found = self._coroutine(node.func)
         if found is not None:
             display, how = found
-            self._check(node, display, how, role)
+            self._check(node, display, how, role, quart=self._on_quart_proxy(node.func))
+
+    def _on_quart_proxy(self, func: cst.BaseExpression) -> bool:
+        """`request.get_json`, `websocket.receive`: a method of a Quart proxy."""
+        return isinstance(func, cst.Attribute) and (
+            self._is_quart(func.value, "request") or self._is_quart(func.value, "websocket")
+        )
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value not in self.ever_pending:
@@ -722,6 +735,9 @@ class MissingAwait(PythonRule):
                 self._report_pending(node.value, pending, frame, "is used without `await`")
             elif role == RETURNED and frame.kind == "def" and frame.is_async:
                 self._report_pending(node.value, pending, frame, "is returned without `await`")
+            elif role == ARGUMENT and pending.quart:
+                what = "is passed to a function without `await`"
+                self._report_pending(node.value, pending, frame, what)
             # awaited, handed on, aliased, returned from a plain def: handled there
 
     def _lose_rebound(
@@ -784,9 +800,12 @@ class MissingAwait(PythonRule):
         how: str,
         role: str | tuple[str, str] | None,
         property: bool = False,
+        quart: bool = False,
     ) -> None:
         frame = self.function
-        if role is None or role in (AWAITED, HANDED, TARGET):
+        if role == ARGUMENT and quart:
+            role = VALUE  # `Thing.from_dict(g.db_session, request.json)`
+        if role is None or role in (AWAITED, HANDED, ARGUMENT, TARGET):
             return
         kind = "is an awaitable property" if property else "is async"
         if isinstance(role, tuple):
@@ -804,6 +823,7 @@ class MissingAwait(PythonRule):
                 block,
                 self._awaitable_here(),
                 tuple(frame.loops),
+                quart,
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
