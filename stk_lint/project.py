@@ -38,6 +38,9 @@ _CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*?)\))?\s*:", re.S)
 _YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
+# `run_with_session(job, ...)` calls `job(session, ...)`: the job's first parameter
+# is an AsyncSession, wherever the job is defined.
+RUN_WITH_SESSION = re.compile(r"\brun_with_session\(\s*([\w.]+)")
 
 
 def _logical_lines(source: str):
@@ -134,7 +137,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     ``outer.<locals>.inner``) -> [line, is_async], where is_async means calling it
     returns a coroutine (not so for async generators); ``classes``: name -> base class
     expressions; ``imports``: module-level name -> absolute qualified target (how
-    re-exports are followed); ``star``: modules imported with ``*``.
+    re-exports are followed); ``star``: modules imported with ``*``;
+    ``run_with_session``: the names handed to ``run_with_session(...)`` in the module.
     """
     functions: dict[str, list[Any]] = {}
     classes: dict[str, list[str]] = {}
@@ -193,6 +197,7 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
                 if found and "." not in found.group(1):
                     name, alias = found.groups()
                     imports[alias or name] = f"{base}.{name}"
+    handed = RUN_WITH_SESSION.findall(source) if "run_with_session" in source else []
     return {
         "module": module,
         "package": is_package,
@@ -200,6 +205,7 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
         "classes": classes,
         "imports": imports,
         "star": star,
+        "run_with_session": sorted(set(handed)),
     }
 
 
@@ -335,6 +341,8 @@ class ProjectIndex:
         self._resolved: dict[str, Target | None] = {}
         self._heads: dict[str, bool] = {}  # top-level name -> found under a root
         self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
+        self._registered: list[str] = []  # modules given to add_summary, in order
+        self._session_jobs: set[str] | None = None  # see receives_session
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)
@@ -350,6 +358,8 @@ class ProjectIndex:
         self._resolved.clear()
         self._heads.clear()
         self.modules[summary["module"]] = ModuleEntry(summary, display)
+        self._registered.append(summary["module"])
+        self._session_jobs = None
         self.top_level.add(summary["module"].split(".", 1)[0])
         self.by_path[display] = summary["module"]
         self.by_path[str(path.resolve())] = summary["module"]
@@ -392,6 +402,24 @@ class ProjectIndex:
         if name is None:
             name = self.by_path.get(str(Path(path).resolve()))
         return self.modules.get(name) if name is not None else None
+
+    def receives_session(self, qualified: str) -> bool:
+        """Whether a module of the run hands this function to `run_with_session`."""
+        if self._session_jobs is None:
+            self._session_jobs = self._find_session_jobs()
+        return qualified in self._session_jobs
+
+    def _find_session_jobs(self) -> set[str]:
+        found: set[str] = set()
+        for module in dict.fromkeys(self._registered):
+            summary = self.modules[module].summary
+            for handed in summary.get("run_with_session", ()):
+                absolute = self._name_in(summary, handed)
+                if not absolute:
+                    continue
+                target = self.resolve(absolute)  # a re-export names the definition
+                found.add(target.qualified if target is not None else absolute)
+        return found
 
     # -- finding modules -------------------------------------------------------------
 

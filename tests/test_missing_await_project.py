@@ -428,3 +428,45 @@ def test_relative_imports_in_files_outside_a_package_do_not_crash(tmp_path):
     assert [(Path(f.path).name, f.line) for f in found] == [("other.py", 8)]
     found = stk202([tmp_path / "other.py"])
     assert [(Path(f.path).name, f.line) for f in found] == [("other.py", 8)]
+
+
+def test_run_with_session_in_another_module_gives_the_parameter_a_session(broken_copy):
+    # The job lives in one module, the view that schedules it in another.
+    things = broken_copy / "stk" / "things"
+    (things / "cleanup.py").write_text(
+        textwrap.dedent(
+            """\
+            from sqlalchemy import delete
+
+            from .models import Thing
+
+
+            async def purge_things(session, older_than):
+                await session.execute(delete(Thing))
+                session.commit()
+
+
+            async def archive_things(session):
+                await session.execute(delete(Thing))
+                await session.commit()
+            """
+        )
+    )
+    (things / "admin.py").write_text(
+        textwrap.dedent(
+            """\
+            from stk.tasks import run_with_session
+
+            from . import cleanup
+            from .cleanup import purge_things
+
+
+            async def purge():
+                await run_with_session(purge_things, 30)
+                await run_with_session(cleanup.archive_things)
+            """
+        )
+    )
+    found = stk202([broken_copy])
+    assert [(Path(f.path).name, f.line) for f in found] == [("cleanup.py", 8)]
+    assert "`session.commit`" in found[0].message

@@ -45,7 +45,6 @@ from stk_lint.project import (
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 
-_RUN_WITH_SESSION = re.compile(r"run_with_session\(\s*(\w+)")
 # `await session.run_sync(fn)` calls `fn` with a synchronous Session.
 _RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
 
@@ -208,7 +207,10 @@ class MissingAwait(PythonRule):
         "is known. Module summaries come from a line scan, not a parse: a decorator that "
         "makes an `async def` synchronous (asgiref's `async_to_sync`) is not seen, nor one "
         "that turns a plain `def` into a coroutine function, nor `async def`s created by "
-        "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). Passing a coroutine to a function counts as a bug only "
+        "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). "
+        "A job handed to `run_with_session` in another module gets its session parameter "
+        "only when that module is among the files checked (not when one file is checked "
+        "alone). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
         "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
         "`coroutine-consumers` names functions that run coroutines, and every other "
@@ -284,7 +286,7 @@ class MissingAwait(PythonRule):
         consumers = context.options.get("coroutine-consumers", DEFAULT_CONSUMERS)
         self.consumers_exact = {c for c in consumers if "." in c}
         self.consumers_last = {c for c in consumers if "." not in c}
-        self.session_functions = set(_RUN_WITH_SESSION.findall(context.source))
+        self.session_functions = set(self.local.summary.get("run_with_session", ()))
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
 
     def _module_name(self, project: ProjectIndex | None) -> tuple[str, bool]:
@@ -330,11 +332,18 @@ class MissingAwait(PythonRule):
                 frame.guessable.add(param_name)
             else:
                 self._note_annotation(frame, param_name, annotation)
-            if position == 0 and name in self.session_functions:
+            if position == 0 and self._receives_session(frame):
                 frame.sessions.add(param_name)
             elif position == 0 and name in self.sync_session_functions:
                 frame.sync_sessions.add(param_name)
         self.frames.append(frame)
+
+    def _receives_session(self, frame: _Frame) -> bool:
+        """A job handed to `run_with_session`, in this module or another of the run."""
+        if frame.name in self.session_functions:
+            return True
+        qualified = f"{self.module}.{frame.qualname}" if self.module else frame.qualname
+        return self.index.receives_session(qualified)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._flush(self.frames.pop())
