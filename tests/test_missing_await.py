@@ -97,6 +97,17 @@ LEGAL = {
             await g.db_session.run_sync(_rename_all, "x")
             return {"n": await g.db_session.run_sync(_count)}
     """,
+    "optional and quoted synchronous Session annotations": """
+        from typing import Optional
+
+        from sqlalchemy.orm import Session
+
+        def seed(db_session: Optional[Session] = None):
+            db_session.commit()
+
+        def backfill(db_session: "Session | None" = None):
+            db_session.commit()
+    """,
     "a db_session local bound to something else": """
         from app.db import SessionLocal
 
@@ -723,6 +734,26 @@ ILLEGAL = {
         """,
         3,
         ["`db.execute`"],
+    ),
+    "optional, union and quoted AsyncSession annotations": (
+        """
+        async def a(db: AsyncSession | None = None):
+            db.commit()
+
+        async def b(db: "Optional[AsyncSession]" = None):
+            db.commit()
+
+        async def c(db: "AsyncSession"):
+            db.commit()
+
+        async def d(db: typing.Union[None, "sqlalchemy.ext.asyncio.AsyncSession"]):
+            db.flush()
+
+        async def e(other: Thing | None):
+            other.from_dict({})
+        """,
+        [3, 6, 9, 12, 15],
+        ["`db.commit`", "AsyncSession method"],
     ),
     "parameter of a run_with_session function": (
         """

@@ -118,9 +118,40 @@ class _Frame:
     late: list[tuple[str, _Pending, str]] = field(default_factory=list)
 
 
+_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
+_WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
+
+
+def _annotated_type(annotation: cst.BaseExpression) -> str | None:
+    """The one class an annotation names, through `X | None`, `Optional[X]`,
+    `Union[X, None]` and quotes (`"X"`): None when it names several or none."""
+    names = {name for name in _type_names(annotation) if name not in _WRAPPERS}
+    names.discard("None")
+    return names.pop() if len(names) == 1 else None
+
+
+def _type_names(annotation: cst.BaseExpression) -> list[str]:
+    if isinstance(annotation, cst.SimpleString):
+        # A forward reference: its words, read without parsing (brackets, `|`, `None`).
+        text = annotation.evaluated_value
+        return _TYPE_NAME.findall(text) if isinstance(text, str) else []
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _type_names(annotation.left) + _type_names(annotation.right)
+    if isinstance(annotation, cst.Subscript):
+        if dotted_name(annotation.value) in _WRAPPERS:
+            return [
+                name
+                for element in annotation.slice
+                if isinstance(element.slice, cst.Index)
+                for name in _type_names(element.slice.value)
+            ]
+        return [dotted_name(annotation.value) or ""]  # `list[X]` is a list, not an X
+    return [dotted_name(annotation) or ""]
+
+
 def _session_annotation(annotation: cst.BaseExpression) -> str | None:
-    """ "async" for an `AsyncSession` annotation, "sync" for a SQLAlchemy `Session`."""
-    last = (dotted_name(annotation) or "").rsplit(".", 1)[-1]
+    """`async` for an `AsyncSession` annotation, `sync` for a SQLAlchemy `Session`."""
+    last = (_annotated_type(annotation) or "").rsplit(".", 1)[-1]
     if last == "AsyncSession":
         return "async"
     if last == "Session":
@@ -445,7 +476,7 @@ class MissingAwait(PythonRule):
         elif kind == "sync":
             frame.sync_sessions.add(name)
         else:
-            annotated = dotted_name(annotation)
+            annotated = _annotated_type(annotation)
             if annotated:
                 self._note_type(frame, name, annotated)
 
