@@ -126,6 +126,32 @@ def absolute_import(target: str, module: str, is_package: bool) -> str:
     return f"{package}.{rest}" if rest else package
 
 
+def _base_names(text: str) -> list[str]:
+    """`Base["Thing"], mixins.Audit[int, str], metaclass=M` -> the base classes, without
+    their subscripts (a generic's methods are its origin's) or keyword arguments."""
+    names = []
+    for base in _top_level_items(text):
+        base = base.split("[", 1)[0].strip()
+        if re.fullmatch(r"[\w.]+", base):
+            names.append(base)
+    return names
+
+
+def _top_level_items(text: str) -> list[str]:
+    """Split at the commas outside brackets."""
+    items, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:position])
+            start = position + 1
+    items.append(text[start:])
+    return items
+
+
 def _strip_comment(text: str) -> str:
     return text.split("#", 1)[0]
 
@@ -165,8 +191,7 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
         klass = _CLASS.match(text)
         if klass:
             name = prefix + klass.group(1)
-            bases = [b.strip() for b in (klass.group(2) or "").split(",")]
-            classes[name] = [b for b in bases if re.fullmatch(r"[\w.]+", b)]
+            classes[name] = _base_names(klass.group(2) or "")
             scopes.append((indent, "class", name + "."))
             continue
         if scopes:
@@ -518,11 +543,9 @@ class ProjectIndex:
                 return Target("class", qualified, origin=origin)
             member = ".".join(parts[i:])
             for base in bases:
-                base_target = self._name_in(summary, base)
-                if base_target:
-                    found = self.resolve(f"{base_target}.{member}", depth + 1)
-                    if found is not None:
-                        return found
+                found = self._inherited(entry, base, member, origin, depth + 1)
+                if found is not None:
+                    return found
             return None
         head = parts[0]
         if head in summary["imports"]:
@@ -533,6 +556,21 @@ class ProjectIndex:
             if found is not None:
                 return found
         return None
+
+    def _inherited(
+        self, entry: ModuleEntry, base: str, member: str, origin: str, depth: int
+    ) -> Target | None:
+        """`member` as the base class `base` (an expression in `entry`'s module) has it."""
+        if depth > 8:
+            return None
+        if base in entry.summary["classes"]:
+            # Defined in the same module: looked up in this entry, which may be a file
+            # checked under a name the index cannot find on disk.
+            return self._in_module(entry, f"{base}.{member}", origin, depth)
+        base_target = self._name_in(entry.summary, base)
+        if not base_target:
+            return None
+        return self.resolve(f"{base_target}.{member}", depth)
 
     def _name_in(self, summary: Summary, dotted: str) -> str | None:
         """The absolute name a dotted expression in a module's namespace refers to."""

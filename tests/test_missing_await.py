@@ -786,6 +786,23 @@ ILLEGAL = {
         7,
         ["`self.load`"],
     ),
+    "method inherited from a subscripted generic base": (
+        """
+        from typing import Generic, TypeVar
+
+        T = TypeVar("T")
+
+        class BaseRepository(Generic[T]):
+            async def delete(self, obj):
+                await g.db_session.delete(obj)
+
+        class ThingRepository(BaseRepository["Thing"], metaclass=type):
+            async def archive(self, thing):
+                self.delete(thing)
+        """,
+        12,
+        ["`self.delete`", "is async"],
+    ),
     "nested async def": (
         """
         async def outer():

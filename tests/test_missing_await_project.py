@@ -126,6 +126,22 @@ def test_async_generators_are_not_coroutine_functions():
     }
 
 
+def test_summary_keeps_subscripted_bases_without_their_subscript():
+    source = textwrap.dedent(
+        """\
+        class ThingRepository(BaseRepository["Thing"], mixins.Audit[int, str], metaclass=M):
+            pass
+
+        class Pair(Generic[K, V]):
+            pass
+        """
+    )
+    assert summarise(source, "m")["classes"] == {
+        "ThingRepository": ["BaseRepository", "mixins.Audit"],
+        "Pair": ["Generic"],
+    }
+
+
 def test_summary_of_a_package_resolves_relative_imports_from_itself():
     summary = summarise("from .models import Activity\n", "stk.user", is_package=True)
     assert summary["imports"] == {"Activity": "stk.user.models.Activity"}
