@@ -557,6 +557,14 @@ class ProjectIndex:
                 return found
         return None
 
+    def resolve_in_bases(self, entry: ModuleEntry, class_name: str, member: str) -> Target | None:
+        """What `super().member` names in a method of `class_name` (defined in `entry`)."""
+        for base in entry.summary["classes"].get(class_name, ()):
+            found = self._inherited(entry, base, member, "project", 1)
+            if found is not None:
+                return found
+        return None
+
     def _inherited(
         self, entry: ModuleEntry, base: str, member: str, origin: str, depth: int
     ) -> Target | None:

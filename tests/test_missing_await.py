@@ -381,6 +381,23 @@ LEGAL = {
             async def generate(): yield b"data: x\\n\\n"
             return generate(), 200, {"Content-Type": "text/event-stream"}
     """,
+    "super() methods awaited, sync ones called": """
+        class Repo:
+            def __init__(self, session):
+                self.session = session
+
+            async def save(self, thing):
+                self.session.add(thing)
+                await self.session.flush()
+
+        class ThingRepo(Repo):
+            def __init__(self, session):
+                super().__init__(session)
+
+            async def save(self, thing):
+                thing.touched = True
+                await super().save(thing)
+    """,
     "same name, sync function in another class": """
         class Cache:
             def register(self, key):
@@ -802,6 +819,20 @@ ILLEGAL = {
         """,
         12,
         ["`self.delete`", "is async"],
+    ),
+    "super() method without await": (
+        """
+        class Repo:
+            async def save(self, thing):
+                await g.db_session.flush()
+
+        class ThingRepo(Repo):
+            async def save(self, thing):
+                thing.touched = True
+                super().save(thing)
+        """,
+        9,
+        ["`super().save`", "is async"],
     ),
     "nested async def": (
         """

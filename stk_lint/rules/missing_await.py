@@ -923,11 +923,25 @@ class MissingAwait(PythonRule):
                     return display or method, "a Quart websocket coroutine"
                 return None
         if display is None:
-            return self._method_of_new_instance(func)
+            return self._method_of_super(func) or self._method_of_new_instance(func)
         qualified, in_module = self._qualify(display)
         if qualified is None:
             return None
         return self._async_target(display, qualified, in_module)
+
+    def _method_of_super(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`super().save(...)` in a method: the bases' `save`."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            return None
+        if dotted_name(func.value.func) != "super" or self._is_local("super"):
+            return None
+        owner = self._enclosing_class()
+        if owner is None:
+            return None
+        target = self.index.resolve_in_bases(self.local, owner.qualname, func.attr.value)
+        if target is None or target.kind != "function" or not target.is_async:
+            return None
+        return f"super().{func.attr.value}", self._where(target)
 
     def _method_of_new_instance(self, func: cst.BaseExpression) -> tuple[str, str] | None:
         """`Thing().from_dict(...)`: a method of the class just instantiated."""
@@ -951,14 +965,17 @@ class MissingAwait(PythonRule):
         target = self._target(qualified, in_module)
         if target is not None:
             if target.kind == "function" and target.is_async:
-                where = target.where
-                if target.origin == "library":
-                    where += ", installed"
-                return display, where
+                return display, self._where(target)
             return None
         if qualified in KNOWN_COROUTINES:
             return display, KNOWN_COROUTINES[qualified] + f" of coroutines: `{qualified}`"
         return None
+
+    @staticmethod
+    def _where(target: Target) -> str:
+        if target.origin == "library":
+            return target.where + ", installed"
+        return target.where
 
     def _session_method(self, display: str, method: str) -> tuple[str, str] | None:
         target = self.index.resolve(f"sqlalchemy.ext.asyncio.AsyncSession.{method}")
