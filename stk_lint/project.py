@@ -400,6 +400,17 @@ class ProjectIndex:
         self._resolved.clear()
         self._heads.clear()
         self.libraries.extend(project_site_packages(root))
+        project = project_root_above(root)
+        if project is not None:
+            self.add_project_root(project)
+
+    def add_project_root(self, folder: Path) -> None:
+        """Search a project's root folder (and its `src/`) after the files' own import
+        roots: a test in `tests/` (no `__init__.py`, so its import root is `tests/`)
+        imports the package beside it, as pytest run from the project root does."""
+        for candidate in (folder, folder / "src"):
+            if candidate.is_dir():
+                self._add_root(candidate.resolve())
 
     def place(self, path: str | Path, display: str | None = None) -> tuple[str, bool]:
         """(module name, is package) of a file not registered with `add`; its import root
@@ -588,6 +599,17 @@ class ProjectIndex:
         if head in summary["classes"] or head in summary["functions"]:
             return f"{summary['module']}.{dotted}"
         return None
+
+
+_PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+def project_root_above(folder: Path) -> Path | None:
+    """The nearest folder at or above `folder` holding a Python project's own file."""
+    for candidate in (folder, *folder.parents):
+        if any((candidate / name).is_file() for name in _PROJECT_FILES):
+            return candidate
+    return None
 
 
 def project_site_packages(root: Path) -> list[str]:

@@ -230,9 +230,11 @@ def test_library_cache_follows_mtime(fake_library):
     assert libraries.summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
 
 
-def test_missing_library_falls_back_to_the_builtin_table():
+def test_missing_library_falls_back_to_the_builtin_table(tmp_path):
+    # Away from this repository: its own .venv would be found as the project's.
     source = "from quart import render_template\n\nasync def h():\n    render_template('x')\n"
-    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex(LibraryIndex([])))
+    path = str(tmp_path / "app" / "views.py")
+    found = lint(source, path, select=["STK202"], project=ProjectIndex(LibraryIndex([])))
     assert len(found) == 1 and "built-in table" in found[0].message
 
 
@@ -486,3 +488,39 @@ def test_run_with_session_in_another_module_gives_the_parameter_a_session(broken
     found = stk202([broken_copy])
     assert [(Path(f.path).name, f.line) for f in found] == [("cleanup.py", 8)]
     assert "`session.commit`" in found[0].message
+
+
+@pytest.mark.parametrize("layout", ["flat", "src"])
+def test_a_test_file_checked_alone_resolves_the_projects_package(tmp_path, layout):
+    # tests/ has no __init__.py: its import root is tests/, the package is beside it.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    package = tmp_path / ("src" if layout == "src" else "") / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "services.py").write_text("async def notify(user_id):\n    pass\n")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    test_file = tests / "test_services.py"
+    test_file.write_text(
+        "from app.services import notify\n\n\n"
+        "async def test_notify():\n    await notify(1)\n    notify(2)\n"
+    )
+    for paths in ([test_file], [tests]):
+        found = stk202(paths)
+        assert [(Path(f.path).name, f.line) for f in found] == [("test_services.py", 6)]
+        assert "app/services.py:1" in found[0].message
+
+
+def test_the_configuration_root_is_searched_too(tmp_path):
+    # tests/ has a project file of its own: the nearest one is not the project's root.
+    (tmp_path / "pyproject.toml").write_text('[tool.stk-lint]\nselect = ["STK202"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "services.py").write_text("async def notify(user_id):\n    pass\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "setup.cfg").write_text("[tool:pytest]\n")
+    test_file = tmp_path / "tests" / "test_services.py"
+    test_file.write_text("from app.services import notify\n\n\ndef test_notify():\n    notify(1)\n")
+    settings = Settings(root=tmp_path, config_path=tmp_path / "pyproject.toml", select=["STK202"])
+    found = run([test_file], settings).findings
+    assert [f.line for f in found] == [5]
