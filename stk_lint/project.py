@@ -47,7 +47,8 @@ def _logical_lines(source: str):
     """(line, indent, text, mentions yield) per logical line; strings and comments skipped.
 
     Continuation lines (open brackets, backslashes, triple-quoted strings) are joined
-    to the line they continue, so their indentation never closes a scope.
+    to the line they continue, so their indentation never closes a scope. Comments are
+    cut from each physical line: in a multi-line import one would hide the names after.
     """
     depth = 0
     in_triple: str | None = None
@@ -75,8 +76,7 @@ def _logical_lines(source: str):
             parts = []
             has_yield = False
         check_yield = "yield" in line
-        if keep:
-            parts.append(line)
+        code_end = len(line)
         while True:
             match = _SPECIAL.search(line, pos)
             if check_yield and _YIELD.search(line, pos, match.start() if match else len(line)):
@@ -85,6 +85,7 @@ def _logical_lines(source: str):
                 break
             token = match.group()
             if token == "#":
+                code_end = match.start()
                 break
             if token in ('"""', "'''"):
                 end = line.find(token, match.end())
@@ -100,7 +101,9 @@ def _logical_lines(source: str):
             else:
                 depth = depth + 1 if token in "([{" else max(0, depth - 1)
                 pos = match.end()
-        continued = line.rstrip().endswith("\\")
+        if keep:
+            parts.append(line[:code_end])
+        continued = line[:code_end].rstrip().endswith("\\")  # not in a comment
         if depth == 0 and not continued and in_triple is None:
             text = " ".join(p.strip().rstrip("\\") for p in parts) if keep else ""
             yield start, indent, text, has_yield
@@ -152,10 +155,6 @@ def _top_level_items(text: str) -> list[str]:
     return items
 
 
-def _strip_comment(text: str) -> str:
-    return text.split("#", 1)[0]
-
-
 def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     """What other modules need to know about one module: a pure function of its text.
 
@@ -196,7 +195,6 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
             continue
         if scopes:
             continue  # imports inside functions and classes are not module attributes
-        text = _strip_comment(text)
         if text.startswith("import "):
             for item in text[len("import ") :].split(","):
                 found = _IMPORT_NAME.fullmatch(item.strip())

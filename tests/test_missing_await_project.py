@@ -142,6 +142,26 @@ def test_summary_keeps_subscripted_bases_without_their_subscript():
     }
 
 
+def test_comments_inside_a_multi_line_import_keep_the_names_after_them():
+    source = textwrap.dedent(
+        """\
+        from .service import (  # public API
+            place_order,
+            cancel_order,  # async
+        )
+        from .service import refund_order  # noqa: F401
+        from .labels import (LABEL_HASH as label, PREFIX)  # "#" is not a comment in here
+        """
+    )
+    assert summarise(source, "shop.orders", is_package=True)["imports"] == {
+        "place_order": "shop.orders.service.place_order",
+        "cancel_order": "shop.orders.service.cancel_order",
+        "refund_order": "shop.orders.service.refund_order",
+        "label": "shop.orders.labels.LABEL_HASH",
+        "PREFIX": "shop.orders.labels.PREFIX",
+    }
+
+
 def test_summary_of_a_package_resolves_relative_imports_from_itself():
     summary = summarise("from .models import Activity\n", "stk.user", is_package=True)
     assert summary["imports"] == {"Activity": "stk.user.models.Activity"}
@@ -524,3 +544,22 @@ def test_the_configuration_root_is_searched_too(tmp_path):
     settings = Settings(root=tmp_path, config_path=tmp_path / "pyproject.toml", select=["STK202"])
     found = run([test_file], settings).findings
     assert [f.line for f in found] == [5]
+
+
+def test_names_re_exported_by_a_commented_import_resolve(tmp_path):
+    orders = tmp_path / "shop" / "orders"
+    orders.mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (orders / "service.py").write_text(
+        "async def place_order(order):\n    pass\n\n\nasync def cancel_order(order):\n    pass\n"
+    )
+    (orders / "__init__.py").write_text(
+        "from .service import (  # public API\n    place_order,\n    cancel_order,  # async\n)\n"
+    )
+    (tmp_path / "shop" / "views.py").write_text(
+        "from shop.orders import cancel_order, place_order\n\n\n"
+        "async def checkout(order):\n    await place_order(order)\n    cancel_order(order)\n"
+    )
+    found = stk202([tmp_path])
+    assert [(Path(f.path).name, f.line) for f in found] == [("views.py", 6)]
+    assert "shop/orders/service.py:5" in found[0].message
