@@ -208,6 +208,17 @@ LEGAL = {
                 async for row in s.stream(select(Thing)):
                     pass
     """,
+    "streamed results awaited": """
+        async def h():
+            result = await g.db_session.stream(select(Thing))
+            rows = await result.all()
+            things = await g.db_session.stream_scalars(select(Thing))
+            async for part in things.partitions(10):
+                pass
+            first = await things.first()
+            plain = await g.db_session.execute(select(Thing))
+            return {"rows": len(rows), "all": len(plain.all()), "first": first.id}
+    """,
     "sync AsyncSession methods": """
         async def h(thing):
             g.db_session.add(thing)
@@ -706,6 +717,25 @@ ILLEGAL = {
         7,
         ["`warm_up`", "is async"],
     ),
+    "AsyncResult of session.stream": (
+        """
+        async def h():
+            result = await g.db_session.stream(select(Thing))
+            rows = result.all()
+            return {"n": len(rows)}
+        """,
+        4,
+        ["`result.all`", "is async", "`rows` holds its coroutine"],
+    ),
+    "AsyncScalarResult of session.stream_scalars": (
+        """
+        async def h():
+            things = await g.db_session.stream_scalars(select(Thing))
+            things.first()
+        """,
+        4,
+        ["`things.first`", "is async"],
+    ),
     "session from the factory": (
         """
         async def h():
@@ -889,6 +919,24 @@ def test_without_a_project_same_module_and_builtin_table_still_work():
     found = lint(source, "app/views.py", select=["STK202"])
     assert [f.line for f in found] == [7, 8, 9]
     assert "built-in table" in found[2].message
+
+
+def test_streamed_results_without_sqlalchemy_use_the_builtin_table(tmp_path):
+    source = textwrap.dedent(
+        """\
+        from quart import g
+
+        async def h(query):
+            result = await g.db_session.stream(query)
+            result.fetchmany(10)
+            things = await g.db_session.stream_scalars(query)
+            return {"first": things.one_or_none()}
+        """
+    )
+    path = str(tmp_path / "app" / "views.py")  # away from this repository's .venv
+    found = lint(source, path, select=["STK202"], project=ProjectIndex(LibraryIndex([])))
+    assert [f.line for f in found] == [5, 7]
+    assert all("built-in table" in f.message for f in found)
 
 
 def test_session_names_option():

@@ -286,6 +286,18 @@ def test_real_sqlalchemy_session_methods():
         assert found is not None and not found.is_async, sync_method
 
 
+def test_builtin_stream_result_table_agrees_with_sqlalchemy():
+    pytest.importorskip("sqlalchemy")
+    from stk_lint.coroutines import KNOWN_COROUTINES
+
+    index = ProjectIndex()
+    results = [name for name in KNOWN_COROUTINES if name.startswith("sqlalchemy.ext.asyncio.")]
+    assert results
+    for name in results:
+        found = index.resolve(name)
+        assert found is not None and found.is_async, name
+
+
 # -- the fixture project and the engine ---------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from stk_lint.coroutines import (
     REQUEST_COROUTINES,
     REQUEST_PROPERTIES,
     SESSION_COROUTINES,
+    STREAM_RESULTS,
     VALUE_TAKERS,
     WEBSOCKET_COROUTINES,
 )
@@ -561,6 +562,11 @@ class MissingAwait(PythonRule):
             frame.sync_sessions.add(name)
             return
         if isinstance(value, cst.Await) and isinstance(inner.func, cst.Attribute):
+            method = inner.func.attr.value
+            if method in STREAM_RESULTS and self._is_session(inner.func.value):
+                # `rows = await session.stream(q)`: an AsyncResult, `.all()` is a coroutine
+                frame.types[name] = (STREAM_RESULTS[method], False)
+                return
             # `thing = await session.get(Thing, id)`: an instance of Thing
             if inner.func.attr.value in ("get", "get_one") and inner.args:
                 self._note_type(frame, name, dotted_name(inner.args[0].value) or "")
