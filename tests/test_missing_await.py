@@ -939,6 +939,34 @@ def test_streamed_results_without_sqlalchemy_use_the_builtin_table(tmp_path):
     assert all("built-in table" in f.message for f in found)
 
 
+def test_names_from_star_imports_of_the_checked_file():
+    source = textwrap.dedent(
+        """\
+        from quart import *
+        from stk.things.tasks import *
+        from .models import *
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.post("/things/<int:thing_id>/notify")
+        async def notify(thing_id):
+            await notify_admins(thing_id)
+            schedule_notification(1)
+            recount()
+            data = request.get_json()
+            await Thing().from_dict(await data)
+            Thing.count_active(g.db_session)
+            return render_template("things/notified.html")
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line for f in found] == [12, 15, 16]
+    assert "stk/things/tasks.py:30" in found[0].message
+    assert "stk/things/models.py:30" in found[1].message
+    assert "`render_template`" in found[2].message
+
+
 def test_session_names_option():
     body = """
         async def h(db):

@@ -1038,6 +1038,8 @@ class MissingAwait(PythonRule):
         if not isinstance(receiver, cst.Name) or self._is_local(receiver.value):
             return False  # `for request in client.pending:` is not Quart's proxy
         imported = self.context.imports.get(receiver.value)
+        if imported is None and receiver.value == proxy:
+            return any(m in ("quart", "quart.globals") for m in self.local.summary["star"])
         return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
 
     def _is_local(self, name: str) -> bool:
@@ -1096,7 +1098,21 @@ class MissingAwait(PythonRule):
             return absolute + dot + rest, False
         if head in functions or head in classes:
             return dotted, True
+        starred = self._from_star_import(dotted)
+        if starred is not None:
+            return starred, False
         return None, False
+
+    def _from_star_import(self, dotted: str) -> str | None:
+        """`from quart import *` then `render_template(...)`: the absolute name in the
+        first star-imported module that has it."""
+        if dotted.startswith("_"):
+            return None  # a star import leaves private names out
+        for module in self.local.summary["star"]:
+            candidate = f"{module}.{dotted}"
+            if candidate in KNOWN_COROUTINES or self.index.resolve(candidate) is not None:
+                return candidate
+        return None
 
     def _target(self, qualified: str, in_module: bool) -> Target | None:
         if in_module:
