@@ -34,7 +34,8 @@ _SINGLE_END = {
     "'": re.compile(r"(?:\\.|[^'\\\n])*'"),
 }
 _DEF = re.compile(r"(async\s+)?def\s+(\w+)")
-_CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*?)\))?\s*:", re.S)
+# `class Name`, PEP 695 type parameters (`[T]`), then the bases.
+_CLASS = re.compile(r"class\s+(\w+)\s*(?:\[.*?\])?\s*(?:\((.*?)\))?\s*:", re.S)
 _YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")

@@ -864,6 +864,23 @@ ILLEGAL = {
         9,
         ["`super().save`", "is async"],
     ),
+    "method of a PEP 695 generic class": (
+        """
+        class Repository[T]:
+            async def get(self, ident: int) -> T | None:
+                return await g.db_session.get(Thing, ident)
+
+        def get(x):
+            return x
+
+        async def h(ident):
+            get(ident)
+            repository = Repository()
+            repository.get(ident)
+        """,
+        12,
+        ["`repository.get`", "is async"],
+    ),
     "nested async def": (
         """
         async def outer():

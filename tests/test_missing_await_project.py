@@ -162,6 +162,32 @@ def test_comments_inside_a_multi_line_import_keep_the_names_after_them():
     }
 
 
+def test_summary_reads_pep_695_generic_classes():
+    source = textwrap.dedent(
+        """\
+        class Repository[T]:
+            async def get(self, ident):
+                return None
+
+
+        class Cache[K: (int, str), V = dict[str, int]](Base[K], Generic):
+            def get(self, key):
+                return None
+
+
+        def get(x):
+            return x
+        """
+    )
+    summary = summarise(source, "m")
+    assert summary["functions"] == {
+        "Repository.get": [2, True],
+        "Cache.get": [7, False],
+        "get": [11, False],
+    }
+    assert summary["classes"] == {"Repository": [], "Cache": ["Base", "Generic"]}
+
+
 def test_summary_of_a_package_resolves_relative_imports_from_itself():
     summary = summarise("from .models import Activity\n", "stk.user", is_package=True)
     assert summary["imports"] == {"Activity": "stk.user.models.Activity"}
