@@ -363,6 +363,10 @@ class ProjectIndex:
         self.top_level: set[str] = set()  # first components of the registered modules
         self._missing: set[str] = set()
         self._resolved: dict[str, Target | None] = {}
+        # Names being resolved, and answers of searches cut short: see `resolve`.
+        self._in_progress: set[str] = set()
+        self._this_query: dict[str, Target | None] = {}
+        self._cut_off = False
         self._heads: dict[str, bool] = {}  # top-level name -> found under a root
         self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
         self._registered: list[str] = []  # modules given to add_summary, in order
@@ -510,13 +514,35 @@ class ProjectIndex:
     # -- resolving names -------------------------------------------------------------
 
     def resolve(self, qualified: str, depth: int = 0) -> Target | None:
-        """What `stk.user.models.Activity.register` (or any dotted name) is, if known."""
-        if depth > 8 or not qualified:
+        """What `stk.user.models.Activity.register` (or any dotted name) is, if known.
+
+        A search cut short (by the depth limit, or by a cycle of imports back to a name
+        being resolved) is remembered only until the outermost call returns: kept for
+        good, the answer would depend on which name was asked about first.
+        """
+        if not qualified:
+            return None
+        if depth > 8 or qualified in self._in_progress:
+            self._cut_off = True
             return None
         if qualified in self._resolved:
             return self._resolved[qualified]
-        found = self._resolve(qualified, depth)
-        self._resolved[qualified] = found
+        if not self._in_progress:
+            self._this_query.clear()
+        elif qualified in self._this_query:
+            self._cut_off = True
+            return self._this_query[qualified]
+        cut_before, self._cut_off = self._cut_off, False
+        self._in_progress.add(qualified)
+        try:
+            found = self._resolve(qualified, depth)
+        finally:
+            self._in_progress.discard(qualified)
+        if self._cut_off:
+            self._this_query[qualified] = found
+        else:
+            self._resolved[qualified] = found
+        self._cut_off = self._cut_off or cut_before
         return found
 
     def _resolve(self, qualified: str, depth: int) -> Target | None:

@@ -601,3 +601,20 @@ def test_names_re_exported_by_a_commented_import_resolve(tmp_path):
     found = stk202([tmp_path])
     assert [(Path(f.path).name, f.line) for f in found] == [("views.py", 6)]
     assert "shop/orders/service.py:5" in found[0].message
+
+
+def test_star_import_cycles_resolve_the_same_in_any_order(tmp_path):
+    # Six modules star-importing each other: a name is found through every one of them,
+    # whichever was asked about first (a cut-off search must not be remembered).
+    package = tmp_path / "pk"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    letters = "abcdef"
+    for letter in letters:
+        stars = "".join(f"from .{other} import *\n" for other in letters if other != letter)
+        (package / f"{letter}.py").write_text(f"{stars}\n\nasync def job_{letter}():\n    pass\n")
+    imports = "".join(f"from pk.{letter} import job_f as {letter}_job\n" for letter in letters)
+    calls = "".join(f"    {letter}_job()\n" for letter in letters)
+    (package / "use.py").write_text(f"{imports}\n\nasync def h():\n{calls}")
+    found = stk202([package / "use.py"])
+    assert [f.line for f in found] == [10, 11, 12, 13, 14, 15]
