@@ -264,7 +264,8 @@ class ModuleEntry:
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        # utf-8-sig: a byte order mark would glue itself to the first line's `def`.
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:
         return None
 

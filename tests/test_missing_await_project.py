@@ -618,3 +618,20 @@ def test_star_import_cycles_resolve_the_same_in_any_order(tmp_path):
     (package / "use.py").write_text(f"{imports}\n\nasync def h():\n{calls}")
     found = stk202([package / "use.py"])
     assert [f.line for f in found] == [10, 11, 12, 13, 14, 15]
+
+
+def test_a_byte_order_mark_does_not_hide_the_first_line_of_a_module_read_on_demand(tmp_path):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "notifications.py").write_bytes(
+        b"\xef\xbb\xbfasync def notify(user_id):\n    pass\n"
+    )
+    view = package / "views.py"
+    view.write_text(
+        "from app.notifications import notify\n\n\n"
+        "async def h(user_id):\n    await notify(user_id)\n    notify(user_id)\n"
+    )
+    found = stk202([view])  # notifications.py is not checked: it is read on demand
+    assert [f.line for f in found] == [6]
+    assert "app/notifications.py:1" in found[0].message
