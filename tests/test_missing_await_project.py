@@ -635,3 +635,10 @@ def test_a_byte_order_mark_does_not_hide_the_first_line_of_a_module_read_on_dema
     found = stk202([view])  # notifications.py is not checked: it is read on demand
     assert [f.line for f in found] == [6]
     assert "app/notifications.py:1" in found[0].message
+
+
+def test_summary_line_numbers_count_only_real_line_breaks():
+    # A form feed (a page break some editors keep between sections) is whitespace in
+    # Python; str.splitlines() would count it as a line and shift every later one.
+    source = "async def notify():\n    pass\n\x0c\nclass A:\n    async def m(self):\n        pass\n"
+    assert summarise(source, "m")["functions"] == {"notify": [1, True], "A.m": [5, True]}
