@@ -7,6 +7,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from stk_lint.coroutines import DEFAULT_CONSUMERS
 from stk_lint.project import LibraryIndex, ProjectIndex
 from stk_lint.testing import lint
 
@@ -1017,6 +1018,42 @@ def test_coroutine_consumers_option():
     """
     assert lines(body) == [3]  # print takes values, not coroutines
     assert lines(body, options={"coroutine-consumers": ["print"]}) == []
+
+
+def test_coroutine_consumers_option_does_what_its_documentation_says():
+    consumers = [*DEFAULT_CONSUMERS, "app.jobs.spawn"]
+    # Any function may take a coroutine over: listing one changes nothing there.
+    body = """
+        from app.jobs import spawn
+
+        async def h(user_id):
+            spawn(notify(user_id))
+    """
+    assert lines(body) == lines(body, options={"coroutine-consumers": consumers}) == []
+    # A Quart awaitable passed to a function is a value unless the function is listed.
+    body = """
+        from app.jobs import spawn
+
+        @bp.websocket("/ws")
+        async def relay():
+            spawn(websocket.receive())
+    """
+    assert lines(body) == [6]
+    assert lines(body, options={"coroutine-consumers": consumers}) == []
+    # A name handed to a consumer counts as awaited: a value use before it gets no fix,
+    # since `job = await notify(...)` would hand the consumer a result.
+    body = """
+        from app.jobs import spawn
+
+        async def h(user_id):
+            job = notify(user_id)
+            print(job)
+            spawn(job)
+    """
+    for options, fixed in ((None, True), ({"coroutine-consumers": consumers}, False)):
+        found = findings(body, options=options)
+        assert [f.line - HEADER_LINES for f in found] == [5]
+        assert (found[0].fix is not None) is fixed
 
 
 def test_suppression_comment():

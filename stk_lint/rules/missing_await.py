@@ -218,9 +218,14 @@ class MissingAwait(PythonRule):
         ),
         "coroutine-consumers": Option(
             DEFAULT_CONSUMERS,
-            "Functions that take a coroutine and run it. A dotted entry matches the "
-            "resolved name exactly, a plain entry matches the last part "
-            "(`create_task` matches `asyncio.create_task` and `tg.create_task`).",
+            "Functions that take a coroutine and run it. Any other function is assumed to "
+            "take over a coroutine passed to it as well, so an entry matters where "
+            "stk-lint would otherwise object: a Quart request or websocket awaitable "
+            "passed to it, a function taken for a value user (`print`, `len`, logging "
+            "calls); and a name handed to one counts as awaited (no `x = await ...` fix "
+            "is offered for its binding). A dotted entry matches the resolved name "
+            "exactly, a plain entry matches the last part (`create_task` matches "
+            "`asyncio.create_task` and `tg.create_task`).",
         ),
     }
     limits = (
@@ -245,11 +250,11 @@ class MissingAwait(PythonRule):
         "alone). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
         "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
-        "`coroutine-consumers` names functions that run coroutines, and every other "
-        "function is given the benefit of the doubt, except with Quart's request and "
-        "websocket awaitables (`request.json`, `request.get_json()`, `websocket.receive()`"
-        "...): nobody hands those on to be run, so passing one to any function but a "
-        "consumer is a finding. `async for x in session.stream(...)` "
+        "every other function is given the benefit of the doubt (it may run the "
+        "coroutine), except with Quart's request and websocket awaitables "
+        "(`request.json`, `request.get_json()`, `websocket.receive()`...): nobody hands "
+        "those on to be run, so passing one to a function not in `coroutine-consumers` "
+        "is a finding. `async for x in session.stream(...)` "
         "without `await` is not reported: it raises a TypeError at once, so it cannot "
         "fail silently."
     )
