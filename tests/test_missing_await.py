@@ -1136,6 +1136,25 @@ def test_fix_inserts_await(body, expected):
     assert lint(fixed, VIEWS, select=["STK202"], project=_index()) == []
 
 
+def test_a_bound_coroutine_names_the_line_of_its_misuse():
+    # The finding is on the call (where `await` goes); the mistake is lines below.
+    source = HEADER + textwrap.dedent(
+        """\
+        @bp.post("/things")
+        async def create():
+            data = request.get_json()
+            app_name = "things"
+            return {"item": data["item"], "app": app_name}
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line for f in found] == [HEADER_LINES + 3]
+    assert found[0].message == (
+        "`request.get_json` is async (a Quart request coroutine); `data` holds its "
+        f"coroutine but is used without `await` on line {HEADER_LINES + 5}"
+    )
+
+
 def test_no_binding_fix_when_the_name_is_awaited_later():
     # `coro = await notify(...)` would make the later `await coro` raise TypeError.
     source = HEADER + textwrap.dedent(

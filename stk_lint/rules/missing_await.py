@@ -17,7 +17,7 @@ no parent pointers or metadata are needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -116,7 +116,8 @@ class _Frame:
     consumed: set[str] = field(default_factory=set)  # names awaited or handed to a consumer
     # Findings on bound names, made when the function ends: only then is it known
     # whether the name is awaited later, which rules out the binding's fix.
-    late: list[tuple[str, _Pending, str]] = field(default_factory=list)
+    # (name, coroutine, what happened to it, the use that went wrong or None)
+    late: list[tuple[str, _Pending, str, cst.CSTNode | None]] = field(default_factory=list)
 
 
 _TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
@@ -158,6 +159,16 @@ def _session_annotation(annotation: cst.BaseExpression) -> str | None:
     if last == "Session":
         return "sync"
     return None
+
+
+def _pending_message(
+    text: str, use: cst.CSTNode | None, end: str
+) -> str | Callable[[Callable[[cst.CSTNode], int]], str]:
+    """The message of a finding on a bound call, naming the line of the misuse: the
+    finding points at the call, the mistake may be many lines below."""
+    if use is None:
+        return text + end
+    return lambda line_of: f"{text} on line {line_of(use)}{end}"
 
 
 class MissingAwait(PythonRule):
@@ -781,14 +792,15 @@ class MissingAwait(PythonRule):
             before = tuple(frame.pending[node.value])
             self.rebinding.append((frame, node.value, self.blocks[-1], before))
             return
-        for pending in frame.pending.pop(node.value):
+        name = node.value
+        for pending in frame.pending.pop(name):
             if role in (STATEMENT, VALUE, PRIMARY):
-                self._report_pending(node.value, pending, frame, "is used without `await`")
+                self._report_pending(name, pending, frame, "is used without `await`", node)
             elif role == RETURNED and frame.kind == "def" and frame.is_async:
-                self._report_pending(node.value, pending, frame, "is returned without `await`")
+                self._report_pending(name, pending, frame, "is returned without `await`", node)
             elif role == ARGUMENT and pending.quart:
                 what = "is passed to a function without `await`"
-                self._report_pending(node.value, pending, frame, what)
+                self._report_pending(name, pending, frame, what, node)
             # awaited, handed on, aliased, returned from a plain def: handled there
 
     def _lose_rebound(
@@ -830,19 +842,26 @@ class MissingAwait(PythonRule):
         for name, pendings in frame.pending.items():
             for pending in pendings:
                 self._report_pending(name, pending, frame, "is never awaited")
-        for name, pending, what in frame.late:
-            message = (
-                f"`{pending.callee}` {pending.kind} ({pending.how}); "
-                f"`{name}` holds its coroutine but {what}" + self._sync_advice(frame)
-            )
+        for name, pending, what, use in frame.late:
+            start = f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its "
+            end = self._sync_advice(frame)
             fix = None
             if name not in frame.consumed:
                 # `x = await call()` would break a later `await x`.
                 fix = self._fix(pending.call, frame, False, pending.awaitable_here)
+            message = _pending_message(f"{start}coroutine but {what}", use, end)
             self.report(pending.call, message, fix, pending.statement)
 
-    def _report_pending(self, name: str, pending: _Pending, frame: _Frame, what: str) -> None:
-        frame.late.append((name, pending, what))
+    def _report_pending(
+        self,
+        name: str,
+        pending: _Pending,
+        frame: _Frame,
+        what: str,
+        use: cst.CSTNode | None = None,
+    ) -> None:
+        """`use`: where the name was misused; the finding is on the call it holds."""
+        frame.late.append((name, pending, what, use))
 
     def _check(
         self,
