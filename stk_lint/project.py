@@ -19,6 +19,7 @@ then the same line scan over the source file, cached by path and mtime.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -255,13 +256,14 @@ class Target:
     qualified: str  # e.g. "stk.user.models.Activity.register"
     is_async: bool = False
     where: str = ""  # "stk/user/models.py:212"
-    origin: str = "project"  # "project" or "library"
+    origin: str = "project"  # "project", "library" or "stdlib"
 
 
 @dataclass
 class ModuleEntry:
     summary: Summary
     display: str  # how findings name the file
+    standard: bool = False  # a module of Python's standard library
 
 
 def _read_text(path: Path) -> str | None:
@@ -270,6 +272,20 @@ def _read_text(path: Path) -> str | None:
         return path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:
         return None
+
+
+# The standard library's folder: where `os` itself was found.
+_STANDARD_LIBRARY = os.path.dirname(os.path.realpath(os.__file__)) + os.sep
+
+
+def _in_standard_library(origin: str) -> bool:
+    path = os.path.realpath(origin)
+    parts = Path(path).parts
+    return (
+        path.startswith(_STANDARD_LIBRARY)
+        and "site-packages" not in parts
+        and "dist-packages" not in parts
+    )
 
 
 # Where an installed module is: (its .py source or None, its package folders or None).
@@ -341,7 +357,7 @@ class LibraryIndex:
             is_package = Path(origin).name == "__init__.py"
             cached = (mtime, summarise(text, module, is_package))
             self._by_path[origin] = cached
-        return ModuleEntry(cached[1], self._display(origin))
+        return ModuleEntry(cached[1], self._display(origin), _in_standard_library(origin))
 
     def _display(self, origin: str) -> str:
         for entry in self.search_path:
@@ -507,7 +523,7 @@ class ProjectIndex:
                 if not self.libraries.has_module(name):
                     break
                 entry = self.libraries.summary(name)
-                origin = "library"
+                origin = "stdlib" if entry is not None and entry.standard else "library"
             if entry is not None:
                 best = (entry, ".".join(parts[i:]), origin)
             elif in_project and not any((root / Path(*parts[:i])).is_dir() for root in self.roots):

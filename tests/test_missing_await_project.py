@@ -642,3 +642,24 @@ def test_summary_line_numbers_count_only_real_line_breaks():
     # Python; str.splitlines() would count it as a line and shift every later one.
     source = "async def notify():\n    pass\n\x0c\nclass A:\n    async def m(self):\n        pass\n"
     assert summarise(source, "m")["functions"] == {"notify": [1, True], "A.m": [5, True]}
+
+
+def test_standard_library_coroutines_are_labelled_so():
+    source = textwrap.dedent(
+        """\
+        import asyncio
+
+        from quart import render_template
+
+
+        async def h():
+            asyncio.sleep(1)
+            return render_template("x.html")
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == [7, 8]
+    assert "(asyncio/tasks.py:" in found[0].message
+    assert found[0].message.split(")", 1)[0].endswith(", standard library")
+    if "built-in table" not in found[1].message:  # quart installed: read from its source
+        assert ", installed)" in found[1].message

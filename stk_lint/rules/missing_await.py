@@ -1005,6 +1005,8 @@ class MissingAwait(PythonRule):
     def _where(target: Target) -> str:
         if target.origin == "library":
             return target.where + ", installed"
+        if target.origin == "stdlib":
+            return target.where + ", standard library"
         return target.where
 
     def _session_method(self, display: str, method: str) -> tuple[str, str] | None:
