@@ -1,13 +1,16 @@
 """STK202 missing-await: a coroutine that is created and never awaited.
 
 How a call is known to be a coroutine, in order: an AsyncSession receiver
-(``g.db_session``, sessions bound by ``async with ...session_factory() as s``,
-``AsyncSession(...)``, annotated parameters, functions handed to
-``run_with_session``, the ``session-names`` option); Quart's ``request`` and
-``websocket``; SQLAlchemy's ``thing.awaitable_attrs.name`` (``AsyncAttrs``); names resolved through the file's imports and the project index
-(``stk_lint.project``) to an ``async def`` in the project or an installed library;
-and last the built-in tables of ``stk_lint.coroutines``, for libraries that are not
-installed.
+(``g.db_session`` and its aliases, sessions bound by ``async with
+...session_factory() as s``, ``AsyncSession(...)``, annotated parameters and class
+attributes, functions handed to ``run_with_session`` anywhere in the run, the
+``session-names`` option; a ``Session`` annotation or a ``run_sync`` callback says
+synchronous); Quart's ``request`` and ``websocket``; SQLAlchemy's
+``thing.awaitable_attrs.name`` (``AsyncAttrs``); names resolved through the file's
+imports (star imports included), ``super()`` and the project index
+(``stk_lint.project``) to an ``async def`` in the project, an installed library or
+the standard library; and last the built-in tables of ``stk_lint.coroutines``, for
+libraries that are not installed.
 
 Where the coroutine goes decides the finding. Parents mark the role of their child
 expressions before the children are visited (``self.roles``, keyed by node id), so
@@ -248,7 +251,11 @@ class MissingAwait(PythonRule):
         "by the last iteration is not followed past the loop). Calls through dynamic dispatch (a "
         "callback parameter, `getattr`, a variable holding a function, methods of objects "
         "whose class stk-lint cannot infer from `x = Class(...)`, "
-        "`x = await session.get(Class, ...)` or an annotation) are not resolved. Installed "
+        "`x = await session.get(Class, ...)`, `x = await session.stream(...)` or an "
+        "annotation, methods on the result of another method call) are not resolved. "
+        "`self.x` is known as a session (or a synchronous `Session`) from an annotation "
+        "in the class body or from an assignment in a method written above the use; "
+        "otherwise its name decides. Installed "
         "libraries are read (never imported) from the Python environment stk-lint runs in "
         "and from the project's own `.venv`/`venv`; when a library is found in neither, "
         "only the built-in table of Quart, quart-security, SQLAlchemy and stk coroutines "
