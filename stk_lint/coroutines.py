@@ -38,6 +38,21 @@ SESSION_COROUTINES = frozenset(
         "close_all",
     }
 )
+# What `await session.stream(...)` and `await session.stream_scalars(...)` give: results
+# whose fetching methods are coroutines (sqlalchemy/ext/asyncio/result.py).
+STREAM_RESULTS = {
+    "stream": "sqlalchemy.ext.asyncio.AsyncResult",
+    "stream_scalars": "sqlalchemy.ext.asyncio.AsyncScalarResult",
+}
+_STREAM_RESULT_COROUTINES = {
+    "sqlalchemy.ext.asyncio.AsyncResult": (
+        "all fetchall fetchone fetchmany first one one_or_none scalar scalar_one "
+        "scalar_one_or_none freeze close"
+    ),
+    "sqlalchemy.ext.asyncio.AsyncScalarResult": (
+        "all fetchall fetchmany first one one_or_none close"
+    ),
+}
 # quart.wrappers.Request: `async def` properties (awaited, never called) and coroutine methods.
 # `args`, `headers`, `method`, `cookies`, `path` ... are plain attributes.
 REQUEST_PROPERTIES = frozenset({"json", "form", "files", "data", "values", "body"})
@@ -69,6 +84,11 @@ KNOWN_COROUTINES = {
         "stk.tasks.run_in_background",
         "stk.tasks.run_with_session",
         "stk.user.models.Activity.register",
+        *(
+            f"{result}.{method}"
+            for result, methods in _STREAM_RESULT_COROUTINES.items()
+            for method in methods.split()
+        ),
     )
 }
 # Functions that take a value and use it as one: a coroutine passed to them is a bug.

@@ -68,6 +68,8 @@ def lint_file(path: Path, shown: str) -> list[Any]:
 
         project = ProjectIndex()
         project.place(path, shown)
+        if settings.config_path is not None:
+            project.add_project_root(settings.root)
     return check_file(path, shown, rules, settings.resolved_options(), project, language)
 
 

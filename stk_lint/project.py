@@ -19,6 +19,7 @@ then the same line scan over the source file, cached by path and mtime.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -34,17 +35,24 @@ _SINGLE_END = {
     "'": re.compile(r"(?:\\.|[^'\\\n])*'"),
 }
 _DEF = re.compile(r"(async\s+)?def\s+(\w+)")
-_CLASS = re.compile(r"class\s+(\w+)\s*(?:\((.*?)\))?\s*:", re.S)
+# `class Name`, PEP 695 type parameters (`[T]`), then the bases.
+_CLASS = re.compile(r"class\s+(\w+)\s*(?:\[.*?\])?\s*(?:\((.*?)\))?\s*:", re.S)
 _YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
+# What ends a line for Python (str.splitlines() also splits at form feeds and others).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# `run_with_session(job, ...)` calls `job(session, ...)`: the job's first parameter
+# is an AsyncSession, wherever the job is defined.
+RUN_WITH_SESSION = re.compile(r"\brun_with_session\(\s*([\w.]+)")
 
 
 def _logical_lines(source: str):
     """(line, indent, text, mentions yield) per logical line; strings and comments skipped.
 
     Continuation lines (open brackets, backslashes, triple-quoted strings) are joined
-    to the line they continue, so their indentation never closes a scope.
+    to the line they continue, so their indentation never closes a scope. Comments are
+    cut from each physical line: in a multi-line import one would hide the names after.
     """
     depth = 0
     in_triple: str | None = None
@@ -54,7 +62,7 @@ def _logical_lines(source: str):
     parts: list[str] = []
     keep = False
     has_yield = False
-    for number, line in enumerate(source.splitlines(), 1):
+    for number, line in enumerate(_LINE_BREAK.split(source), 1):
         pos = 0
         if in_triple is not None:
             end = line.find(in_triple)
@@ -72,8 +80,7 @@ def _logical_lines(source: str):
             parts = []
             has_yield = False
         check_yield = "yield" in line
-        if keep:
-            parts.append(line)
+        code_end = len(line)
         while True:
             match = _SPECIAL.search(line, pos)
             if check_yield and _YIELD.search(line, pos, match.start() if match else len(line)):
@@ -82,6 +89,7 @@ def _logical_lines(source: str):
                 break
             token = match.group()
             if token == "#":
+                code_end = match.start()
                 break
             if token in ('"""', "'''"):
                 end = line.find(token, match.end())
@@ -97,7 +105,9 @@ def _logical_lines(source: str):
             else:
                 depth = depth + 1 if token in "([{" else max(0, depth - 1)
                 pos = match.end()
-        continued = line.rstrip().endswith("\\")
+        if keep:
+            parts.append(line[:code_end])
+        continued = line[:code_end].rstrip().endswith("\\")  # not in a comment
         if depth == 0 and not continued and in_triple is None:
             text = " ".join(p.strip().rstrip("\\") for p in parts) if keep else ""
             yield start, indent, text, has_yield
@@ -106,19 +116,47 @@ def _logical_lines(source: str):
 
 
 def absolute_import(target: str, module: str, is_package: bool) -> str:
-    """`.models.Thing` imported in `stk.things.views` -> `stk.things.models.Thing`."""
+    """`.models.Thing` imported in `stk.things.views` -> `stk.things.models.Thing`.
+
+    "" when the dots climb above the top-level package (or the module is in none): such
+    an import fails at run time, and it names nothing to resolve.
+    """
     level = len(target) - len(target.lstrip("."))
     if level == 0:
         return target
     package = module if is_package else module.rpartition(".")[0]
     for _ in range(level - 1):
         package = package.rpartition(".")[0]
+    if not package:
+        return ""
     rest = target[level:]
-    return f"{package}.{rest}" if package and rest else package or rest
+    return f"{package}.{rest}" if rest else package
 
 
-def _strip_comment(text: str) -> str:
-    return text.split("#", 1)[0]
+def _base_names(text: str) -> list[str]:
+    """`Base["Thing"], mixins.Audit[int, str], metaclass=M` -> the base classes, without
+    their subscripts (a generic's methods are its origin's) or keyword arguments."""
+    names = []
+    for base in _top_level_items(text):
+        base = base.split("[", 1)[0].strip()
+        if re.fullmatch(r"[\w.]+", base):
+            names.append(base)
+    return names
+
+
+def _top_level_items(text: str) -> list[str]:
+    """Split at the commas outside brackets."""
+    items, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:position])
+            start = position + 1
+    items.append(text[start:])
+    return items
 
 
 def summarise(source: str, module: str, is_package: bool = False) -> Summary:
@@ -128,7 +166,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     ``outer.<locals>.inner``) -> [line, is_async], where is_async means calling it
     returns a coroutine (not so for async generators); ``classes``: name -> base class
     expressions; ``imports``: module-level name -> absolute qualified target (how
-    re-exports are followed); ``star``: modules imported with ``*``.
+    re-exports are followed); ``star``: modules imported with ``*``;
+    ``run_with_session``: the names handed to ``run_with_session(...)`` in the module.
     """
     functions: dict[str, list[Any]] = {}
     classes: dict[str, list[str]] = {}
@@ -138,29 +177,28 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     for line, indent, text, has_yield in _logical_lines(source):
         while scopes and scopes[-1][0] >= indent:
             scopes.pop()
-        if has_yield and scopes and scopes[-1][1] == "def":
+        definition = _DEF.match(text) if text else None
+        if has_yield and not definition and scopes and scopes[-1][1] == "def":
             # An `async def` that yields is an async generator: calling it gives an
             # async iterator, used with `async for`, never awaited.
             functions[scopes[-1][2][: -len(".<locals>.")]][1] = False
         if not text:
             continue
         prefix = scopes[-1][2] if scopes else ""
-        definition = _DEF.match(text)
         if definition:
             name = prefix + definition.group(2)
-            functions[name] = [line, definition.group(1) is not None]
+            # `async def gen(): yield x`: the yield on the def line is its own body's.
+            functions[name] = [line, definition.group(1) is not None and not has_yield]
             scopes.append((indent, "def", name + ".<locals>."))
             continue
         klass = _CLASS.match(text)
         if klass:
             name = prefix + klass.group(1)
-            bases = [b.strip() for b in (klass.group(2) or "").split(",")]
-            classes[name] = [b for b in bases if re.fullmatch(r"[\w.]+", b)]
+            classes[name] = _base_names(klass.group(2) or "")
             scopes.append((indent, "class", name + "."))
             continue
         if scopes:
             continue  # imports inside functions and classes are not module attributes
-        text = _strip_comment(text)
         if text.startswith("import "):
             for item in text[len("import ") :].split(","):
                 found = _IMPORT_NAME.fullmatch(item.strip())
@@ -174,6 +212,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
         elif text.startswith("from ") and " import " in text:
             source_module, _, names = text[len("from ") :].partition(" import ")
             base = absolute_import(source_module.strip(), module, is_package)
+            if not base:
+                continue
             names = names.strip().strip("()")
             for item in names.split(","):
                 item = item.strip()
@@ -183,7 +223,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
                 found = _IMPORT_NAME.fullmatch(item)
                 if found and "." not in found.group(1):
                     name, alias = found.groups()
-                    imports[alias or name] = f"{base}.{name}" if base else name
+                    imports[alias or name] = f"{base}.{name}"
+    handed = RUN_WITH_SESSION.findall(source) if "run_with_session" in source else []
     return {
         "module": module,
         "package": is_package,
@@ -191,6 +232,7 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
         "classes": classes,
         "imports": imports,
         "star": star,
+        "run_with_session": sorted(set(handed)),
     }
 
 
@@ -214,20 +256,36 @@ class Target:
     qualified: str  # e.g. "stk.user.models.Activity.register"
     is_async: bool = False
     where: str = ""  # "stk/user/models.py:212"
-    origin: str = "project"  # "project" or "library"
+    origin: str = "project"  # "project", "library" or "stdlib"
 
 
 @dataclass
 class ModuleEntry:
     summary: Summary
     display: str  # how findings name the file
+    standard: bool = False  # a module of Python's standard library
 
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        # utf-8-sig: a byte order mark would glue itself to the first line's `def`.
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:
         return None
+
+
+# The standard library's folder: where `os` itself was found.
+_STANDARD_LIBRARY = os.path.dirname(os.path.realpath(os.__file__)) + os.sep
+
+
+def _in_standard_library(origin: str) -> bool:
+    path = os.path.realpath(origin)
+    parts = Path(path).parts
+    return (
+        path.startswith(_STANDARD_LIBRARY)
+        and "site-packages" not in parts
+        and "dist-packages" not in parts
+    )
 
 
 # Where an installed module is: (its .py source or None, its package folders or None).
@@ -299,7 +357,7 @@ class LibraryIndex:
             is_package = Path(origin).name == "__init__.py"
             cached = (mtime, summarise(text, module, is_package))
             self._by_path[origin] = cached
-        return ModuleEntry(cached[1], self._display(origin))
+        return ModuleEntry(cached[1], self._display(origin), _in_standard_library(origin))
 
     def _display(self, origin: str) -> str:
         for entry in self.search_path:
@@ -324,8 +382,14 @@ class ProjectIndex:
         self.top_level: set[str] = set()  # first components of the registered modules
         self._missing: set[str] = set()
         self._resolved: dict[str, Target | None] = {}
+        # Names being resolved, and answers of searches cut short: see `resolve`.
+        self._in_progress: set[str] = set()
+        self._this_query: dict[str, Target | None] = {}
+        self._cut_off = False
         self._heads: dict[str, bool] = {}  # top-level name -> found under a root
         self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
+        self._registered: list[str] = []  # modules given to add_summary, in order
+        self._session_jobs: set[str] | None = None  # see receives_session
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)
@@ -341,6 +405,8 @@ class ProjectIndex:
         self._resolved.clear()
         self._heads.clear()
         self.modules[summary["module"]] = ModuleEntry(summary, display)
+        self._registered.append(summary["module"])
+        self._session_jobs = None
         self.top_level.add(summary["module"].split(".", 1)[0])
         self.by_path[display] = summary["module"]
         self.by_path[str(path.resolve())] = summary["module"]
@@ -356,6 +422,17 @@ class ProjectIndex:
         self._resolved.clear()
         self._heads.clear()
         self.libraries.extend(project_site_packages(root))
+        project = project_root_above(root)
+        if project is not None:
+            self.add_project_root(project)
+
+    def add_project_root(self, folder: Path) -> None:
+        """Search a project's root folder (and its `src/`) after the files' own import
+        roots: a test in `tests/` (no `__init__.py`, so its import root is `tests/`)
+        imports the package beside it, as pytest run from the project root does."""
+        for candidate in (folder, folder / "src"):
+            if candidate.is_dir():
+                self._add_root(candidate.resolve())
 
     def place(self, path: str | Path, display: str | None = None) -> tuple[str, bool]:
         """(module name, is package) of a file not registered with `add`; its import root
@@ -383,6 +460,24 @@ class ProjectIndex:
         if name is None:
             name = self.by_path.get(str(Path(path).resolve()))
         return self.modules.get(name) if name is not None else None
+
+    def receives_session(self, qualified: str) -> bool:
+        """Whether a module of the run hands this function to `run_with_session`."""
+        if self._session_jobs is None:
+            self._session_jobs = self._find_session_jobs()
+        return qualified in self._session_jobs
+
+    def _find_session_jobs(self) -> set[str]:
+        found: set[str] = set()
+        for module in dict.fromkeys(self._registered):
+            summary = self.modules[module].summary
+            for handed in summary.get("run_with_session", ()):
+                absolute = self._name_in(summary, handed)
+                if not absolute:
+                    continue
+                target = self.resolve(absolute)  # a re-export names the definition
+                found.add(target.qualified if target is not None else absolute)
+        return found
 
     # -- finding modules -------------------------------------------------------------
 
@@ -428,7 +523,7 @@ class ProjectIndex:
                 if not self.libraries.has_module(name):
                     break
                 entry = self.libraries.summary(name)
-                origin = "library"
+                origin = "stdlib" if entry is not None and entry.standard else "library"
             if entry is not None:
                 best = (entry, ".".join(parts[i:]), origin)
             elif in_project and not any((root / Path(*parts[:i])).is_dir() for root in self.roots):
@@ -438,16 +533,40 @@ class ProjectIndex:
     # -- resolving names -------------------------------------------------------------
 
     def resolve(self, qualified: str, depth: int = 0) -> Target | None:
-        """What `stk.user.models.Activity.register` (or any dotted name) is, if known."""
-        if depth > 8 or not qualified:
+        """What `stk.user.models.Activity.register` (or any dotted name) is, if known.
+
+        A search cut short (by the depth limit, or by a cycle of imports back to a name
+        being resolved) is remembered only until the outermost call returns: kept for
+        good, the answer would depend on which name was asked about first.
+        """
+        if not qualified:
+            return None
+        if depth > 8 or qualified in self._in_progress:
+            self._cut_off = True
             return None
         if qualified in self._resolved:
             return self._resolved[qualified]
-        found = self._resolve(qualified, depth)
-        self._resolved[qualified] = found
+        if not self._in_progress:
+            self._this_query.clear()
+        elif qualified in self._this_query:
+            self._cut_off = True
+            return self._this_query[qualified]
+        cut_before, self._cut_off = self._cut_off, False
+        self._in_progress.add(qualified)
+        try:
+            found = self._resolve(qualified, depth)
+        finally:
+            self._in_progress.discard(qualified)
+        if self._cut_off:
+            self._this_query[qualified] = found
+        else:
+            self._resolved[qualified] = found
+        self._cut_off = self._cut_off or cut_before
         return found
 
     def _resolve(self, qualified: str, depth: int) -> Target | None:
+        if "" in qualified.split("."):
+            return None  # `.foo`, `a..b`: no module has an empty name
         split = self._split(qualified)
         if split is None:
             return None
@@ -479,11 +598,9 @@ class ProjectIndex:
                 return Target("class", qualified, origin=origin)
             member = ".".join(parts[i:])
             for base in bases:
-                base_target = self._name_in(summary, base)
-                if base_target:
-                    found = self.resolve(f"{base_target}.{member}", depth + 1)
-                    if found is not None:
-                        return found
+                found = self._inherited(entry, base, member, origin, depth + 1)
+                if found is not None:
+                    return found
             return None
         head = parts[0]
         if head in summary["imports"]:
@@ -495,6 +612,29 @@ class ProjectIndex:
                 return found
         return None
 
+    def resolve_in_bases(self, entry: ModuleEntry, class_name: str, member: str) -> Target | None:
+        """What `super().member` names in a method of `class_name` (defined in `entry`)."""
+        for base in entry.summary["classes"].get(class_name, ()):
+            found = self._inherited(entry, base, member, "project", 1)
+            if found is not None:
+                return found
+        return None
+
+    def _inherited(
+        self, entry: ModuleEntry, base: str, member: str, origin: str, depth: int
+    ) -> Target | None:
+        """`member` as the base class `base` (an expression in `entry`'s module) has it."""
+        if depth > 8:
+            return None
+        if base in entry.summary["classes"]:
+            # Defined in the same module: looked up in this entry, which may be a file
+            # checked under a name the index cannot find on disk.
+            return self._in_module(entry, f"{base}.{member}", origin, depth)
+        base_target = self._name_in(entry.summary, base)
+        if not base_target:
+            return None
+        return self.resolve(f"{base_target}.{member}", depth)
+
     def _name_in(self, summary: Summary, dotted: str) -> str | None:
         """The absolute name a dotted expression in a module's namespace refers to."""
         head, dot, tail = dotted.partition(".")
@@ -503,6 +643,17 @@ class ProjectIndex:
         if head in summary["classes"] or head in summary["functions"]:
             return f"{summary['module']}.{dotted}"
         return None
+
+
+_PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+def project_root_above(folder: Path) -> Path | None:
+    """The nearest folder at or above `folder` holding a Python project's own file."""
+    for candidate in (folder, *folder.parents):
+        if any((candidate / name).is_file() for name in _PROJECT_FILES):
+            return candidate
+    return None
 
 
 def project_site_packages(root: Path) -> list[str]:

@@ -211,11 +211,16 @@ def module_name(node: cst.CSTNode | None) -> str:
     return dotted_name(node) or ""
 
 
+# A message that names the line of another node than the one reported: called with
+# `line_of(node)` once positions are known (only files with findings compute them).
+LateMessage = Callable[[Callable[[cst.CSTNode], int]], str]
+
+
 @dataclasses.dataclass
 class _Report:
     rule: PythonRule
     node: cst.CSTNode
-    message: str
+    message: str | LateMessage
     fix: Fix | NodeFix | None
     statement: cst.CSTNode | None
 
@@ -271,7 +276,7 @@ class PythonContext:
         self,
         rule: PythonRule,
         node: cst.CSTNode,
-        message: str,
+        message: str | LateMessage,
         fix: Fix | NodeFix | None = None,
         statement: cst.CSTNode | None = None,
     ) -> None:
@@ -355,14 +360,19 @@ def check_module(
     positions = Positions(context.module)
     to_fix = _FixResolver(context)
     results = []
+
+    def line_of(node: cst.CSTNode) -> int:
+        return positions[node].start.line
+
     for report in context.reports:
         where = positions[report.node]
+        message = report.message if isinstance(report.message, str) else report.message(line_of)
         finding = Finding(
             path=context.path,
             line=where.start.line,
             column=where.start.column + 1,
             code=report.rule.code,
-            message=report.message,
+            message=message,
             name=report.rule.name,
             end_line=where.end.line,
             end_column=where.end.column + 1,

@@ -14,7 +14,7 @@ import libcst as cst
 
 if TYPE_CHECKING:
     from stk_lint.findings import Fix
-    from stk_lint.python_engine import PythonContext
+    from stk_lint.python_engine import LateMessage, PythonContext
     from stk_lint.templates.context import TemplateContext
 
 PYTHON = "python"
@@ -109,7 +109,7 @@ class PythonRule(Rule, cst.BatchableCSTVisitor):
     def report(
         self,
         node: cst.CSTNode,
-        message: str,
+        message: str | LateMessage,
         fix: Fix | None = None,
         statement: cst.CSTNode | None = None,
     ) -> None:

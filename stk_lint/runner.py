@@ -194,6 +194,8 @@ def _project_pass(
                 cache.put(_entry_name(item), key, [summary], "facts:project")
         project.add_summary(item.path, summary, item.display, root)
         facts.append(summary)
+    if settings.config_path is not None:
+        project.add_project_root(settings.root)
     if cache is None:
         return project, ""
     facts.sort(key=lambda summary: summary["module"])

@@ -210,3 +210,18 @@ def test_the_console_script_runs_the_other_commands(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# STK101 flask-import")
+
+
+def test_a_test_file_resolves_the_package_beside_tests(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.stk-lint]\nselect = ["STK202"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "services.py").write_text("async def notify(user_id):\n    pass\n")
+    (tmp_path / "tests").mkdir()
+    test_file = tmp_path / "tests" / "test_services.py"
+    test_file.write_text(
+        "from app.services import notify\n\n\nasync def test_notify():\n    notify(1)\n"
+    )
+    code, err = _hook(_edit(test_file, cwd=str(tmp_path)))
+    assert code == 2
+    assert "5:5 STK202 `notify` is async (app/services.py:1)" in err

@@ -7,6 +7,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from stk_lint.coroutines import DEFAULT_CONSUMERS
 from stk_lint.project import LibraryIndex, ProjectIndex
 from stk_lint.testing import lint
 
@@ -73,6 +74,79 @@ LEGAL = {
             db_session = Session(engine)
             db_session.flush()
     """,
+    "an alias of a synchronous session": """
+        from sqlalchemy.orm import Session
+
+        def seed(engine):
+            with Session(engine) as s:
+                db_session = s
+                db_session.add(Thing())
+                db_session.commit()
+    """,
+    "run_sync callbacks get a synchronous Session": """
+        from sqlalchemy.orm import Session
+
+        def _rename_all(db_session: Session, name):
+            for thing in db_session.scalars(select(Thing)):
+                thing.name = name
+            db_session.flush()
+
+        def _count(db_session):
+            return db_session.scalar(select(Thing))
+
+        async def h():
+            await g.db_session.run_sync(_rename_all, "x")
+            return {"n": await g.db_session.run_sync(_count)}
+    """,
+    "optional and quoted synchronous Session annotations": """
+        from typing import Optional
+
+        from sqlalchemy.orm import Session
+
+        def seed(db_session: Optional[Session] = None):
+            db_session.commit()
+
+        def backfill(db_session: "Session | None" = None):
+            db_session.commit()
+    """,
+    "a db_session local bound to something else": """
+        from app.db import SessionLocal
+
+        def backfill():
+            db_session = SessionLocal()
+            db_session.execute(select(Thing))
+            db_session.commit()
+    """,
+    "a class holding a synchronous Session": """
+        from sqlalchemy.orm import Session
+
+        class LegacyExporter:
+            db_session: Session
+
+            def save(self):
+                self.db_session.commit()
+
+        class CsvExporter:
+            def __init__(self, db_session: Session):
+                self.db_session = db_session
+
+            def save(self):
+                self.db_session.commit()
+    """,
+    "a synchronous sessionmaker named session_factory": """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+
+        engine = create_engine("sqlite:///app.db")
+        session_factory = sessionmaker(bind=engine)
+
+        def backfill():
+            with session_factory() as session:
+                session.execute(select(Thing))
+                session.commit()
+            with session_factory.begin() as session:
+                session.add(Thing())
+    """,
     "AsyncAttrs awaitable attributes awaited or gathered": """
         async def h(thing_id):
             thing = await g.db_session.get(Thing, thing_id)
@@ -135,6 +209,17 @@ LEGAL = {
                 async for row in s.stream(select(Thing)):
                     pass
     """,
+    "streamed results awaited": """
+        async def h():
+            result = await g.db_session.stream(select(Thing))
+            rows = await result.all()
+            things = await g.db_session.stream_scalars(select(Thing))
+            async for part in things.partitions(10):
+                pass
+            first = await things.first()
+            plain = await g.db_session.execute(select(Thing))
+            return {"rows": len(rows), "all": len(plain.all()), "first": first.id}
+    """,
     "sync AsyncSession methods": """
         async def h(thing):
             g.db_session.add(thing)
@@ -147,6 +232,13 @@ LEGAL = {
             nested = g.db_session.begin_nested()
             await nested
     """,
+    "request awaitables handed to coroutine consumers": """
+        @bp.post("/upload")
+        async def upload():
+            data, form = await asyncio.gather(request.get_json(), request.form)
+            message = await asyncio.wait_for(websocket.receive(), timeout=5)
+            return {"data": data, "form": dict(form), "message": message}
+    """,
     "sync request attributes": """
         @bp.get("/")
         async def h():
@@ -155,6 +247,27 @@ LEGAL = {
             if request.method == "POST":
                 pass
             return {"page": page, "token": token, "path": request.path}
+    """,
+    "request and websocket names bound locally are not Quart's": """
+        def parse_payload(request):
+            # a helper given an httpx response
+            return request.json().get("item")
+
+        async def forward(client):
+            for request in client.pending:
+                request.data.decode()
+            websocket = client.ws
+            websocket.send("x")
+    """,
+    "a class attribute does not hide quart's cookie session": """
+        class UnitOfWork:
+            session: AsyncSession
+
+            def __init__(self, session):
+                self.session = session
+
+        async def whoami():
+            return {"user": session.get("uid")}
     """,
     "quart cookie session is a dict": """
         async def h():
@@ -240,6 +353,62 @@ LEGAL = {
                 pass
             stream = rows(select(Thing))
             return stream
+    """,
+    "optional coroutine tested for None or truth, then awaited": """
+        async def h(user_id, send):
+            coro = None
+            if send:
+                coro = notify(user_id)
+            if coro is not None:
+                await coro
+            task = None
+            if send:
+                task = notify(user_id)
+            if task and not g.get("dry_run"):
+                await task
+    """,
+    "websocket receive re-armed at the bottom of the loop that awaits it": """
+        @bp.websocket("/ws")
+        async def relay():
+            pending = websocket.receive()
+            while True:
+                message = await pending
+                if message == "bye":
+                    break
+                pending = websocket.receive()
+    """,
+    "previous job awaited at the top of the next iteration": """
+        async def h(users):
+            previous = None
+            for user in users:
+                if previous is not None:
+                    await asyncio.wait_for(previous, timeout=5)
+                previous = notify(user)
+            if previous:
+                await previous
+    """,
+    "a one-line async generator streamed as the response": """
+        @bp.get("/stream")
+        async def stream():
+            async def generate(): yield b"data: x\\n\\n"
+            return generate(), 200, {"Content-Type": "text/event-stream"}
+    """,
+    "super() methods awaited, sync ones called": """
+        class Repo:
+            def __init__(self, session):
+                self.session = session
+
+            async def save(self, thing):
+                self.session.add(thing)
+                await self.session.flush()
+
+        class ThingRepo(Repo):
+            def __init__(self, session):
+                super().__init__(session)
+
+            async def save(self, thing):
+                thing.touched = True
+                await super().save(thing)
     """,
     "same name, sync function in another class": """
         class Cache:
@@ -383,6 +552,27 @@ ILLEGAL = {
         3,
         ["`request.get_json`", "`json_data`", "used without `await`"],
     ),
+    "request body bound, then handed to a function": (
+        """
+        @bp.post("/api/thing/")
+        async def create_thing():
+            data = request.get_json()
+            thing = await Thing.from_dict(g.db_session, data)
+            return thing.to_dict()
+        """,
+        4,
+        ["`request.get_json`", "`data` holds its coroutine", "passed to a function"],
+    ),
+    "request property passed to a validator": (
+        """
+        @bp.post("/api/thing/")
+        async def create_thing():
+            payload = ThingIn.model_validate(request.json)
+            return payload.model_dump()
+        """,
+        4,
+        ["`request.json`", "used as a value"],
+    ),
     "bound and never awaited": (
         """
         async def h():
@@ -401,6 +591,28 @@ ILLEGAL = {
         """,
         3,
         ["`request.get_json`", "never awaited"],
+    ),
+    "tested for None, never awaited": (
+        """
+        async def h(user_id):
+            coro = notify(user_id)
+            if coro is None:
+                return {}
+            return {"ok": True}
+        """,
+        3,
+        ["`notify`", "`coro` holds its coroutine", "never awaited"],
+    ),
+    "bound in a loop that never awaits it": (
+        """
+        async def h(users):
+            for user in users:
+                job = notify(user)
+                if job:
+                    pass
+        """,
+        4,
+        ["`notify`", "`job` holds its coroutine", "never awaited"],
     ),
     "rebound by a for loop": (
         """
@@ -458,6 +670,73 @@ ILLEGAL = {
         4,
         ["`thing.from_dict`"],
     ),
+    "an alias of g.db_session": (
+        """
+        async def h(thing):
+            session = g.db_session
+            session.add(thing)
+            session.commit()
+        """,
+        5,
+        ["`session.commit`", "AsyncSession method"],
+    ),
+    "self.db_session of a class holding an AsyncSession, from a plain def": (
+        """
+        class Exporter:
+            def __init__(self, db_session: AsyncSession):
+                self.db_session = db_session
+
+            def save(self):
+                self.db_session.commit()
+        """,
+        7,
+        ["`self.db_session.commit`", "plain `def`"],
+    ),
+    "an async def named like a class attribute": (
+        """
+        class Notification(Base):
+            send = mapped_column(default=False)
+
+        async def send(notification):
+            pass
+
+        async def h(notification):
+            send(notification)
+        """,
+        9,
+        ["`send`", "is async"],
+    ),
+    "an async def holding a one-line async generator": (
+        """
+        async def warm_up():
+            async def ticks(): yield 1
+            await asyncio.sleep(0)
+
+        async def h():
+            warm_up()
+        """,
+        7,
+        ["`warm_up`", "is async"],
+    ),
+    "AsyncResult of session.stream": (
+        """
+        async def h():
+            result = await g.db_session.stream(select(Thing))
+            rows = result.all()
+            return {"n": len(rows)}
+        """,
+        4,
+        ["`result.all`", "is async", "`rows` holds its coroutine"],
+    ),
+    "AsyncScalarResult of session.stream_scalars": (
+        """
+        async def h():
+            things = await g.db_session.stream_scalars(select(Thing))
+            things.first()
+        """,
+        4,
+        ["`things.first`", "is async"],
+    ),
     "session from the factory": (
         """
         async def h():
@@ -504,6 +783,26 @@ ILLEGAL = {
         3,
         ["`db.execute`"],
     ),
+    "optional, union and quoted AsyncSession annotations": (
+        """
+        async def a(db: AsyncSession | None = None):
+            db.commit()
+
+        async def b(db: "Optional[AsyncSession]" = None):
+            db.commit()
+
+        async def c(db: "AsyncSession"):
+            db.commit()
+
+        async def d(db: typing.Union[None, "sqlalchemy.ext.asyncio.AsyncSession"]):
+            db.flush()
+
+        async def e(other: Thing | None):
+            other.from_dict({})
+        """,
+        [3, 6, 9, 12, 15],
+        ["`db.commit`", "AsyncSession method"],
+    ),
     "parameter of a run_with_session function": (
         """
         async def work(sess):
@@ -534,6 +833,54 @@ ILLEGAL = {
         """,
         7,
         ["`self.load`"],
+    ),
+    "method inherited from a subscripted generic base": (
+        """
+        from typing import Generic, TypeVar
+
+        T = TypeVar("T")
+
+        class BaseRepository(Generic[T]):
+            async def delete(self, obj):
+                await g.db_session.delete(obj)
+
+        class ThingRepository(BaseRepository["Thing"], metaclass=type):
+            async def archive(self, thing):
+                self.delete(thing)
+        """,
+        12,
+        ["`self.delete`", "is async"],
+    ),
+    "super() method without await": (
+        """
+        class Repo:
+            async def save(self, thing):
+                await g.db_session.flush()
+
+        class ThingRepo(Repo):
+            async def save(self, thing):
+                thing.touched = True
+                super().save(thing)
+        """,
+        9,
+        ["`super().save`", "is async"],
+    ),
+    "method of a PEP 695 generic class": (
+        """
+        class Repository[T]:
+            async def get(self, ident: int) -> T | None:
+                return await g.db_session.get(Thing, ident)
+
+        def get(x):
+            return x
+
+        async def h(ident):
+            get(ident)
+            repository = Repository()
+            repository.get(ident)
+        """,
+        12,
+        ["`repository.get`", "is async"],
     ),
     "nested async def": (
         """
@@ -592,6 +939,52 @@ def test_without_a_project_same_module_and_builtin_table_still_work():
     assert "built-in table" in found[2].message
 
 
+def test_streamed_results_without_sqlalchemy_use_the_builtin_table(tmp_path):
+    source = textwrap.dedent(
+        """\
+        from quart import g
+
+        async def h(query):
+            result = await g.db_session.stream(query)
+            result.fetchmany(10)
+            things = await g.db_session.stream_scalars(query)
+            return {"first": things.one_or_none()}
+        """
+    )
+    path = str(tmp_path / "app" / "views.py")  # away from this repository's .venv
+    found = lint(source, path, select=["STK202"], project=ProjectIndex(LibraryIndex([])))
+    assert [f.line for f in found] == [5, 7]
+    assert all("built-in table" in f.message for f in found)
+
+
+def test_names_from_star_imports_of_the_checked_file():
+    source = textwrap.dedent(
+        """\
+        from quart import *
+        from stk.things.tasks import *
+        from .models import *
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.post("/things/<int:thing_id>/notify")
+        async def notify(thing_id):
+            await notify_admins(thing_id)
+            schedule_notification(1)
+            recount()
+            data = request.get_json()
+            await Thing().from_dict(await data)
+            Thing.count_active(g.db_session)
+            return render_template("things/notified.html")
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line for f in found] == [12, 15, 16]
+    assert "stk/things/tasks.py:30" in found[0].message
+    assert "stk/things/models.py:30" in found[1].message
+    assert "`render_template`" in found[2].message
+
+
 def test_session_names_option():
     body = """
         async def h(db):
@@ -599,6 +992,17 @@ def test_session_names_option():
     """
     assert lines(body) == []
     assert lines(body, options={"session-names": ["db"]}) == [3]
+
+
+def test_session_names_option_names_parameters_not_other_bindings():
+    body = """
+        async def h(db, thing):
+            db.add(thing)
+            db.flush()
+            db = thing.parent
+            db.flush()
+    """
+    assert lines(body, options={"session-names": ["db"]}) == [4]
 
 
 def test_coroutine_consumers_option():
@@ -614,6 +1018,42 @@ def test_coroutine_consumers_option():
     """
     assert lines(body) == [3]  # print takes values, not coroutines
     assert lines(body, options={"coroutine-consumers": ["print"]}) == []
+
+
+def test_coroutine_consumers_option_does_what_its_documentation_says():
+    consumers = [*DEFAULT_CONSUMERS, "app.jobs.spawn"]
+    # Any function may take a coroutine over: listing one changes nothing there.
+    body = """
+        from app.jobs import spawn
+
+        async def h(user_id):
+            spawn(notify(user_id))
+    """
+    assert lines(body) == lines(body, options={"coroutine-consumers": consumers}) == []
+    # A Quart awaitable passed to a function is a value unless the function is listed.
+    body = """
+        from app.jobs import spawn
+
+        @bp.websocket("/ws")
+        async def relay():
+            spawn(websocket.receive())
+    """
+    assert lines(body) == [6]
+    assert lines(body, options={"coroutine-consumers": consumers}) == []
+    # A name handed to a consumer counts as awaited: a value use before it gets no fix,
+    # since `job = await notify(...)` would hand the consumer a result.
+    body = """
+        from app.jobs import spawn
+
+        async def h(user_id):
+            job = notify(user_id)
+            print(job)
+            spawn(job)
+    """
+    for options, fixed in ((None, True), ({"coroutine-consumers": consumers}, False)):
+        found = findings(body, options=options)
+        assert [f.line - HEADER_LINES for f in found] == [5]
+        assert (found[0].fix is not None) is fixed
 
 
 def test_suppression_comment():
@@ -694,6 +1134,40 @@ def test_fix_inserts_await(body, expected):
         expected = body.replace("= request.get_json()", "= await request.get_json()")
     assert fixed == HEADER + "async def h():\n" + expected
     assert lint(fixed, VIEWS, select=["STK202"], project=_index()) == []
+
+
+def test_a_bound_coroutine_names_the_line_of_its_misuse():
+    # The finding is on the call (where `await` goes); the mistake is lines below.
+    source = HEADER + textwrap.dedent(
+        """\
+        @bp.post("/things")
+        async def create():
+            data = request.get_json()
+            app_name = "things"
+            return {"item": data["item"], "app": app_name}
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line for f in found] == [HEADER_LINES + 3]
+    assert found[0].message == (
+        "`request.get_json` is async (a Quart request coroutine); `data` holds its "
+        f"coroutine but is used without `await` on line {HEADER_LINES + 5}"
+    )
+
+
+def test_no_binding_fix_when_the_name_is_awaited_later():
+    # `coro = await notify(...)` would make the later `await coro` raise TypeError.
+    source = HEADER + textwrap.dedent(
+        """\
+        async def h(user_id):
+            coro = notify(user_id)
+            log.info("sending %s", coro)
+            await coro
+        """
+    )
+    found = lint(source, VIEWS, select=["STK202"], project=_index())
+    assert [f.line - HEADER_LINES for f in found] == [2]
+    assert found[0].fix is None
 
 
 def test_no_fix_outside_async_def_or_in_comprehensions():

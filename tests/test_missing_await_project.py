@@ -106,6 +106,12 @@ def test_async_generators_are_not_coroutine_functions():
 
         async def not_a_generator():
             text = "yield"  # yield in a comment
+
+        async def one_line(): yield b"x"
+
+        async def holds_one():
+            async def gen(): yield 1
+            return 1
         """
     )
     functions = summarise(source, "m")["functions"]
@@ -114,7 +120,72 @@ def test_async_generators_are_not_coroutine_functions():
         "outer": [5, True],
         "outer.<locals>.gen": [6, False],
         "not_a_generator": [10, True],
+        "one_line": [13, False],
+        "holds_one": [15, True],
+        "holds_one.<locals>.gen": [16, False],
     }
+
+
+def test_summary_keeps_subscripted_bases_without_their_subscript():
+    source = textwrap.dedent(
+        """\
+        class ThingRepository(BaseRepository["Thing"], mixins.Audit[int, str], metaclass=M):
+            pass
+
+        class Pair(Generic[K, V]):
+            pass
+        """
+    )
+    assert summarise(source, "m")["classes"] == {
+        "ThingRepository": ["BaseRepository", "mixins.Audit"],
+        "Pair": ["Generic"],
+    }
+
+
+def test_comments_inside_a_multi_line_import_keep_the_names_after_them():
+    source = textwrap.dedent(
+        """\
+        from .service import (  # public API
+            place_order,
+            cancel_order,  # async
+        )
+        from .service import refund_order  # noqa: F401
+        from .labels import (LABEL_HASH as label, PREFIX)  # "#" is not a comment in here
+        """
+    )
+    assert summarise(source, "shop.orders", is_package=True)["imports"] == {
+        "place_order": "shop.orders.service.place_order",
+        "cancel_order": "shop.orders.service.cancel_order",
+        "refund_order": "shop.orders.service.refund_order",
+        "label": "shop.orders.labels.LABEL_HASH",
+        "PREFIX": "shop.orders.labels.PREFIX",
+    }
+
+
+def test_summary_reads_pep_695_generic_classes():
+    source = textwrap.dedent(
+        """\
+        class Repository[T]:
+            async def get(self, ident):
+                return None
+
+
+        class Cache[K: (int, str), V = dict[str, int]](Base[K], Generic):
+            def get(self, key):
+                return None
+
+
+        def get(x):
+            return x
+        """
+    )
+    summary = summarise(source, "m")
+    assert summary["functions"] == {
+        "Repository.get": [2, True],
+        "Cache.get": [7, False],
+        "get": [11, False],
+    }
+    assert summary["classes"] == {"Repository": [], "Cache": ["Base", "Generic"]}
 
 
 def test_summary_of_a_package_resolves_relative_imports_from_itself():
@@ -205,9 +276,11 @@ def test_library_cache_follows_mtime(fake_library):
     assert libraries.summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
 
 
-def test_missing_library_falls_back_to_the_builtin_table():
+def test_missing_library_falls_back_to_the_builtin_table(tmp_path):
+    # Away from this repository: its own .venv would be found as the project's.
     source = "from quart import render_template\n\nasync def h():\n    render_template('x')\n"
-    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex(LibraryIndex([])))
+    path = str(tmp_path / "app" / "views.py")
+    found = lint(source, path, select=["STK202"], project=ProjectIndex(LibraryIndex([])))
     assert len(found) == 1 and "built-in table" in found[0].message
 
 
@@ -237,6 +310,18 @@ def test_real_sqlalchemy_session_methods():
     for sync_method in ("add", "add_all", "expunge", "expire", "begin", "in_transaction"):
         found = index.resolve(f"sqlalchemy.ext.asyncio.AsyncSession.{sync_method}")
         assert found is not None and not found.is_async, sync_method
+
+
+def test_builtin_stream_result_table_agrees_with_sqlalchemy():
+    pytest.importorskip("sqlalchemy")
+    from stk_lint.coroutines import KNOWN_COROUTINES
+
+    index = ProjectIndex()
+    results = [name for name in KNOWN_COROUTINES if name.startswith("sqlalchemy.ext.asyncio.")]
+    assert results
+    for name in results:
+        found = index.resolve(name)
+        assert found is not None and found.is_async, name
 
 
 # -- the fixture project and the engine ---------------------------------------------------
@@ -402,3 +487,179 @@ def test_a_file_shown_under_another_name_is_placed_by_its_real_path(tmp_path, mo
     found = lint(source, "things/edited.py", select=["STK202"], project=index)
     assert [f.line for f in found] == [4]
     assert "Thing().from_dict" in found[0].message
+
+
+def test_relative_imports_in_files_outside_a_package_do_not_crash(tmp_path):
+    # Scripts side by side with no __init__.py: `from . import *` names no package.
+    (tmp_path / "flat.py").write_text(
+        "from . import *\nfrom .. import helpers\nfrom .x import *\n\n\n"
+        "async def notify(user_id):\n    pass\n\n\n"
+        "async def h():\n    foo()\n    helpers.bar()\n"
+    )
+    (tmp_path / "other.py").write_text(
+        "from flat import foo, notify\nimport flat\n\n\n"
+        "async def h(user_id):\n    foo()\n    flat.nothing()\n    notify(user_id)\n"
+    )
+    found = stk202([tmp_path])
+    assert [(Path(f.path).name, f.line) for f in found] == [("other.py", 8)]
+    found = stk202([tmp_path / "other.py"])
+    assert [(Path(f.path).name, f.line) for f in found] == [("other.py", 8)]
+
+
+def test_run_with_session_in_another_module_gives_the_parameter_a_session(broken_copy):
+    # The job lives in one module, the view that schedules it in another.
+    things = broken_copy / "stk" / "things"
+    (things / "cleanup.py").write_text(
+        textwrap.dedent(
+            """\
+            from sqlalchemy import delete
+
+            from .models import Thing
+
+
+            async def purge_things(session, older_than):
+                await session.execute(delete(Thing))
+                session.commit()
+
+
+            async def archive_things(session):
+                await session.execute(delete(Thing))
+                await session.commit()
+            """
+        )
+    )
+    (things / "admin.py").write_text(
+        textwrap.dedent(
+            """\
+            from stk.tasks import run_with_session
+
+            from . import cleanup
+            from .cleanup import purge_things
+
+
+            async def purge():
+                await run_with_session(purge_things, 30)
+                await run_with_session(cleanup.archive_things)
+            """
+        )
+    )
+    found = stk202([broken_copy])
+    assert [(Path(f.path).name, f.line) for f in found] == [("cleanup.py", 8)]
+    assert "`session.commit`" in found[0].message
+
+
+@pytest.mark.parametrize("layout", ["flat", "src"])
+def test_a_test_file_checked_alone_resolves_the_projects_package(tmp_path, layout):
+    # tests/ has no __init__.py: its import root is tests/, the package is beside it.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    package = tmp_path / ("src" if layout == "src" else "") / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "services.py").write_text("async def notify(user_id):\n    pass\n")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    test_file = tests / "test_services.py"
+    test_file.write_text(
+        "from app.services import notify\n\n\n"
+        "async def test_notify():\n    await notify(1)\n    notify(2)\n"
+    )
+    for paths in ([test_file], [tests]):
+        found = stk202(paths)
+        assert [(Path(f.path).name, f.line) for f in found] == [("test_services.py", 6)]
+        assert "app/services.py:1" in found[0].message
+
+
+def test_the_configuration_root_is_searched_too(tmp_path):
+    # tests/ has a project file of its own: the nearest one is not the project's root.
+    (tmp_path / "pyproject.toml").write_text('[tool.stk-lint]\nselect = ["STK202"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "services.py").write_text("async def notify(user_id):\n    pass\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "setup.cfg").write_text("[tool:pytest]\n")
+    test_file = tmp_path / "tests" / "test_services.py"
+    test_file.write_text("from app.services import notify\n\n\ndef test_notify():\n    notify(1)\n")
+    settings = Settings(root=tmp_path, config_path=tmp_path / "pyproject.toml", select=["STK202"])
+    found = run([test_file], settings).findings
+    assert [f.line for f in found] == [5]
+
+
+def test_names_re_exported_by_a_commented_import_resolve(tmp_path):
+    orders = tmp_path / "shop" / "orders"
+    orders.mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (orders / "service.py").write_text(
+        "async def place_order(order):\n    pass\n\n\nasync def cancel_order(order):\n    pass\n"
+    )
+    (orders / "__init__.py").write_text(
+        "from .service import (  # public API\n    place_order,\n    cancel_order,  # async\n)\n"
+    )
+    (tmp_path / "shop" / "views.py").write_text(
+        "from shop.orders import cancel_order, place_order\n\n\n"
+        "async def checkout(order):\n    await place_order(order)\n    cancel_order(order)\n"
+    )
+    found = stk202([tmp_path])
+    assert [(Path(f.path).name, f.line) for f in found] == [("views.py", 6)]
+    assert "shop/orders/service.py:5" in found[0].message
+
+
+def test_star_import_cycles_resolve_the_same_in_any_order(tmp_path):
+    # Six modules star-importing each other: a name is found through every one of them,
+    # whichever was asked about first (a cut-off search must not be remembered).
+    package = tmp_path / "pk"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    letters = "abcdef"
+    for letter in letters:
+        stars = "".join(f"from .{other} import *\n" for other in letters if other != letter)
+        (package / f"{letter}.py").write_text(f"{stars}\n\nasync def job_{letter}():\n    pass\n")
+    imports = "".join(f"from pk.{letter} import job_f as {letter}_job\n" for letter in letters)
+    calls = "".join(f"    {letter}_job()\n" for letter in letters)
+    (package / "use.py").write_text(f"{imports}\n\nasync def h():\n{calls}")
+    found = stk202([package / "use.py"])
+    assert [f.line for f in found] == [10, 11, 12, 13, 14, 15]
+
+
+def test_a_byte_order_mark_does_not_hide_the_first_line_of_a_module_read_on_demand(tmp_path):
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "notifications.py").write_bytes(
+        b"\xef\xbb\xbfasync def notify(user_id):\n    pass\n"
+    )
+    view = package / "views.py"
+    view.write_text(
+        "from app.notifications import notify\n\n\n"
+        "async def h(user_id):\n    await notify(user_id)\n    notify(user_id)\n"
+    )
+    found = stk202([view])  # notifications.py is not checked: it is read on demand
+    assert [f.line for f in found] == [6]
+    assert "app/notifications.py:1" in found[0].message
+
+
+def test_summary_line_numbers_count_only_real_line_breaks():
+    # A form feed (a page break some editors keep between sections) is whitespace in
+    # Python; str.splitlines() would count it as a line and shift every later one.
+    source = "async def notify():\n    pass\n\x0c\nclass A:\n    async def m(self):\n        pass\n"
+    assert summarise(source, "m")["functions"] == {"notify": [1, True], "A.m": [5, True]}
+
+
+def test_standard_library_coroutines_are_labelled_so():
+    source = textwrap.dedent(
+        """\
+        import asyncio
+
+        from quart import render_template
+
+
+        async def h():
+            asyncio.sleep(1)
+            return render_template("x.html")
+        """
+    )
+    found = lint(source, "app/views.py", select=["STK202"], project=ProjectIndex())
+    assert [f.line for f in found] == [7, 8]
+    assert "(asyncio/tasks.py:" in found[0].message
+    assert found[0].message.split(")", 1)[0].endswith(", standard library")
+    if "built-in table" not in found[1].message:  # quart installed: read from its source
+        assert ", installed)" in found[1].message

@@ -1,13 +1,16 @@
 """STK202 missing-await: a coroutine that is created and never awaited.
 
 How a call is known to be a coroutine, in order: an AsyncSession receiver
-(``g.db_session``, sessions bound by ``async with ...session_factory() as s``,
-``AsyncSession(...)``, annotated parameters, functions handed to
-``run_with_session``, the ``session-names`` option); Quart's ``request`` and
-``websocket``; SQLAlchemy's ``thing.awaitable_attrs.name`` (``AsyncAttrs``); names resolved through the file's imports and the project index
-(``stk_lint.project``) to an ``async def`` in the project or an installed library;
-and last the built-in tables of ``stk_lint.coroutines``, for libraries that are not
-installed.
+(``g.db_session`` and its aliases, sessions bound by ``async with
+...session_factory() as s``, ``AsyncSession(...)``, annotated parameters and class
+attributes, functions handed to ``run_with_session`` anywhere in the run, the
+``session-names`` option; a ``Session`` annotation or a ``run_sync`` callback says
+synchronous); Quart's ``request`` and ``websocket``; SQLAlchemy's
+``thing.awaitable_attrs.name`` (``AsyncAttrs``); names resolved through the file's
+imports (star imports included), ``super()`` and the project index
+(``stk_lint.project``) to an ``async def`` in the project, an installed library or
+the standard library; and last the built-in tables of ``stk_lint.coroutines``, for
+libraries that are not installed.
 
 Where the coroutine goes decides the finding. Parents mark the role of their child
 expressions before the children are visited (``self.roles``, keyed by node id), so
@@ -17,6 +20,7 @@ no parent pointers or metadata are needed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -29,6 +33,7 @@ from stk_lint.coroutines import (
     REQUEST_COROUTINES,
     REQUEST_PROPERTIES,
     SESSION_COROUTINES,
+    STREAM_RESULTS,
     VALUE_TAKERS,
     WEBSOCKET_COROUTINES,
 )
@@ -44,18 +49,32 @@ from stk_lint.project import (
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 
-_RUN_WITH_SESSION = re.compile(r"run_with_session\(\s*(\w+)")
+# `await session.run_sync(fn)` calls `fn` with a synchronous Session.
+_RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
 
 # Roles a parent gives its child expression.
 AWAITED = "awaited"
-HANDED = "handed"  # to a consumer, an unknown function, a container, a lambda ...
+HANDED = "handed"  # to a consumer, a container, a lambda ...
+# To a function that is not a coroutine consumer: assumed to take a coroutine over,
+# except a Quart request/websocket awaitable, which nobody hands on to be run.
+ARGUMENT = "argument"
 STATEMENT = "statement"
 VALUE = "value"
 PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
+# Truth-tested or compared with `is`: a bug for a call (a coroutine is always truthy),
+# but on a name it only asks whether the coroutine was made (`if coro is not None:`).
+TESTED = "tested"
 RETURNED = "returned"
 TARGET = "target"
 BIND = "bind"
 IGNORED = "ignored"  # a Name that is not a variable reference (attribute, keyword)
+
+
+@dataclass(eq=False)  # compared by identity
+class _Loop:
+    """A `for`/`while` being visited: the names awaited (or handed to a consumer) in it."""
+
+    consumed: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)  # compared by identity
@@ -71,6 +90,8 @@ class _Pending:
     # `await` is legal where the call is (not in a comprehension or a class body); decided
     # there, not where the name is used.
     awaitable_here: bool = True
+    loops: tuple[_Loop, ...] = ()  # the loops it was bound in, outermost first
+    quart: bool = False  # a Quart request/websocket awaitable: see ARGUMENT
 
 
 @dataclass
@@ -85,8 +106,72 @@ class _Frame:
     sessions: set[str] = field(default_factory=set)
     # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
     sync_sessions: set[str] = field(default_factory=set)
+    # Locals that may hold an AsyncSession by their name alone (the `session-names`
+    # option): unannotated parameters and `async with ... as` targets. Other bindings
+    # say what the name holds.
+    guessable: set[str] = field(default_factory=set)
+    # In a class: attribute -> whether it holds an AsyncSession (False: a sync Session),
+    # from `self.x = <session>` in its methods and `x: AsyncSession` in its body.
+    attributes: dict[str, bool] = field(default_factory=dict)
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
+    loops: list[_Loop] = field(default_factory=list)  # open loops, innermost last
+    consumed: set[str] = field(default_factory=set)  # names awaited or handed to a consumer
+    # Findings on bound names, made when the function ends: only then is it known
+    # whether the name is awaited later, which rules out the binding's fix.
+    # (name, coroutine, what happened to it, the use that went wrong or None)
+    late: list[tuple[str, _Pending, str, cst.CSTNode | None]] = field(default_factory=list)
+
+
+_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
+_WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
+
+
+def _annotated_type(annotation: cst.BaseExpression) -> str | None:
+    """The one class an annotation names, through `X | None`, `Optional[X]`,
+    `Union[X, None]` and quotes (`"X"`): None when it names several or none."""
+    names = {name for name in _type_names(annotation) if name not in _WRAPPERS}
+    names.discard("None")
+    return names.pop() if len(names) == 1 else None
+
+
+def _type_names(annotation: cst.BaseExpression) -> list[str]:
+    if isinstance(annotation, cst.SimpleString):
+        # A forward reference: its words, read without parsing (brackets, `|`, `None`).
+        text = annotation.evaluated_value
+        return _TYPE_NAME.findall(text) if isinstance(text, str) else []
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _type_names(annotation.left) + _type_names(annotation.right)
+    if isinstance(annotation, cst.Subscript):
+        if dotted_name(annotation.value) in _WRAPPERS:
+            return [
+                name
+                for element in annotation.slice
+                if isinstance(element.slice, cst.Index)
+                for name in _type_names(element.slice.value)
+            ]
+        return [dotted_name(annotation.value) or ""]  # `list[X]` is a list, not an X
+    return [dotted_name(annotation) or ""]
+
+
+def _session_annotation(annotation: cst.BaseExpression) -> str | None:
+    """`async` for an `AsyncSession` annotation, `sync` for a SQLAlchemy `Session`."""
+    last = (_annotated_type(annotation) or "").rsplit(".", 1)[-1]
+    if last == "AsyncSession":
+        return "async"
+    if last == "Session":
+        return "sync"
+    return None
+
+
+def _pending_message(
+    text: str, use: cst.CSTNode | None, end: str
+) -> str | Callable[[Callable[[cst.CSTNode], int]], str]:
+    """The message of a finding on a bound call, naming the line of the misuse: the
+    finding points at the call, the mistake may be many lines below."""
+    if use is None:
+        return text + end
+    return lambda line_of: f"{text} on line {line_of(use)}{end}"
 
 
 class MissingAwait(PythonRule):
@@ -145,34 +230,55 @@ class MissingAwait(PythonRule):
     options = {
         "session-names": Option(
             ["db_session"],
-            "Names (or last attributes, as in `self.db_session`) that always hold an "
-            "AsyncSession, besides those stk-lint infers.",
+            "Names (or last attributes, as in `self.db_session`) that hold an AsyncSession "
+            "when nothing else says what they hold: unannotated parameters, `async with ... "
+            "as` targets, names from outside the function, attributes. An annotation "
+            "(`Session` is synchronous), a `run_sync` callback's first parameter or any "
+            "other binding in the function decides instead.",
         ),
         "coroutine-consumers": Option(
             DEFAULT_CONSUMERS,
-            "Functions that take a coroutine and run it. A dotted entry matches the "
-            "resolved name exactly, a plain entry matches the last part "
-            "(`create_task` matches `asyncio.create_task` and `tg.create_task`).",
+            "Functions that take a coroutine and run it. Any other function is assumed to "
+            "take over a coroutine passed to it as well, so an entry matters where "
+            "stk-lint would otherwise object: a Quart request or websocket awaitable "
+            "passed to it, a function taken for a value user (`print`, `len`, logging "
+            "calls); and a name handed to one counts as awaited (no `x = await ...` fix "
+            "is offered for its binding). A dotted entry matches the resolved name "
+            "exactly, a plain entry matches the last part (`create_task` matches "
+            "`asyncio.create_task` and `tg.create_task`).",
         ),
     }
     limits = (
         "Within one function only: a coroutine stored in a container (a list of tasks, a "
         "dict), passed to a function stk-lint does not know, or captured by a nested "
-        "function is assumed to be handled there. Calls through dynamic dispatch (a "
+        "function is assumed to be handled there. A name compared with `is`/`is not` or "
+        "truth-tested is not a use of it, and a coroutine bound in a loop under a name "
+        "that the loop awaits is taken to be awaited by the next iteration (the one bound "
+        "by the last iteration is not followed past the loop). Calls through dynamic dispatch (a "
         "callback parameter, `getattr`, a variable holding a function, methods of objects "
         "whose class stk-lint cannot infer from `x = Class(...)`, "
-        "`x = await session.get(Class, ...)` or an annotation) are not resolved. Installed "
+        "`x = await session.get(Class, ...)`, `x = await session.stream(...)` or an "
+        "annotation, methods on the result of another method call) are not resolved. "
+        "`self.x` is known as a session (or a synchronous `Session`) from an annotation "
+        "in the class body or from an assignment in a method written above the use; "
+        "otherwise its name decides. Installed "
         "libraries are read (never imported) from the Python environment stk-lint runs in "
         "and from the project's own `.venv`/`venv`; when a library is found in neither, "
         "only the built-in table of Quart, quart-security, SQLAlchemy and stk coroutines "
         "is known. Module summaries come from a line scan, not a parse: a decorator that "
         "makes an `async def` synchronous (asgiref's `async_to_sync`) is not seen, nor one "
         "that turns a plain `def` into a coroutine function, nor `async def`s created by "
-        "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). Passing a coroutine to a function counts as a bug only "
+        "`exec`/metaprogramming, nor aliases made by assignment (`save = session.commit`). "
+        "A job handed to `run_with_session` in another module gets its session parameter "
+        "only when that module is among the files checked (not when one file is checked "
+        "alone). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
         "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
-        "`coroutine-consumers` names functions that run coroutines, and every other "
-        "function is given the benefit of the doubt. `async for x in session.stream(...)` "
+        "every other function is given the benefit of the doubt (it may run the "
+        "coroutine), except with Quart's request and websocket awaitables "
+        "(`request.json`, `request.get_json()`, `websocket.receive()`...): nobody hands "
+        "those on to be run, so passing one to a function not in `coroutine-consumers` "
+        "is a finding. `async for x in session.stream(...)` "
         "without `await` is not reported: it raises a TypeError at once, so it cannot "
         "fail silently."
     )
@@ -241,7 +347,8 @@ class MissingAwait(PythonRule):
         consumers = context.options.get("coroutine-consumers", DEFAULT_CONSUMERS)
         self.consumers_exact = {c for c in consumers if "." in c}
         self.consumers_last = {c for c in consumers if "." not in c}
-        self.session_functions = set(_RUN_WITH_SESSION.findall(context.source))
+        self.session_functions = set(self.local.summary.get("run_with_session", ()))
+        self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
 
     def _module_name(self, project: ProjectIndex | None) -> tuple[str, bool]:
         if project is None:
@@ -282,14 +389,22 @@ class MissingAwait(PythonRule):
             param_name = param.name.value
             frame.locals.add(param_name)
             annotation = param.annotation.annotation if param.annotation else None
-            annotated = dotted_name(annotation) if annotation is not None else None
-            if annotated and annotated.rsplit(".", 1)[-1] == "AsyncSession":
+            if annotation is None:
+                frame.guessable.add(param_name)
+            else:
+                self._note_annotation(frame, param_name, annotation)
+            if position == 0 and self._receives_session(frame):
                 frame.sessions.add(param_name)
-            elif annotated:
-                self._note_type(frame, param_name, annotated)
-            if position == 0 and name in self.session_functions:
-                frame.sessions.add(param_name)
+            elif position == 0 and name in self.sync_session_functions:
+                frame.sync_sessions.add(param_name)
         self.frames.append(frame)
+
+    def _receives_session(self, frame: _Frame) -> bool:
+        """A job handed to `run_with_session`, in this module or another of the run."""
+        if frame.name in self.session_functions:
+            return True
+        qualified = f"{self.module}.{frame.qualname}" if self.module else frame.qualname
+        return self.index.receives_session(qualified)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._flush(self.frames.pop())
@@ -320,6 +435,19 @@ class MissingAwait(PythonRule):
                 return frame
         return self.frames[0]
 
+    @property
+    def scope(self) -> _Frame:
+        """Where a binding goes: the innermost frame, a class body included."""
+        return self.frames[-1]
+
+    def _scopes(self) -> Iterator[_Frame]:
+        """The frames a name is looked up in, innermost first: the names a class body
+        binds are not visible in its methods."""
+        innermost = self.frames[-1]
+        for frame in reversed(self.frames):
+            if frame.kind != "class" or frame is innermost:
+                yield frame
+
     # -- roles given by parents ------------------------------------------------------
 
     def _role(self, node: cst.CSTNode | None, role: str | tuple[str, str]) -> None:
@@ -328,6 +456,15 @@ class MissingAwait(PythonRule):
 
     def visit_Await(self, node: cst.Await) -> None:
         self._role(node.expression, AWAITED)
+        self._note_consumed(node.expression)
+
+    def _note_consumed(self, node: cst.BaseExpression) -> None:
+        """`await coro`, `gather(coro)`: whatever `coro` holds at that point is run."""
+        if isinstance(node, cst.Name):
+            frame = self.function
+            frame.consumed.add(node.value)
+            if frame.loops:
+                frame.loops[-1].consumed.add(node.value)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._role(node.value, STATEMENT)
@@ -340,21 +477,68 @@ class MissingAwait(PythonRule):
             self._role(node.value, HANDED)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        frame = self.function
+        frame = self.scope
         for target in node.targets:
             self._bind_target(target.target, frame)
+            self._bind_attribute(target.target, node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bind_value(node.targets[0].target.value, node.value, frame)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        frame = self.function
+        frame = self.scope
         self._bind_target(node.target, frame)
         if isinstance(node.target, cst.Name):
-            annotated = dotted_name(node.annotation.annotation)
-            if annotated and annotated.rsplit(".", 1)[-1] == "AsyncSession":
-                frame.sessions.add(node.target.value)
+            if self.frames[-1].kind == "class":
+                # `db_session: Session` in a class body declares the instances' attribute.
+                kind = _session_annotation(node.annotation.annotation)
+                if kind is not None:
+                    self.frames[-1].attributes[node.target.value] = kind == "async"
             if node.value is not None:
                 self._bind_value(node.target.value, node.value, frame)
+            self._note_annotation(frame, node.target.value, node.annotation.annotation)
+        else:
+            self._bind_attribute(node.target, node.value, node.annotation.annotation)
+
+    def _note_annotation(self, frame: _Frame, name: str, annotation: cst.BaseExpression) -> None:
+        kind = _session_annotation(annotation)
+        if kind == "async":
+            frame.sessions.add(name)
+        elif kind == "sync":
+            frame.sync_sessions.add(name)
+        else:
+            annotated = _annotated_type(annotation)
+            if annotated:
+                self._note_type(frame, name, annotated)
+
+    def _bind_attribute(
+        self,
+        target: cst.BaseExpression,
+        value: cst.BaseExpression | None,
+        annotation: cst.BaseExpression | None = None,
+    ) -> None:
+        """`self.db_session = db_session` in a method: the class's attribute holds what
+        the value (or the annotation) says, when that is a session of either kind."""
+        if not isinstance(target, cst.Attribute):
+            return
+        if not (isinstance(target.value, cst.Name) and target.value.value == "self"):
+            return
+        owner = self._enclosing_class()
+        if owner is None:
+            return
+        kind = _session_annotation(annotation) if annotation is not None else None
+        if kind is not None:
+            owner.attributes[target.attr.value] = kind == "async"
+        elif value is not None and self._is_sync_session(value):
+            owner.attributes[target.attr.value] = False
+        elif value is not None and self._is_session(value):
+            owner.attributes[target.attr.value] = True
+
+    def _enclosing_class(self) -> _Frame | None:
+        """The class of the method being visited (`self` refers to its instances)."""
+        for outer, inner in zip(reversed(self.frames[:-1]), reversed(self.frames), strict=True):
+            if inner.kind == "def" and outer.kind == "class":
+                return outer
+        return None
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._role(node.value, VALUE)
@@ -370,12 +554,19 @@ class MissingAwait(PythonRule):
             frame.types.pop(target.value, None)
             frame.sessions.discard(target.value)
             frame.sync_sessions.discard(target.value)
+            frame.guessable.discard(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind_target(element.value, frame)
 
     def _bind_value(self, name: str, value: cst.BaseExpression, frame: _Frame) -> None:
         self._role(value, (BIND, name))
+        if self._is_sync_session(value):
+            frame.sync_sessions.add(name)  # `db = s`: an alias keeps what it aliases
+            return
+        if self._is_session(value):
+            frame.sessions.add(name)  # `session = g.db_session`
+            return
         inner = value.expression if isinstance(value, cst.Await) else value
         if not isinstance(inner, cst.Call):
             return
@@ -400,6 +591,11 @@ class MissingAwait(PythonRule):
             frame.sync_sessions.add(name)
             return
         if isinstance(value, cst.Await) and isinstance(inner.func, cst.Attribute):
+            method = inner.func.attr.value
+            if method in STREAM_RESULTS and self._is_session(inner.func.value):
+                # `rows = await session.stream(q)`: an AsyncResult, `.all()` is a coroutine
+                frame.types[name] = (STREAM_RESULTS[method], False)
+                return
             # `thing = await session.get(Thing, id)`: an instance of Thing
             if inner.func.attr.value in ("get", "get_one") and inner.args:
                 self._note_type(frame, name, dotted_name(inner.args[0].value) or "")
@@ -418,11 +614,15 @@ class MissingAwait(PythonRule):
             frame.types[name] = (qualified, in_module)
 
     def visit_With(self, node: cst.With) -> None:
-        frame = self.function
+        frame = self.scope
         for item in node.items:
             self._role(item.item, HANDED if node.asynchronous else VALUE)
             if item.asname is not None:
                 self._bind_target(item.asname.name, frame)
+                if node.asynchronous and isinstance(item.asname.name, cst.Name):
+                    # An async context manager may well give an AsyncSession; a plain
+                    # `with` never does.
+                    frame.guessable.add(item.asname.name.value)
                 callee = dotted_name(item.item.func) if isinstance(item.item, cst.Call) else None
                 if isinstance(item.asname.name, cst.Name) and callee:
                     if self._makes_session(callee):
@@ -434,6 +634,8 @@ class MissingAwait(PythonRule):
         """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
         factory this file made with `async_sessionmaker(...)`."""
         callee = callee.removesuffix(".begin")
+        if callee in self.sync_factories:
+            return False  # `session_factory = sessionmaker(engine)`: the name misleads
         last = callee.rsplit(".", 1)[-1]
         return (
             last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
@@ -447,22 +649,48 @@ class MissingAwait(PythonRule):
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
-        self._bind_target(node.target, self.function)
+        self._bind_target(node.target, self.scope)
+        self._enter_loop(node)
+
+    def leave_For(self, node: cst.For) -> None:
+        self._leave_loop(node)
+
+    def _enter_loop(self, node: cst.CSTNode) -> None:
+        self.function.loops.append(_Loop())
+
+    def _leave_loop(self, node: cst.CSTNode) -> None:
+        """A coroutine bound in a loop under a name the loop awaits (`pending =
+        websocket.receive()` at the bottom, `await pending` at the top) is awaited by
+        the next iteration."""
+        frame = self.function
+        loop = frame.loops.pop()
+        for name in loop.consumed:
+            kept = [p for p in frame.pending.get(name, ()) if loop not in p.loops]
+            if kept:
+                frame.pending[name] = kept
+            else:
+                frame.pending.pop(name, None)
+        if frame.loops:
+            frame.loops[-1].consumed |= loop.consumed
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
 
     def visit_If(self, node: cst.If) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
 
     def visit_While(self, node: cst.While) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
+        self._enter_loop(node)
+
+    def leave_While(self, node: cst.While) -> None:
+        self._leave_loop(node)
 
     def visit_Assert(self, node: cst.Assert) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._role(node.test, VALUE)
+        self._role(node.test, TESTED)
         inherited = self.roles.get(id(node))
         if isinstance(inherited, tuple):
             inherited = HANDED  # one name, two possible coroutines: not followed
@@ -471,23 +699,25 @@ class MissingAwait(PythonRule):
             self._role(node.orelse, inherited)
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        self._role(node.left, VALUE)
         inherited = self.roles.get(id(node))
+        self._role(node.left, TESTED if inherited == TESTED else VALUE)
         if isinstance(inherited, tuple):
             inherited = HANDED
         self._role(node.right, inherited if inherited is not None else VALUE)
 
     def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        self._role(node.expression, VALUE)
+        self._role(node.expression, TESTED if isinstance(node.operator, cst.Not) else VALUE)
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         self._role(node.left, VALUE)
         self._role(node.right, VALUE)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
-        self._role(node.left, VALUE)
+        identity = all(isinstance(c.operator, (cst.Is, cst.IsNot)) for c in node.comparisons)
+        role = TESTED if identity else VALUE
+        self._role(node.left, role)
         for comparison in node.comparisons:
-            self._role(comparison.comparator, VALUE)
+            self._role(comparison.comparator, role)
 
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         self._role(node.expression, VALUE)
@@ -523,7 +753,7 @@ class MissingAwait(PythonRule):
             return  # the callee of a call, or somewhere we make no claim about
         if node.attr.value in REQUEST_PROPERTIES and self._is_quart(node.value, "request"):
             name = f"{dotted_name(node.value)}.{node.attr.value}"
-            self._check(node, name, "Quart request", role, property=True)
+            self._check(node, name, "Quart request", role, property=True, quart=True)
         elif isinstance(node.value, cst.Attribute) and node.value.attr.value == "awaitable_attrs":
             # SQLAlchemy's AsyncAttrs: `await thing.awaitable_attrs.lines` loads the attribute.
             name = dotted_name(node) or f"awaitable_attrs.{node.attr.value}"
@@ -532,10 +762,12 @@ class MissingAwait(PythonRule):
     def visit_Call(self, node: cst.Call) -> None:
         if self._is_consumer(node.func):
             arg_role: str = HANDED
+            for arg in node.args:
+                self._note_consumed(arg.value)
         elif self._callee_name(node.func) in VALUE_TAKERS:
             arg_role = VALUE
         else:
-            arg_role = HANDED  # a function we assume takes the coroutine over
+            arg_role = ARGUMENT
         for arg in node.args:
             # Unpacking (`*x`, `**x`) needs a value; `gather(*[...])` unpacks a list.
             self._role(arg.value, VALUE if arg.star else arg_role)
@@ -544,7 +776,13 @@ class MissingAwait(PythonRule):
         found = self._coroutine(node.func)
         if found is not None:
             display, how = found
-            self._check(node, display, how, role)
+            self._check(node, display, how, role, quart=self._on_quart_proxy(node.func))
+
+    def _on_quart_proxy(self, func: cst.BaseExpression) -> bool:
+        """`request.get_json`, `websocket.receive`: a method of a Quart proxy."""
+        return isinstance(func, cst.Attribute) and (
+            self._is_quart(func.value, "request") or self._is_quart(func.value, "websocket")
+        )
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value not in self.ever_pending:
@@ -559,17 +797,23 @@ class MissingAwait(PythonRule):
                     del outer.pending[node.value]  # captured by a nested function
                     return
             return
+        if role == TESTED:
+            return  # `if coro is not None:` asks whether it was made, it does not use it
         if role == TARGET:
             # Rebound: lost unless the statement's own value awaits it (`x = await x`),
             # which is visited after the target. Settled at the next statement boundary.
             before = tuple(frame.pending[node.value])
             self.rebinding.append((frame, node.value, self.blocks[-1], before))
             return
-        for pending in frame.pending.pop(node.value):
+        name = node.value
+        for pending in frame.pending.pop(name):
             if role in (STATEMENT, VALUE, PRIMARY):
-                self._report_pending(node.value, pending, frame, "is used without `await`")
+                self._report_pending(name, pending, frame, "is used without `await`", node)
             elif role == RETURNED and frame.kind == "def" and frame.is_async:
-                self._report_pending(node.value, pending, frame, "is returned without `await`")
+                self._report_pending(name, pending, frame, "is returned without `await`", node)
+            elif role == ARGUMENT and pending.quart:
+                what = "is passed to a function without `await`"
+                self._report_pending(name, pending, frame, what, node)
             # awaited, handed on, aliased, returned from a plain def: handled there
 
     def _lose_rebound(
@@ -611,14 +855,26 @@ class MissingAwait(PythonRule):
         for name, pendings in frame.pending.items():
             for pending in pendings:
                 self._report_pending(name, pending, frame, "is never awaited")
+        for name, pending, what, use in frame.late:
+            start = f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its "
+            end = self._sync_advice(frame)
+            fix = None
+            if name not in frame.consumed:
+                # `x = await call()` would break a later `await x`.
+                fix = self._fix(pending.call, frame, False, pending.awaitable_here)
+            message = _pending_message(f"{start}coroutine but {what}", use, end)
+            self.report(pending.call, message, fix, pending.statement)
 
-    def _report_pending(self, name: str, pending: _Pending, frame: _Frame, what: str) -> None:
-        message = (
-            f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its coroutine "
-        )
-        message += f"but {what}" + self._sync_advice(frame)
-        fix = self._fix(pending.call, frame, False, pending.awaitable_here)
-        self.report(pending.call, message, fix, pending.statement)
+    def _report_pending(
+        self,
+        name: str,
+        pending: _Pending,
+        frame: _Frame,
+        what: str,
+        use: cst.CSTNode | None = None,
+    ) -> None:
+        """`use`: where the name was misused; the finding is on the call it holds."""
+        frame.late.append((name, pending, what, use))
 
     def _check(
         self,
@@ -627,9 +883,12 @@ class MissingAwait(PythonRule):
         how: str,
         role: str | tuple[str, str] | None,
         property: bool = False,
+        quart: bool = False,
     ) -> None:
         frame = self.function
-        if role is None or role in (AWAITED, HANDED, TARGET):
+        if role == ARGUMENT and quart:
+            role = VALUE  # `Thing.from_dict(g.db_session, request.json)`
+        if role is None or role in (AWAITED, HANDED, ARGUMENT, TARGET):
             return
         kind = "is an awaitable property" if property else "is async"
         if isinstance(role, tuple):
@@ -639,7 +898,15 @@ class MissingAwait(PythonRule):
             block = self.blocks[-1]
             self._lose_rebound(frame, name, block)
             pending = _Pending(
-                node, display, how, kind, self.context.statement, block, self._awaitable_here()
+                node,
+                display,
+                how,
+                kind,
+                self.context.statement,
+                block,
+                self._awaitable_here(),
+                tuple(frame.loops),
+                quart,
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
@@ -699,11 +966,25 @@ class MissingAwait(PythonRule):
                     return display or method, "a Quart websocket coroutine"
                 return None
         if display is None:
-            return self._method_of_new_instance(func)
+            return self._method_of_super(func) or self._method_of_new_instance(func)
         qualified, in_module = self._qualify(display)
         if qualified is None:
             return None
         return self._async_target(display, qualified, in_module)
+
+    def _method_of_super(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`super().save(...)` in a method: the bases' `save`."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            return None
+        if dotted_name(func.value.func) != "super" or self._is_local("super"):
+            return None
+        owner = self._enclosing_class()
+        if owner is None:
+            return None
+        target = self.index.resolve_in_bases(self.local, owner.qualname, func.attr.value)
+        if target is None or target.kind != "function" or not target.is_async:
+            return None
+        return f"super().{func.attr.value}", self._where(target)
 
     def _method_of_new_instance(self, func: cst.BaseExpression) -> tuple[str, str] | None:
         """`Thing().from_dict(...)`: a method of the class just instantiated."""
@@ -727,14 +1008,19 @@ class MissingAwait(PythonRule):
         target = self._target(qualified, in_module)
         if target is not None:
             if target.kind == "function" and target.is_async:
-                where = target.where
-                if target.origin == "library":
-                    where += ", installed"
-                return display, where
+                return display, self._where(target)
             return None
         if qualified in KNOWN_COROUTINES:
             return display, KNOWN_COROUTINES[qualified] + f" of coroutines: `{qualified}`"
         return None
+
+    @staticmethod
+    def _where(target: Target) -> str:
+        if target.origin == "library":
+            return target.where + ", installed"
+        if target.origin == "stdlib":
+            return target.where + ", standard library"
+        return target.where
 
     def _session_method(self, display: str, method: str) -> tuple[str, str] | None:
         target = self.index.resolve(f"sqlalchemy.ext.asyncio.AsyncSession.{method}")
@@ -753,13 +1039,14 @@ class MissingAwait(PythonRule):
         head = name.split(".", 1)[0]
         last = name.rsplit(".", 1)[-1]
         if "." not in name:
-            for frame in reversed(self.frames):
+            for frame in self._scopes():
                 if name in frame.sync_sessions:
                     return False
                 if name in frame.sessions:
                     return True
                 if name in frame.locals:
-                    break
+                    # Bound here: by its name only when nothing else says what it holds.
+                    return name in frame.guessable and name in self.session_names
             if name in self.context.imports:
                 return False  # e.g. quart's cookie `session`
             return name in self.session_names
@@ -768,13 +1055,35 @@ class MissingAwait(PythonRule):
             "quart.globals.g",
         ):
             return True
+        if head == "self" and name.count(".") == 1:
+            owner = self._enclosing_class()
+            if owner is not None and last in owner.attributes:
+                return owner.attributes[last]
         return last in self.session_names
 
-    def _is_quart(self, receiver: cst.BaseExpression, proxy: str) -> bool:
-        if not isinstance(receiver, cst.Name):
+    def _is_sync_session(self, expression: cst.BaseExpression) -> bool:
+        """A name bound to a synchronous `Session` in this scope or an enclosing one."""
+        if not isinstance(expression, cst.Name):
             return False
+        name = expression.value
+        for frame in self._scopes():
+            if name in frame.sync_sessions:
+                return True
+            if name in frame.sessions or name in frame.locals:
+                return False
+        return False
+
+    def _is_quart(self, receiver: cst.BaseExpression, proxy: str) -> bool:
+        if not isinstance(receiver, cst.Name) or self._is_local(receiver.value):
+            return False  # `for request in client.pending:` is not Quart's proxy
         imported = self.context.imports.get(receiver.value)
+        if imported is None and receiver.value == proxy:
+            return any(m in ("quart", "quart.globals") for m in self.local.summary["star"])
         return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
+
+    def _is_local(self, name: str) -> bool:
+        """Whether `name` is bound in the function being visited or one around it."""
+        return any(name in frame.locals for frame in self._scopes() if frame.kind != "module")
 
     def _is_consumer(self, func: cst.BaseExpression) -> bool:
         qualified = self.context.qualified(func)
@@ -792,7 +1101,7 @@ class MissingAwait(PythonRule):
         if (
             display in VALUE_TAKERS
             and display not in self.context.imports
-            and not any(display in frame.locals for frame in self.frames)
+            and not any(display in frame.locals for frame in self._scopes())
         ):
             return display
         if qualified in VALUE_TAKERS and "." in qualified:
@@ -810,7 +1119,7 @@ class MissingAwait(PythonRule):
             for frame in reversed(self.frames):
                 if frame.kind == "class":
                     return f"{frame.qualname}.{rest}", True
-        for frame in reversed(self.frames):
+        for frame in self._scopes():
             if head in frame.types:
                 class_name, in_module = frame.types[head]
                 return class_name + dot + rest, in_module
@@ -822,10 +1131,27 @@ class MissingAwait(PythonRule):
                     return nested + dot + rest, True
         imported = self.context.imports.get(head)
         if imported is not None:
-            return absolute_import(imported, self.module, self.is_package) + dot + rest, False
+            absolute = absolute_import(imported, self.module, self.is_package)
+            if not absolute:
+                return None, False  # a relative import above the top-level package
+            return absolute + dot + rest, False
         if head in functions or head in classes:
             return dotted, True
+        starred = self._from_star_import(dotted)
+        if starred is not None:
+            return starred, False
         return None, False
+
+    def _from_star_import(self, dotted: str) -> str | None:
+        """`from quart import *` then `render_template(...)`: the absolute name in the
+        first star-imported module that has it."""
+        if dotted.startswith("_"):
+            return None  # a star import leaves private names out
+        for module in self.local.summary["star"]:
+            candidate = f"{module}.{dotted}"
+            if candidate in KNOWN_COROUTINES or self.index.resolve(candidate) is not None:
+                return candidate
+        return None
 
     def _target(self, qualified: str, in_module: bool) -> Target | None:
         if in_module:
