@@ -1074,6 +1074,8 @@ def apply(source, finding):
     return text
 
 
+NO_FIX = "no fix"
+
 FIXES = {
     "statement": ("    g.db_session.commit()\n", "    await g.db_session.commit()\n"),
     "attribute on a property needs parentheses": (
@@ -1119,6 +1121,24 @@ FIXES = {
         '    item = (request.json).get("item")\n',
         '    item = (await request.json).get("item")\n',
     ),
+    # The `await` written on the method call was meant for the coroutine under it.
+    "await on a plain method of request data moves onto the property": (
+        '    item = await request.json.get("item").strip()\n',
+        '    item = (await request.json).get("item").strip()\n',
+    ),
+    "await on a subscript of request data moves onto the property": (
+        '    name = await request.form["name"]\n',
+        '    name = (await request.form)["name"]\n',
+    ),
+    "await on a Result method moves onto execute()": (
+        "    rows = await g.db_session.execute(select(Thing)).all()\n",
+        "    rows = (await g.db_session.execute(select(Thing))).all()\n",
+    ),
+    # A model's method may itself be async: moving or adding an await could both be wrong.
+    "await on a method of a loaded model: no fix": (
+        "    data = await g.db_session.get(Thing, 1).to_dict()\n",
+        NO_FIX,
+    ),
 }
 
 
@@ -1127,6 +1147,9 @@ def test_fix_inserts_await(body, expected):
     source = HEADER + "async def h():\n" + body
     found = lint(source, VIEWS, select=["STK202"], project=_index())
     assert len(found) == 1
+    if expected is NO_FIX:
+        assert found[0].fix is None
+        return
     assert found[0].fix is not None and found[0].fix.applicability == "safe"
     fixed = apply(source, found[0])
     cst.parse_module(fixed)

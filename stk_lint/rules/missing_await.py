@@ -60,6 +60,10 @@ HANDED = "handed"  # to a consumer, a container, a lambda ...
 ARGUMENT = "argument"
 STATEMENT = "statement"
 VALUE = "value"
+# AsyncSession coroutines whose result is a `Result`/`ScalarResult`: only plain methods.
+# (`get`, `scalar` return a model, whose methods may be async: no fix moves the await there.)
+PLAIN_RESULT_SESSION_METHODS = frozenset({"execute", "scalars"})
+
 PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
 # Truth-tested or compared with `is`: a bug for a call (a coroutine is always truthy),
 # but on a name it only asks whether the coroutine was made (`if coro is not None:`).
@@ -328,6 +332,8 @@ class MissingAwait(PythonRule):
         self.roles: dict[int, str | tuple[str, str]] = {}
         self.frames: list[_Frame] = []
         self.comprehensions = 0
+        # Receivers in `await <receiver>.attr(...)`: the `await` the user meant for them.
+        self.awaited_through: dict[int, cst.Await] = {}
         self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
         self.sync_factories: set[str] = set()  # names bound to a plain sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
@@ -457,6 +463,16 @@ class MissingAwait(PythonRule):
     def visit_Await(self, node: cst.Await) -> None:
         self._role(node.expression, AWAITED)
         self._note_consumed(node.expression)
+        # `await request.json.get("a")`: the await is on `.get()`'s result.
+        inner = node.expression
+        while not inner.lpar:
+            if isinstance(inner, cst.Call):
+                inner = inner.func
+            elif isinstance(inner, cst.Attribute | cst.Subscript):
+                inner = inner.value
+                self.awaited_through[id(inner)] = node
+            else:
+                break
 
     def _note_consumed(self, node: cst.BaseExpression) -> None:
         """`await coro`, `gather(coro)`: whatever `coro` holds at that point is run."""
@@ -921,6 +937,9 @@ class MissingAwait(PythonRule):
             what = "is used as a value without `await` (it is a coroutine, not the result)"
         message = f"`{display}` {kind} ({how}) but {what}" + self._sync_advice(frame)
         fix = self._fix(node, frame, role == PRIMARY, self._awaitable_here())
+        outer = self.awaited_through.get(id(node)) if role == PRIMARY else None
+        if fix is not None and outer is not None:
+            fix = self._move_await(node, outer, display, how, quart)
         self.report(node, message, fix)
 
     def _sync_advice(self, frame: _Frame) -> str:
@@ -946,6 +965,30 @@ class MissingAwait(PythonRule):
         rpar = list(node.rpar) or ([cst.RightParen()] if parenthesise else [])
         new = cst.Await(expression=node.with_changes(lpar=[], rpar=[]), lpar=lpar, rpar=rpar)
         return NodeFix("Insert `await`", "safe", ((node, new),))
+
+    def _move_await(
+        self, node: cst.CSTNode, outer: cst.Await, display: str, how: str, quart: bool
+    ) -> NodeFix | None:
+        """`await request.json.get("a")` -> `(await request.json).get("a")`: the outer
+        `await` was meant for the coroutine, and what its result is called on is plain
+        (a Quart request's data, a session's `Result`). Unknown results get no fix:
+        adding a second `await` would await a plain value."""
+        method = display.rsplit(".", 1)[-1]
+        plain = (quart and method != "body") or (
+            how.startswith("AsyncSession method") and method in PLAIN_RESULT_SESSION_METHODS
+        )
+        if not plain:
+            return None
+        assert isinstance(node, cst.BaseExpression)
+        awaited = cst.Await(
+            expression=node.with_changes(lpar=[], rpar=[]),
+            lpar=[cst.LeftParen()],
+            rpar=[cst.RightParen()],
+        )
+        moved = outer.expression.deep_replace(node, awaited)
+        assert isinstance(moved, cst.BaseExpression)
+        new = moved.with_changes(lpar=outer.lpar, rpar=outer.rpar)
+        return NodeFix("Move `await` onto the coroutine", "safe", ((outer, new),))
 
     # -- what a callee is ---------------------------------------------------------------
 
