@@ -32,15 +32,18 @@ class _Recorder(CodegenState):
             default_indent=module.default_indent, default_newline=module.default_newline
         )
         self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
+        # Whitespace included, as WhitespaceInclusivePositionProvider: what fixes replace.
+        self.inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
         self.starts: list[int] = []
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts.append(len(self.tokens))
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self.starts.pop()
+        span = (self.starts.pop(), len(self.tokens))
+        self.inclusive[node] = span
         if node not in self.spans:  # a syntactic position, recorded inside, wins
-            self.spans[node] = (start, len(self.tokens))
+            self.spans[node] = span
 
     def pop_trailing_newline(self) -> None:
         # Positions were taken with the final newline counted; keep the indices valid.
@@ -67,12 +70,15 @@ class _Recorder(CodegenState):
 
 
 class Positions:
-    """``positions[node]`` is a libcst CodeRange, as from PositionProvider."""
+    """``positions[node]`` is a libcst CodeRange, as from PositionProvider;
+    ``positions.inclusive(node)`` as from WhitespaceInclusivePositionProvider. One code
+    generation serves both."""
 
     def __init__(self, module: cst.Module) -> None:
         recorder = _Recorder(module)
         module._codegen(recorder)
         self._spans = recorder.spans
+        self._inclusive = recorder.inclusive
         tokens = recorder.tokens
         self._offsets = [0, *accumulate(map(len, tokens))]
         code = "".join(tokens)
@@ -87,6 +93,12 @@ class Positions:
     def __getitem__(self, node: cst.CSTNode) -> cst.metadata.CodeRange:
         start, end = self._spans[node]
         return cst.metadata.CodeRange(self._position(start), self._position(end))
+
+    def inclusive(self, node: cst.CSTNode) -> cst.metadata.CodeRange | None:
+        span = self._inclusive.get(node)
+        if span is None:
+            return None
+        return cst.metadata.CodeRange(self._position(span[0]), self._position(span[1]))
 
     def __contains__(self, node: object) -> bool:
         return node in self._spans

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
-from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider
 
 from stk_lint.findings import Edit, Finding, Fix, NodeFix
 from stk_lint.positions import Positions
@@ -358,7 +357,7 @@ def check_module(
     if not context.reports:
         return []
     positions = Positions(context.module)
-    to_fix = _FixResolver(context)
+    to_fix = _FixResolver(context, positions)
     results = []
 
     def line_of(node: cst.CSTNode) -> int:
@@ -385,9 +384,9 @@ def check_module(
 class _FixResolver:
     """Turns NodeFix replacements into text edits on the original source."""
 
-    def __init__(self, context: PythonContext) -> None:
+    def __init__(self, context: PythonContext, positions: Positions) -> None:
         self.context = context
-        self._spans: Any = None
+        self.positions = positions
         self._line_starts: list[int] | None = None
 
     def __call__(self, fix: Fix | NodeFix | None) -> Fix | None:
@@ -411,10 +410,7 @@ class _FixResolver:
         return self._line_starts[line - 1] + column
 
     def _edit(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit | None:
-        if self._spans is None:
-            wrapper = MetadataWrapper(self.context.module, unsafe_skip_copy=True)
-            self._spans = wrapper.resolve(WhitespaceInclusivePositionProvider)
-        span = self._spans.get(old)
+        span = self.positions.inclusive(old)
         if span is None:
             return None
         source = self.context.source

@@ -299,9 +299,14 @@ TRICKY_SOURCES = (
 
 
 def test_positions_are_libcst_positions(corpus):
-    """The lean position pass agrees with libcst's PositionProvider on every node."""
+    """The lean position pass agrees with libcst's PositionProvider and
+    WhitespaceInclusivePositionProvider on every node."""
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    from libcst.metadata import (
+        MetadataWrapper,
+        PositionProvider,
+        WhitespaceInclusivePositionProvider,
+    )
 
     from stk_lint.positions import Positions
 
@@ -314,9 +319,12 @@ def test_positions_are_libcst_positions(corpus):
             module = cst.parse_module(source)
         except (cst.ParserSyntaxError, UnicodeDecodeError):
             continue
-        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        expected = wrapper.resolve(PositionProvider)
+        inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
         ours = Positions(module)
         for node, where in expected.items():
             assert ours[node] == where, (source, type(node).__name__)
+            assert ours.inclusive(node) == inclusive[node], (source, type(node).__name__)
             compared += 1
     assert compared > 10_000
