@@ -10,8 +10,9 @@ For each corpus, in one run and on the same files, every measurement a fresh pro
   (b) `stk-lint check` cold (no cache), 1 process
   (c) cold with `--jobs 2`
   (d) a warm re-run with the cache (nothing changed)
-  (e) one file, the way the Claude Code hook runs it after an edit: a fresh process
-      checking one just-changed file (cache on, so a miss)
+  (e) one file, the way the Claude Code hook runs it after an edit: a fresh
+      `stk-lint hook claude` process reading the Edit's JSON on stdin, for a file
+      just changed
   (f) `python -c "import libcst"`
 The commands take turns, `--repeat` rounds after one warm-up round; the minimum is
 reported (the machine is shared and noisy: the minimum is the run least disturbed),
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -69,6 +71,10 @@ print(parse)
 """
 
 
+# The `stk-lint` console script (stk_lint.entry), as Claude Code starts it for the hook.
+HOOK_SCRIPT = "from stk_lint.entry import main; main()"
+
+
 @dataclass
 class Measure:
     times: list[float]
@@ -85,11 +91,15 @@ class Measure:
         return statistics.median(self.times)
 
 
-def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, str, int]:
+def run_once(
+    command: list[str], cwd: Path, env: dict[str, str], stdin: Path | None = None
+) -> tuple[float, int, str, int]:
     """Wall time, peak RSS (kB) of the process tree, stdout, exit status."""
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, open(stdin or os.devnull, "rb") as feed:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdin=feed, stdout=out, stderr=subprocess.PIPE
+        )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -98,22 +108,24 @@ def run_once(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
             process.stderr.close()
         out.seek(0)
         stdout = out.read().decode("utf-8", "replace")
-    if process.returncode not in (0, 1):
+    # 2 is the Claude Code hook's "findings" answer; elsewhere it means an error.
+    if process.returncode not in ((0, 1, 2) if stdin else (0, 1)):
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
     return elapsed, usage.ru_maxrss, stdout, process.returncode
 
 
 def measure_round_robin(
-    commands: dict[str, tuple[list[str], Any]], cwd: Path, env: dict[str, str], repeat: int
+    commands: dict[str, tuple[Any, ...]], cwd: Path, env: dict[str, str], repeat: int
 ) -> dict[str, Measure]:
     """Each command `repeat` times, taking turns, so a noisy spell on the machine hits
-    every measurement alike; one warm-up round first, not counted."""
+    every measurement alike; one warm-up round first, not counted. A command is
+    (argv, a function to call before each run or None[, a file to feed on stdin])."""
     results = {name: Measure([], 0, "", []) for name in commands}
     for attempt in range(repeat + 1):
-        for name, (command, before) in commands.items():
+        for name, (command, before, *stdin) in commands.items():
             if before is not None:
                 before()
-            elapsed, peak, stdout, _ = run_once(command, cwd, env)
+            elapsed, peak, stdout, _ = run_once(command, cwd, env, *stdin)
             result = results[name]
             result.stdout = stdout
             if attempt:
@@ -177,6 +189,14 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
     def edit() -> None:
         hook_file.write_bytes(original + f"\n# edit {next(counter)}\n".encode())
 
+    # What Claude Code sends the PostToolUse hook after an Edit of that file.
+    hook_input = cwd / "hook-input.json"
+    hook_input.write_text(
+        json.dumps(
+            {"tool_name": "Edit", "tool_input": {"file_path": str(hook_file)}, "cwd": str(cwd)}
+        )
+    )
+    hook_command = [sys.executable, "-c", HOOK_SCRIPT, "hook", "claude"]
     empty = cwd / "empty"
     empty.mkdir(exist_ok=True)
     measured = measure_round_robin(
@@ -185,7 +205,7 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
             "cold": (stk_lint(target, "--no-cache", "--jobs", "1", *quiet), None),
             "parallel": (stk_lint(target, "--no-cache", "--jobs", str(jobs), *quiet), None),
             "warm": (stk_lint(target, *quiet), None),
-            "hook": (stk_lint(str(hook_file), *quiet), edit),
+            "hook": (hook_command, edit, hook_input),
             "import_libcst": ([sys.executable, "-c", "import libcst"], None),
             "startup": (stk_lint(str(empty), "--no-cache", *quiet), None),
         },
@@ -224,7 +244,6 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
 
 def _differences(with_skips: str, without: str) -> list[str]:
     """Findings in only one of two JSON outputs, as `+` (only without skips) / `-` lines."""
-    import json
 
     def keyed(text: str) -> set[str]:
         return {

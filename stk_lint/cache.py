@@ -1,7 +1,7 @@
 """The results cache, `.stk_lint_cache/` in the project root.
 
-One small JSON file per checked file and configuration holds that file's findings.
-An entry is used only when its key matches: the file's content hash, the stk-lint
+One JSON file per configuration holds every checked file's findings (and the
+per-file project facts). An entry is used only when its key matches: the file's content hash, the stk-lint
 build (version plus a fingerprint of its own source files, so an edited rule never
 reads stale results), the effective configuration, the file's path and language, and
 a digest of the cross-file project facts the file depends on. Reading it needs
@@ -84,35 +84,45 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
 
 
 class Cache:
-    """Entries for one stk-lint build and one effective configuration."""
+    """Entries for one stk-lint build and one effective configuration.
+
+    They live in one file, read once when first needed and written back once at the
+    end of a run (`save`): a run where nothing changed opens one cache file, not one
+    per checked file. Two runs at once each write a whole file; the entries of the one
+    that writes first are lost, which costs the next run time, never correctness.
+    """
 
     def __init__(self, root: Path, configuration: str) -> None:
         self.base = root / CACHE_DIR_NAME
         self.build = build_fingerprint()
         self.configuration = configuration
         self.directory = self.base / self.build
+        self.file = self.directory / f"{digest('entries', configuration)[:32]}.json"
         self.hits = 0
         self.misses = 0
+        # path -> kind -> [key, value]; None until first read.
+        self._entries: dict[str, Any] | None = None
+        self._touched: set[str] = set()
 
-    def _entry_path(self, path: str, kind: str) -> Path:
-        # Named by path and configuration, not content: a changed file replaces its entry.
-        name = digest(kind, self.configuration, path)[:40]
-        return self.directory / name[:2] / f"{name[2:]}.json"
+    def _load(self) -> dict[str, Any]:
+        if self._entries is None:
+            try:
+                with open(self.file, "rb") as handle:
+                    data = json.loads(handle.read())
+            except (OSError, ValueError):
+                data = None
+            self._entries = data if isinstance(data, dict) else {}
+        return self._entries
 
     def get(self, path: str, key: str, kind: str = "findings") -> Any | None:
         """The cached value for `path` if its key is still `key`, else None."""
-        try:
-            with open(self._entry_path(path, kind), "rb") as handle:
-                entry = json.loads(handle.read())
-            if not isinstance(entry, dict) or entry.get("key") != key:
-                self.misses += 1
-                return None
-            value = entry["value"]
-        except (OSError, ValueError, KeyError, TypeError):
+        entry = self._load().get(path)
+        stored = entry.get(kind) if isinstance(entry, dict) else None
+        if not (isinstance(stored, list) and len(stored) == 2 and stored[0] == key):
             self.misses += 1
             return None
         self.hits += 1
-        return value
+        return stored[1]
 
     def get_findings(self, path: str, key: str) -> list[Finding] | None:
         value = self.get(path, key)
@@ -126,24 +136,54 @@ class Cache:
             return None
 
     def put(self, path: str, key: str, value: Any, kind: str = "findings") -> None:
-        target = self._entry_path(path, kind)
-        try:
-            self._prepare(target.parent)
-            data = json.dumps({"key": key, "value": value}, ensure_ascii=False)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        entries = self._load()
+        entry = entries.get(path)
+        if not isinstance(entry, dict):
+            entry = entries[path] = {}
+        entry[kind] = [key, value]
+        self._touched.add(path)
+
+    def put_findings(self, path: str, key: str, findings: list[Finding]) -> None:
+        self.put(path, key, [finding_to_json(f) for f in findings])
+
+    def save(self) -> None:
+        """Write the entries back if this run changed any (atomically: a reader sees the
+        old file or the new one). A read-only tree or a full disk only costs time."""
+        if not self._touched or self._entries is None:
+            return
+        # Entries of files that no longer exist would only grow the file.
+        entries = {
+            name: entry
+            for name, entry in self._entries.items()
+            if name in self._touched or os.path.exists(name.rpartition("\0")[2])
+        }
+        with contextlib.suppress(OSError):
+            self._prepare(self.directory)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(data)
-                os.replace(temporary, target)
+                    json.dump(entries, out, ensure_ascii=False, separators=(",", ":"))
+                os.replace(temporary, self.file)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 raise
-        except OSError:
-            pass  # a read-only tree or a full disk: run uncached rather than fail
+        self._touched.clear()
 
-    def put_findings(self, path: str, key: str, findings: list[Finding]) -> None:
-        self.put(path, key, [finding_to_json(f) for f in findings])
+    def load_summaries(self) -> None:
+        """Let stk_lint.project use the module summaries kept by earlier runs."""
+        from stk_lint.project import SUMMARIES
+
+        SUMMARIES.load(self.directory / "summaries.json")
+
+    def save_summaries(self) -> None:
+        """Keep the module summaries this run read on demand for the next one."""
+        from stk_lint.project import SUMMARIES
+
+        if SUMMARIES.has_added():
+            with contextlib.suppress(OSError):
+                self._prepare(self.directory)
+                SUMMARIES.save()
 
     def _prepare(self, folder: Path) -> None:
         if folder.is_dir():

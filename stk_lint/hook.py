@@ -61,16 +61,23 @@ def lint_file(path: Path, shown: str) -> list[Any]:
     if settings.is_excluded(path):
         return []
     rules = settings.rules_for(path)
-    project = None
-    if any(rule.needs_project for rule in rules):
-        # Calls into sibling modules resolve on demand from the file's own location.
-        from stk_lint.project import ProjectIndex
+    if not any(rule.needs_project for rule in rules):
+        return check_file(path, shown, rules, settings.resolved_options(), None, language)
+    # Calls into sibling modules resolve on demand from the file's own location; the
+    # summaries of the modules read for it are kept in the project's cache, so the next
+    # edit does not scan the same libraries again.
+    from stk_lint.cache import Cache
+    from stk_lint.project import ProjectIndex
 
-        project = ProjectIndex()
-        project.place(path, shown)
-        if settings.config_path is not None:
-            project.add_project_root(settings.root)
-    return check_file(path, shown, rules, settings.resolved_options(), project, language)
+    cache = Cache(settings.root, configuration="")
+    cache.load_summaries()
+    project = ProjectIndex()
+    project.place(path, shown)
+    if settings.config_path is not None:
+        project.add_project_root(settings.root)
+    findings = check_file(path, shown, rules, settings.resolved_options(), project, language)
+    cache.save_summaries()
+    return findings
 
 
 def feedback(findings: list[Any], shown: str) -> str:

@@ -19,9 +19,12 @@ then the same line scan over the source file, cached by path and mtime.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from importlib.machinery import PathFinder
 from pathlib import Path
@@ -238,14 +241,51 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
 
 def module_name_for(path: Path) -> tuple[str, bool, Path]:
     """(dotted module name, is package, import root) by walking up `__init__.py` folders."""
-    path = path.resolve()
-    is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file():
-        parts.append(folder.name)
-        folder = folder.parent
-    return ".".join(reversed(parts)), is_package, folder
+    module, is_package, root, _ = Packages().locate(path)
+    return module, is_package, root
+
+
+class Packages:
+    """Where files sit among packages, each folder looked at once: a run over a
+    thousand files resolves and walks up a few dozen folders, not a thousand paths.
+    One instance per run (folders may gain an `__init__.py` between runs)."""
+
+    def __init__(self) -> None:
+        # folder as given -> (resolved folder, its package's dotted name, import root)
+        self._folders: dict[Path, tuple[Path, str, Path]] = {}
+
+    def locate(self, path: Path) -> tuple[str, bool, Path, Path]:
+        """(dotted module name, is package, import root, resolved path) of a file."""
+        if path.is_symlink():
+            resolved = path.resolve()
+            folder, package, root = self._package_of(resolved.parent, resolved.parent)
+        else:
+            folder, package, root = self._folder(path.parent)
+            resolved = folder / path.name
+        is_package = resolved.name == "__init__.py"
+        module = package if is_package else ".".join(filter(None, (package, resolved.stem)))
+        return module, is_package, root, resolved
+
+    def _folder(self, given: Path) -> tuple[Path, str, Path]:
+        known = self._folders.get(given)
+        if known is None:
+            resolved = given.resolve()
+            known = self._folders[given] = self._package_of(resolved, resolved)
+        return known
+
+    def _package_of(self, resolved: Path, key: Path) -> tuple[Path, str, Path]:
+        """(folder, dotted package name or "", import root) for a resolved folder."""
+        known = self._folders.get(key)
+        if known is not None:
+            return known
+        if resolved.parent != resolved and (resolved / "__init__.py").is_file():
+            _, parent_package, root = self._package_of(resolved.parent, resolved.parent)
+            package = f"{parent_package}.{resolved.name}" if parent_package else resolved.name
+            known = (resolved, package, root)
+        else:
+            known = (resolved, "", resolved)
+        self._folders[key] = known
+        return known
 
 
 @dataclass(frozen=True)
@@ -274,6 +314,107 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
+class SummaryStore:
+    """Summaries of the files read on demand (installed libraries, project modules a
+    run did not check), by path and module name, valid while the file's size and
+    mtime are unchanged.
+
+    One store serves the whole process. `load`/`save` keep it in the results cache
+    between runs, so a one-file run (the Claude Code hook, pre-commit) does not read
+    and scan the same library modules every time. Worker processes hand back what
+    they added (`added`), and the parent `merge`s it before saving.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[Any]] = {}  # key -> [mtime_ns, size, summary]
+        self._added: dict[str, list[Any]] = {}
+        self._file: Path | None = None
+        self._unread = False  # `_file` not read yet: a run answered from the cache never does
+
+    @staticmethod
+    def _key(path: str, module: str, is_package: bool) -> str:
+        return f"{path}\0{module}\0{int(is_package)}"
+
+    def summary(self, path: Path, module: str, is_package: bool) -> Summary | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        key = self._key(str(path), module, is_package)
+        if self._unread:
+            self._read()
+        known = self._entries.get(key)
+        if known is not None and known[0] == info.st_mtime_ns and known[1] == info.st_size:
+            return known[2]
+        text = _read_text(path)
+        if text is None:
+            return None
+        entry = [info.st_mtime_ns, info.st_size, summarise(text, module, is_package)]
+        self._entries[key] = self._added[key] = entry
+        return entry[2]
+
+    def has_added(self) -> bool:
+        return bool(self._added)
+
+    def take_added(self) -> dict[str, list[Any]]:
+        """The entries added since the last call (a worker hands them to its parent)."""
+        added, self._added = self._added, {}
+        return added
+
+    def merge(self, entries: dict[str, list[Any]]) -> None:
+        self._entries.update(entries)
+        self._added.update(entries)
+
+    def clear(self) -> None:
+        """Forget every entry and the file they were kept in."""
+        self._entries.clear()
+        self._added.clear()
+        self._file = None
+        self._unread = False
+
+    def load(self, file: Path) -> None:
+        """Use the entries kept in `file` (read when first needed; a missing or
+        unreadable file holds none)."""
+        self._file = file
+        self._unread = True
+
+    def _read(self) -> None:
+        self._unread = False
+        try:
+            with open(self._file, "rb") as handle:  # type: ignore[arg-type]
+                entries = json.loads(handle.read())
+        except (OSError, ValueError):
+            return
+        if isinstance(entries, dict):
+            for key, entry in entries.items():
+                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
+                    self._entries.setdefault(key, entry)
+
+    def save(self) -> None:
+        """Write the entries back when this run added some (atomically; a failure to
+        write costs only the next run's time)."""
+        if self._file is None or not self._added:
+            return
+        if self._unread:
+            self._read()  # keep what earlier runs kept
+        with contextlib.suppress(OSError):
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self._file.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(self._entries, out, ensure_ascii=False, separators=(",", ":"))
+                os.replace(temporary, self._file)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        self._added.clear()
+
+
+# The process's store (see SummaryStore).
+SUMMARIES = SummaryStore()
+
+
 # The standard library's folder: where `os` itself was found.
 _STANDARD_LIBRARY = os.path.dirname(os.path.realpath(os.__file__)) + os.sep
 
@@ -295,12 +436,10 @@ _Location = tuple[str | None, list[str] | None]
 class LibraryIndex:
     """Summaries of installed modules, found and read without importing anything."""
 
-    # Shared by every index in the process: keyed by file path, checked against mtime.
-    _by_path: dict[str, tuple[float, Summary]] = {}
-
     def __init__(self, search_path: list[str] | None = None) -> None:
         self.search_path = list(sys.path if search_path is None else search_path)
         self._locations: dict[str, _Location | None] = {}
+        self._entries: dict[str, ModuleEntry | None] = {}
 
     def _locate(self, module: str) -> _Location | None:
         """(source file or None, submodule folders or None), or None when not found."""
@@ -336,28 +475,24 @@ class LibraryIndex:
         if new:
             self.search_path.extend(new)
             self._locations.clear()
+            self._entries.clear()
 
     def has_module(self, module: str) -> bool:
         return self._locate(module) is not None
 
     def summary(self, module: str) -> ModuleEntry | None:
+        if module in self._entries:
+            return self._entries[module]
+        entry = None
         found = self._locate(module)
-        if found is None or found[0] is None:
-            return None
-        origin = found[0]
-        try:
-            mtime = Path(origin).stat().st_mtime
-        except OSError:
-            return None
-        cached = self._by_path.get(origin)
-        if cached is None or cached[0] != mtime:
-            text = _read_text(Path(origin))
-            if text is None:
-                return None
+        if found is not None and found[0] is not None:
+            origin = found[0]
             is_package = Path(origin).name == "__init__.py"
-            cached = (mtime, summarise(text, module, is_package))
-            self._by_path[origin] = cached
-        return ModuleEntry(cached[1], self._display(origin), _in_standard_library(origin))
+            summary = SUMMARIES.summary(Path(origin), module, is_package)
+            if summary is not None:
+                entry = ModuleEntry(summary, self._display(origin), _in_standard_library(origin))
+        self._entries[module] = entry
+        return entry
 
     def _display(self, origin: str) -> str:
         for entry in self.search_path:
@@ -398,9 +533,15 @@ class ProjectIndex:
         return summary
 
     def add_summary(
-        self, path: Path, summary: Summary, display: str | None = None, root: Path | None = None
+        self,
+        path: Path,
+        summary: Summary,
+        display: str | None = None,
+        root: Path | None = None,
+        resolved: Path | None = None,
     ) -> None:
-        """Register a summary computed elsewhere (e.g. from a cache)."""
+        """Register a summary computed elsewhere (e.g. from a cache); `root` and
+        `resolved` (the file's real path) when the caller knows them already."""
         display = display or path.as_posix()
         self._resolved.clear()
         self._heads.clear()
@@ -409,7 +550,7 @@ class ProjectIndex:
         self._session_jobs = None
         self.top_level.add(summary["module"].split(".", 1)[0])
         self.by_path[display] = summary["module"]
-        self.by_path[str(path.resolve())] = summary["module"]
+        self.by_path[str(resolved or path.resolve())] = summary["module"]
         if root is None:
             root = module_name_for(path)[2]
         self._add_root(root)
@@ -489,10 +630,9 @@ class ProjectIndex:
         for root in self.roots:
             for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
                 if candidate.is_file():
-                    text = _read_text(candidate)
-                    if text is None:
+                    summary = SUMMARIES.summary(candidate, module, candidate.name == "__init__.py")
+                    if summary is None:
                         continue
-                    summary = summarise(text, module, candidate.name == "__init__.py")
                     # Named from its import root, as in `stk/user/models.py:212`.
                     entry = ModuleEntry(summary, candidate.relative_to(root).as_posix())
                     self.modules[module] = entry

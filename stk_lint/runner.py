@@ -140,6 +140,10 @@ def run(
             if cache is not None and item.key is not None:
                 cache.put_findings(_entry_name(item), item.key, findings)
     result.findings = sorted(f for findings in per_file if findings for f in findings)
+    if cache is not None:
+        cache.save()
+        if project is not None:
+            cache.save_summaries()
     return result
 
 
@@ -162,9 +166,12 @@ def _project_pass(
     """
     if not any(settings.selects(code) for code in PROJECT_RULES):
         return None, ""
-    from stk_lint.project import ProjectIndex, module_name_for, summarise
+    from stk_lint.project import Packages, ProjectIndex, summarise
 
+    if cache is not None:
+        cache.load_summaries()  # libraries and project modules read on demand
     project = ProjectIndex()
+    packages = Packages()
     facts: list[Any] = []
     for item in files:
         if item.language != PYTHON:
@@ -178,7 +185,7 @@ def _project_pass(
             if cache is None:
                 item.data = data  # read once: the check uses it
         try:
-            module, is_package, root = module_name_for(item.path)
+            module, is_package, root, resolved = packages.locate(item.path)
         except OSError:
             continue
         key = digest(hashlib.sha256(data).hexdigest(), module, is_package)
@@ -192,7 +199,7 @@ def _project_pass(
             summary = summarise(text, module, is_package)
             if cache is not None:
                 cache.put(_entry_name(item), key, [summary], "facts:project")
-        project.add_summary(item.path, summary, item.display, root)
+        project.add_summary(item.path, summary, item.display, root, resolved)
         facts.append(summary)
     if settings.config_path is not None:
         project.add_project_root(settings.root)
@@ -318,12 +325,23 @@ def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
 
     engine.PRE_PARSE_SKIPS = skips
     _worker_state = (options, project)
+    if project is not None:
+        from stk_lint.project import SUMMARIES
+
+        SUMMARIES.take_added()  # the parent's, inherited by fork: it has them already
 
 
-def _check_chunk(tasks: list[_Task]) -> list[list[Finding]]:
+def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding]], dict[str, Any]]:
+    """The chunk's findings, and the module summaries the worker read on demand (the
+    parent keeps them for the next run)."""
     assert _worker_state is not None
     options, project = _worker_state
-    return [_check_task(task, options, project) for task in tasks]
+    findings = [_check_task(task, options, project) for task in tasks]
+    if project is None:
+        return findings, {}
+    from stk_lint.project import SUMMARIES
+
+    return findings, SUMMARIES.take_added()
 
 
 def _check_parallel(
@@ -360,8 +378,13 @@ def _check_parallel(
             (chunk, pool.submit(_check_chunk, [tasks[i] for i in chunk])) for chunk in chunks
         ]
         for chunk, future in futures:
-            for index, findings in zip(chunk, future.result(), strict=True):
-                results[index] = findings
+            findings, summaries = future.result()
+            for index, found in zip(chunk, findings, strict=True):
+                results[index] = found
+            if summaries:
+                from stk_lint.project import SUMMARIES
+
+                SUMMARIES.merge(summaries)
     return results
 
 

@@ -2,6 +2,7 @@
 importing them, the engine's one read per file, and the stk-style fixture project."""
 
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -9,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
+import stk_lint.project as project_module
 from stk_lint.config import Settings
-from stk_lint.project import LibraryIndex, ProjectIndex, module_name_for, summarise
+from stk_lint.project import (
+    SUMMARIES,
+    LibraryIndex,
+    ProjectIndex,
+    SummaryStore,
+    module_name_for,
+    summarise,
+)
 from stk_lint.runner import run
 from stk_lint.testing import lint
 
@@ -234,9 +243,9 @@ def fake_library(tmp_path, monkeypatch):
         "    def close(self):\n        pass\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    LibraryIndex._by_path.clear()
+    SUMMARIES.clear()
     yield package
-    LibraryIndex._by_path.clear()
+    SUMMARIES.clear()
 
 
 def test_installed_library_is_read_not_imported(fake_library):
@@ -265,15 +274,52 @@ def test_installed_library_is_read_not_imported(fake_library):
 
 
 def test_library_cache_follows_mtime(fake_library):
-    libraries = LibraryIndex()
-    assert libraries.summary("fakelib.core").summary["functions"]["fetch"] == [3, True]
+    assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [3, True]
     core = fake_library / "core.py"
     core.write_text("def fetch(url):\n    pass\n")
     stat = core.stat()
-    import os
-
     os.utime(core, (stat.st_atime, stat.st_mtime + 10))
-    assert libraries.summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
+    # A new run (a new index) sees the change; within one run the answer stays put.
+    assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
+
+
+def test_summaries_are_kept_between_runs(fake_library, tmp_path, monkeypatch):
+    kept = tmp_path / "cache" / "summaries.json"
+    SUMMARIES.load(kept)
+    assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [3, True]
+    SUMMARIES.save()
+    assert kept.is_file()
+
+    # The next process starts empty and reads the kept summary instead of the source.
+    fresh = SummaryStore()
+    monkeypatch.setattr(project_module, "SUMMARIES", fresh)
+    monkeypatch.setattr(project_module, "summarise", _no_summarising)
+    fresh.load(kept)
+    assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [3, True]
+
+    # An edited file (another size) is read again.
+    monkeypatch.setattr(project_module, "summarise", summarise)
+    (fake_library / "core.py").write_text("def fetch(url):\n    return None\n")
+    fresh = SummaryStore()
+    monkeypatch.setattr(project_module, "SUMMARIES", fresh)
+    fresh.load(kept)
+    assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
+
+
+def _no_summarising(*args):
+    raise AssertionError("summarised a file whose kept summary was still valid")
+
+
+def test_an_unreadable_summary_file_is_ignored(tmp_path):
+    kept = tmp_path / "summaries.json"
+    kept.write_text("{not json")
+    store = SummaryStore()
+    store.load(kept)
+    module = tmp_path / "mod.py"
+    module.write_text("async def f():\n    pass\n")
+    assert store.summary(module, "mod", False)["functions"]["f"] == [1, True]
+    store.save()
+    assert json.loads(kept.read_text())  # rewritten whole
 
 
 def test_missing_library_falls_back_to_the_builtin_table(tmp_path):

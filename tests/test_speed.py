@@ -169,11 +169,14 @@ def test_changed_file_is_rechecked_and_corrupt_entries_ignored(project_dir):
     assert first.cached == 0
     views = project_dir / "app" / "things" / "views.py"
     views.write_text(views.read_text() + "\nimport flask\n")
-    entries = list((project_dir / CACHE_DIR_NAME).rglob("*.json"))
-    for entry in entries[::3]:
-        entry.write_bytes(b'{"key": truncated')
-    for entry in entries[1::3]:
-        entry.write_text(json.dumps({"key": "x", "value": [{"bogus": 1}]}))
+    (kept,) = _entries_files(project_dir)
+    entries = json.loads(kept.read_text())
+    names = sorted(entries)
+    for name in names[::3]:
+        entries[name] = "truncated"
+    for name in names[1::3]:
+        entries[name]["findings"] = [entries[name]["findings"][0], [{"bogus": 1}]]
+    kept.write_text(json.dumps(entries))
     second = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
     fresh = runner.run([project_dir], Settings(root=project_dir), use_cache=False)
     assert _json(second.findings) == _json(fresh.findings)
@@ -181,6 +184,43 @@ def test_changed_file_is_rechecked_and_corrupt_entries_ignored(project_dir):
     assert 0 < second.cached < second.files
     third = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
     assert third.cached == third.files
+
+    kept.write_bytes(b'{"app/things/views.py\x00": [trunc')  # a file cut short: all misses
+    fourth = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert fourth.cached == 0 and _json(fourth.findings) == _json(fresh.findings)
+
+
+def _entries_files(project_dir):
+    """The cache's entry files (one per configuration), not the kept module summaries."""
+    return [
+        path
+        for path in (project_dir / CACHE_DIR_NAME).rglob("*.json")
+        if path.name != "summaries.json"
+    ]
+
+
+def test_a_warm_run_opens_one_cache_file(project_dir, monkeypatch):
+    runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    opened = []
+    real_open = open
+
+    def recording_open(file, *args, **kwargs):
+        if CACHE_DIR_NAME in str(file):
+            opened.append(Path(file).name)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", recording_open)
+    again = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    assert again.cached == again.files > 5
+    assert len(opened) == 1, opened  # the entries; the module summaries are not needed
+
+
+def test_entries_of_deleted_files_are_dropped(project_dir):
+    runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    (project_dir / "app" / "things" / "views.py").unlink()
+    runner.run([project_dir], Settings(root=project_dir), use_cache=True)
+    (kept,) = _entries_files(project_dir)
+    assert not any("things/views.py" in name for name in json.loads(kept.read_text()))
 
 
 def test_configuration_is_part_of_the_key(project_dir):
