@@ -221,11 +221,14 @@ def _walk(
     except OSError:
         return
     for entry in entries:
-        path = directory / entry.name if str(directory) != "." else Path(entry.name)
         try:
             is_dir = entry.is_dir()  # follows symlinks; loops end at `seen` below
         except OSError:
             is_dir = False  # a link loop: reported as unreadable when it is read
+        language = None if is_dir else language_of(entry.name)
+        if not is_dir and language is None:
+            continue  # not a file stk-lint checks: no need to match it against patterns
+        path = directory / entry.name if str(directory) != "." else Path(entry.name)
         # Inside a resolved folder only a symlink needs resolving again.
         key = _identity(path) if entry.is_symlink() else resolved_dir / entry.name
         if ignores.ignored(absolute / entry.name, is_dir) or excluded(path, key):
@@ -238,8 +241,7 @@ def _walk(
             seen.add(key)
             yield from _walk(path, absolute / entry.name, key, excluded, ignores, seen)
         else:
-            language = language_of(entry.name)
-            if language is None or not _is_regular_or_unreadable(entry):
+            if not _is_regular_or_unreadable(entry):
                 continue
             if key not in seen:
                 seen.add(key)

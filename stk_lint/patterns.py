@@ -9,29 +9,68 @@ project even though `build` is excluded by default).
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
+
+# A pattern that is a plain name (`build`, `.venv`, `*.min.js`, `dist/`): it matches a
+# file or folder of that name at any depth, so one regular expression over each part of
+# a path decides it. Anything else (a slash inside, `!`, brackets, escapes, spaces)
+# goes to pathspec.
+_PLAIN_NAME = re.compile(r"[\w.*?+-]+/?")
 
 
 class Patterns:
     """Patterns relative to one folder; paths are given relative to it, in POSIX form."""
 
     def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = list(lines)
+        patterns = [line for line in self.lines if line and not line.startswith("#")]
+        self._names: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        if all(_PLAIN_NAME.fullmatch(line) and "**" not in line for line in patterns):
+            # The default exclusions, and most `extend-exclude` lists: decided without
+            # pathspec, which tries every pattern's expression on every path.
+            anywhere = [line for line in patterns if not line.endswith("/")]
+            self._names = (_any_of(anywhere), _any_of(line.rstrip("/") for line in patterns))
+        else:
+            self.spec.match_file("")  # refuse a pattern pathspec cannot read, now
+
+    @cached_property
+    def spec(self) -> Any:
         import pathspec
 
-        self.lines = list(lines)
-        self.spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
+        return pathspec.GitIgnoreSpec.from_lines(self.lines)
 
     def matches(self, relative: str) -> bool:
-        return self.spec.match_file(relative)
+        if self._names is None:
+            return self.spec.match_file(relative)
+        files, folders = self._names
+        parts = relative.split("/")
+        last = len(parts) - 1
+        if not parts[last]:  # `name/`: a folder
+            parts.pop()
+            last = len(parts)
+        return any(
+            (folders if index < last else files).fullmatch(part)
+            for index, part in enumerate(parts)
+            if part not in ("", ".")
+        )
 
     def below(self, start: str) -> Patterns | _Rebased:
         """The patterns as they apply to the paths below the folder `start` when it is
         walked: a pattern matching `start` itself or a folder above it does not exclude
         everything below it."""
-        if start in ("", ".") or not self.spec.match_file(start + "/"):
+        if start in ("", ".") or not self.matches(start + "/"):
             return self
         return _Rebased(self.lines, start)
+
+
+def _any_of(names: Iterable[str]) -> re.Pattern[str]:
+    """One expression matching a path part that any of the glob names match."""
+    alternatives = [fnmatch.translate(name) for name in names]
+    return re.compile("|".join(alternatives) if alternatives else "(?!)")
 
 
 class _Rebased:

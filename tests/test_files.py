@@ -127,3 +127,41 @@ def test_exclusions_apply_below_a_folder_named_on_the_command_line(project, monk
     assert names(root, [Path("build/proj")], settings) == ["build/proj/a.py"]
     # --force-exclude applies `exclude` to the paths given, folders too.
     assert names(root, [Path("build/proj")], force_exclude=True) == []
+
+
+def test_plain_name_patterns_match_as_pathspec_does():
+    """The default exclusions are decided without pathspec; the answer must be its."""
+    import random
+
+    import pathspec
+
+    from stk_lint.config import DEFAULT_EXCLUDE
+    from stk_lint.patterns import Patterns
+
+    names = ["build", "dist", ".venv", "a", "x.min.js", "y.MIN.js", "node_modules", "src"]
+    names += ["b.py", "__pycache__", "foo.egg-info", "builder", "venv2", "site-packages", "."]
+    pattern_sets = [
+        list(DEFAULT_EXCLUDE),
+        ["build/", "*.egg-info", "a?", "# a comment", ""],
+        ["src", "*.py"],
+        ["dist/", "x*", "a+b"],
+        [],
+    ]
+    rng = random.Random(7)
+    for patterns in pattern_sets:
+        ours = Patterns(patterns)
+        assert ours._names is not None, patterns  # the fast path is the one under test
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        for _ in range(3000):
+            parts = [rng.choice(names) for _ in range(rng.randint(1, 4))]
+            path = "/".join(parts) + rng.choice(["", "/"])
+            assert ours.matches(path) == spec.match_file(path), (patterns, path)
+
+
+def test_other_patterns_go_to_pathspec():
+    from stk_lint.patterns import Patterns
+
+    for patterns in (["/build"], ["a/b"], ["!keep.py", "*.py"], ["**/gen"], ["[ab].py"]):
+        assert Patterns(patterns)._names is None, patterns
+    assert Patterns(["a/b"]).matches("a/b/c.py")
+    assert not Patterns(["*.py", "!keep.py"]).matches("keep.py")
