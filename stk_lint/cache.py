@@ -1,14 +1,16 @@
 """The results cache, `.stk_lint_cache/` in the project root.
 
-One JSON file per configuration holds every checked file's findings (and the
-per-file project facts). An entry is used only when its key matches: the file's content hash, the stk-lint
-build (version plus a fingerprint of its own source files, so an edited rule never
-reads stale results), the effective configuration, the file's path and language, and
-a digest of the cross-file project facts the file depends on. Reading it needs
-neither libcst nor the rules, so a run where nothing changed never imports them.
+One JSON file per configuration holds every checked file's findings and project
+facts. An entry is used only when its key matches: the file's content hash, the
+stk-lint build (version plus a fingerprint of its own source files, so an edited rule
+never reads stale results), the effective configuration, the file's path and
+language, and a digest of the cross-file project facts the file depends on. Reading
+it needs neither libcst nor the rules, so a run where nothing changed never imports
+them. Beside it, `summaries.json` keeps the summaries of modules read on demand
+(installed libraries; stk_lint.project).
 
-Writes go to a temporary file renamed into place, so a reader sees a whole entry or
-none; an entry that cannot be read or decoded is a miss, never an error.
+Writes go to a temporary file renamed into place, so a reader sees a whole file or
+none; a file or an entry that cannot be read or decoded is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from stk_lint import __version__
+from stk_lint.atomic import write_atomically
 from stk_lint.findings import Edit, Finding, Fix
 
 CACHE_DIR_NAME = ".stk_lint_cache"
@@ -157,17 +159,10 @@ class Cache:
             for name, entry in self._entries.items()
             if name in self._touched or os.path.exists(name.rpartition("\0")[2])
         }
+        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         with contextlib.suppress(OSError):
             self._prepare(self.directory)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(entries, out, ensure_ascii=False, separators=(",", ":"))
-                os.replace(temporary, self.file)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            write_atomically(self.file, data)
         self._touched.clear()
 
     def load_summaries(self) -> None:

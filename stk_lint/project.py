@@ -24,11 +24,12 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Any
+
+from stk_lint.atomic import write_atomically
 
 Summary = dict[str, Any]
 
@@ -397,17 +398,10 @@ class SummaryStore:
             return
         if self._unread:
             self._read()  # keep what earlier runs kept
+        data = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":"))
         with contextlib.suppress(OSError):
             self._file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self._file.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(self._entries, out, ensure_ascii=False, separators=(",", ":"))
-                os.replace(temporary, self._file)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            write_atomically(self._file, data.encode("utf-8"))
         self._added.clear()
 
 

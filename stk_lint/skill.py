@@ -7,14 +7,14 @@ wheel), so ``stk-lint skill install`` works from an installed package.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from stk_lint.atomic import write_atomically
 
 SKILL_NAME = "stk-dev"
 SKILL_FILE = "SKILL.md"
@@ -369,7 +369,7 @@ def install(source: Path, target: Path, force: bool = False) -> str:
     for relative, data in wanted.items():
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(destination, data)
+        write_atomically(destination, data)
     return f"installed the {SKILL_NAME} skill ({len(wanted)} files) in {target}"
 
 
@@ -378,15 +378,3 @@ def _same(path: Path, data: bytes) -> bool:
         return not path.is_symlink() and path.read_bytes() == data
     except OSError:
         return False
-
-
-def _write_atomically(destination: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=".stk-lint-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
