@@ -18,35 +18,11 @@ from libcst._nodes.internal import CodegenState
 
 from stk_lint.findings import Edit, Finding, Fix, NodeFix
 from stk_lint.positions import Positions
+from stk_lint.tree import KINDS, NODE, SEQUENCE, fields_of, kind_of
 
 if TYPE_CHECKING:
     from stk_lint.rule import PythonRule
 
-# Nodes that hold only layout: nothing a rule looks for lives below them.
-_LAYOUT_TYPES: tuple[type, ...] = (
-    cst.SimpleWhitespace,
-    cst.ParenthesizedWhitespace,
-    cst.TrailingWhitespace,
-    cst.EmptyLine,
-    cst.Newline,
-    cst.Comment,
-    cst.LeftParen,
-    cst.RightParen,
-    cst.LeftSquareBracket,
-    cst.RightSquareBracket,
-    cst.LeftCurlyBrace,
-    cst.RightCurlyBrace,
-    cst.Comma,
-    cst.Semicolon,
-    cst.Colon,
-    cst.Dot,
-    cst.AssignEqual,
-)
-_LAYOUT_FIELDS = frozenset(
-    {"lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators"}
-    | {"header", "footer", "trailing_whitespace", "newline", "equal", "colon", "dot"}
-)
-_child_fields: dict[type, tuple[str, ...]] = {}
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 # Statements a suppression comment can cover (a compound statement: its header).
@@ -61,28 +37,6 @@ _COMPOUND = (
     cst.TryStar,
     cst.Match,
 )
-
-
-def _fields_of(node_type: type) -> tuple[str, ...]:
-    """A node type's child fields in source order, as libcst's own visitor takes them.
-
-    libcst's generated `_visit_and_replace_children` names each field as a string
-    constant in the order it visits them (decorators before the body, etc.).
-    """
-    fields = _child_fields.get(node_type)
-    if fields is None:
-        declared = [f.name for f in dataclasses.fields(node_type)]
-        visit_children = getattr(node_type, "_visit_and_replace_children", None)
-        constants = getattr(getattr(visit_children, "__code__", None), "co_consts", ())
-        ordered = [c for c in constants if isinstance(c, str) and c in declared]
-        ordered += [name for name in declared if name not in ordered]
-        fields = tuple(
-            name
-            for name in dict.fromkeys(ordered)
-            if not name.startswith("whitespace") and name not in _LAYOUT_FIELDS
-        )
-        _child_fields[node_type] = fields
-    return fields
 
 
 class _Dispatch:
@@ -115,35 +69,17 @@ class _Dispatch:
         return names
 
 
-# How the walker treats a value found in a node field, by the value's exact type:
-# _NODE is walked, _SEQUENCE has its items looked at, _SKIP is neither. Deciding it
-# once per type replaces an isinstance check against libcst's ABC on every value.
-_SKIP, _NODE, _SEQUENCE = 0, 1, 2
-_kinds: dict[type, int] = {}
-
-
-def _kind_of(value_type: type) -> int:
-    if issubclass(value_type, cst.CSTNode):
-        kind = _SKIP if issubclass(value_type, _LAYOUT_TYPES) else _NODE
-    elif issubclass(value_type, (tuple, list)):
-        kind = _SEQUENCE
-    else:
-        kind = _SKIP
-    _kinds[value_type] = kind
-    return kind
-
-
 def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> None:
     """Depth-first traversal calling each visitor's visit_X/leave_X in list order."""
     dispatch = _Dispatch(visitors)
     visit, leave = dispatch.visit, dispatch.leave
-    kinds = _kinds
+    kinds = KINDS
     # Per node type: (visit methods, child field names, leave methods).
     plans: dict[type, tuple[Any, tuple[str, ...], Any]] = {}
 
     def plan_for(node_type: type) -> tuple[Any, tuple[str, ...], Any]:
         name = node_type.__name__
-        plan = (visit.get(name, ()), _fields_of(node_type), leave.get(name, ()))
+        plan = (visit.get(name, ()), fields_of(node_type), leave.get(name, ()))
         plans[node_type] = plan
         return plan
 
@@ -169,15 +105,15 @@ def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> Non
             value = getattr(node, field_name)
             kind = kinds.get(type(value))
             if kind is None:
-                kind = _kind_of(type(value))
-            if kind == _NODE:
+                kind = kind_of(type(value))
+            if kind == NODE:
                 children.append(value)
-            elif kind == _SEQUENCE:
+            elif kind == SEQUENCE:
                 for item in value:
                     item_kind = kinds.get(type(item))
                     if item_kind is None:
-                        item_kind = _kind_of(type(item))
-                    if item_kind == _NODE:
+                        item_kind = kind_of(type(item))
+                    if item_kind == NODE:
                         children.append(item)
         if children:
             children.reverse()
@@ -356,7 +292,7 @@ def check_module(
     walk(context.module, [_Tracker(context), *rules])
     if not context.reports:
         return []
-    positions = Positions(context.module)
+    positions = Positions(context.module, context.source)
     to_fix = _FixResolver(context, positions)
     results = []
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -279,6 +280,7 @@ def _check(
     from stk_lint import engine
 
     engine.PRE_PARSE_SKIPS = skips
+    _tune_gc()
     options = settings.resolved_options()
     tasks: list[_Task] = [
         (
@@ -293,6 +295,15 @@ def _check(
     if jobs > 1 and len(tasks) > 1 and _total_size(items) >= PARALLEL_MIN_BYTES:
         return _check_parallel(tasks, jobs, options, project, skips)
     return [_check_task(task, options, project) for task in tasks]
+
+
+def _tune_gc() -> None:
+    """Collect cycles rarely. libcst allocates hundreds of thousands of nodes per file and
+    frees them by reference counting (its trees hold no cycles), yet each allocation burst
+    sets off collections that scan every object alive, the imported modules' included:
+    a twentieth of a cold run. Frozen objects are never scanned again."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _total_size(items: Sequence[_File]) -> int:
@@ -324,6 +335,7 @@ def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
     from stk_lint import engine
 
     engine.PRE_PARSE_SKIPS = skips
+    _tune_gc()  # inherited with fork; not with spawn
     _worker_state = (options, project)
     if project is not None:
         from stk_lint.project import SUMMARIES

@@ -6,8 +6,9 @@ import libcst as cst
 import pytest
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import _LAYOUT_TYPES, PythonContext, check_module, walk
+from stk_lint.python_engine import PythonContext, check_module, walk
 from stk_lint.rule import PythonRule
+from stk_lint.tree import LAYOUT_TYPES
 
 SAMPLES = sorted((Path(__file__).parent / "fixtures" / "stk_app").rglob("*.py"))
 
@@ -19,7 +20,7 @@ def test_walker_reaches_every_non_layout_node(path):
 
     class Collect(cst.CSTVisitor):
         def on_visit(self, node):
-            if isinstance(node, _LAYOUT_TYPES):
+            if isinstance(node, LAYOUT_TYPES):
                 return False
             expected.append(node)
             return True

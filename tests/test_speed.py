@@ -335,6 +335,17 @@ TRICKY_SOURCES = (
     'x = ("a"\n     "b"  # joined\n     "c")\nclass A(B, metaclass=M):\n    pass\n',
     "with (open(a) as f,\n      open(b) as g):\n    pass\nmatch x:\n    case [1, *rest]:\n        pass\n",
     "lambda: (yield)\nprint(f'{x!r:>{width}}')\n",
+    "a = 1; b = 2\nc = 3\n",
+    "x = 1 + \\\n    2\ny = 3\n",
+    "# c\n\n@dec  # why\n\n# more\n@ dec2\nclass A: pass\n",
+    "if x: pass\nelse: y()\n",
+    "x = 1\n\n\n# tail comment\n",
+    # Placed by generating the module whole: a byte order mark, a form feed, an `@`
+    # alone on its line, `type` (before Python 3.12).
+    "\ufeffimport x\nx.y()\n",
+    "\x0cimport x\n\x0c\ndef f():\n    pass\n",
+    "@\\\ndec\ndef f(): pass\n",
+    "type X = int\nx: X = 1\n",
 )
 
 
@@ -349,11 +360,12 @@ def test_positions_are_libcst_positions(corpus):
     )
 
     from stk_lint.positions import Positions
+    from stk_lint.tree import descendants
 
     sources = list(TRICKY_SOURCES)
     # Not deep.py: too deep for libcst's native parser (the engine never hands it over).
     sources += [p.read_text() for p in sorted(corpus.rglob("*.py")) if p.name != "deep.py"]
-    compared = 0
+    compared = whole = 0
     for source in sources:
         try:
             module = cst.parse_module(source)
@@ -363,8 +375,22 @@ def test_positions_are_libcst_positions(corpus):
         expected = wrapper.resolve(PositionProvider)
         inclusive = wrapper.resolve(WhitespaceInclusivePositionProvider)
         ours = Positions(module)
-        for node, where in expected.items():
+        # Given the source, statement by statement; each node asked in a fresh instance
+        # for a few, so the first lookup in a statement is tested too.
+        lazy = Positions(module, source)
+        in_statements = {node for part in module.body for node in descendants(part)}
+        for number, (node, where) in enumerate(expected.items()):
             assert ours[node] == where, (source, type(node).__name__)
             assert ours.inclusive(node) == inclusive[node], (source, type(node).__name__)
+            if node not in in_statements:
+                continue  # the module's lines, layout: asking would generate it whole
+            assert lazy[node] == where, (source, type(node).__name__)
+            assert lazy.inclusive(node) == inclusive[node], (source, type(node).__name__)
+            if number % 50 == 0:
+                assert Positions(module, source)[node] == where, (source, type(node).__name__)
             compared += 1
+        whole += lazy.whole_module
     assert compared > 10_000
+    # Only the sources whose statements cannot be placed are generated whole: the four
+    # above and the one without a final newline.
+    assert whole <= 5, whole
