@@ -908,6 +908,14 @@ ILLEGAL = {
         2,
         ["module-level code cannot await"],
     ),
+    "`self` outside a class (a function attached to one later)": (
+        """
+        async def attached(self):
+            self.db_session.execute(select(Thing))
+        """,
+        3,
+        ["`self.db_session.execute`"],
+    ),
 }
 
 

@@ -105,8 +105,9 @@ class _Frame:
     qualname: str  # as in the module summary: "Thing.from_dict", "outer.<locals>.inner"
     is_async: bool = False
     locals: set[str] = field(default_factory=set)
-    # name -> (class name as _qualify gives it, whether the class is in this module)
-    types: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # name -> (class name as _qualify gives it, whether the class is in this module,
+    # whether it is known to be a class: looked up when first needed)
+    types: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)
     sessions: set[str] = field(default_factory=set)
     # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
     sync_sessions: set[str] = field(default_factory=set)
@@ -551,7 +552,8 @@ class MissingAwait(PythonRule):
 
     def _enclosing_class(self) -> _Frame | None:
         """The class of the method being visited (`self` refers to its instances)."""
-        for outer, inner in zip(reversed(self.frames[:-1]), reversed(self.frames), strict=True):
+        # Each frame with the one around it (the outermost has none).
+        for outer, inner in zip(reversed(self.frames[:-1]), reversed(self.frames[1:]), strict=True):
             if inner.kind == "def" and outer.kind == "class":
                 return outer
         return None
@@ -610,7 +612,7 @@ class MissingAwait(PythonRule):
             method = inner.func.attr.value
             if method in STREAM_RESULTS and self._is_session(inner.func.value):
                 # `rows = await session.stream(q)`: an AsyncResult, `.all()` is a coroutine
-                frame.types[name] = (STREAM_RESULTS[method], False)
+                frame.types[name] = (STREAM_RESULTS[method], False, True)
                 return
             # `thing = await session.get(Thing, id)`: an instance of Thing
             if inner.func.attr.value in ("get", "get_one") and inner.args:
@@ -619,15 +621,15 @@ class MissingAwait(PythonRule):
         self._note_type(frame, name, callee)
 
     def _note_type(self, frame: _Frame, name: str, class_expression: str) -> None:
-        """Remember that `name` holds an instance of the class `class_expression` names."""
+        """Remember that `name` may hold an instance of the class `class_expression`
+        names: whether it is a class is looked up (in the project, in libraries) only
+        if a method is called on `name`, which most results never see."""
         if not class_expression:
             return
         qualified, in_module = self._qualify(class_expression)
         if qualified is None:
             return
-        target = self._target(qualified, in_module)
-        if target is not None and target.kind == "class":
-            frame.types[name] = (qualified, in_module)
+        frame.types[name] = (qualified, in_module, False)
 
     def visit_With(self, node: cst.With) -> None:
         frame = self.scope
@@ -789,10 +791,15 @@ class MissingAwait(PythonRule):
             self._role(arg.value, VALUE if arg.star else arg_role)
             self._role(arg.keyword, IGNORED)
         role = self.roles.get(id(node))
+        if role is None or role in (AWAITED, HANDED, TARGET):
+            return  # nothing to report whatever the callee is: do not look it up
+        quart = self._on_quart_proxy(node.func)
+        if role == ARGUMENT and not quart:
+            return
         found = self._coroutine(node.func)
         if found is not None:
             display, how = found
-            self._check(node, display, how, role, quart=self._on_quart_proxy(node.func))
+            self._check(node, display, how, role, quart=quart)
 
     def _on_quart_proxy(self, func: cst.BaseExpression) -> bool:
         """`request.get_json`, `websocket.receive`: a method of a Quart proxy."""
@@ -1164,8 +1171,11 @@ class MissingAwait(PythonRule):
                     return f"{frame.qualname}.{rest}", True
         for frame in self._scopes():
             if head in frame.types:
-                class_name, in_module = frame.types[head]
-                return class_name + dot + rest, in_module
+                class_name, in_module, known = frame.types[head]
+                if known or self._is_class(class_name, in_module):
+                    frame.types[head] = (class_name, in_module, True)
+                    return class_name + dot + rest, in_module
+                del frame.types[head]  # a call's result, not an instance: a plain local
             if head in frame.locals or head in frame.sessions:
                 return None, False  # a local variable of unknown type
             if frame.kind == "def":
@@ -1195,6 +1205,10 @@ class MissingAwait(PythonRule):
             if candidate in KNOWN_COROUTINES or self.index.resolve(candidate) is not None:
                 return candidate
         return None
+
+    def _is_class(self, qualified: str, in_module: bool) -> bool:
+        target = self._target(qualified, in_module)
+        return target is not None and target.kind == "class"
 
     def _target(self, qualified: str, in_module: bool) -> Target | None:
         if in_module:
