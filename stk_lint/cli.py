@@ -185,6 +185,12 @@ def check(
 
     for problem in [*result.warnings, *result.fix_errors]:
         click.echo(f"stk-lint: warning: {problem}", err=True)
+    for problem in result.errors:
+        click.echo(
+            f"stk-lint: error: internal error, file not checked: {problem} "
+            "(a bug in stk-lint: please report it; STK_LINT_DEBUG=1 shows where)",
+            err=True,
+        )
     if diff:
         _report_diff(result, quiet, exit_zero)
         return
@@ -205,6 +211,8 @@ def check(
         if result.fixed:
             click.echo(format_fixed(result.fixed))
         click.echo(summary_line(findings, result.files, len(result.fixed), unsafe_fixes))
+    if result.errors:
+        sys.exit(EXIT_ERROR)  # the findings are incomplete: never a pass, even with --exit-zero
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 
 

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import traceback
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class RunResult:
     diffs: list[str] = field(default_factory=list)
     fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
     warnings: list[str] = field(default_factory=list)  # files named but not checked, and why
+    # "path: error": files a bug in stk-lint kept from being checked (the run goes on).
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -136,8 +139,12 @@ def run(
     if todo:
         checked = _check([files[index] for index in todo], settings, jobs, project, skips=skips)
         for index, findings in zip(todo, checked, strict=True):
-            per_file[index] = findings
             item = files[index]
+            if isinstance(findings, str):
+                result.errors.append(f"{item.display}: {findings}")
+                per_file[index] = []
+                continue
+            per_file[index] = findings
             if cache is not None and item.key is not None:
                 cache.put_findings(_entry_name(item), item.key, findings)
     result.findings = sorted(f for findings in per_file if findings for f in findings)
@@ -276,7 +283,7 @@ _worker_state: tuple[dict[str, Any], Any] | None = None
 
 def _check(
     items: Sequence[_File], settings: Settings, jobs: int, project: Any, skips: bool
-) -> list[list[Finding]]:
+) -> list[list[Finding] | str]:
     from stk_lint import engine
 
     engine.PRE_PARSE_SKIPS = skips
@@ -319,15 +326,22 @@ def _total_size(items: Sequence[_File]) -> int:
     return total
 
 
-def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Finding]:
+def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Finding] | str:
+    """The file's findings, or what went wrong when a bug in stk-lint stopped the check
+    (the other files are still checked)."""
     from stk_lint import engine
     from stk_lint.registry import BY_CODE
 
     path, display, language, data, codes = task
     rules = tuple(BY_CODE[code] for code in codes)
-    if data is None:
-        return engine.check_file(Path(path), display, rules, options, project, language)
-    return engine.check_bytes(data, display, rules, options, project, language)
+    try:
+        if data is None:
+            return engine.check_file(Path(path), display, rules, options, project, language)
+        return engine.check_bytes(data, display, rules, options, project, language)
+    except Exception as error:
+        if os.environ.get("STK_LINT_DEBUG"):
+            return traceback.format_exc()
+        return f"{type(error).__name__}: {error}"
 
 
 def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
@@ -343,7 +357,7 @@ def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
         SUMMARIES.take_added()  # the parent's, inherited by fork: it has them already
 
 
-def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding]], dict[str, Any]]:
+def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding] | str], dict[str, Any]]:
     """The chunk's findings, and the module summaries the worker read on demand (the
     parent keeps them for the next run)."""
     assert _worker_state is not None
@@ -358,7 +372,7 @@ def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding]], dict[str, Any
 
 def _check_parallel(
     tasks: list[_Task], jobs: int, options: dict[str, Any], project: Any, skips: bool
-) -> list[list[Finding]]:
+) -> list[list[Finding] | str]:
     """Chunks of files, biggest first, each about 1/(8 * jobs) of the bytes: big files
     go alone and early, so no worker is left with one at the end. Results are put
     back in the original order."""
@@ -379,7 +393,7 @@ def _check_parallel(
     # fork shares the already imported engine with the workers; elsewhere they import it.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    results: list[list[Finding]] = [[] for _ in tasks]
+    results: list[list[Finding] | str] = [[] for _ in tasks]
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)),
         mp_context=context,

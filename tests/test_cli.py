@@ -209,3 +209,28 @@ def test_a_named_file_of_another_type_is_skipped_with_a_warning(stk_lint, projec
     assert "README.md: skipped: not a file type stk-lint checks" in result.stderr
     assert "vue.min.js: skipped: minified JavaScript is not checked" in result.stderr
     assert "(1 file checked)" in result.stdout
+
+
+def test_a_bug_in_one_file_does_not_stop_the_run(stk_lint, project, monkeypatch):
+    """An exception inside stk-lint while checking one file: that file is named as not
+    checked, every other file is still reported, and the exit code is 2 (the result is
+    incomplete), even with --exit-zero."""
+    from stk_lint import engine
+
+    root = project({"app/views.py": FLASK_VIEW, "app/odd.py": "x = 1\n"})
+    real_check_bytes = engine.check_bytes
+
+    def check_bytes(data, path, *args, **kwargs):
+        if path.endswith("odd.py"):
+            raise ValueError("a rule tripped")
+        return real_check_bytes(data, path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_bytes", check_bytes)
+    for extra in ([], ["--exit-zero"]):
+        result = stk_lint("check", "app", "--jobs", "1", "--no-cache", *extra, cwd=root)
+        assert result.exit_code == 2
+        assert "app/views.py:7:5: STK201" in result.stdout
+        assert (
+            "stk-lint: error: internal error, file not checked: app/odd.py: "
+            "ValueError: a rule tripped" in result.stderr
+        )
