@@ -66,7 +66,8 @@ def _logical_lines(source: str):
     parts: list[str] = []
     keep = False
     has_yield = False
-    for number, line in enumerate(_LINE_BREAK.split(source), 1):
+    lines = _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
+    for number, line in enumerate(lines, 1):
         pos = 0
         if in_triple is not None:
             end = line.find(in_triple)
