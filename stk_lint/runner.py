@@ -17,7 +17,7 @@ import hashlib
 import multiprocessing
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,7 +287,6 @@ def _check(
     from stk_lint import engine
 
     engine.PRE_PARSE_SKIPS = skips
-    _tune_gc()
     options = settings.resolved_options()
     tasks: list[_Task] = [
         (
@@ -299,9 +298,10 @@ def _check(
         )
         for item in items
     ]
-    if jobs > 1 and len(tasks) > 1 and _total_size(items) >= PARALLEL_MIN_BYTES:
-        return _check_parallel(tasks, jobs, options, project, skips)
-    return [_check_task(task, options, project) for task in tasks]
+    with _collecting_rarely():
+        if jobs > 1 and len(tasks) > 1 and _total_size(items) >= PARALLEL_MIN_BYTES:
+            return _check_parallel(tasks, jobs, options, project, skips)
+        return [_check_task(task, options, project) for task in tasks]
 
 
 def _tune_gc() -> None:
@@ -311,6 +311,19 @@ def _tune_gc() -> None:
     a twentieth of a cold run. Frozen objects are never scanned again."""
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+@contextlib.contextmanager
+def _collecting_rarely() -> Iterator[None]:
+    """_tune_gc for the duration of a check, then as before (stk-lint used as a library,
+    or many runs in one test process, must not keep its objects frozen)."""
+    thresholds = gc.get_threshold()
+    _tune_gc()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _total_size(items: Sequence[_File]) -> int:

@@ -70,6 +70,25 @@ def test_parallel_gives_the_same_findings_in_the_same_order(corpus, monkeypatch)
     assert parallel.files == serial.files
 
 
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(corpus):
+    """Collections are rare during a check; a process that runs stk-lint as a library
+    gets its own settings back, and nothing stays frozen."""
+    import gc
+
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    seen = []
+    real = runner._check_task
+    runner._check_task = lambda *a: seen.append(gc.get_threshold()) or real(*a)
+    try:
+        runner.run([corpus / "app"], _settings(corpus), jobs=1)
+    finally:
+        runner._check_task = real
+    assert seen and all(threshold[0] > before[0] for threshold in seen)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
+
+
 def test_skips_lose_no_findings(corpus):
     with_skips = runner.run([corpus], _settings(corpus), skips=True)
     without = runner.run([corpus], _settings(corpus), skips=False)
