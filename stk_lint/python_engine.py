@@ -18,7 +18,7 @@ from libcst._nodes.internal import CodegenState
 
 from stk_lint.findings import Edit, Finding, Fix, NodeFix
 from stk_lint.positions import Positions
-from stk_lint.tree import KINDS, NODE, SEQUENCE, fields_of, kind_of
+from stk_lint.tree import child_nodes, fields_of
 
 if TYPE_CHECKING:
     from stk_lint.rule import PythonRule
@@ -73,7 +73,6 @@ def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> Non
     """Depth-first traversal calling each visitor's visit_X/leave_X in list order."""
     dispatch = _Dispatch(visitors)
     visit, leave = dispatch.visit, dispatch.leave
-    kinds = KINDS
     # Per node type: (visit methods, child field names, leave methods).
     plans: dict[type, tuple[Any, tuple[str, ...], Any]] = {}
 
@@ -100,21 +99,7 @@ def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> Non
             method(node)
         if leaves:
             push(_Leave(node, leaves))
-        children: list[cst.CSTNode] = []
-        for field_name in fields:
-            value = getattr(node, field_name)
-            kind = kinds.get(type(value))
-            if kind is None:
-                kind = kind_of(type(value))
-            if kind == NODE:
-                children.append(value)
-            elif kind == SEQUENCE:
-                for item in value:
-                    item_kind = kinds.get(type(item))
-                    if item_kind is None:
-                        item_kind = kind_of(type(item))
-                    if item_kind == NODE:
-                        children.append(item)
+        children = child_nodes(node, fields)
         if children:
             children.reverse()
             stack.extend(children)

@@ -78,23 +78,30 @@ def kind_of(value_type: type) -> int:
     return kind
 
 
+def child_nodes(node: cst.CSTNode, fields: tuple[str, ...]) -> list[cst.CSTNode]:
+    """The nodes directly below `node` in the given fields, in source order; layout skipped."""
+    children: list[cst.CSTNode] = []
+    for field_name in fields:
+        value = getattr(node, field_name)
+        kind = KINDS.get(type(value))
+        if kind is None:
+            kind = kind_of(type(value))
+        if kind == NODE:
+            children.append(value)
+        elif kind == SEQUENCE:
+            for item in value:
+                item_kind = KINDS.get(type(item))
+                if item_kind is None:
+                    item_kind = kind_of(type(item))
+                if item_kind == NODE:
+                    children.append(item)
+    return children
+
+
 def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The node and every node below it, in no particular order; layout skipped."""
     stack = [node]
     while stack:
         node = stack.pop()
         yield node
-        for field_name in fields_of(type(node)):
-            value = getattr(node, field_name)
-            kind = KINDS.get(type(value))
-            if kind is None:
-                kind = kind_of(type(value))
-            if kind == NODE:
-                stack.append(value)
-            elif kind == SEQUENCE:
-                for item in value:
-                    item_kind = KINDS.get(type(item))
-                    if item_kind is None:
-                        item_kind = kind_of(type(item))
-                    if item_kind == NODE:
-                        stack.append(item)
+        stack.extend(child_nodes(node, fields_of(type(node))))
