@@ -99,6 +99,8 @@ def walk(module: cst.Module, visitors: Iterable[cst.BatchableCSTVisitor]) -> Non
             method(node)
         if leaves:
             push(_Leave(node, leaves))
+        if not fields:
+            continue  # a leaf: `Name`, `Integer`, `SimpleString`...
         children = child_nodes(node, fields)
         if children:
             children.reverse()

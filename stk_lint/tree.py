@@ -7,6 +7,7 @@ punctuation, where nothing a rule looks for lives.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Iterator
 
 import libcst as cst
@@ -51,10 +52,17 @@ def fields_of(node_type: type) -> tuple[str, ...]:
         constants = getattr(getattr(visit_children, "__code__", None), "co_consts", ())
         ordered = [c for c in constants if isinstance(c, str) and c in declared]
         ordered += [name for name in declared if name not in ordered]
+        text_fields = {
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.type in (str, bool) or typing.get_origin(f.type) is typing.Literal
+        }
         fields = tuple(
             name
             for name in dict.fromkeys(ordered)
-            if not name.startswith("whitespace") and name not in LAYOUT_FIELDS
+            if not name.startswith("whitespace")
+            and name not in LAYOUT_FIELDS
+            and name not in text_fields  # `Name.value`: a leaf has no child fields at all
         )
         _child_fields[node_type] = fields
     return fields
