@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -188,7 +189,9 @@ class Positions:
         self._first_lines = []
         source = self._source or ""
         try:
-            tree = ast.parse(source)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # `"\d"`: the checked code's, not ours to print
+                tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         first_lines = []

@@ -368,6 +368,24 @@ TRICKY_SOURCES = (
 )
 
 
+def test_positions_print_no_warning_about_the_checked_code():
+    """CPython's parser warns about some valid code (`"\\d"`, a SyntaxWarning since
+    Python 3.12); placing statements must neither print it nor give up because of it."""
+    import warnings
+
+    import libcst as cst
+
+    from stk_lint.positions import Positions
+
+    source = 'import re\n\nPATTERN = re.compile("\\d+")\nvalue = 1\n'
+    module = cst.parse_module(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        positions = Positions(module, source)
+        assert positions[module.body[2]].start.line == 4
+    assert not positions.whole_module
+
+
 def test_positions_are_libcst_positions(corpus):
     """The lean position pass agrees with libcst's PositionProvider and
     WhitespaceInclusivePositionProvider on every node."""
