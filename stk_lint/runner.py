@@ -14,11 +14,9 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
-import multiprocessing
 import os
 import traceback
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -403,6 +401,10 @@ def _check_parallel(
             current, filled = [], 0
     if current:
         chunks.append(current)
+    # Imported here: a warm run, and any run of one process, never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork shares the already imported engine with the workers; elsewhere they import it.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
