@@ -215,7 +215,7 @@ def test_a_bug_in_one_file_does_not_stop_the_run(stk_lint, project, monkeypatch)
     """An exception inside stk-lint while checking one file: that file is named as not
     checked, every other file is still reported, and the exit code is 2 (the result is
     incomplete), even with --exit-zero."""
-    from stk_lint import engine
+    from stk_lint import engine, runner
 
     root = project({"app/views.py": FLASK_VIEW, "app/odd.py": "x = 1\n"})
     real_check_bytes = engine.check_bytes
@@ -226,11 +226,18 @@ def test_a_bug_in_one_file_does_not_stop_the_run(stk_lint, project, monkeypatch)
         return real_check_bytes(data, path, *args, **kwargs)
 
     monkeypatch.setattr(engine, "check_bytes", check_bytes)
-    for extra in ([], ["--exit-zero"]):
-        result = stk_lint("check", "app", "--jobs", "1", "--no-cache", *extra, cwd=root)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)  # --jobs 2: from a worker too
+    parallel_runs = []
+    real_parallel = runner._check_parallel
+    monkeypatch.setattr(
+        runner, "_check_parallel", lambda *a: parallel_runs.append(1) or real_parallel(*a)
+    )
+    for extra in (["--jobs", "1"], ["--jobs", "1", "--exit-zero"], ["--jobs", "2"]):
+        result = stk_lint("check", "app", "--no-cache", *extra, cwd=root)
         assert result.exit_code == 2
         assert "app/views.py:7:5: STK201" in result.stdout
         assert (
             "stk-lint: error: internal error, file not checked: app/odd.py: "
             "ValueError: a rule tripped" in result.stderr
         )
+    assert parallel_runs == [1]
