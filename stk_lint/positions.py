@@ -139,11 +139,10 @@ class Positions:
     def _generate_module(self) -> None:
         recorder = _Recorder(self._module)
         self._module._codegen(recorder)
-        self._keep(recorder, first_line=1)
+        self._keep(recorder, _Segment(recorder, first_line=1))
         self.whole_module = True
 
-    def _keep(self, recorder: _Recorder, first_line: int) -> None:
-        segment = _Segment(recorder, first_line)
+    def _keep(self, recorder: _Recorder, segment: _Segment) -> None:
         for node, (start, end) in recorder.spans.items():
             self._spans[node] = (segment, start, end)
         for node, (start, end) in recorder.inclusive.items():
@@ -167,18 +166,17 @@ class Positions:
         first_lines = self._statement_first_lines()
         if first_lines is None:
             return False
-        statement = self._module.body[index]
-        recorder = _Recorder(self._module)
-        statement._codegen(recorder)
-        code = "".join(recorder.tokens)
         first_line = first_lines[index]
         if not 1 <= first_line <= len(self._line_starts):
             return False
+        recorder = _Recorder(self._module)
+        self._module.body[index]._codegen(recorder)
+        segment = _Segment(recorder, first_line)
         offset = self._line_starts[first_line - 1]
         # The check that makes this exact: the generated code is what the source holds there.
-        if self._source[offset : offset + len(code)] != code:
+        if self._source[offset : offset + len(segment.code)] != segment.code:
             return False
-        self._keep(recorder, first_line)
+        self._keep(recorder, segment)
         return True
 
     def _statement_first_lines(self) -> list[int] | None:
