@@ -6,9 +6,20 @@ Kept apart from the engine so that the runner can decode without importing libcs
 from __future__ import annotations
 
 import io
+import re
 import tokenize
+from itertools import chain
 
 PYTHON = "python"
+
+# What ends a line for Python and for libcst: \n, \r\n and \r. str.splitlines() also
+# splits at form feeds and other separators, which would shift every later line.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of `text` starts (the first is 0)."""
+    return list(chain((0,), (match.end() for match in LINE_BREAK.finditer(text))))
 
 
 def decode(data: bytes, language: str) -> tuple[str | None, str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import libcst as cst
 
-from stk_lint.decoding import decode
+from stk_lint.decoding import LINE_BREAK, decode
 from stk_lint.files import language_of
 from stk_lint.findings import Finding
 from stk_lint.python_engine import PythonContext, check_module
@@ -176,7 +176,6 @@ def _cpython_parse_error(source: str) -> Exception | None:
 
 
 _AT = re.compile(r"error at (\d+):(\d+): ")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what libcst counts lines by
 
 
 def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[str, int, int]:
@@ -197,7 +196,7 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
     # libcst's parser is stricter than CPython's in rare cases (thousands of implicitly
     # concatenated strings): not a syntax error, and its position may be past the end.
     message, line, column = _libcst_location(error)
-    parts = _LINE_BREAK.split(source)
+    parts = LINE_BREAK.split(source)
     lines = len(parts) - (parts[-1] == "")
     if line > lines:
         line, column = max(lines, 1), 1

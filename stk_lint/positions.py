@@ -16,20 +16,18 @@ node of a corpus.
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from itertools import accumulate
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from stk_lint.decoding import line_starts
 from stk_lint.tree import descendants
-
-# What libcst counts as a line break when it tracks positions.
-_NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class _Recorder(CodegenState):
@@ -85,7 +83,7 @@ class _Segment:
         tokens = recorder.tokens
         self.offsets = [0, *accumulate(map(len, tokens))]
         self.code = "".join(tokens)
-        self.line_ends = [match.end() for match in _NEWLINE.finditer(self.code)]
+        self.line_ends = line_starts(self.code)[1:]
 
     def position(self, token_index: int) -> cst.metadata.CodePosition:
         offset = self.offsets[token_index]
@@ -113,9 +111,15 @@ class Positions:
         # Set when the module had to be generated whole (tests check how often).
         self.whole_module = False
         self._first_lines: list[int] | None = None
-        self._line_starts: list[int] = []
         if source is None:
             self._generate_module()
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Where each line of the source starts (fixes place their edits with it)."""
+        if self._source is None:
+            raise ValueError("Positions made without the source has no line starts")
+        return line_starts(self._source)
 
     def __getitem__(self, node: cst.CSTNode) -> cst.metadata.CodeRange:
         segment, start, end = self._spans.get(node) or self._locate(node, self._spans)
@@ -167,12 +171,12 @@ class Positions:
         if first_lines is None:
             return False
         first_line = first_lines[index]
-        if not 1 <= first_line <= len(self._line_starts):
+        if not 1 <= first_line <= len(self.line_starts):
             return False
         recorder = _Recorder(self._module)
         self._module.body[index]._codegen(recorder)
         segment = _Segment(recorder, first_line)
-        offset = self._line_starts[first_line - 1]
+        offset = self.line_starts[first_line - 1]
         # The check that makes this exact: the generated code is what the source holds there.
         if self._source[offset : offset + len(segment.code)] != segment.code:
             return False
@@ -207,6 +211,5 @@ class Positions:
             taken += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
         if taken != len(body):
             return None
-        self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(source))]
         self._first_lines = first_lines
         return first_lines

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from stk_lint.atomic import write_atomically
+from stk_lint.decoding import LINE_BREAK
 
 Summary = dict[str, Any]
 
@@ -44,8 +45,6 @@ _CLASS = re.compile(r"class\s+(\w+)\s*(?:\[.*?\])?\s*(?:\((.*?)\))?\s*:", re.S)
 _YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
-# What ends a line for Python (str.splitlines() also splits at form feeds and others).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # `run_with_session(job, ...)` calls `job(session, ...)`: the job's first parameter
 # is an AsyncSession, wherever the job is defined.
 RUN_WITH_SESSION = re.compile(r"\brun_with_session\(\s*([\w.]+)")
@@ -66,7 +65,7 @@ def _logical_lines(source: str):
     parts: list[str] = []
     keep = False
     has_yield = False
-    lines = _LINE_BREAK.split(source) if "\r" in source else source.split("\n")
+    lines = LINE_BREAK.split(source) if "\r" in source else source.split("\n")
     for number, line in enumerate(lines, 1):
         pos = 0
         if in_triple is not None:

@@ -9,7 +9,6 @@ nodes, and resolves positions only for files that have something to report.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +21,6 @@ from stk_lint.tree import child_nodes, fields_of
 
 if TYPE_CHECKING:
     from stk_lint.rule import PythonRule
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 # Statements a suppression comment can cover (a compound statement: its header).
 _COMPOUND = (
@@ -310,7 +307,6 @@ class _FixResolver:
     def __init__(self, context: PythonContext, positions: Positions) -> None:
         self.context = context
         self.positions = positions
-        self._line_starts: list[int] | None = None
 
     def __call__(self, fix: Fix | NodeFix | None) -> Fix | None:
         if not isinstance(fix, NodeFix):
@@ -324,13 +320,7 @@ class _FixResolver:
         return Fix(fix.message, fix.applicability, tuple(sorted(edits, key=lambda e: e.start)))
 
     def _offset(self, line: int, column: int) -> int:
-        if self._line_starts is None:
-            # Only \n, \r\n and \r end a line for libcst; str.splitlines() would also
-            # split at form feeds and other separators and shift every later offset.
-            starts = [0]
-            starts.extend(match.end() for match in _LINE_END.finditer(self.context.source))
-            self._line_starts = starts
-        return self._line_starts[line - 1] + column
+        return self.positions.line_starts[line - 1] + column
 
     def _edit(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit | None:
         span = self.positions.inclusive(old)
