@@ -45,21 +45,22 @@ def shipped_tabler_names() -> frozenset[str]:
 @cache
 def mdi_to_tabler() -> dict[str, str]:
     """Common Material Design Icons names mapped to their closest Tabler icon."""
-    mapping = {}
-    for line in _data_lines("mdi-to-tabler.txt"):
-        mdi, tabler = line.split()
-        mapping[mdi] = tabler
-    return mapping
+    return _name_pairs("mdi-to-tabler.txt")
 
 
 @cache
 def tabler_renames() -> dict[str, str]:
     """Tabler 2 names that Tabler 3 renamed (`2fa` -> `auth-2fa`), from data/tabler-renames.txt."""
-    renames = {}
-    for line in _data_lines("tabler-renames.txt"):
-        old, new = line.split()
-        renames[old] = new
-    return renames
+    return _name_pairs("tabler-renames.txt")
+
+
+def _name_pairs(file_name: str) -> dict[str, str]:
+    """A data file of `name other-name` lines, as a mapping."""
+    pairs = {}
+    for line in _data_lines(file_name):
+        name, other = line.split()
+        pairs[name] = other
+    return pairs
 
 
 def names_from_css(css: str) -> frozenset[str]:
