@@ -1,10 +1,13 @@
-"""Whole-file writes: a reader sees the old content or the new, never a part."""
+"""Whole-file writes: a reader sees the old content or the new, never a part; and the
+matching read of the JSON files stk-lint keeps (the cache)."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def write_atomically(destination: Path, data: bytes, mode: int = 0o644) -> None:
@@ -18,3 +21,14 @@ def write_atomically(destination: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in `path`; empty when the file is missing, unreadable or not one
+    (a kept file that cannot be used is a miss, never an error)."""
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from stk_lint import __version__
-from stk_lint.atomic import write_atomically
+from stk_lint.atomic import read_json_object, write_atomically
 from stk_lint.findings import Edit, Finding, Fix
 
 CACHE_DIR_NAME = ".stk_lint_cache"
@@ -108,12 +108,7 @@ class Cache:
 
     def _load(self) -> dict[str, Any]:
         if self._entries is None:
-            try:
-                with open(self.file, "rb") as handle:
-                    data = json.loads(handle.read())
-            except (OSError, ValueError):
-                data = None
-            self._entries = data if isinstance(data, dict) else {}
+            self._entries = read_json_object(self.file)
         return self._entries
 
     def get(self, path: str, key: str, kind: str = "findings") -> Any | None:

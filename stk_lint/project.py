@@ -29,7 +29,7 @@ from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Any
 
-from stk_lint.atomic import write_atomically
+from stk_lint.atomic import read_json_object, write_atomically
 from stk_lint.decoding import LINE_BREAK
 
 Summary = dict[str, Any]
@@ -381,15 +381,9 @@ class SummaryStore:
 
     def _read(self) -> None:
         self._unread = False
-        try:
-            with open(self._file, "rb") as handle:  # type: ignore[arg-type]
-                entries = json.loads(handle.read())
-        except (OSError, ValueError):
-            return
-        if isinstance(entries, dict):
-            for key, entry in entries.items():
-                if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
-                    self._entries.setdefault(key, entry)
+        for key, entry in read_json_object(self._file).items():  # type: ignore[arg-type]
+            if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
+                self._entries.setdefault(key, entry)
 
     def save(self) -> None:
         """Write the entries back when this run added some (atomically; a failure to
