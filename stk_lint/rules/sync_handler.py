@@ -7,6 +7,7 @@ import libcst as cst
 from stk_lint.findings import NodeFix
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import PythonRule
+from stk_lint.tree import child_nodes, fields_of
 
 HANDLER_DECORATORS = frozenset(
     {
@@ -68,9 +69,10 @@ def _blocks_async(function: cst.FunctionDef) -> bool:
     """Whether `async def` would not compile: a generator with `yield from` or with
     `return <value>` (both are errors in an async generator). Nested scopes are skipped."""
     found = {"yield": False, "yield_from": False, "return_value": False}
-
-    def walk(node: cst.CSTNode) -> None:
-        for child in node.children:
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        for child in child_nodes(node, fields_of(type(node))):
             if isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
                 continue
             if isinstance(child, cst.Yield):
@@ -78,9 +80,7 @@ def _blocks_async(function: cst.FunctionDef) -> bool:
                 found[key] = True
             elif isinstance(child, cst.Return) and child.value is not None:
                 found["return_value"] = True
-            walk(child)
-
-    walk(function.body)
+            stack.append(child)
     return found["yield_from"] or (found["yield"] and found["return_value"])
 
 
