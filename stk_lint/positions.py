@@ -4,10 +4,11 @@ libcst's PositionProvider regenerates the module's code and, for every token and
 every node, splits on newlines and builds position objects: it costs about as much
 as parsing the file again. This does the same code generation recording only token
 indices, and turns the few positions asked for into lines and columns at the end.
-Given the source text, it generates only the top-level statements that hold a node
-asked for: CPython's parser (a tenth of libcst's time) tells on which line each
-statement starts, and the statement's code must be found there in the source, or
-the whole module is generated as before.
+Given the source text, it generates only the statement that holds a node asked for:
+the innermost one in the bodies of the functions and classes around it (a method, not
+its class). CPython's parser (a tenth of libcst's time) tells on which line each
+statement starts, and the statement's code, indented as the blocks around it, must be
+found there in the source, or the whole module is generated as before.
 The results are the PositionProvider's exactly (syntactic positions where a node
 records one, whitespace-inclusive ones otherwise); tests compare the two on every
 node of a corpus.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import ast
 import warnings
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from itertools import accumulate
@@ -27,7 +28,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from stk_lint.decoding import line_starts
-from stk_lint.tree import descendants
+from stk_lint.tree import child_nodes, fields_of
 
 
 class _Recorder(CodegenState):
@@ -95,22 +96,40 @@ class _Segment:
 _Span = tuple[_Segment, int, int]
 
 
+class _Place:
+    """A statement that can be generated on its own: where its code starts in the
+    source, and the indentation of the blocks around it."""
+
+    __slots__ = ("first_line", "indents", "statement")
+
+    def __init__(self, statement: cst.CSTNode, first_line: int, indents: tuple[str, ...]):
+        self.statement = statement
+        self.first_line = first_line
+        self.indents = indents
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 class Positions:
     """``positions[node]`` is a libcst CodeRange, as from PositionProvider;
     ``positions.inclusive(node)`` as from WhitespaceInclusivePositionProvider. One code
-    generation serves both. Pass the module's source to generate only the top-level
-    statements asked about."""
+    generation serves both. Pass the module's source to generate only the statement
+    holding the node asked about: the innermost one in the bodies of the functions and
+    classes around it."""
 
     def __init__(self, module: cst.Module, source: str | None = None) -> None:
         self._module = module
         self._source = source
         self._spans: dict[cst.CSTNode, _Span] = {}
         self._inclusive: dict[cst.CSTNode, _Span] = {}
-        self._statement_of: dict[cst.CSTNode, int] = {}
-        self._mapped = 0  # statements in _statement_of
+        self._place_of: dict[cst.CSTNode, _Place] = {}
+        self._top_level: list[_Place] | None = None  # None: not worked out yet
+        self._top_level_nodes: list[ast.stmt] = []
+        self._mapped = 0  # top-level statements whose nodes are in _place_of
+        self._generated: set[int] = set()  # id() of the _Places generated
         # Set when the module had to be generated whole (tests check how often).
         self.whole_module = False
-        self._first_lines: list[int] | None = None
         if source is None:
             self._generate_module()
 
@@ -135,8 +154,8 @@ class Positions:
 
     def _locate(self, node: cst.CSTNode, spans: dict[cst.CSTNode, _Span]) -> _Span:
         if not self.whole_module:
-            index = self._statement_index(node)
-            if index is None or not self._generate_statement(index):
+            place = self._place(node)
+            if place is None or not self._generate(place):
                 self._generate_module()
         return spans[node]
 
@@ -152,64 +171,103 @@ class Positions:
         for node, (start, end) in recorder.inclusive.items():
             self._inclusive[node] = (segment, start, end)
 
-    def _statement_index(self, node: cst.CSTNode) -> int | None:
-        """Which top-level statement holds the node (None: the module's own lines, or
-        whitespace and punctuation, which the findings never point at). Statements are
-        mapped in order, only as far as the node asked for."""
-        index = self._statement_of.get(node)
-        body = self._module.body
-        while index is None and self._mapped < len(body):
-            for descendant in descendants(body[self._mapped]):
-                self._statement_of[descendant] = self._mapped
-            self._mapped += 1
-            index = self._statement_of.get(node)
-        return index
-
-    def _generate_statement(self, index: int) -> bool:
-        """Record one top-level statement's positions, if it can be placed exactly."""
-        first_lines = self._statement_first_lines()
-        if first_lines is None:
-            return False
-        first_line = first_lines[index]
-        if not 1 <= first_line <= len(self.line_starts):
+    def _generate(self, place: _Place) -> bool:
+        """Record one statement's positions, if it can be placed exactly."""
+        if id(place) in self._generated:
+            return False  # generated, and the node asked for is not in it
+        self._generated.add(id(place))
+        if not 1 <= place.first_line <= len(self.line_starts):
             return False
         recorder = _Recorder(self._module)
-        self._module.body[index]._codegen(recorder)
-        segment = _Segment(recorder, first_line)
-        offset = self.line_starts[first_line - 1]
+        recorder.indent_tokens = list(place.indents)
+        place.statement._codegen(recorder)
+        segment = _Segment(recorder, place.first_line)
+        offset = self.line_starts[place.first_line - 1]
         # The check that makes this exact: the generated code is what the source holds there.
         if self._source[offset : offset + len(segment.code)] != segment.code:
             return False
         self._keep(recorder, segment)
         return True
 
-    def _statement_first_lines(self) -> list[int] | None:
-        """The line each top-level statement's code (leading comments and blank lines
-        included) starts on, from CPython's tree; None if the two trees disagree."""
-        if self._first_lines is not None:
-            return self._first_lines or None
-        self._first_lines = []
-        source = self._source or ""
+    def _place(self, node: cst.CSTNode) -> _Place | None:
+        """The innermost statement that holds the node and can be generated alone (None:
+        the module's own lines, or whitespace and punctuation, which findings never point
+        at). Top-level statements are mapped in order, only as far as the node asked for."""
+        place = self._place_of.get(node)
+        if place is not None:
+            return place
+        top_level = self._top_level_places()
+        if top_level is None:
+            return None
+        while place is None and self._mapped < len(top_level):
+            self._map(top_level[self._mapped], self._top_level_nodes[self._mapped])
+            self._mapped += 1
+            place = self._place_of.get(node)
+        return place
+
+    def _map(self, place: _Place, tree: ast.stmt) -> None:
+        """Note the place of every node of a statement, going down into the bodies of
+        functions and classes (where CPython's tree says where each statement starts)."""
+        place_of = self._place_of
+        stack: list[tuple[cst.CSTNode, _Place, ast.stmt | None]] = [(place.statement, place, tree)]
+        while stack:
+            node, place, tree = stack.pop()
+            place_of[node] = place
+            body = getattr(node, "body", None)
+            inner = None
+            if isinstance(tree, _DEFINITIONS) and isinstance(body, cst.IndentedBlock):
+                indents = (*place.indents, body.indent or self._module.default_indent)
+                inner = _places(body.body, tree.body, indents)
+            if inner is None:
+                stack.extend((child, place, None) for child in _children(node))
+                continue
+            stack.extend((child, place, None) for child in _children(node) if child is not body)
+            place_of[body] = place
+            stack.extend((statement.statement, statement, first) for statement, first in inner)
+
+    def _top_level_places(self) -> list[_Place] | None:
+        """The place of each top-level statement, from CPython's tree; None if the two
+        trees disagree or the source does not parse."""
+        if self._top_level is not None:
+            return self._top_level or None
+        self._top_level = []
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # `"\d"`: the checked code's, not ours to print
-                tree = ast.parse(source)
+                tree = ast.parse(self._source or "")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        first_lines = []
-        body = tree.body
-        taken = 0
-        for statement in self._module.body:
-            if taken >= len(body):
-                return None
-            first = body[taken]
-            line = first.lineno
-            decorators = getattr(first, "decorator_list", None)
-            if decorators:
-                line = decorators[0].lineno  # the `@`: the decorator's expression starts there
-            first_lines.append(line - len(statement.leading_lines))
-            taken += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
-        if taken != len(body):
+        places = _places(self._module.body, tree.body, ())
+        if places is None:
             return None
-        self._first_lines = first_lines
-        return first_lines
+        self._top_level = [place for place, _ in places]
+        self._top_level_nodes = [first for _, first in places]
+        return self._top_level or None
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    return child_nodes(node, fields_of(type(node)))
+
+
+def _places(
+    statements: Sequence[cst.CSTNode], tree: list[ast.stmt], indents: tuple[str, ...]
+) -> list[tuple[_Place, ast.stmt]] | None:
+    """Pair a list of libcst statements with CPython's (a `a; b` line is one libcst
+    statement, two of CPython's) and place each on the line its code starts, leading
+    comments and blank lines included; None if the two lists disagree."""
+    places = []
+    taken = 0
+    for statement in statements:
+        if taken >= len(tree):
+            return None
+        first = tree[taken]
+        line = first.lineno
+        decorators = getattr(first, "decorator_list", None)
+        if decorators:
+            line = decorators[0].lineno  # the `@`: the decorator's expression starts there
+        leading = getattr(statement, "leading_lines", ())
+        places.append((_Place(statement, line - len(leading), indents), first))
+        taken += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+    if taken != len(tree):
+        return None
+    return places
