@@ -179,8 +179,11 @@ class PythonContext:
     def qualified(self, node: cst.CSTNode | None) -> str | None:
         """The dotted name of an expression with its first part resolved through imports."""
         name = dotted_name(node)
-        if name is None:
-            return None
+        return None if name is None else self.qualify(name)
+
+    def qualify(self, name: str) -> str:
+        """`orm.relationship` -> `sqlalchemy.orm.relationship`: the first part of a dotted
+        name resolved through the module's imports."""
         head, dot, rest = name.partition(".")
         if head in self.imports:
             return self.imports[head] + dot + rest

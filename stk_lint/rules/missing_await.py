@@ -778,11 +778,13 @@ class MissingAwait(PythonRule):
             self._check(node, name, "SQLAlchemy `AsyncAttrs`", role, property=True)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self._is_consumer(node.func):
+        display = dotted_name(node.func)
+        qualified = None if display is None else self.context.qualify(display)
+        if qualified is not None and self._is_consumer(qualified):
             arg_role: str = HANDED
             for arg in node.args:
                 self._note_consumed(arg.value)
-        elif self._callee_name(node.func) in VALUE_TAKERS:
+        elif qualified is not None and self._callee_name(display, qualified) in VALUE_TAKERS:
             arg_role = VALUE
         else:
             arg_role = ARGUMENT
@@ -796,7 +798,7 @@ class MissingAwait(PythonRule):
         quart = self._on_quart_proxy(node.func)
         if role == ARGUMENT and not quart:
             return
-        found = self._coroutine(node.func)
+        found = self._coroutine(node.func, display)
         if found is not None:
             display, how = found
             self._check(node, display, how, role, quart=quart)
@@ -999,9 +1001,9 @@ class MissingAwait(PythonRule):
 
     # -- what a callee is ---------------------------------------------------------------
 
-    def _coroutine(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """(how to name the callee, how it was resolved) when calling it makes a coroutine."""
-        display = dotted_name(func)
+    def _coroutine(self, func: cst.BaseExpression, display: str | None) -> tuple[str, str] | None:
+        """(how to name the callee, how it was resolved) when calling it makes a coroutine;
+        `display` is the callee's dotted name."""
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = func.value
@@ -1135,19 +1137,14 @@ class MissingAwait(PythonRule):
         """Whether `name` is bound in the function being visited or one around it."""
         return any(name in frame.locals for frame in self._scopes() if frame.kind != "module")
 
-    def _is_consumer(self, func: cst.BaseExpression) -> bool:
-        qualified = self.context.qualified(func)
-        if qualified is None:
-            return False
+    def _is_consumer(self, qualified: str) -> bool:
+        """Whether the callee (its dotted name, imports resolved) runs a coroutine given to it."""
         last = qualified.rsplit(".", 1)[-1]
         return qualified in self.consumers_exact or last in self.consumers_last
 
-    def _callee_name(self, func: cst.BaseExpression) -> str | None:
-        """The callee's name for matching VALUE_TAKERS and consumers."""
-        display = dotted_name(func)
-        if display is None:
-            return None
-        qualified = self.context.qualified(func) or display
+    def _callee_name(self, display: str, qualified: str) -> str | None:
+        """The callee's name for matching VALUE_TAKERS (`display` as written, `qualified`
+        with imports resolved)."""
         if (
             display in VALUE_TAKERS
             and display not in self.context.imports
