@@ -14,7 +14,8 @@ For each corpus, in one run and on the same files, every measurement a fresh pro
       `stk-lint hook claude` process reading the Edit's JSON on stdin, for a file
       just changed
   (f) `python -c "import libcst"`
-The commands take turns, `--repeat` rounds after one warm-up round; the minimum is
+The commands take turns, `--repeat` rounds after one warm-up round (at least seven,
+`--quick-rounds`, for the quick ones: (d), (e), (f) and the start-up); the minimum is
 reported (the machine is shared and noisy: the minimum is the run least disturbed),
 the median beside it. Peak RSS is the largest resident size of any process in the run's tree
 (os.wait4). Outputs of (b), (c), (d) and of (b) with the pre-parse skips off are
@@ -114,15 +115,29 @@ def run_once(
     return elapsed, usage.ru_maxrss, stdout, process.returncode
 
 
+# Commands that take about a second or less (the warm run, the hook, importing libcst,
+# start-up) get at least this many rounds (`--quick-rounds`): one round of a sub-second
+# command is mostly noise here.
+QUICK_ROUNDS = 7
+
+
 def measure_round_robin(
-    commands: dict[str, tuple[Any, ...]], cwd: Path, env: dict[str, str], repeat: int
+    commands: dict[str, tuple[Any, ...]],
+    cwd: Path,
+    env: dict[str, str],
+    repeat: int,
+    quick: tuple[str, ...] = (),
+    quick_rounds: int = QUICK_ROUNDS,
 ) -> dict[str, Measure]:
-    """Each command `repeat` times, taking turns, so a noisy spell on the machine hits
-    every measurement alike; one warm-up round first, not counted. A command is
-    (argv, a function to call before each run or None[, a file to feed on stdin])."""
+    """Each command `repeat` times (the `quick` ones at least `quick_rounds` times), taking
+    turns, so a noisy spell on the machine hits every measurement alike; one warm-up
+    round first, not counted. A command is (argv, a function to call before each run or
+    None[, a file to feed on stdin])."""
     results = {name: Measure([], 0, "", []) for name in commands}
-    for attempt in range(repeat + 1):
+    for attempt in range(max(repeat, quick_rounds if quick else 0) + 1):
         for name, (command, before, *stdin) in commands.items():
+            if attempt > repeat and name not in quick:
+                continue
             if before is not None:
                 before()
             elapsed, peak, stdout, _ = run_once(command, cwd, env, *stdin)
@@ -156,7 +171,9 @@ def stk_lint(*args: str) -> list[str]:
     return [sys.executable, "-m", "stk_lint", "check", *args]
 
 
-def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) -> dict:
+def bench_corpus(
+    name: str, corpus: Path, work: Path, repeat: int, jobs: int, quick_rounds: int = QUICK_ROUNDS
+) -> dict:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
@@ -212,6 +229,8 @@ def bench_corpus(name: str, corpus: Path, work: Path, repeat: int, jobs: int) ->
         cwd,
         env,
         repeat,
+        quick=("warm", "hook", "import_libcst", "startup"),
+        quick_rounds=quick_rounds,
     )
     floor, cold, parallel, warm = (measured[k] for k in ("floor", "cold", "parallel", "warm"))
     hook, import_libcst, startup = (measured[k] for k in ("hook", "import_libcst", "startup"))
@@ -329,6 +348,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--scales", default="1,4,16", help="synthetic corpus sizes")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--quick-rounds",
+        type=int,
+        default=QUICK_ROUNDS,
+        help="at least this many rounds for the sub-second commands (d), (e), (f)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -345,7 +370,9 @@ def main(argv: list[str] | None = None) -> int:
                 folder = work / f"synthetic-{scale}x"
                 shutil.rmtree(folder, ignore_errors=True)
                 make_corpus.generate(folder, scale)
-                result = bench_corpus(f"synthetic {scale}x", folder, work, args.repeat, args.jobs)
+                result = bench_corpus(
+                    f"synthetic {scale}x", folder, work, args.repeat, args.jobs, args.quick_rounds
+                )
                 print(report(result, args.jobs), flush=True)
                 per_line.append((scale, result))
         elif corpus == "sample":
@@ -353,7 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             if folder is None:
                 print("== sample: no stk sample code in this checkout (tests/sample_app)")
                 continue
-            print(report(bench_corpus("sample", folder, work, args.repeat, args.jobs), args.jobs))
+            print(
+                report(
+                    bench_corpus("sample", folder, work, args.repeat, args.jobs, args.quick_rounds),
+                    args.jobs,
+                )
+            )
         else:
             # A copy: the tree may sit under a .gitignore (pyenv ignores its versions/),
             # and the measured runs must not depend on where it lives.
@@ -366,7 +398,12 @@ def main(argv: list[str] | None = None) -> int:
                 ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
             )
             name = Path(corpus).name or corpus
-            print(report(bench_corpus(name, folder, work, args.repeat, args.jobs), args.jobs))
+            print(
+                report(
+                    bench_corpus(name, folder, work, args.repeat, args.jobs, args.quick_rounds),
+                    args.jobs,
+                )
+            )
     if len(per_line) > 1:
         values = [r["cold"].best / r["lines"] for _, r in per_line]
         net = [(r["cold"].best - r["startup"].best) / r["lines"] for _, r in per_line]

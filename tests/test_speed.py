@@ -358,6 +358,8 @@ def test_benchmark_runs_on_a_tiny_corpus(tmp_path):
             "1",
             "--repeat",
             "1",
+            "--quick-rounds",
+            "1",
             "--work",
             str(tmp_path),
         ],
