@@ -114,6 +114,31 @@ def test_block_comments_suppress_in_javascript():
     ]
 
 
+def test_a_comment_over_several_lines_covers_the_line_after_it():
+    script = (
+        "/* stk-lint: ignore[STK501]\n"
+        "   Vuetify's own aliases, kept as they are. */\n"
+        "const close = 'mdi-close';\n"
+        "const home = 'mdi-home';\n"
+    )
+    assert [(f.line, f.code) for f in lint(script, "static/js/icons.js", select=["STK501"])] == [
+        (4, "STK501")
+    ]
+    template = (
+        "{# stk-lint: ignore[STK501]\n"
+        "   the admin page keeps the old icon set #}\n"
+        '<v-icon icon="mdi-close"></v-icon>\n'
+        '<v-icon icon="mdi-home"></v-icon>\n'
+    )
+    findings = lint(template, "app/templates/x.html", select=["STK501"])
+    assert [(f.line, f.code) for f in findings] == [(4, "STK501")]
+    # Unused, it is reported where it starts and removed whole.
+    unused = "/* stk-lint: ignore[STK501]\n   kept for later */\nconst a = 1;\n"
+    findings = lint(unused, "static/js/icons.js", select=["STK501", "STK900"])
+    assert [(f.line, f.code) for f in findings] == [(1, "STK900")]
+    assert apply_fixes(unused, findings) == "const a = 1;\n"
+
+
 def test_removing_an_unused_block_comment_keeps_the_code_after_it():
     script = "/* stk-lint: ignore[STK501] */ const home = 'ti ti-home';\n"
     findings = lint(script, "static/js/icons.js", select=["STK501", "STK900"])

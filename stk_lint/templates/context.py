@@ -166,7 +166,9 @@ class SourceContext:
             not text[self.line_start(line) : start].strip()
             and not text[end : len(text) if line_end < 0 else line_end].strip()
         )
-        directives[line] = Directive(line, codes, own_line, column - 1, comment)
+        # A comment over several lines, alone on them, covers the line after its end.
+        key = self.position(end)[0] if own_line else line
+        directives[key] = Directive(line, codes, own_line, column - 1, comment)
 
     @cached_property
     def tabler_names(self) -> frozenset[str]:
