@@ -108,7 +108,11 @@ class _Place:
         self.indents = indents
 
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Statements whose bodies are placed statement by statement: libcst's type -> CPython's.
+_DEFINITIONS: dict[type, tuple[type, ...]] = {
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.ClassDef: (ast.ClassDef,),
+}
 
 
 class Positions:
@@ -127,7 +131,7 @@ class Positions:
         self._top_level: list[_Place] | None = None  # None: not worked out yet
         self._top_level_nodes: list[ast.stmt] = []
         self._mapped = 0  # top-level statements whose nodes are in _place_of
-        self._generated: set[int] = set()  # id() of the _Places generated
+        self._generated: set[_Place] = set()
         # Set when the module had to be generated whole (tests check how often).
         self.whole_module = False
         if source is None:
@@ -173,9 +177,9 @@ class Positions:
 
     def _generate(self, place: _Place) -> bool:
         """Record one statement's positions, if it can be placed exactly."""
-        if id(place) in self._generated:
+        if place in self._generated:
             return False  # generated, and the node asked for is not in it
-        self._generated.add(id(place))
+        self._generated.add(place)
         if not 1 <= place.first_line <= len(self.line_starts):
             return False
         recorder = _Recorder(self._module)
@@ -215,7 +219,8 @@ class Positions:
             place_of[node] = place
             body = getattr(node, "body", None)
             inner = None
-            if isinstance(tree, _DEFINITIONS) and isinstance(body, cst.IndentedBlock):
+            paired = _DEFINITIONS.get(type(node))
+            if paired and isinstance(tree, paired) and isinstance(body, cst.IndentedBlock):
                 indents = (*place.indents, body.indent or self._module.default_indent)
                 inner = _places(body.body, tree.body, indents)
             if inner is None:
