@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +82,17 @@ class Measure:
     rss_kb: int
     stdout: str
     outputs: list[str]
+    # CPU seconds (user + system) of the process and its workers, per run: steadier than
+    # wall time when other tenants of the machine take turns on its cores.
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def best(self) -> float:
         return min(self.times)
+
+    @property
+    def best_cpu(self) -> float:
+        return min(self.cpu)
 
     @property
     def median(self) -> float:
@@ -94,8 +101,9 @@ class Measure:
 
 def run_once(
     command: list[str], cwd: Path, env: dict[str, str], stdin: Path | None = None
-) -> tuple[float, int, str, int]:
-    """Wall time, peak RSS (kB) of the process tree, stdout, exit status."""
+) -> tuple[float, int, str, int, float]:
+    """Wall time, peak RSS (kB) of the process tree, stdout, exit status, CPU time (user
+    and system, of the process and the children it waited for)."""
     with tempfile.TemporaryFile() as out, open(stdin or os.devnull, "rb") as feed:
         start = time.perf_counter()
         process = subprocess.Popen(
@@ -112,7 +120,7 @@ def run_once(
     # 2 is the Claude Code hook's "findings" answer; elsewhere it means an error.
     if process.returncode not in ((0, 1, 2) if stdin else (0, 1)):
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss, stdout, process.returncode
+    return elapsed, usage.ru_maxrss, stdout, process.returncode, usage.ru_utime + usage.ru_stime
 
 
 # Commands that take about a second or less (the warm run, the hook, importing libcst,
@@ -140,11 +148,12 @@ def measure_round_robin(
                 continue
             if before is not None:
                 before()
-            elapsed, peak, stdout, _ = run_once(command, cwd, env, *stdin)
+            elapsed, peak, stdout, _, cpu = run_once(command, cwd, env, *stdin)
             result = results[name]
             result.stdout = stdout
             if attempt:
                 result.times.append(elapsed)
+                result.cpu.append(cpu)
                 result.outputs.append(stdout)
                 result.rss_kb = max(result.rss_kb, peak)
     return results
@@ -296,6 +305,9 @@ def report(result: dict, jobs: int) -> str:
         f"  without fixed start-up (stk-lint minus its empty run, floor minus import libcst): "
         f"b/a {(b.best - g.best) / max(a.best - f.best, 1e-9):.2f}   "
         f"c/a {(c.best - g.best) / max(a.best - f.best, 1e-9):.2f}",
+        f"  CPU time (user + system, all processes; steadier on a shared machine): "
+        f"a {a.best_cpu:.3f}s  b {b.best_cpu:.3f}s  c {c.best_cpu:.3f}s  "
+        f"b/a {b.best_cpu / a.best_cpu:.2f}  c/a {c.best_cpu / a.best_cpu:.2f} (both processes)",
         f"  time per line: {per_line:.1f} us (cold, whole process); {per_line_net:.1f} us without start-up",
         f"  peak RSS: {max(b.rss_kb, c.rss_kb, d.rss_kb) / 1024:.1f} MB (target <= 300)",
         "  identical with and without skips: "
@@ -414,6 +426,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             + f"; spread {max(values) / min(values) - 1:.0%} whole process, "
             f"{max(net) / min(net) - 1:.0%} without start-up (target <= 20%)"
+        )
+        cpu = [r["cold"].best_cpu / r["lines"] for _, r in per_line]
+        print(
+            "CPU time per line (cold, 1 process): "
+            + ", ".join(f"{s}x {v * 1e6:.1f} us" for (s, _), v in zip(per_line, cpu, strict=True))
+            + f"; spread {max(cpu) / min(cpu) - 1:.0%}"
         )
         # The cost of each extra line, between consecutive sizes: fixed costs (starting
         # Python, importing libcst) cancel out.
