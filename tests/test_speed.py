@@ -164,7 +164,7 @@ def _cli(*args: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProc
         "try:\n    main()\n"
         "finally:\n"
         + (
-            "    print('MODULES', sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)\n"
+            "    print('MODULES', sorted(sys.modules), file=sys.stderr)\n"
             if probe
             else "    pass\n"
         )
@@ -174,9 +174,11 @@ def _cli(*args: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProc
     )
 
 
-def _modules(process: subprocess.CompletedProcess) -> set[str]:
+def _modules(process: subprocess.CompletedProcess, packages: bool = True) -> set[str]:
+    """The modules the process imported: top-level packages, or every module's full name."""
     line = next(x for x in process.stderr.splitlines() if x.startswith("MODULES"))
-    return set(ast.literal_eval(line.split(" ", 1)[1]))
+    names = set(ast.literal_eval(line.split(" ", 1)[1]))
+    return {name.split(".")[0] for name in names} if packages else names
 
 
 @pytest.fixture
@@ -207,6 +209,15 @@ def test_hook_run_imports_only_what_it_needs(project_dir):
     one = _cli("check", "app/things/views.py", "--no-cache", cwd=project_dir, probe=True)
     assert one.returncode == 0, one.stdout + one.stderr
     assert {"jinja2", "yaml", "pathspec"}.isdisjoint(_modules(one))
+    # Nor stk-lint's own template and JavaScript machinery: a Python file needs none of it.
+    template_modules = {
+        "stk_lint.templates.context",
+        "stk_lint.templates.html",
+        "stk_lint.templates.jinja",
+        "stk_lint.templates.js",
+        "stk_lint.templates.vue",
+    }
+    assert template_modules.isdisjoint(_modules(one, packages=False))
 
 
 def test_changed_file_is_rechecked_and_corrupt_entries_ignored(project_dir):

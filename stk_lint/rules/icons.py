@@ -15,7 +15,6 @@ import libcst as cst
 from stk_lint.findings import NodeFix
 from stk_lint.rule import PythonRule
 from stk_lint.rules.templates import PAGE_HEAD, PAGE_SCRIPT
-from stk_lint.templates.context import JsContext, TemplateContext
 from stk_lint.templates.icons import (
     MDI_FONT,
     class_list_tabler_uses,
@@ -31,6 +30,7 @@ from stk_lint.templates.icons import (
 
 if TYPE_CHECKING:
     from stk_lint.python_engine import PythonContext
+    from stk_lint.templates.context import JsContext, TemplateContext
 
 _FONT_MESSAGE = (
     "loads the Material Design Icons font; stk ships Tabler Icons "

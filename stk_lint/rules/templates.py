@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stk_lint.findings import Edit, Fix
 from stk_lint.rule import Option, TemplateRule
-from stk_lint.templates import vue
-from stk_lint.templates.context import JsContext, Place, TemplateContext
-from stk_lint.templates.jinja import JINJA_GLOBALS, Output
-from stk_lint.templates.js import JsFacts, default_delimiters, within_option
+
+if TYPE_CHECKING:
+    from stk_lint.templates.context import JsContext, Place, TemplateContext
+    from stk_lint.templates.jinja import Output
+    from stk_lint.templates.js import JsFacts
+
+# The template machinery (stk_lint.templates.*) is imported where a check runs: the
+# registry imports these rules for every run, most of which check Python files only.
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
@@ -200,6 +204,8 @@ class JinjaInVue(TemplateRule):
 
     @classmethod
     def check_template(cls, context: TemplateContext) -> None:
+        from stk_lint.templates.jinja import JINJA_GLOBALS
+
         jinja = context.jinja
         if not jinja.outputs and not jinja.raw_outputs:
             return
@@ -265,6 +271,8 @@ class JinjaInVue(TemplateRule):
         """`{% raw %}{{ x }}{% endraw %}` reaches Vue as is: with `${ }` delimiters Vue
         shows it as text. Only expressions that read Vue state are taken as meant for Vue;
         other braces in raw blocks are literal text (placeholders a page documents)."""
+        from stk_lint.templates import vue
+
         apps_on_vue_braces = _apps_keep_vue_braces(context)
         for raw in context.jinja.raw_outputs:
             place = context.place(raw.start)
@@ -441,7 +449,7 @@ def _apps_keep_vue_braces(context: TemplateContext) -> bool:
             return False  # configured in a way not followed here: assume `${ }`
         if delimiters is not None and delimiters[1] is not None:
             value = delimiters[1]
-            if not default_delimiters(context.text[value.start_byte : value.end_byte]):
+            if not _default_delimiters(context.text[value.start_byte : value.end_byte]):
                 return False
     return True
 
@@ -476,7 +484,10 @@ def _interpolation_fix(start: int, end: int, quote: str = "") -> Fix:
     )
 
 
-_default_delimiters = default_delimiters
+def _default_delimiters(text: str) -> bool:
+    from stk_lint.templates.js import default_delimiters
+
+    return default_delimiters(text)
 
 
 # `app.config.compilerOptions.delimiters = ...`, or a whole `compilerOptions = {...}` /
@@ -754,6 +765,8 @@ class VueCompositionApi(TemplateRule):
 
     @classmethod
     def _check(cls, context: TemplateContext | JsContext) -> None:
+        from stk_lint.templates.js import within_option
+
         facts = context.js
         for options in facts.options:
             entry = options.keys.get("setup")

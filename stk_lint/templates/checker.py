@@ -6,7 +6,6 @@ from typing import Any
 
 from stk_lint.findings import Finding
 from stk_lint.rule import Rule
-from stk_lint.templates.context import JsContext, TemplateContext
 
 
 def check_template(
@@ -19,6 +18,9 @@ def check_template(
     checks = [rule for rule in rules if hasattr(rule, "check_template")]
     if not checks:
         return []
+    # Imported on the first template: a run over Python files alone never needs it.
+    from stk_lint.templates.context import TemplateContext
+
     context = TemplateContext(path, source, options, project)
     for rule in checks:
         rule.check_template(context)  # type: ignore[attr-defined]
@@ -51,6 +53,8 @@ def check_js(
     checks = [rule for rule in rules if hasattr(rule, "check_js")]
     if not checks or is_vendored_js(path, source):
         return []
+    from stk_lint.templates.context import JsContext
+
     context = JsContext(path, source, options, project)
     for rule in checks:
         rule.check_js(context)  # type: ignore[attr-defined]
