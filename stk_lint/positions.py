@@ -213,22 +213,25 @@ class Positions:
         """Note the place of every node of a statement, going down into the bodies of
         functions and classes (where CPython's tree says where each statement starts)."""
         place_of = self._place_of
-        stack: list[tuple[cst.CSTNode, _Place, ast.stmt | None]] = [(place.statement, place, tree)]
-        while stack:
-            node, place, tree = stack.pop()
-            place_of[node] = place
-            body = getattr(node, "body", None)
-            inner = None
-            paired = _DEFINITIONS.get(type(node))
+        places = [(place, tree)]
+        while places:
+            place, tree = places.pop()
+            statement = place.statement
+            place_of[statement] = place
+            stack = _children(statement)
+            body = getattr(statement, "body", None)
+            paired = _DEFINITIONS.get(type(statement))
             if paired and isinstance(tree, paired) and isinstance(body, cst.IndentedBlock):
                 indents = (*place.indents, body.indent or self._module.default_indent)
-                inner = _places(body.body, tree.body, indents)
-            if inner is None:
-                stack.extend((child, place, None) for child in _children(node))
-                continue
-            stack.extend((child, place, None) for child in _children(node) if child is not body)
-            place_of[body] = place
-            stack.extend((statement.statement, statement, first) for statement, first in inner)
+                inner = _places(body.body, tree.body, indents)  # type: ignore[attr-defined]
+                if inner is not None:
+                    stack.remove(body)
+                    place_of[body] = place
+                    places.extend(inner)
+            while stack:
+                node = stack.pop()
+                place_of[node] = place
+                stack.extend(child_nodes(node, fields_of(type(node))))
 
     def _top_level_places(self) -> list[_Place] | None:
         """The place of each top-level statement, from CPython's tree; None if the two
