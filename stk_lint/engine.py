@@ -98,12 +98,15 @@ def check_python(
 
 
 def parse_unvalidated(source: str) -> cst.Module:
-    """`libcst.parse_module` without libcst's per-node validation, a sixth of its cost.
+    """`libcst.parse_module` without libcst's per-node validation, about a tenth of its
+    cost.
 
     Every node libcst builds checks its own fields (`CSTNode.__post_init__`). That guards
     trees built by hand; a tree its parser built from source is valid by construction, as
-    libcst's comment on that method says. Fixed code is still parsed with validation
-    (`reparse_python`), and the nodes a fix builds are validated as usual.
+    libcst's comment on that method says (and on 4,920 files of the standard library and
+    installed packages both ways parse alike). Fixed code is still parsed with validation
+    (`reparse_python`), and the nodes a fix builds are validated as usual. The switch is
+    process-wide for the duration of the parse: the engine parses one file at a time.
     """
     node_class = cst.CSTNode
     validate = node_class.__dict__.get("__post_init__")
