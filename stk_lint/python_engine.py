@@ -116,11 +116,13 @@ class _Leave:
 
 def dotted_name(node: cst.CSTNode | None) -> str | None:
     """`a.b.c` for a Name/Attribute chain, else None."""
+    # `type(...) is`, not isinstance: libcst's nodes are ABCs, whose isinstance runs Python
+    # code, and this runs for most calls and attributes of every file.
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None
