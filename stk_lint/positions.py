@@ -28,7 +28,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from stk_lint.decoding import line_starts
-from stk_lint.tree import child_nodes, fields_of
+from stk_lint.tree import children
 
 
 class _Recorder(CodegenState):
@@ -218,7 +218,7 @@ class Positions:
             place, tree = places.pop()
             statement = place.statement
             place_of[statement] = place
-            stack = _children(statement)
+            stack = children(statement)
             body = getattr(statement, "body", None)
             paired = _DEFINITIONS.get(type(statement))
             if paired and isinstance(tree, paired) and isinstance(body, cst.IndentedBlock):
@@ -231,7 +231,7 @@ class Positions:
             while stack:
                 node = stack.pop()
                 place_of[node] = place
-                stack.extend(child_nodes(node, fields_of(type(node))))
+                stack.extend(children(node))
 
     def _top_level_places(self) -> list[_Place] | None:
         """The place of each top-level statement, from CPython's tree; None if the two
@@ -251,10 +251,6 @@ class Positions:
         self._top_level = [place for place, _ in places]
         self._top_level_nodes = [first for _, first in places]
         return self._top_level or None
-
-
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    return child_nodes(node, fields_of(type(node)))
 
 
 def _places(

@@ -106,10 +106,15 @@ def child_nodes(node: cst.CSTNode, fields: tuple[str, ...]) -> list[cst.CSTNode]
     return children
 
 
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The nodes directly below `node`, in source order; layout skipped."""
+    return child_nodes(node, fields_of(type(node)))
+
+
 def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The node and every node below it, in no particular order; layout skipped."""
     stack = [node]
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(child_nodes(node, fields_of(type(node))))
+        stack.extend(children(node))

@@ -7,7 +7,7 @@ import libcst as cst
 from stk_lint.findings import NodeFix
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import PythonRule
-from stk_lint.tree import child_nodes, fields_of
+from stk_lint.tree import children
 
 HANDLER_DECORATORS = frozenset(
     {
@@ -72,7 +72,7 @@ def _blocks_async(function: cst.FunctionDef) -> bool:
     stack: list[cst.CSTNode] = [function.body]
     while stack:
         node = stack.pop()
-        for child in child_nodes(node, fields_of(type(node))):
+        for child in children(node):
             if isinstance(child, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
                 continue
             if isinstance(child, cst.Yield):
