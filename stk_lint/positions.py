@@ -128,8 +128,8 @@ class Positions:
         self._spans: dict[cst.CSTNode, _Span] = {}
         self._inclusive: dict[cst.CSTNode, _Span] = {}
         self._place_of: dict[cst.CSTNode, _Place] = {}
-        self._top_level: list[_Place] | None = None  # None: not worked out yet
-        self._top_level_nodes: list[ast.stmt] = []
+        # Each top-level statement's place and CPython's statement; None: not worked out yet.
+        self._top_level: list[tuple[_Place, ast.stmt]] | None = None
         self._mapped = 0  # top-level statements whose nodes are in _place_of
         self._generated: set[_Place] = set()
         # Set when the module had to be generated whole (tests check how often).
@@ -204,7 +204,7 @@ class Positions:
         if top_level is None:
             return None
         while place is None and self._mapped < len(top_level):
-            self._map(top_level[self._mapped], self._top_level_nodes[self._mapped])
+            self._map(*top_level[self._mapped])
             self._mapped += 1
             place = self._place_of.get(node)
         return place
@@ -233,9 +233,9 @@ class Positions:
                 place_of[node] = place
                 stack.extend(children(node))
 
-    def _top_level_places(self) -> list[_Place] | None:
-        """The place of each top-level statement, from CPython's tree; None if the two
-        trees disagree or the source does not parse."""
+    def _top_level_places(self) -> list[tuple[_Place, ast.stmt]] | None:
+        """Each top-level statement's place, with the statement of CPython's tree it pairs
+        with; None if the two trees disagree or the source does not parse."""
         if self._top_level is not None:
             return self._top_level or None
         self._top_level = []
@@ -248,9 +248,8 @@ class Positions:
         places = _places(self._module.body, tree.body, ())
         if places is None:
             return None
-        self._top_level = [place for place, _ in places]
-        self._top_level_nodes = [first for _, first in places]
-        return self._top_level or None
+        self._top_level = places
+        return places or None
 
 
 def _places(

@@ -1048,8 +1048,7 @@ class MissingAwait(PythonRule):
         qualified, in_module = self._qualify(class_expression)
         if qualified is None:
             return None
-        target = self._target(qualified, in_module)
-        if target is None or target.kind != "class":
+        if not self._is_class(qualified, in_module):
             return None
         display = f"{class_expression}().{func.attr.value}"
         return self._async_target(display, f"{qualified}.{func.attr.value}", in_module)
