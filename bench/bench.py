@@ -376,28 +376,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"repeat: {args.repeat} (+1 warm-up), minimum reported; scratch: {work}")
     corpora = args.corpus or ["synthetic", "sample"]
     per_line = []
+
+    def measure(name: str, folder: Path) -> dict:
+        """Benchmark one corpus and print its report."""
+        result = bench_corpus(name, folder, work, args.repeat, args.jobs, args.quick_rounds)
+        print(report(result, args.jobs), flush=True)
+        return result
+
     for corpus in corpora:
         if corpus == "synthetic":
             for scale in (int(s) for s in args.scales.split(",")):
                 folder = work / f"synthetic-{scale}x"
                 shutil.rmtree(folder, ignore_errors=True)
                 make_corpus.generate(folder, scale)
-                result = bench_corpus(
-                    f"synthetic {scale}x", folder, work, args.repeat, args.jobs, args.quick_rounds
-                )
-                print(report(result, args.jobs), flush=True)
-                per_line.append((scale, result))
+                per_line.append((scale, measure(f"synthetic {scale}x", folder)))
         elif corpus == "sample":
             folder = sample_corpus()
             if folder is None:
                 print("== sample: no stk sample code in this checkout (tests/sample_app)")
                 continue
-            print(
-                report(
-                    bench_corpus("sample", folder, work, args.repeat, args.jobs, args.quick_rounds),
-                    args.jobs,
-                )
-            )
+            measure("sample", folder)
         else:
             # A copy: the tree may sit under a .gitignore (pyenv ignores its versions/),
             # and the measured runs must not depend on where it lives.
@@ -409,13 +407,7 @@ def main(argv: list[str] | None = None) -> int:
                 symlinks=True,
                 ignore=shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc"),
             )
-            name = Path(corpus).name or corpus
-            print(
-                report(
-                    bench_corpus(name, folder, work, args.repeat, args.jobs, args.quick_rounds),
-                    args.jobs,
-                )
-            )
+            measure(Path(corpus).name or corpus, folder)
     if len(per_line) > 1:
         values = [r["cold"].best / r["lines"] for _, r in per_line]
         net = [(r["cold"].best - r["startup"].best) / r["lines"] for _, r in per_line]
