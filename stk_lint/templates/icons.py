@@ -83,18 +83,18 @@ _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py")
 def _vendored_stylesheet(directory: str) -> str | None:
     """A `static/icons/tabler-icons*.css` in `directory` or a folder above it, up to the
     project root (the first folder holding pyproject.toml, setup.py or .git)."""
-    current = Path(directory)
-    for folder in (current, *current.parents):
-        icons = folder / "static" / "icons"
-        if icons.is_dir():
-            sheets = sorted(icons.glob("tabler-icons*.css"))
-            # The full set, not a weight or filled-only subset, when several are there.
-            plain = [s for s in sheets if s.name in ("tabler-icons.min.css", "tabler-icons.css")]
-            if plain or sheets:
-                return str((plain or sheets)[0])
-        if any((folder / marker).exists() for marker in _ROOT_MARKERS):
-            return None
-    return None
+    folder = Path(directory)
+    icons = folder / "static" / "icons"
+    if icons.is_dir():
+        sheets = sorted(icons.glob("tabler-icons*.css"))
+        # The full set, not a weight or filled-only subset, when several are there.
+        plain = [s for s in sheets if s.name in ("tabler-icons.min.css", "tabler-icons.css")]
+        if plain or sheets:
+            return str((plain or sheets)[0])
+    if any((folder / marker).exists() for marker in _ROOT_MARKERS) or folder.parent == folder:
+        return None
+    # Each folder once: the templates of a project share most of the way up.
+    return _vendored_stylesheet(str(folder.parent))
 
 
 def tabler_names(path: str, project: object = None) -> frozenset[str]:
