@@ -510,6 +510,7 @@ class ProjectIndex:
         self._this_query: dict[str, Target | None] = {}
         self._cut_off = False
         self._heads: dict[str, bool] = {}  # top-level name -> found under a root
+        self._folders: dict[str, bool] = {}  # dotted name -> a folder under a root
         self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
         self._registered: list[str] = []  # modules given to add_summary, in order
         self._session_jobs: set[str] | None = None  # see receives_session
@@ -550,6 +551,7 @@ class ProjectIndex:
         self._missing.clear()
         self._resolved.clear()
         self._heads.clear()
+        self._folders.clear()
         self.libraries.extend(project_site_packages(root))
         project = project_root_above(root)
         if project is not None:
@@ -654,9 +656,19 @@ class ProjectIndex:
                 origin = "stdlib" if entry is not None and entry.standard else "library"
             if entry is not None:
                 best = (entry, ".".join(parts[i:]), origin)
-            elif in_project and not any((root / Path(*parts[:i])).is_dir() for root in self.roots):
+            elif in_project and not self._is_folder(name):
                 break  # not even a namespace package (a folder without __init__.py)
         return best
+
+    def _is_folder(self, name: str) -> bool:
+        """Whether the dotted name is a folder under one of the roots (memoised: names
+        that are not modules are looked up again and again, once per root)."""
+        known = self._folders.get(name)
+        if known is None:
+            relative = Path(*name.split("."))
+            known = any((root / relative).is_dir() for root in self.roots)
+            self._folders[name] = known
+        return known
 
     # -- resolving names -------------------------------------------------------------
 
