@@ -68,13 +68,22 @@ def check_python(
     too_deep = too_deep_to_parse(source)
     if too_deep is not None:
         return [engine_finding(SyntaxErrorRule, path, too_deep)]
-    # No rule could fire: only a syntax error could be reported, and CPython's parser
-    # (several times faster than libcst's) tells whether there is one. A file it rejects
+    # No rule could fire, or only rules whose finer skip reads CPython's tree (several
+    # times faster to build than libcst's) and finds nothing for them: only a syntax error
+    # could be reported, and that tree tells whether there is one. A file CPython rejects
     # still goes to libcst for the verdict and message a full check gives; valid Python
     # that libcst alone cannot parse is reported where a rule needs its tree.
-    nothing_to_check = PRE_PARSE_SKIPS and not python_rules and not judge_suppressions
-    if nothing_to_check and _cpython_parse_error(source) is None:
-        return []
+    if (
+        PRE_PARSE_SKIPS
+        and not judge_suppressions
+        and all(rule.could_fire_in is not None for rule in python_rules)
+    ):
+        tree = _CPythonTree(source)
+        needed = any(
+            rule.could_fire_in(source, tree, path, options, project) for rule in python_rules
+        )
+        if not needed and (SyntaxErrorRule not in rules or tree() is not None):
+            return []
     try:
         module = parse_unvalidated(source)
     except cst.ParserSyntaxError as error:
@@ -184,19 +193,41 @@ def _recursion_limit(limit: int) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _cpython_parse(source: str) -> None:
+def _cpython_parse(source: str) -> ast.Module:
     """CPython's parser as a second opinion: builds a tree, runs nothing, and keeps its
     SyntaxWarnings about the checked code (`None()`) off the user's terminal."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ast.parse(source)
+        return ast.parse(source)
+
+
+# How CPython's parser rejects a source (deep nesting included).
+_CPYTHON_REJECTS = (SyntaxError, ValueError, RecursionError, MemoryError)
+
+
+class _CPythonTree:
+    """CPython's tree of a source, built on the first call; None when CPython rejects it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tree: ast.Module | None = None
+        self.built = False
+
+    def __call__(self) -> ast.Module | None:
+        if not self.built:
+            self.built = True
+            try:
+                self.tree = _cpython_parse(self.source)
+            except _CPYTHON_REJECTS:
+                self.tree = None
+        return self.tree
 
 
 def _cpython_parse_error(source: str) -> Exception | None:
     """What CPython's parser says of the source, or None when it accepts it."""
     try:
         _cpython_parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+    except _CPYTHON_REJECTS as error:
         return error
     return None
 

@@ -514,6 +514,7 @@ class ProjectIndex:
         self._placed: dict[str, tuple[str, bool]] = {}  # files checked without `add`
         self._registered: list[str] = []  # modules given to add_summary, in order
         self._session_jobs: set[str] | None = None  # see receives_session
+        self._coroutine_classes: dict[str, bool] = {}  # see class_has_coroutines_at
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)
@@ -533,6 +534,7 @@ class ProjectIndex:
         `resolved` (the file's real path) when the caller knows them already."""
         display = display or path.as_posix()
         self._resolved.clear()
+        self._coroutine_classes.clear()
         self._heads.clear()
         self.modules[summary["module"]] = ModuleEntry(summary, display)
         self._registered.append(summary["module"])
@@ -550,6 +552,7 @@ class ProjectIndex:
         self.roots.append(root)
         self._missing.clear()
         self._resolved.clear()
+        self._coroutine_classes.clear()
         self._heads.clear()
         self._folders.clear()
         self.libraries.extend(project_site_packages(root))
@@ -774,6 +777,46 @@ class ProjectIndex:
         if not base_target:
             return None
         return self.resolve(f"{base_target}.{member}", depth)
+
+    def class_has_coroutines_at(self, qualified: str) -> bool:
+        """Whether the class `qualified` (as `resolve` names it) or a base of it has a
+        method that is an `async def`; True when its module cannot be told."""
+        known = self._coroutine_classes.get(qualified)
+        if known is None:
+            split = self._split(qualified)
+            known = split is None or not split[1] or self.class_has_coroutines(*split[:2])
+            self._coroutine_classes[qualified] = known
+        return known
+
+    def class_has_coroutines(
+        self, entry: ModuleEntry, class_name: str, seen: set[tuple[str, str]] | None = None
+    ) -> bool:
+        """Whether `class_name` of `entry`'s module, or a base of it, has a method (or a
+        nested class's method) that is an `async def`: the members `_in_module` and
+        `_inherited` could find."""
+        seen = set() if seen is None else seen
+        summary = entry.summary
+        if (summary["module"], class_name) in seen:
+            return False
+        seen.add((summary["module"], class_name))
+        prefix = class_name + "."
+        for name, (_, is_async) in summary["functions"].items():
+            if is_async and name.startswith(prefix):
+                return True
+        for base in summary["classes"].get(class_name, ()):
+            if base in summary["classes"]:
+                if self.class_has_coroutines(entry, base, seen):
+                    return True
+                continue
+            base_target = self._name_in(summary, base)
+            target = self.resolve(base_target) if base_target else None
+            if target is not None and target.kind == "class":
+                split = self._split(target.qualified)
+                if split is None or not split[1]:
+                    return True
+                if self.class_has_coroutines(split[0], split[1], seen):
+                    return True
+        return False
 
     def _name_in(self, summary: Summary, dotted: str) -> str | None:
         """The absolute name a dotted expression in a module's namespace refers to."""

@@ -146,7 +146,7 @@ def test_recursion_in_the_walker_is_caught_per_file(project, monkeypatch):
         return real_check_module(context, rules)
 
     monkeypatch.setattr(engine, "check_module", check_module)
-    Path("deep.py").write_text("x = 1\n")
+    Path("deep.py").write_text("async def handler():\n    return 1\n")  # checked, not skipped
     Path("ok.py").write_text("from flask import g\n")
     result = check(".")
     assert result.exit_code == 1
@@ -297,3 +297,19 @@ def test_valid_python_libcst_cannot_parse_is_reported_honestly():
     assert finding.line <= source.count("\n")
     reason = engine.reparse_python(source)
     assert reason is not None and reason.startswith("valid Python that libcst cannot parse: ")
+
+
+def test_libcst_parse_failures_show_only_where_a_rule_needs_the_tree():
+    # `(name): type = value` is valid Python libcst 1.x rejects. A module no rule could
+    # fire on is never given to libcst (CPython's parser checks its syntax), so its gap
+    # shows only without the pre-parse skips, or once a rule needs the tree.
+    plain = "(pars): bool = True\n"
+    assert lint(plain) == []
+    with_rule = "from flask import g\n(pars): bool = True\n"
+    assert codes(lint(with_rule)) == ["STK001"]
+    engine.PRE_PARSE_SKIPS = False
+    try:
+        finding = only(lint(plain))
+    finally:
+        engine.PRE_PARSE_SKIPS = True
+    assert finding.message.startswith("valid Python that libcst cannot parse: ")

@@ -10,7 +10,9 @@ synchronous); Quart's ``request`` and ``websocket``; SQLAlchemy's
 imports (star imports included), ``super()`` and the project index
 (``stk_lint.project``) to an ``async def`` in the project, an installed library or
 the standard library; and last the built-in tables of ``stk_lint.coroutines``, for
-libraries that are not installed.
+libraries that are not installed. A file where none of these can apply is not parsed
+by libcst at all (``stk_lint.rules.missing_await_screen``, on CPython's tree): a change
+here needs its counterpart there.
 
 Where the coroutine goes decides the finding. Parents mark the role of their child
 expressions before the children are visited (``self.roles``, keyed by node id), so
@@ -38,16 +40,15 @@ from stk_lint.coroutines import (
     WEBSOCKET_COROUTINES,
 )
 from stk_lint.findings import NodeFix
-from stk_lint.project import (
-    LibraryIndex,
-    ModuleEntry,
-    ProjectIndex,
-    Target,
-    absolute_import,
-    summarise,
-)
+from stk_lint.project import Target, absolute_import
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
+from stk_lint.rules.missing_await_screen import (
+    DEFAULT_SESSION_NAMES,
+    TYPE_NAME,
+    could_make_coroutine,
+    module_entry,
+)
 
 # `await session.run_sync(fn)` calls `fn` with a synchronous Session.
 _RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
@@ -128,7 +129,6 @@ class _Frame:
     late: list[tuple[str, _Pending, str, cst.CSTNode | None]] = field(default_factory=list)
 
 
-_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
 _WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
 
 
@@ -144,7 +144,7 @@ def _type_names(annotation: cst.BaseExpression) -> list[str]:
     if isinstance(annotation, cst.SimpleString):
         # A forward reference: its words, read without parsing (brackets, `|`, `None`).
         text = annotation.evaluated_value
-        return _TYPE_NAME.findall(text) if isinstance(text, str) else []
+        return TYPE_NAME.findall(text) if isinstance(text, str) else []
     if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
         return _type_names(annotation.left) + _type_names(annotation.right)
     if isinstance(annotation, cst.Subscript):
@@ -234,7 +234,7 @@ class MissingAwait(PythonRule):
     needs_project = True
     options = {
         "session-names": Option(
-            ["db_session"],
+            list(DEFAULT_SESSION_NAMES),
             "Names (or last attributes, as in `self.db_session`) that hold an AsyncSession "
             "when nothing else says what they hold: unannotated parameters, `async with ... "
             "as` targets, names from outside the function, attributes. An annotation "
@@ -328,6 +328,10 @@ class MissingAwait(PythonRule):
 
     # -- set-up ------------------------------------------------------------------------
 
+    @classmethod
+    def could_fire_in(cls, source, tree_of, path, options, project) -> bool:
+        return could_make_coroutine(source, tree_of, path, options, project)
+
     def __init__(self, context) -> None:
         super().__init__(context)
         self.roles: dict[int, str | tuple[str, str]] = {}
@@ -341,26 +345,15 @@ class MissingAwait(PythonRule):
         # (frame, name, block, coroutines bound before): rebinding seen, settled later
         self.rebinding: list[tuple[_Frame, str, int, tuple[_Pending, ...]]] = []
         self.blocks: list[int] = [0]  # statement lists entered, innermost last
-        project = context.project if isinstance(context.project, ProjectIndex) else None
-        self.index = project or ProjectIndex(LibraryIndex([]))
-        entry = project.module_of(context.path) if project is not None else None
-        if entry is None:
-            module, is_package = self._module_name(project)
-            entry = ModuleEntry(summarise(context.source, module, is_package), context.path)
-        self.local = entry
-        self.module = entry.summary["module"]
-        self.is_package = entry.summary["package"]
-        self.session_names = set(context.options.get("session-names", ["db_session"]))
+        self.index, self.local = module_entry(context.path, context.source, context.project)
+        self.module = self.local.summary["module"]
+        self.is_package = self.local.summary["package"]
+        self.session_names = set(context.options.get("session-names", DEFAULT_SESSION_NAMES))
         consumers = context.options.get("coroutine-consumers", DEFAULT_CONSUMERS)
         self.consumers_exact = {c for c in consumers if "." in c}
         self.consumers_last = {c for c in consumers if "." not in c}
         self.session_functions = set(self.local.summary.get("run_with_session", ()))
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
-
-    def _module_name(self, project: ProjectIndex | None) -> tuple[str, bool]:
-        if project is None:
-            return "", False  # pure check without an index: no file system look-ups
-        return project.place(self.context.path)
 
     # -- scopes ------------------------------------------------------------------------
 
