@@ -18,6 +18,7 @@ from typing import Any
 
 import libcst as cst
 
+from stk_lint import cpython
 from stk_lint.decoding import LINE_BREAK, decode
 from stk_lint.files import language_of
 from stk_lint.findings import Finding
@@ -162,7 +163,7 @@ def too_deep_to_parse(source: str) -> str | None:
     if not suspicious:
         return None
     try:
-        _cpython_parse(source)
+        cpython.parse(source)
     except RecursionError:
         return "nested too deeply for the parser (more than Python itself accepts)"
     except MemoryError:
@@ -193,18 +194,6 @@ def _recursion_limit(limit: int) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _cpython_parse(source: str) -> ast.Module:
-    """CPython's parser as a second opinion: builds a tree, runs nothing, and keeps its
-    SyntaxWarnings about the checked code (`None()`) off the user's terminal."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source)
-
-
-# How CPython's parser rejects a source (deep nesting included).
-_CPYTHON_REJECTS = (SyntaxError, ValueError, RecursionError, MemoryError)
-
-
 class _CPythonTree:
     """CPython's tree of a source, built on the first call; None when CPython rejects it."""
 
@@ -216,18 +205,15 @@ class _CPythonTree:
     def __call__(self) -> ast.Module | None:
         if not self.built:
             self.built = True
-            try:
-                self.tree = _cpython_parse(self.source)
-            except _CPYTHON_REJECTS:
-                self.tree = None
+            self.tree = cpython.tree_or_none(self.source)
         return self.tree
 
 
 def _cpython_parse_error(source: str) -> Exception | None:
     """What CPython's parser says of the source, or None when it accepts it."""
     try:
-        _cpython_parse(source)
-    except _CPYTHON_REJECTS as error:
+        cpython.parse(source)
+    except cpython.REJECTS as error:
         return error
     return None
 
@@ -243,7 +229,7 @@ def syntax_error_location(source: str, error: cst.ParserSyntaxError) -> tuple[st
     why in plain words, so prefer it when it agrees that the file is invalid.
     """
     try:
-        _cpython_parse(source)
+        cpython.parse(source)
     except SyntaxError as py_error:
         line = py_error.lineno or 1
         column = py_error.offset or 1

@@ -17,7 +17,6 @@ node of a corpus.
 from __future__ import annotations
 
 import ast
-import warnings
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from itertools import accumulate
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from stk_lint import cpython
 from stk_lint.decoding import line_starts
 from stk_lint.tree import children
 
@@ -239,11 +239,8 @@ class Positions:
         if self._top_level is not None:
             return self._top_level or None
         self._top_level = []
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # `"\d"`: the checked code's, not ours to print
-                tree = ast.parse(self._source or "")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = cpython.tree_or_none(self._source or "")
+        if tree is None:
             return None
         places = _places(self._module.body, tree.body, ())
         if places is None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import ast
 import collections
-import warnings
 
 import libcst as cst
 
+from stk_lint import cpython
 from stk_lint.findings import NodeFix
 from stk_lint.python_engine import dotted_name, module_name
 from stk_lint.rule import Option, PythonRule
@@ -372,11 +372,8 @@ _UNKNOWN: dict[str, int] = {}
 def _count_bindings(source: str) -> dict[str, int]:
     """Every name binding in the module, counted, from CPython's parser (which builds a
     tree and runs nothing); _UNKNOWN for a file it rejects."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarnings about the checked code
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = cpython.tree_or_none(source)
+    if tree is None:
         return _UNKNOWN
     counts: collections.Counter[str] = collections.Counter()
     for node in ast.walk(tree):
