@@ -210,7 +210,11 @@ def check(
     if not quiet and output_format not in MACHINE_FORMATS:
         if result.fixed:
             click.echo(format_fixed(result.fixed))
-        click.echo(summary_line(findings, result.files, len(result.fixed), unsafe_fixes))
+        click.echo(
+            summary_line(
+                findings, result.files, len(result.fixed), unsafe_fixes, len(result.errors)
+            )
+        )
     if result.errors:
         sys.exit(EXIT_ERROR)  # the findings are incomplete: never a pass, even with --exit-zero
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)

@@ -22,6 +22,13 @@ def line_starts(text: str) -> list[int]:
     return list(chain((0,), (match.end() for match in LINE_BREAK.finditer(text))))
 
 
+def line_break_after(text: str, offset: int) -> tuple[int, int]:
+    """Where the line holding `offset` ends: (its line break's start, the next line's
+    start); (len, len) on the last line without one."""
+    match = LINE_BREAK.search(text, offset)
+    return (match.start(), match.end()) if match else (len(text), len(text))
+
+
 def decode(data: bytes, language: str) -> tuple[str | None, str]:
     """(text, "") or (None, reason): NUL bytes, bad encodings and cookies are reasons."""
     if b"\x00" in data:

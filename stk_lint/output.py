@@ -25,16 +25,29 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary_line(
-    findings: Sequence[Finding], files: int, fixed: int = 0, unsafe_fixes: bool = False
+    findings: Sequence[Finding],
+    files: int,
+    fixed: int = 0,
+    unsafe_fixes: bool = False,
+    unchecked: int = 0,
 ) -> str:
-    """ruff-style summary; `fixed` counts the findings --fix repaired in this run."""
+    """ruff-style summary; `fixed` counts the findings --fix repaired in this run;
+    `unchecked` the files of `files` an internal error kept from being checked (a run
+    with any is never said to pass)."""
     total = len(findings) + fixed
+    checked = files - unchecked
+    not_checked = f"{_plural(unchecked, 'file')} could not be checked (see the errors above)"
     if not total:
+        if unchecked:
+            return f"No errors in {_plural(checked, 'file')} checked, but {not_checked}."
         return f"All checks passed! ({_plural(files, 'file')} checked)"
     if fixed:
         text = f"Found {_plural(total, 'error')} ({fixed} fixed, {len(findings)} remaining)."
+        if unchecked:
+            text += f"\n{not_checked[0].upper()}{not_checked[1:]}."
     else:
-        text = f"Found {_plural(total, 'error')} in {_plural(files, 'file')} checked."
+        text = f"Found {_plural(total, 'error')} in {_plural(checked, 'file')} checked"
+        text += f"; {not_checked}." if unchecked else "."
     fixable = sum(1 for f in findings if applicable(f.fix, unsafe_fixes))
     hidden = 0 if unsafe_fixes else sum(1 for f in findings if applicable(f.fix, True)) - fixable
     if fixable:

@@ -333,7 +333,14 @@ class _FixResolver:
             return None
         source = self.context.source
         start = self._offset(span.start.line, span.start.column)
-        end = self._offset(span.end.line, span.end.column)
+        # A file that ends without a line break: libcst's code for its last statement
+        # still ends with one, and the statement's span ends on the line after the last.
+        # The edit stops at the end of the file and both versions lose that line break.
+        missing_newline = (
+            span.end.line > len(self.positions.line_starts)
+            and not self.context.module.has_trailing_newline
+        )
+        end = len(source) if missing_newline else self._offset(span.end.line, span.end.column)
         # Blocks own the indentation of their statements: generate both versions with the
         # indentation of the line the node starts on, so nested lines come out right.
         line_start = self._offset(span.start.line, 0)
@@ -345,7 +352,10 @@ class _FixResolver:
                 (text for text in source[line_start:end].splitlines() if text.strip()), ""
             )
             indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
-        old_code = self._code(old, indent)
+        old_code = self._code(old, indent, missing_newline)
+        new_code = self._code(new, indent, missing_newline)
+        if old_code is None or new_code is None:
+            return None
         current = source[start:end]
         if current != old_code:
             if current.endswith(old_code):
@@ -353,12 +363,14 @@ class _FixResolver:
             elif current.endswith(old_code.lstrip(" \t")):
                 old_code = old_code.lstrip(" \t")
                 start = end - len(old_code)
-                return Edit(start, end, self._code(new, indent).lstrip(" \t"))
+                return Edit(start, end, new_code.lstrip(" \t"))
             else:
                 return None
-        return Edit(start, end, self._code(new, indent))
+        return Edit(start, end, new_code)
 
-    def _code(self, node: cst.CSTNode, indent: str) -> str:
+    def _code(self, node: cst.CSTNode, indent: str, missing_newline: bool = False) -> str | None:
+        """The node's code as it would stand at `indent`; with `missing_newline`, less the
+        final line break the file does not have (None if the code does not end with one)."""
         module = self.context.module
         state = CodegenState(
             default_indent=module.default_indent, default_newline=module.default_newline
@@ -366,7 +378,11 @@ class _FixResolver:
         if indent:
             state.indent_tokens.append(indent)
         node._codegen(state)
-        return "".join(state.tokens)
+        code = "".join(state.tokens)
+        if missing_newline:
+            newline = module.default_newline
+            return code[: -len(newline)] if code.endswith(newline) else None
+        return code
 
 
 def _statement_span(statement: cst.CSTNode | None, line: int, positions: Any) -> tuple[int, int]:

@@ -106,6 +106,12 @@ def run(
         for path, language in discover(paths, settings, force_exclude, result.warnings.append)
     ]
     result.files = len(files)
+    if not files:
+        # As ruff does: a run that checked nothing says so (the exit code stays 0).
+        result.warnings.append(
+            "no file was checked: the paths given hold no Python, HTML/Jinja template or "
+            "JavaScript file, or only excluded ones"
+        )
     cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
     if cache is not None:
         for item in files:

@@ -15,6 +15,7 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from stk_lint.decoding import line_break_after, line_starts
 from stk_lint.findings import Edit, Finding, Fix
 from stk_lint.rules.engine import UnusedSuppression
 
@@ -72,7 +73,9 @@ def python_directives(source: str) -> dict[int, Directive]:
         return {}
     directives: dict[int, Directive] = {}
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        # newline="": lines end at \r\n, \r or \n, as for the parser (a CR-only file
+        # is one line otherwise, and its comments cover nothing below the first).
+        tokens = list(tokenize.generate_tokens(io.StringIO(source, newline="").readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return directives
     for token in tokens:
@@ -206,13 +209,9 @@ def _checks(rule: type[Rule], language: str) -> bool:
 
 
 def _line_start(source: str, line: int) -> int | None:
-    """The offset where a 1-based line starts; lines end at "\n" only, as for tokenize."""
-    start = 0
-    for _ in range(line - 1):
-        start = source.find("\n", start) + 1
-        if start == 0:
-            return None
-    return start
+    """The offset where a 1-based line starts (lines end at CRLF, CR or LF)."""
+    starts = line_starts(source)
+    return starts[line - 1] if 1 <= line <= len(starts) else None
 
 
 def _removal(source: str | None, directive: Directive, stale: frozenset[str]) -> Fix | None:
@@ -228,8 +227,7 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
     if source[start:end] != directive.text:
         return None  # offsets do not line up: offer nothing rather than a wrong edit
     # The line the comment ends on (a `{# #}` or `/* */` comment may span lines).
-    line_end = source.find("\n", end)
-    line_end = len(source) if line_end < 0 else line_end + 1
+    line_end = line_break_after(source, end)[1]
     if stale is not ALL:
         kept = without_codes(directive.text, stale)
         if kept is None:

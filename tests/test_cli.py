@@ -211,6 +211,59 @@ def test_a_named_file_of_another_type_is_skipped_with_a_warning(stk_lint, projec
     assert "(1 file checked)" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "files, target",
+    [
+        ({"docs/notes.md": "# Notes\n"}, "docs/notes.md"),
+        ({"docs/notes.md": "# Notes\n", "docs/diagram.svg": "<svg/>\n"}, "docs"),
+        ({"migrations/env.py": "x = 1\n"}, "migrations/env.py --force-exclude"),
+    ],
+)
+def test_a_run_that_checks_nothing_says_so_on_stderr_and_exits_0(stk_lint, project, files, target):
+    root = project(
+        {**files, "pyproject.toml": '[tool.stk-lint]\nextend-exclude = ["migrations/"]\n'}
+    )
+    result = stk_lint("check", *target.split(), cwd=root)
+    assert result.exit_code == 0
+    assert "stk-lint: warning: no file was checked" in result.stderr
+    assert result.stdout == "All checks passed! (0 files checked)\n"
+    checked = stk_lint("check", cwd=root)  # pyproject.toml aside, nothing either
+    assert "no file was checked" in checked.stderr
+    project({"app/views.py": "x = 1\n"})
+    assert "no file was checked" not in stk_lint("check", cwd=root).stderr
+
+
+def test_a_run_with_an_internal_error_never_says_all_checks_passed(stk_lint, project, monkeypatch):
+    """The only file, or every clean file but one, cannot be checked: the summary says
+    so instead of passing the run, which exits 2."""
+    from stk_lint import engine
+
+    root = project({"app/errors.py": "x = 1\n", "app/models.py": "y = 2\n"})
+    real_check_bytes = engine.check_bytes
+
+    def check_bytes(data, path, *args, **kwargs):
+        if path.endswith("errors.py"):
+            raise IndexError("list index out of range")
+        return real_check_bytes(data, path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_bytes", check_bytes)
+    one = stk_lint("check", "--no-cache", "app/errors.py", cwd=root)
+    assert one.exit_code == 2
+    assert "All checks passed" not in one.stdout
+    assert one.stdout == (
+        "No errors in 0 files checked, but 1 file could not be checked (see the errors above).\n"
+    )
+    both = stk_lint("check", "--no-cache", "app", cwd=root)
+    assert both.exit_code == 2
+    assert both.stdout.startswith("No errors in 1 file checked, but 1 file could not")
+    project({"app/views.py": FLASK_VIEW})
+    found = stk_lint("check", "--no-cache", "app", cwd=root)
+    assert found.exit_code == 2
+    assert found.stdout.splitlines()[2] == (
+        "Found 2 errors in 2 files checked; 1 file could not be checked (see the errors above)."
+    )
+
+
 def test_a_bug_in_one_file_does_not_stop_the_run(stk_lint, project, monkeypatch):
     """An exception inside stk-lint while checking one file: that file is named as not
     checked, every other file is still reported, and the exit code is 2 (the result is

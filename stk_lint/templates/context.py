@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from stk_lint.decoding import line_break_after, line_starts
 from stk_lint.findings import Finding, Fix
 from stk_lint.rules.engine import UnusedSuppression
 from stk_lint.suppression import Directive, is_suppressed, parse_directive, unused_suppressions
@@ -99,13 +100,9 @@ class SourceContext:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        text = self.text
-        index = text.find("\n")
-        while index >= 0:
-            starts.append(index + 1)
-            index = text.find("\n", index + 1)
-        return starts
+        # A template's text has its line breaks normalised to "\n"; a .js file's are as
+        # written (a CR-only file has as many lines as for any editor).
+        return line_starts(self.text)
 
     @property
     def text(self) -> str:
@@ -159,12 +156,11 @@ class SourceContext:
         if codes is None:
             return
         line, column = self.position(start)
-        line_end = text.find("\n", end)
+        line_end = line_break_after(text, end)[0]
         # Alone on its line: nothing before it and, unlike a `#` or `//` comment, nothing
         # after it (`{# ... #}<p>...</p>` shares its line with markup).
         own_line = (
-            not text[self.line_start(line) : start].strip()
-            and not text[end : len(text) if line_end < 0 else line_end].strip()
+            not text[self.line_start(line) : start].strip() and not text[end:line_end].strip()
         )
         # A comment over several lines, alone on them, covers the line after its end.
         key = self.position(end)[0] if own_line else line
