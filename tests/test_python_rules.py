@@ -258,6 +258,45 @@ def test_session_query_inside_run_sync_is_legal_but_not_elsewhere():
     assert [line for line, _ in found(source, "STK303")] == [7, 10]
 
 
+def test_a_scoped_session_is_named_as_a_session_not_a_model():
+    """`Session = scoped_session(...)` in a database module being ported: `Session.query`
+    is that session's legacy Query API, not a model's `.query`."""
+    source = (
+        "from sqlalchemy.orm import scoped_session, sessionmaker\n"
+        "\n"
+        "from stk.things.models import Thing\n"
+        "\n"
+        "Session = scoped_session(sessionmaker(bind=engine))\n"
+        "SessionFactory: sessionmaker = sessionmaker(bind=engine)\n"
+        "\n"
+        "\n"
+        "async def list_things():\n"
+        "    things = Session.query(Thing).filter_by(active=True).all()\n"
+        "    archived = Thing.query.filter_by(active=False).all()\n"
+        "    return things + archived + SessionFactory.query(Thing).all()\n"
+    )
+    messages = [(f.line, f.message) for f in lint(source, select=["STK303"])]
+    assert messages == [
+        (
+            10,
+            "`Session` is a `scoped_session(...)`, not a model: `Session.query` is the legacy "
+            "Query API of a synchronous Session (AsyncSession has none); use "
+            "`await g.db_session.execute(select(...))`",
+        ),
+        (
+            11,
+            "`Thing.query` does not exist on stk models; use "
+            "`await g.db_session.execute(select(Thing)...)`",
+        ),
+        (
+            12,
+            "`SessionFactory` is a `sessionmaker(...)`, not a model: `SessionFactory.query` is "
+            "the legacy Query API of a synchronous Session (AsyncSession has none); use "
+            "`await g.db_session.execute(select(...))`",
+        ),
+    ]
+
+
 def test_sync_views_registered_with_add_url_rule():
     # The shapes stk code registers views with besides decorators: a function, a
     # MethodView through a name, a View inline. Async ones, a plain helper method of

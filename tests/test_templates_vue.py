@@ -51,6 +51,28 @@ def test_js_file_apps():
     ]
 
 
+def test_a_static_js_file_is_not_said_to_be_rendered_by_jinja():
+    """Jinja renders the page a static .js app mounts on, never the .js file itself."""
+    app = (
+        "// things page\n"
+        "const app = Vue.createApp({\n"
+        "  data() { return { things: [], loading: false }; },\n"
+        "});\n"
+        "app.use(Vuetify.createVuetify()).mount('#things-app');\n"
+    )
+    [missing] = lint(app, "stk/static/js/things.js", select=["STK402"])
+    assert missing.message == (
+        "`createApp` options without `delimiters: config.delimiters`: Vue will read `{{ }}` "
+        "in the page it mounts on, where Jinja renders them on the server first, and show "
+        "`${ }` as text"
+    )
+    braces = app.replace("  data()", "  delimiters: ['{{', '}}'],\n  data()")
+    [jinja_braces] = lint(braces, "stk/static/js/things.js", select=["STK402"])
+    assert "Jinja renders them first in the page the app mounts on" in jinja_braces.message
+    [in_page] = lint(script(app), PAGE, select=["STK402"])
+    assert "which Jinja has already rendered" in in_page.message
+
+
 def test_composition_api_positions():
     source = "<script setup>\nconst a = 1;\n</script>\n" + script(
         "  const { createApp, ref, onMounted: whenMounted } = Vue;\n"

@@ -9,6 +9,13 @@ from stk_lint.rule import PythonRule
 
 # `await session.run_sync(count_things)`: `count_things(session)` gets a synchronous Session.
 _RUN_SYNC = re.compile(r"\brun_sync\(\s*(\w+)")
+# `Session = scoped_session(sessionmaker(bind=engine))`: a capitalised name that is a
+# session (or a session factory), not a model.
+_SESSION_BINDING = re.compile(
+    r"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\w.]+\.)?"
+    r"(scoped_session|async_scoped_session|sessionmaker|async_sessionmaker|Session|AsyncSession)\(",
+    re.MULTILINE,
+)
 
 
 class FlaskSqlalchemyModel(PythonRule):
@@ -110,7 +117,9 @@ class FlaskSqlalchemySession(PythonRule):
         "`Model.query` is recognised on capitalised names (classes); `.query(...)` calls on "
         "receivers named like a session (`session`, `db_session`, `s`, `*_session`). "
         "`session.query()` on the synchronous Session that `AsyncSession.run_sync()` hands "
-        "to a plain `def` of the same module, or to a lambda, is not reported: it exists there."
+        "to a plain `def` of the same module, or to a lambda, is not reported: it exists there. "
+        "A name bound in the module to `scoped_session(...)`, `sessionmaker(...)` or "
+        "`Session(...)` (or their async versions) is named as such, not as a model."
     )
     valid = (
         "async def search(request):\n    return request.args.get('query')\n",
@@ -132,11 +141,15 @@ class FlaskSqlalchemySession(PythonRule):
         "async def f(stmt):\n    return db.paginate(stmt)\n",
         "async def f():\n    return Thing.query.filter_by(a=1).paginate(page=2)\n",
         "from app import db\n\nasync def f():\n    db.session.add(x)\n",
+        "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
+        "Session = scoped_session(sessionmaker(bind=engine))\n\n"
+        "async def f():\n    return Session.query(Thing).all()\n",
     )
 
     def __init__(self, context) -> None:
         super().__init__(context)
         self.run_sync_functions = set(_RUN_SYNC.findall(context.source))
+        self.session_bindings = dict(_SESSION_BINDING.findall(context.source))
         # First parameter of each enclosing lambda handed to `run_sync(...)`.
         self.run_sync_lambdas: dict[int, str] = {}
         self.sync_sessions: list[str] = []
@@ -173,6 +186,13 @@ class FlaskSqlalchemySession(PythonRule):
                 node,
                 "`db.session` is Flask-SQLAlchemy's synchronous session; use the request-scoped "
                 "`g.db_session` (an AsyncSession) with `await`",
+            )
+        elif attr == "query" and receiver in self.session_bindings:
+            self.report(
+                node,
+                f"`{receiver}` is a `{self.session_bindings[receiver]}(...)`, not a model: "
+                f"`{receiver}.query` is the legacy Query API of a synchronous Session "
+                "(AsyncSession has none); use `await g.db_session.execute(select(...))`",
             )
         elif attr == "query" and receiver is not None and _is_class_name(receiver):
             self.report(

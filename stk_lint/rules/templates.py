@@ -594,7 +594,7 @@ class VueAppDelimiters(TemplateRule):
         facts = context.js
         delimiters = _delimiters_option(options, facts)
         if delimiters is not None:
-            cls._check_value(context, delimiters)
+            cls._check_value(context, delimiters, in_template)
             return
         if configured_elsewhere or _spread(options) or "render" in options.keys:
             return
@@ -602,12 +602,19 @@ class VueAppDelimiters(TemplateRule):
         if not in_template and template is not None and not _selects_markup(template[1], facts):
             return  # an inline template: Jinja never sees its `{{ }}`
         function = options.call.child_by_field_name("function")
+        # Jinja renders the page, never a static .js file: say where the `{{ }}` went.
+        where = (
+            "Vue will read `{{ }}`, which Jinja has already rendered"
+            if in_template
+            else "Vue will read `{{ }}` in the page it mounts on, where Jinja renders them "
+            "on the server first"
+        )
         context.report(
             cls,
             function.start_byte,
             function.end_byte,
-            "`createApp` options without `delimiters: config.delimiters`: Vue will read "
-            "`{{ }}`, which Jinja has already rendered, and show `${ }` as text",
+            f"`createApp` options without `delimiters: config.delimiters`: {where}, and show "
+            "`${ }` as text",
         )
 
     @classmethod
@@ -619,7 +626,7 @@ class VueAppDelimiters(TemplateRule):
         facts = context.js
         delimiters = _delimiters_option(options, facts)
         if delimiters is not None:
-            cls._check_value(context, delimiters)
+            cls._check_value(context, delimiters, in_template)
             return
         entry = options.keys.get("template")
         if entry is None or entry[1] is None or _spread(options) or "render" in options.keys:
@@ -639,15 +646,22 @@ class VueAppDelimiters(TemplateRule):
         )
 
     @classmethod
-    def _check_value(cls, context: TemplateContext | JsContext, value: Any) -> None:
+    def _check_value(
+        cls, context: TemplateContext | JsContext, value: Any, in_template: bool
+    ) -> None:
         # The file's own text: in a template Jinja has blanked `{{', '}}` in `facts`.
         original = context.text[value.start_byte : value.end_byte] if value else ""
         if _default_delimiters(original):
+            where = (
+                "Jinja renders them first"
+                if in_template
+                else "Jinja renders them first in the page the app mounts on"
+            )
             context.report(
                 cls,
                 value.start_byte,
                 value.end_byte,
-                "`delimiters` set to Jinja's `{{ }}`: Jinja renders them first; use "
+                f"`delimiters` set to Jinja's `{{{{ }}}}`: {where}; use "
                 "`delimiters: config.delimiters` (`${ }`)",
             )
 
