@@ -240,6 +240,66 @@ def test_relationship_messages_say_what_the_loader_does():
     assert "raises on access" in message("'raise'")[0]
 
 
+def test_flask_sqlalchemy_relationships_and_backrefs_are_checked():
+    """An app being moved off Flask-SQLAlchemy: `db` comes from the app's extensions
+    module, and its relationships and backrefs load lazily just the same."""
+    source = (
+        "from flask_sqlalchemy import SQLAlchemy\n"
+        "from sqlalchemy.orm import backref\n"
+        "\n"
+        "from stk.extensions import db\n"
+        "\n"
+        "legacy = SQLAlchemy()\n"
+        "\n"
+        "\n"
+        "class Order(db.Model):\n"
+        "    id = db.Column(db.Integer, primary_key=True)\n"
+        '    customer_id = db.Column(db.Integer, db.ForeignKey("customer.id"))\n'
+        '    customer = db.relationship("Customer", lazy="selectin",\n'
+        '                               backref=db.backref("orders", lazy="dynamic"))\n'
+        '    lines = db.relationship("OrderLine", lazy="selectin",\n'
+        '                            backref=backref("order", lazy=True))\n'
+        '    notes = db.relationship("Note")\n'
+        '    tags = legacy.relationship("Tag", lazy="selectin")\n'
+        '    events = db.dynamic_loader("Event")\n'
+    )
+    findings = lint(source, "stk/orders/models.py", select=["STK301"])
+    assert [(f.line, f.column) for f in findings] == [(13, 61), (15, 54), (16, 13), (18, 14)]
+    assert '`backref()` with `lazy="dynamic"`' in findings[0].message
+    assert "MissingGreenlet" in findings[1].message and "lazy=True" in findings[1].message
+    assert findings[2].fix is not None
+    assert findings[3].message.startswith('`dynamic_loader()` is `relationship(lazy="dynamic")`')
+    fixed = lint(source.replace('"Note")', '"Note", lazy="selectin")'), select=["STK301"])
+    assert len(fixed) == 3
+
+
+@pytest.mark.parametrize(
+    ("lazy", "says", "never_says"),
+    [
+        ("joined", ["LEFT OUTER JOIN", ".unique()", "works under AsyncSession"], []),
+        ("False", ["LEFT OUTER JOIN", "works under AsyncSession"], ["allowed-lazy"]),
+        ("subquery", ["second query", "subquery", "works under AsyncSession"], ["JOIN", "join"]),
+        ("immediate", ["one SELECT per parent", "works under AsyncSession"], ["JOIN", "join"]),
+    ],
+)
+def test_each_eager_loader_is_described_as_it_loads(lazy, says, never_says):
+    shown = lazy if lazy == "False" else f'"{lazy}"'
+    source = (
+        "from sqlalchemy.orm import relationship\n"
+        "class Thing(Base):\n"
+        f'    tags = relationship("Tag", secondary="thing_tags", lazy={shown})\n'
+    )
+    [finding] = lint(source, select=["STK301"])
+    assert "MissingGreenlet" not in finding.message
+    for text in says:
+        assert text in finding.message
+    for text in never_says:
+        assert text not in finding.message
+    if lazy != "False":
+        assert f'list "{lazy}" in `allowed-lazy`' in finding.message
+        assert lint(source, select=["STK301"], options={"allowed-lazy": ["selectin", lazy]}) == []
+
+
 def test_session_query_inside_run_sync_is_legal_but_not_elsewhere():
     # `run_sync` hands its function a synchronous Session, where `.query()` exists; the
     # same name used with the AsyncSession in an async def is still reported.

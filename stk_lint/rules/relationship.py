@@ -20,11 +20,30 @@ SAME_DATA = frozenset({"True", "False", "select", "joined", "subquery", "immedia
 # Never loaded implicitly, only queried with explicit SQL: SQLAlchemy's own advice for
 # large collections under asyncio. Accepted whatever `allowed-lazy` says.
 WRITE_ONLY = "write_only"
-# What each loader does under AsyncSession, for the message.
-EAGER = frozenset({"False", "joined", "subquery", "immediate"})
+# What each loader does under AsyncSession, for the message (as SQLAlchemy 2 documents
+# them, and as an AsyncSession over aiosqlite behaves).
 LAZY = frozenset({"True", "select"})
 NEVER_LOADS = frozenset({"None", "noload"})
 RAISES = frozenset({"raise", "raise_on_sql"})
+# Eager loaders: they work under AsyncSession, but are not the loader stk writes.
+_EAGER = {
+    "joined": (
+        "loads eagerly with a LEFT OUTER JOIN in every query for the parent: it works under "
+        "AsyncSession, but a result holding a joined collection needs `.unique()` (else "
+        "InvalidRequestError) and the JOIN repeats the parent's columns for every related row"
+    ),
+    "subquery": (
+        "loads eagerly with a second query that repeats the parent's query as a subquery: "
+        "it works under AsyncSession, but SQLAlchemy prefers selectin, which selects the "
+        "related rows by the parents' keys instead of running the parent's query again"
+    ),
+    "immediate": (
+        "loads eagerly with one SELECT per parent object as the parents load (N+1 "
+        "queries): it works under AsyncSession, but selectin loads them in one IN query"
+    ),
+}
+_EAGER["False"] = _EAGER["joined"]  # lazy=False is SQLAlchemy's spelling of "joined"
+EAGER = frozenset(_EAGER)
 # The loader strategies `lazy=` takes as strings (SQLAlchemy 2's _LazyLoadArgumentType;
 # True, False and None are not strings and are always judged).
 LOADER_NAMES = (
@@ -39,22 +58,31 @@ LOADER_NAMES = (
     "write_only",
     "dynamic",
 )
+# The callables that make a relationship (the last part of the resolved name):
+# `dynamic_loader()` is `relationship(lazy="dynamic")`, `relation()` its pre-2.0 alias.
+RELATIONSHIP_CALLS = frozenset({"relationship", "relation", "dynamic_loader"})
+# Flask-SQLAlchemy's `db` (its `SQLAlchemy()` instance) carries relationship, backref
+# and dynamic_loader; `db` is the name every Flask-SQLAlchemy app gives it.
+FLASK_SQLALCHEMY_DB = "db"
 
 
 def _loader_problem(lazy: str) -> str:
     if lazy in LAZY:
         return "loads on first access, which raises MissingGreenlet under AsyncSession"
     if lazy == "dynamic":
-        return "runs a synchronous query on access, which raises MissingGreenlet under AsyncSession"
-    if lazy in EAGER:
         return (
-            "loads eagerly, but not the stk way (joined loads widen every query and need "
-            "`.unique()` on collection results)"
+            "gives a query that runs synchronously when read, which raises MissingGreenlet "
+            "under AsyncSession (SQLAlchemy's asyncio support has no dynamic loader; "
+            '`lazy="write_only"` replaces it)'
         )
+    if lazy in EAGER:
+        return _EAGER[lazy]
     if lazy in NEVER_LOADS:
         return "never loads the related rows: the attribute is silently empty"
     if lazy in RAISES:
-        return "raises on access instead of loading"
+        return (
+            "raises on access instead of loading, unless each query loads it with a loader option"
+        )
     return "is not a loader stk uses"
 
 
@@ -110,7 +138,8 @@ class NonSelectinRelationship(PythonRule):
     code = "STK301"
     name = "non-selectin-relationship"
     fix = "safe"
-    requires = ("relationship", "backref")  # the called name ends with one of them
+    # The called name ends with one of them ("relation" is in "relationship" too).
+    requires = ("relation", "backref", "dynamic_loader")
     summary = (
         'A `relationship()` without `lazy="selectin"`, or a plain-string `backref` '
         "(whose reverse side then loads lazily)."
@@ -173,9 +202,15 @@ class NonSelectinRelationship(PythonRule):
         "offered. "
         "A `lazy=` given as a variable is trusted, and a call without `lazy=` that unpacks "
         'keyword arguments (`relationship("B", **options)`) is not reported: `options` '
-        "may set it, and adding `lazy=` then raises TypeError. Only calls that resolve to "
-        "`sqlalchemy.orm.relationship`/`backref` (or Flask-SQLAlchemy's `db.relationship`) "
-        "are checked."
+        "may set it, and adding `lazy=` then raises TypeError. Checked: calls that resolve "
+        "to SQLAlchemy's `relationship`, `backref`, `dynamic_loader` (a relationship with "
+        '`lazy="dynamic"`, reported without a fix) or the pre-2.0 `relation`, under any '
+        "import name (`orm.relationship`, `sqlalchemy.orm.backref`), and Flask-SQLAlchemy's "
+        "`db.relationship`/`db.backref`/`db.dynamic_loader`, wherever `db` was imported "
+        "from (or a name the module binds to `SQLAlchemy(...)`). Eager loaders "
+        '(`"joined"`, `"subquery"`, `"immediate"`) work under AsyncSession and are '
+        "reported as not stk's loader: list them in `allowed-lazy` to accept them "
+        "(`lazy=False`, SQLAlchemy's spelling of joined, is always reported)."
     )
     valid = (
         "from sqlalchemy.orm import Mapped, relationship\n\n"
@@ -185,6 +220,11 @@ class NonSelectinRelationship(PythonRule):
         "import sqlalchemy.orm as orm\n\n"
         'class A(Base):\n    b = orm.relationship("B", lazy=LAZY)\n',
         "def relationship(a, b):\n    return a + b\n\nx = relationship(1, 2)\n",
+        # A graph client's `relationship()` is not SQLAlchemy's.
+        "from app.graph import client\n\nedge = client.relationship('FOLLOWS', a, b)\n",
+        "from stk.extensions import db\n\n"
+        'class Order(db.Model):\n    lines = db.relationship("OrderLine", lazy="selectin",\n'
+        '        backref=db.backref("order", lazy="selectin"))\n',
         # Write-only collections are never loaded implicitly: fine under AsyncSession.
         "from sqlalchemy.orm import Mapped, WriteOnlyMapped, relationship\n\n"
         "class Customer(Base):\n"
@@ -200,6 +240,15 @@ class NonSelectinRelationship(PythonRule):
         "from sqlalchemy.orm import backref, relationship\n\n"
         'class A(Base):\n    b = relationship("B", lazy="selectin", backref=backref("a"))\n',
         'class A(db.Model):\n    b = db.relationship("B", lazy=True)\n',
+        # Flask-SQLAlchemy's `db`, imported from the app, and its backrefs.
+        "from stk.extensions import db\n\n"
+        'class Order(db.Model):\n    lines = db.relationship("OrderLine", lazy="selectin",\n'
+        '        backref=db.backref("order", lazy="dynamic"))\n',
+        "from sqlalchemy.orm import backref, relationship\n\n"
+        'class Order(Base):\n    customer = relationship("Customer", lazy="selectin",\n'
+        '        backref=backref("orders", lazy=True))\n',
+        "from sqlalchemy.orm import dynamic_loader\n\n"
+        'class Customer(Base):\n    orders = dynamic_loader("Order")\n',
         # The annotation wins over `lazy=`: still a dynamic loader.
         "from sqlalchemy.orm import DynamicMapped, relationship\n\n"
         'class A(Base):\n    bs: DynamicMapped["B"] = relationship(lazy="selectin")\n',
@@ -213,6 +262,8 @@ class NonSelectinRelationship(PythonRule):
         self.annotated: dict[int, str] = {}
         # name -> how many times the module binds it (see _times_bound)
         self.bindings: dict[str, int] | None = None
+        # Names the module binds to Flask-SQLAlchemy's `SQLAlchemy(...)`, besides `db`.
+        self.flask_sqlalchemy: set[str] = set()
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         kind = _annotation_kind(node.annotation.annotation)
@@ -228,12 +279,38 @@ class NonSelectinRelationship(PythonRule):
                 if isinstance(local, cst.Name):
                     self.orm_imports[local.value] = node
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `database = SQLAlchemy(app)`: Flask-SQLAlchemy's instance under another name.
+        if isinstance(node.value, cst.Call):
+            qualified = self.context.qualified(node.value.func) or ""
+            if qualified.startswith("flask_sqlalchemy") and qualified.endswith(".SQLAlchemy"):
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name):
+                        self.flask_sqlalchemy.add(target.target.value)
+
+    def _kind(self, func: cst.BaseExpression) -> str | None:
+        """`relationship`, `relation`, `dynamic_loader` or `backref` when `func` is
+        SQLAlchemy's (`relationship`, `orm.relationship`, `sqlalchemy.orm.backref`, under
+        any import name) or Flask-SQLAlchemy's (`db.relationship`, wherever `db` was
+        imported from); else None."""
+        name = dotted_name(func)
+        if name is None:
+            return None
+        head, _, kind = name.rpartition(".")
+        qualified = self.context.qualify(name)
+        if qualified.startswith("sqlalchemy."):
+            kind = qualified.rsplit(".", 1)[-1]
+        elif head != FLASK_SQLALCHEMY_DB and head not in self.flask_sqlalchemy:
+            return None
+        return kind if kind in RELATIONSHIP_CALLS or kind == "backref" else None
+
     def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.context.qualified(node.func) or ""
-        if not qualified.startswith(("sqlalchemy.", "db.")):
+        kind = self._kind(node.func)
+        if kind is None:
             return
-        kind = qualified.rsplit(".", 1)[-1]
-        if kind == "relationship":
+        if kind == "dynamic_loader":
+            self._check_dynamic_loader(node)
+        elif kind in RELATIONSHIP_CALLS:
             annotated = self.annotated.get(id(node))
             if annotated == "DynamicMapped":
                 self.report(
@@ -244,7 +321,7 @@ class NonSelectinRelationship(PythonRule):
                     "or `WriteOnlyMapped` for a collection too large to load",
                 )
             elif annotated != "WriteOnlyMapped":  # write-only: never loaded implicitly
-                self._check_lazy(node, "`relationship()`")
+                self._check_lazy(node, f"`{kind}()`")
             backref = _keyword(node, "backref")
             if backref is not None and _string_value(backref.value) is not None:
                 name = _string_value(backref.value)
@@ -254,8 +331,19 @@ class NonSelectinRelationship(PythonRule):
                     f'`backref=backref("{name}", lazy="selectin")`',
                     self._backref_fix(node, backref),
                 )
-        elif kind == "backref":
+        if kind == "backref":
             self._check_lazy(node, "`backref()`")
+
+    def _check_dynamic_loader(self, call: cst.Call) -> None:
+        """`dynamic_loader("B")` is `relationship("B", lazy="dynamic")`; no fix: the
+        attribute is a query, and code reading it changes with the loader."""
+        if "dynamic" in self.context.options.get("allowed-lazy", ["selectin"]):
+            return
+        self.report(
+            call,
+            f'`dynamic_loader()` is `relationship(lazy="dynamic")`: it {_loader_problem("dynamic")}; '
+            'use `relationship(..., lazy="selectin")`',
+        )
 
     def _check_lazy(self, call: cst.Call, what: str) -> None:
         allowed = self.context.options.get("allowed-lazy", ["selectin"])
@@ -281,6 +369,11 @@ class NonSelectinRelationship(PythonRule):
             shown = f'"{loader}"'
         else:
             return  # a variable: trust it
+        if loader in EAGER and loader != "False":
+            # Eager loaders work under AsyncSession: a project may accept them.
+            problem = f'{_loader_problem(loader)}; use `lazy="selectin"` (or list "{loader}" in `allowed-lazy`)'
+        else:
+            problem = f'{_loader_problem(loader)}; use `lazy="selectin"`'
         fix = NodeFix(
             'Use `lazy="selectin"`',
             "safe" if loader in SAME_DATA else "unsafe",
@@ -288,7 +381,7 @@ class NonSelectinRelationship(PythonRule):
         )
         self.report(
             lazy,
-            f'{what} with `lazy={shown}` {_loader_problem(loader)}; use `lazy="selectin"`',
+            f"{what} with `lazy={shown}` {problem}",
             fix,
         )
 
