@@ -89,6 +89,51 @@ def test_json_script_and_tojson_are_server_side():
     assert where(lint(broken, ROLES, select=["STK401"])) == [(8, 30, "STK401")]
 
 
+PROJECT_EDIT = (
+    '{% extends "layout.html" %}\n'
+    "{% block content %}\n"
+    '<div id="project-app">\n'
+    "  <h1>{{ project_name }}</h1>\n"
+    '  <p class="text-medium-emphasis">{{ owner.email }} · {{ summary }}</p>\n'
+    '  <v-text-field v-model="project_name" label="Name"></v-text-field>\n'
+    '  <v-list><v-list-item v-for="owner in members">{{ owner.email }}</v-list-item></v-list>\n'
+    "</div>\n"
+    "{% endblock %}\n"
+    "{% block js %}\n"
+    "<script>\n"
+    "const app = Vue.createApp({\n"
+    "  delimiters: config.delimiters,\n"
+    "  data() {\n"
+    "    return {\n"
+    "      project_name: '{{ project_name }}',\n"
+    "      owner: {{ owner|tojson }},\n"
+    "      summary: '{{ project.summary }}',\n"
+    "      members: [],\n"
+    "    };\n"
+    "  },\n"
+    "});\n"
+    'app.use(Vuetify.createVuetify()).mount("#project-app");\n'
+    "</script>\n"
+    "{% endblock %}\n"
+)
+
+
+def test_state_seeded_from_the_same_jinja_expression_is_not_a_finding():
+    """`project_name: '{{ project_name }}'` in data() and `{{ project_name }}` in the
+    markup render one server value (so does `owner: {{ owner|tojson }}` and
+    `{{ owner.email }}`). `{{ summary }}` reads a different server name than the one
+    `summary` was seeded from, and a `v-for` variable is never a server value: both stay."""
+    findings = lint(PROJECT_EDIT, "stk/templates/projects/edit.html", select=["STK401"])
+    assert [(f.line, f.message.split(" is rendered")[0]) for f in findings] == [
+        (5, "`{{ summary }}`"),
+        (7, "`{{ owner.email }}`"),
+    ]
+    unseeded = PROJECT_EDIT.replace("project_name: '{{ project_name }}'", "project_name: ''")
+    assert (4, 7, "STK401") in where(
+        lint(unseeded, "stk/templates/projects/edit.html", select=["STK401"])
+    )
+
+
 def test_attribute_use_is_bound_by_the_fix():
     page = fixture(ROLES).replace(':title="role.name"', 'title="{{ role.name }}"')
     [finding] = lint(page, ROLES, select=["STK401"])

@@ -147,6 +147,10 @@ class JinjaInVue(TemplateRule):
         PAGE_HEAD + "<script>const items = {{ items | tojson }};</script>\n" + PAGE_SCRIPT,
         PAGE_HEAD + "<!-- {{ items }} -->\n" + PAGE_SCRIPT,
         PAGE_HEAD + "{# stk-lint: ignore[STK401] #}\n<p>{{ items }}</p>\n" + PAGE_SCRIPT,
+        # `selected` is seeded from the same server value the markup shows.
+        PAGE_HEAD
+        + "<p>{{ selected }}</p>\n"
+        + PAGE_SCRIPT.replace("selected: null", "selected: '{{ selected }}'"),
     )
     invalid = (
         PAGE_HEAD + "<p>{{ items.length }} things</p>\n" + PAGE_SCRIPT,
@@ -183,7 +187,11 @@ class JinjaInVue(TemplateRule):
         'string), `<script type="application/json">` and HTML comments is never flagged. '
         "A server variable named like a piece of Vue state is taken as the Vue one, unless "
         "the page feeds it to its scripts (`user: {{ user|tojson }}` in `data()`, "
-        "`:items='{{ roles|tojson }}'`); otherwise mark it as server-side with a filter "
+        "`:items='{{ roles|tojson }}'`), or the key of that name is initialised from the "
+        "same Jinja expression (`title: '{{ title }}'` in `data()` and `{{ title }}` in the "
+        "markup render one server value, so the page works as written; `${ title }` would "
+        "also follow edits to `title`, which a `{{ }}` rendered once on the server does "
+        "not); otherwise mark it as server-side with a filter "
         "(`{{ title | e }}`) or a suppression comment. "
         "Blocks named like `<head>` content (`title`, `head`, `meta`, `css`) are skipped. "
         "`{{ }}` in `{% raw %}` is flagged only when its expression reads Vue state (no fix "
@@ -209,7 +217,9 @@ class JinjaInVue(TemplateRule):
         jinja = context.jinja
         if not jinja.outputs and not jinja.raw_outputs:
             return
-        page_state = context.vue_state - _server_fed_names(context)
+        server_fed = _server_fed_names(context)
+        page_state = context.vue_state - server_fed
+        seeds = _seeded_keys(context)
         for output in jinja.outputs:
             if output.names is None or output.block in HEAD_BLOCKS:
                 continue
@@ -220,8 +230,13 @@ class JinjaInVue(TemplateRule):
             # `v-for`/slot variable is never one: `{{ item.created | date }}` is a Vue 2
             # filter.
             vue_names = (
-                place.vue_names if output.filtered else page_state | place.vue_names | place.state
+                place.vue_names
+                if output.filtered
+                else page_state | place.vue_names | (place.state - server_fed)
             )
+            # `title: '{{ title }}'` in data() and `{{ title }}` in the markup render the
+            # same server value: the page works as written.
+            same_as_seed = _without_filters(context.output_text(output))
             unbound = [
                 name
                 for name in output.names
@@ -230,6 +245,7 @@ class JinjaInVue(TemplateRule):
                 # `request`, `session`, `g` are the server's, unless a `v-for` or slot
                 # binds the name around this output (`v-for="request in items"`).
                 and (name not in JINJA_GLOBALS or name in place.vue_names)
+                and (name in place.vue_names or same_as_seed not in seeds.get(name, ()))
             ]
             if not unbound:
                 continue
@@ -466,6 +482,50 @@ def _server_fed_names(context: TemplateContext) -> frozenset[str]:
         if "tojson" in context.output_text(output) or context.place(output.start).kind == "script":
             names.update(n for n in output.names if n not in output.bound)
     return frozenset(names)
+
+
+def _seeded_keys(context: TemplateContext) -> dict[str, set[str]]:
+    """The Jinja expressions (filters left out) a page script initialises each key with:
+    `title: '{{ title }}'` and `title: {{ title|tojson }}` give {"title": {"title"}}."""
+    seeds: dict[str, set[str]] = {}
+    outputs = [o for o in context.jinja.outputs if o.names]
+    if not outputs or not context.scripts:
+        return seeds
+    facts = context.js
+    for output in outputs:
+        if context.place(output.start).kind != "script":
+            continue
+        holders = [
+            pair
+            for pair in facts.pairs
+            if pair.start_byte <= output.start and output.end <= pair.end_byte
+        ]
+        if not holders:
+            continue
+        pair = min(holders, key=lambda node: node.end_byte - node.start_byte)
+        key = pair.child_by_field_name("key")
+        name = facts.node_text(key).strip("'\"") if key is not None else ""
+        seeds.setdefault(name, set()).add(_without_filters(context.output_text(output)))
+    return seeds
+
+
+def _without_filters(expression: str) -> str:
+    """`title | tojson` -> `title`: the expression before its first filter (a `|` outside
+    strings and brackets)."""
+    depth = 0
+    quote = ""
+    for index, char in enumerate(expression):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return "".join(expression[:index].split())
+    return "".join(expression.split())
 
 
 def _interpolation(expression: str, quote: str) -> str:
