@@ -43,6 +43,12 @@ MORE_SEEDS = {
             '  edit: "mdi-pencil",\n  remove: "ti ti-trash",\n};\n',
             "stk/static/js/icons.js",
         ),
+        (
+            "export const CartBadge = {\n  template: `\n"
+            '    <v-chip prepend-icon="mdi-cart">\n      <v-icon end>mdi-chevron-right</v-icon>\n'
+            "    </v-chip>`,\n};\n",
+            "stk/static/js/cart.js",
+        ),
     ],
     "STK900": [
         ("PAGE_SIZE = 20  # noqa: STK202\n", "stk/things/views.py"),

@@ -97,6 +97,65 @@ def test_mdi_lookalikes_are_clean(markup):
     assert lint(markup + "\n", PAGE, select=["STK501"]) == []
 
 
+def test_icons_inside_jinja_control_flow_in_v_icon_text():
+    source = (
+        '{% extends "layout.html" %}\n'
+        "{% block content %}\n"
+        '<v-btn variant="text" @click="refresh">\n'
+        "  <v-icon>{% if current_user.has_role('admin') %}mdi-cog{% else %}ti ti-refresh"
+        "{% endif %}</v-icon>\n"
+        "  <v-icon start>{% if saved %}ti ti-chek{% endif %}</v-icon>\n"
+        "</v-btn>\n"
+        "{% endblock %}\n"
+    )
+    findings = lint(source, "stk/templates/settings/index.html")
+    assert where(findings) == [(4, 50, "STK501"), (5, 34, "STK502")]
+    assert "{% if current_user.has_role('admin') %}ti ti-settings{% else %}" in apply_fixes(
+        source, findings
+    )
+
+
+COMPONENT_JS = (
+    "// The cart badge every shop page registers.\n"
+    "export const CartBadge = {\n"
+    '  props: ["count"],\n'
+    "  delimiters: config.delimiters,\n"
+    "  template: `\n"
+    '    <v-chip prepend-icon="mdi-cart" color="primary" variant="tonal">\n'
+    "      \\${ count }<v-icon end>ti ti-chevron-rigth</v-icon>\n"
+    "    </v-chip>`,\n"
+    "};\n"
+    "export const EmptyCart = {\n"
+    '  template: \'<v-alert type="info" icon="mdi-cart-off">Your cart is empty</v-alert>\',\n'
+    "};\n"
+    'export const hint = "Icons: <b>mdi-cart</b> became ti-shopping-cart";\n'
+)
+
+
+def test_icons_in_component_templates_of_js_files():
+    findings = lint(COMPONENT_JS, "stk/static/js/cart.js")
+    assert where(findings) == [(6, 27, "STK501"), (7, 33, "STK502"), (11, 41, "STK501")]
+    fixed = apply_fixes(COMPONENT_JS, findings)
+    assert 'prepend-icon="ti ti-shopping-cart"' in fixed
+    assert 'icon="mdi-cart-off"' in fixed  # no Tabler equivalent known: no fix
+    assert "<b>mdi-cart</b>" in fixed  # prose in a string, not an icon
+
+
+def test_icons_in_component_templates_of_page_scripts():
+    source = (
+        '{% extends "layout.html" %}\n'
+        "{% block js %}\n"
+        "<script>\n"
+        "app.component('cart-badge', {\n"
+        "  delimiters: config.delimiters,\n"
+        "  template: '<v-chip prepend-icon=\"mdi-cart\">${ count }</v-chip>',\n"
+        "});\n"
+        "</script>\n"
+        "{% endblock %}\n"
+    )
+    assert where(lint(source, "stk/templates/shop/index.html")) == [(6, 36, "STK501")]
+
+
 def test_navigation_js_icons_are_checked_and_fixed():
     source = (
         "const navigation = [\n"

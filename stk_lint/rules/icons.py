@@ -104,13 +104,23 @@ class MdiIcon(_StringVisitor):
         PAGE_HEAD + "<v-icon v-text=\"'mdi-delete'\"></v-icon>\n" + PAGE_SCRIPT,
         "<script>\nconst nav = [{ title: 'Home', icon: 'mdi-home', to: '/' }];\n</script>\n",
         "<script>\nconst v = Vuetify.createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>\n",
+        PAGE_HEAD
+        + "<v-icon>{% if admin %}mdi-cog{% else %}ti ti-refresh{% endif %}</v-icon>\n"
+        + PAGE_SCRIPT,
+        "<script>\napp.component('cart-badge', {\n  template: "
+        "'<v-chip prepend-icon=\"mdi-cart\">Cart</v-chip>',\n});\n</script>\n",
     )
     limits = (
         "An icon name built at run time (`'mdi-' + name`) is not seen. JS and Python "
         "string literals count only when they are wholly an icon name or class list "
         "(`'mdi-home'`, `'me-2 mdi mdi-account'`); a sentence that mentions one "
         "(`'Replace mdi-home with ti-home'`), or a class list with a word class "
-        "(`'mdi mdi-home active'`), is taken as prose. Python docstrings are skipped. The "
+        "(`'mdi mdi-home active'`), is taken as prose; markup inside a JS string (a "
+        "component's `template: '<v-chip prepend-icon=\"mdi-cart\">'`, HTML for "
+        "`innerHTML`) is read as markup: its class and `*-icon` attributes and `<v-icon>` "
+        "text, not its prose. Jinja tags in `<v-icon>` text are read through "
+        "(`{% if admin %}mdi-cog{% else %}ti ti-refresh{% endif %}`: both names). Python "
+        "docstrings are skipped. The "
         "MDI helper classes (`mdi-spin`, `mdi-24px`, `mdi-rotate-90`, `mdi-flip-h`, "
         "`mdi-light`) name no icon: the message says what to use instead, with no fix. The "
         "Tabler suggestion covers about 240 common names; for others the message links the "
@@ -214,10 +224,14 @@ class UnknownTablerIcon(_StringVisitor):
         PAGE_HEAD + '<v-list-item prepend-icon="ti ti-2fa"></v-list-item>\n' + PAGE_SCRIPT,
         "<script>\nconst items = [{ title: 'Roles', icon: 'ti ti-shield-account', to: '/roles' }];\n"
         "</script>\n",
+        PAGE_HEAD + "<v-icon>{% if saved %}ti ti-chek{% endif %}</v-icon>\n" + PAGE_SCRIPT,
+        "<script>\napp.component('save-button', {\n  template: "
+        "'<v-btn prepend-icon=\"ti ti-device-floppy-off\">Save</v-btn>',\n});\n</script>\n",
     )
     limits = (
         "Only whole names are checked: `'ti ti-' + name` and `ti ti-{{ icon }}` are built at "
-        "run time. JS and Python strings count only when wholly a class list (see STK501). "
+        "run time. JS and Python strings count only when wholly a class list, or as markup "
+        "when they hold some, and `<v-icon>` text is read through Jinja tags (see STK501). "
         "A name Tabler Icons 3 renamed (`ti-2fa`, `ti-360-view`, `ti-circle-1`) gets its new "
         "name from Tabler's alias list; another gets the closest known name, if any. "
         "The project's stylesheet is looked for in `static/icons/` of the file's folder and "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -189,11 +189,59 @@ class JsContext(SourceContext):
         return directives
 
     def icon_texts(self) -> list[IconText]:
-        return [
-            IconText(a, self.source[a:b], "string")
-            for literal in self.js.strings
-            for a, b in literal.segments
-        ]
+        source = self.source
+        found = []
+        for literal in self.js.strings:
+            for a, b in literal.segments:
+                found.append(IconText(a, source[a:b], "string"))
+                found.extend(_string_markup_icons(source, a, b, lambda x, y: source[x:y]))
+        return found
+
+
+def _markup_icons(
+    document: html.Document,
+    length: int,
+    branches: Sequence[tuple[int, str]],
+    value_of: Callable[[int, int], str],
+    offset: int = 0,
+) -> Iterator[IconText]:
+    """The places markup names icons: class and `*-icon` attributes, `<v-icon>` text.
+    `value_of(start, end)` reads the text between two offsets of the file; `offset` is
+    where the markup starts in the file (the document's offsets count from there)."""
+    for tag, stack in html.elements(document, length, branches):
+        if tag.closing:
+            if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
+                start = offset + stack[-1].content_start
+                yield IconText(start, value_of(start, offset + tag.start), "icon")
+            continue
+        for attribute in tag.attributes:
+            if attribute.value is None:
+                continue
+            start = offset + attribute.value_start
+            value = value_of(start, offset + attribute.value_end)
+            if attribute.name.lower() == "class":
+                yield IconText(start, value, "class")
+            elif (
+                _CLASS_ATTRIBUTE.match(attribute.name)
+                or _ICON_ATTRIBUTE.match(attribute.name)
+                or (tag.name == "v-icon" and attribute.name.lower() == "v-text")
+            ):
+                yield IconText(start, value, "icon")
+
+
+# A JavaScript string holding markup: a component's `template: '<v-chip ...>'`, HTML
+# given to `innerHTML`.
+_MARKUP_START = re.compile(r"<[A-Za-z]")
+
+
+def _string_markup_icons(
+    text: str, start: int, end: int, value_of: Callable[[int, int], str]
+) -> list[IconText]:
+    """Icon names in the markup a JS string (its content from `start` to `end`) holds."""
+    content = text[start:end]
+    if _MARKUP_START.search(content) is None:
+        return []
+    return list(_markup_icons(html.scan(content), len(content), (), value_of, start))
 
 
 _JINJA_SUFFIXES = (".jinja", ".jinja2", ".j2")
@@ -455,29 +503,13 @@ class TemplateContext(SourceContext):
         """Attribute values that name icons, `<v-icon>` text, script strings, Jinja code."""
         text = self.text
         jinja = self.jinja
-        found: list[IconText] = []
-        for tag, stack in html.elements(self.html, len(text), jinja.branches):
-            if tag.closing:
-                if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
-                    start = stack[-1].content_start
-                    found.append(IconText(start, text[start : tag.start], "icon"))
-                continue
-            for attribute in tag.attributes:
-                if attribute.value is None:
-                    continue
-                value = jinja.without_tags(attribute.value_start, attribute.value_end)
-                if attribute.name.lower() == "class":
-                    found.append(IconText(attribute.value_start, value, "class"))
-                elif (
-                    _CLASS_ATTRIBUTE.match(attribute.name)
-                    or _ICON_ATTRIBUTE.match(attribute.name)
-                    or (tag.name == "v-icon" and attribute.name.lower() == "v-text")
-                ):
-                    found.append(IconText(attribute.value_start, value, "icon"))
+        # `{% if %}...{% endif %}` blanked: the names each branch can render stand alone.
+        found = list(_markup_icons(self.html, len(text), jinja.branches, jinja.without_tags))
         if self.scripts:
             for literal in self.js.strings:
                 for a, b in literal.segments:
                     found.append(IconText(a, text[a:b], "string"))
+                    found.extend(_string_markup_icons(text, a, b, jinja.without_tags))
         for start, end, kind in jinja.spans:
             if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
                 found.append(IconText(start, text[start:end], "icon"))
