@@ -63,6 +63,16 @@ def test_every_example_block_conforms(block):
     assert lint_block(block) == block.expect
 
 
+def test_the_skill_lays_a_project_out_one_way():
+    """SKILL.md, its references, the seed and the sample app put a project's code in the
+    `stk/` package: no example may place files in an `app/` folder instead. (The
+    `<!-- stk-lint: as PATH -->` markers only say how a block is linted.)"""
+    for path in _markdown_files():
+        text = re.sub(r"<!-- stk-lint:.*?-->", "", path.read_text(encoding="utf-8"))
+        assert re.findall(r"(?<![\w./-])app/[\w./-]*", text) == [], path.name
+    assert (ROOT / "tests" / "sample_app" / "stk" / "extensions.py").is_file()
+
+
 def test_skip_markers_stay_few_and_explained():
     skipped = [
         (path.name, block.line, block.skip)
