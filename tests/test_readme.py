@@ -3,7 +3,9 @@
 import re
 from pathlib import Path
 
+from stk_lint.files import LANGUAGE_BY_SUFFIX
 from stk_lint.registry import ALL_RULES
+from stk_lint.testing import lint
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
@@ -19,3 +21,33 @@ def test_ci_runs_the_readme_test_command():
     test_command = blocks[1].strip()
     assert test_command == ".venv/bin/python -m pytest"
     assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_files_checked_are_the_readme_s():
+    """The README names every suffix stk-lint checks, and which template rules still
+    apply to an HTML file outside a template folder (the CLI and the hook check it)."""
+    paragraph = next(p for p in README.split("\n\n") if "files are checked" in p)
+    checked = re.search(r"Python \(.*?files are checked", paragraph, flags=re.DOTALL)
+    assert checked is not None
+    named = set(re.findall(r"`(\.[a-z0-9]+)`", checked.group()))
+    assert named == set(LANGUAGE_BY_SUFFIX)
+    plain = re.search(
+        r"so the rules about Jinja \(([^)]*)\) skip it.*?the rest \(([^)]*)\)",
+        paragraph,
+        flags=re.DOTALL,
+    )
+    assert plain is not None
+    skipped, applied = (set(re.findall(r"STK\d{3}", group)) for group in plain.groups())
+    fire_on_plain_html = {
+        rule.code
+        for rule in ALL_RULES
+        if hasattr(rule, "check_template")
+        and any(
+            finding.code == rule.code
+            for source in (rule.bad, *rule.invalid)
+            for finding in lint(source, "stk/static/demo.html", select=[rule.code])
+        )
+    }
+    template_rules = {rule.code for rule in ALL_RULES if hasattr(rule, "check_template")}
+    assert applied == fire_on_plain_html
+    assert skipped == template_rules - fire_on_plain_html
