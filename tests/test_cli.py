@@ -233,20 +233,26 @@ def test_a_run_that_checks_nothing_says_so_on_stderr_and_exits_0(stk_lint, proje
     assert "no file was checked" not in stk_lint("check", cwd=root).stderr
 
 
-def test_a_run_with_an_internal_error_never_says_all_checks_passed(stk_lint, project, monkeypatch):
-    """The only file, or every clean file but one, cannot be checked: the summary says
-    so instead of passing the run, which exits 2."""
+def _fail_on(monkeypatch, suffix, error):
+    """Make checking the files whose path ends with `suffix` raise `error` (a bug in
+    stk-lint, as far as the run can tell)."""
     from stk_lint import engine
 
-    root = project({"app/errors.py": "x = 1\n", "app/models.py": "y = 2\n"})
     real_check_bytes = engine.check_bytes
 
     def check_bytes(data, path, *args, **kwargs):
-        if path.endswith("errors.py"):
-            raise IndexError("list index out of range")
+        if path.endswith(suffix):
+            raise error
         return real_check_bytes(data, path, *args, **kwargs)
 
     monkeypatch.setattr(engine, "check_bytes", check_bytes)
+
+
+def test_a_run_with_an_internal_error_never_says_all_checks_passed(stk_lint, project, monkeypatch):
+    """The only file, or every clean file but one, cannot be checked: the summary says
+    so instead of passing the run, which exits 2."""
+    root = project({"app/errors.py": "x = 1\n", "app/models.py": "y = 2\n"})
+    _fail_on(monkeypatch, "errors.py", IndexError("list index out of range"))
     one = stk_lint("check", "--no-cache", "app/errors.py", cwd=root)
     assert one.exit_code == 2
     assert "All checks passed" not in one.stdout
@@ -268,17 +274,10 @@ def test_a_bug_in_one_file_does_not_stop_the_run(stk_lint, project, monkeypatch)
     """An exception inside stk-lint while checking one file: that file is named as not
     checked, every other file is still reported, and the exit code is 2 (the result is
     incomplete), even with --exit-zero."""
-    from stk_lint import engine, runner
+    from stk_lint import runner
 
     root = project({"app/views.py": FLASK_VIEW, "app/odd.py": "x = 1\n"})
-    real_check_bytes = engine.check_bytes
-
-    def check_bytes(data, path, *args, **kwargs):
-        if path.endswith("odd.py"):
-            raise ValueError("a rule tripped")
-        return real_check_bytes(data, path, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "check_bytes", check_bytes)
+    _fail_on(monkeypatch, "odd.py", ValueError("a rule tripped"))
     monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 0)  # --jobs 2: from a worker too
     parallel_runs = []
     real_parallel = runner._check_parallel
