@@ -138,8 +138,8 @@ class NonSelectinRelationship(PythonRule):
     code = "STK301"
     name = "non-selectin-relationship"
     fix = "safe"
-    # The called name ends with one of them ("relation" is in "relationship" too).
-    requires = ("relation", "backref", "dynamic_loader")
+    # The called name ends with one of them (`relation(`: the pre-2.0 alias, called).
+    requires = ("relationship", "backref", "dynamic_loader", "relation(")
     summary = (
         'A `relationship()` without `lazy="selectin"`, or a plain-string `backref` '
         "(whose reverse side then loads lazily)."
@@ -249,6 +249,9 @@ class NonSelectinRelationship(PythonRule):
         '        backref=backref("orders", lazy=True))\n',
         "from sqlalchemy.orm import dynamic_loader\n\n"
         'class Customer(Base):\n    orders = dynamic_loader("Order")\n',
+        # `relation()`, SQLAlchemy 1.x's alias, in code not yet ported.
+        "from sqlalchemy.orm import relation\n\n"
+        'class Customer(Base):\n    orders = relation("Order")\n',
         # The annotation wins over `lazy=`: still a dynamic loader.
         "from sqlalchemy.orm import DynamicMapped, relationship\n\n"
         'class A(Base):\n    bs: DynamicMapped["B"] = relationship(lazy="selectin")\n',
