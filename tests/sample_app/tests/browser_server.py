@@ -1,20 +1,23 @@
 """Serve a sample app (the clean one or a broken copy) with hypercorn, for the browser tests.
 
-    python browser_server.py ROOT DATABASE FD
+    python browser_server.py ROOT DATABASE FD [--production]
 
 ROOT holds the `stk` package to serve; DATABASE is a fresh SQLite file, given the tables
 and demo data first; FD is a listening socket on the loopback interface, opened by the
 test (so the port is known before the server starts and no other process can take it).
 SIGTERM or SIGINT stops the server gracefully. The Vue development build is served in
-place of the production one, so Vue's warnings reach the browser console.
+place of the production one, so Vue's warnings reach the browser console, unless
+`--production` asks for the app's own assets as they are.
 """
 
 import asyncio
 import signal
 import sys
 
+VUE_DEVELOPMENT = "/static/vendor/vue.global.js"
 
-async def serve(root: str, database: str, fd: int) -> None:
+
+async def serve(root: str, database: str, fd: int, production: bool) -> None:
     sys.path.insert(0, root)
     import stk.extensions as ext
     from hypercorn.asyncio import serve as hypercorn_serve
@@ -23,7 +26,7 @@ async def serve(root: str, database: str, fd: int) -> None:
     from stk.config import Config as AppConfig
     from stk.seed import seed_demo
 
-    assets = {**AppConfig.ASSETS, "vue": "/static/vendor/vue.global.js"}
+    assets = AppConfig.ASSETS if production else {**AppConfig.ASSETS, "vue": VUE_DEVELOPMENT}
     app = create_app(
         {
             "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
@@ -52,8 +55,9 @@ async def serve(root: str, database: str, fd: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    root, database, fd = argv
-    asyncio.run(serve(root, database, int(fd)))
+    production = "--production" in argv
+    root, database, fd = [arg for arg in argv if arg != "--production"]
+    asyncio.run(serve(root, database, int(fd), production))
 
 
 if __name__ == "__main__":
