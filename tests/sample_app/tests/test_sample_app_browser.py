@@ -187,8 +187,9 @@ class Visit:
     problems: list[str] = field(default_factory=list)
 
     def open(self, path: str) -> None:
+        """Load a page and let its first API calls finish (a failed one logs an error)."""
         self.page.goto(self.url + path)
-        self.page.wait_for_load_state("load")
+        self.page.wait_for_load_state("networkidle")
 
     def api(self, path: str) -> dict:
         response = self.page.request.get(self.url + path)
@@ -654,7 +655,6 @@ def test_stk403_script_setup_fails_in_the_browser(browser, tmp_path):
     assert "STK403" in codes(root)
     with served(root, tmp_path / "broken") as server, signed_in(browser, server, ADMIN) as visit:
         visit.open("/users/")
-        visit.page.wait_for_load_state("networkidle")
         assert any("import statement outside a module" in p for p in visit.problems), visit.problems
         assert not visit.page.evaluate(MOUNTED_JS)
         assert "${ currentUser.email }" in visit.page.inner_text("body")
