@@ -3,22 +3,6 @@
 import os
 from pathlib import Path
 
-LOCAL_ASSETS = {
-    "vue": "/static/vendor/vue.global.prod.js",
-    "vuetify_js": "/static/vendor/vuetify.min.js",
-    "vuetify_css": "/static/vendor/vuetify.min.css",
-    "axios": "/static/vendor/axios.min.js",
-    "tabler_icons": "/static/icons/tabler-icons.min.css",
-}
-CDN = "https://cdn.jsdelivr.net/npm"
-CDN_ASSETS = {
-    "vue": f"{CDN}/vue@3/dist/vue.global.prod.js",
-    "vuetify_js": f"{CDN}/vuetify@3/dist/vuetify.min.js",
-    "vuetify_css": f"{CDN}/vuetify@3/dist/vuetify.min.css",
-    "axios": f"{CDN}/axios@1/dist/axios.min.js",
-    "tabler_icons": f"{CDN}/@tabler/icons-webfont@3/dist/tabler-icons.min.css",
-}
-
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///" + str(Path.cwd() / "stk-sample.db")
 
 
@@ -27,8 +11,15 @@ class Config:
     # SQLite through aiosqlite by default; e.g. postgresql+asyncpg://user:pw@host/db
     DATABASE_URL = os.environ.get("STK_DATABASE_URL", DEFAULT_DATABASE_URL)
 
-    # Vendored front-end files under static/ (not shipped here), or STK_ASSETS=cdn.
-    ASSETS = CDN_ASSETS if os.environ.get("STK_ASSETS") == "cdn" else LOCAL_ASSETS
+    # The front-end, served from static/ as stk serves it (no build step, no CDN): the files
+    # are vendored from npm at pinned versions by scripts/vendor_sample_app_assets.py.
+    ASSETS = {
+        "vue": "/static/vendor/vue.global.prod.js",
+        "vuetify_js": "/static/vendor/vuetify.min.js",
+        "vuetify_css": "/static/vendor/vuetify.min.css",
+        "axios": "/static/vendor/axios.min.js",
+        "tabler_icons": "/static/icons/tabler-icons.min.css",
+    }
 
     # quart-security: session login with CSRF-protected forms, no self-registration.
     SECURITY_REGISTERABLE = False
