@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stk_lint import __version__
+from stk_lint import __version__, plugin
 from stk_lint.skill import skill_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,17 +35,37 @@ def test_plugin_manifest():
     assert manifest["description"]
 
 
-def test_the_hook_runs_stk_lint_after_edits_and_writes():
+def _hook_commands():
     hooks = _json(PLUGIN / "hooks" / "hooks.json")["hooks"]
-    assert list(hooks) == ["PostToolUse"]
-    [entry] = hooks["PostToolUse"]
+    assert sorted(hooks) == ["PostToolUse", "SessionStart"]
+    return {event: entries for event, entries in hooks.items()}
+
+
+def test_the_hook_runs_stk_lint_after_edits_and_writes():
+    [entry] = _hook_commands()["PostToolUse"]
     matcher = re.compile(entry["matcher"])
     for tool in ("Edit", "Write"):
         assert matcher.fullmatch(tool)
     assert not matcher.fullmatch("Bash")
     [command] = entry["hooks"]
     assert command["type"] == "command"
-    assert command["command"] == "stk-lint hook claude"
+    assert command["command"] == 'sh "${CLAUDE_PLUGIN_ROOT}/hooks/stk-lint-plugin.sh" post-tool-use'
+    # The first edit may wait for the plugin's environment to be built.
+    assert command["timeout"] > plugin.WAIT_FOR_BUILD + plugin.CHECK_TIMEOUT / 4
+
+
+def test_a_session_start_prepares_the_environment():
+    [entry] = _hook_commands()["SessionStart"]
+    [command] = entry["hooks"]
+    assert command["command"] == 'sh "${CLAUDE_PLUGIN_ROOT}/hooks/stk-lint-plugin.sh" session-start'
+
+
+def test_the_plugin_carries_the_checker_source():
+    """`claude plugin install` copies skill/ alone (links resolved): the checker's source
+    must be inside it for the plugin to build its environment."""
+    checker = PLUGIN / "checker"
+    for name in ("pyproject.toml", "README.md", "stk_lint"):
+        assert (checker / name).resolve() == (ROOT / name).resolve(), name
 
 
 def test_the_marketplace_lists_the_plugin():
