@@ -96,6 +96,21 @@ def test_claude_plugin_validate(path, tmp_path):
 SAMPLE_APP = ROOT / "tests" / "sample_app"
 
 
+def _readme_install_commands() -> list[list[str]]:
+    """The README's two commands that install the plugin ("## Claude Code")."""
+    section = (ROOT / "README.md").read_text().split("\n## Claude Code\n", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, flags=re.DOTALL).group(1)
+    return [line.split("#", 1)[0].split() for line in block.strip().splitlines()]
+
+
+def test_the_readme_installs_the_plugin_in_two_commands():
+    add, install = _readme_install_commands()
+    assert add[:4] == ["claude", "plugin", "marketplace", "add"]
+    assert len(add) == 5
+    marketplace = _json(ROOT / ".claude-plugin" / "marketplace.json")["name"]
+    assert install == ["claude", "plugin", "install", f"stk-dev@{marketplace}"]
+
+
 def _claude_env(home: Path, path_variable: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CLAUDE")}
     env.update(
@@ -177,12 +192,10 @@ def test_the_installed_plugin_checks_stk_projects_only(tmp_path):
     path_variable = _without_stk_lint(os.environ["PATH"])
     env = _claude_env(home, path_variable)
     assert shutil.which("stk-lint", path=path_variable) is None
-    for command in (
-        ["plugin", "marketplace", "add", str(clone)],
-        ["plugin", "install", "stk-dev@stk-lint"],
-    ):
+    add, install = _readme_install_commands()
+    for command in ([*add[:-1], str(clone)], install):  # the clone for the repository
         done = subprocess.run(
-            [claude, *command], capture_output=True, text=True, env=env, timeout=300
+            [claude, *command[1:]], capture_output=True, text=True, env=env, timeout=300
         )
         assert done.returncode == 0, done.stdout + done.stderr
     installed = _json(home / ".claude" / "plugins" / "installed_plugins.json")

@@ -19,3 +19,9 @@ def test_ci_runs_the_readme_test_command():
     test_command = blocks[1].strip()
     assert test_command == ".venv/bin/python -m pytest"
     assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_no_install_from_the_index():
+    """stk-lint is not published on PyPI: no documented install may depend on it."""
+    for path in (ROOT / "README.md", ROOT / "docs" / "ci.md"):
+        assert not re.search(r"pip install stk-lint\b", path.read_text()), path
