@@ -15,8 +15,8 @@ libcst exists.
 - ``session-start``: in an stk project with no stk-lint of its own, starts building that
   environment in the background, so the first edit usually finds it ready.
 
-The environment is keyed by the Python that builds it and a fingerprint of the source, so
-a new plugin version (or a different Python) gets a new one; it is built by one detached
+The environment is keyed by the Python that builds it and a digest of the source, so a
+new plugin version (or a different Python) gets a new one; it is built by one detached
 process at a time (a file lock), in a temporary folder renamed into place when complete,
 so a session never sees half an environment and a killed hook never leaves one. A failed
 build is not retried for `RETRY_AFTER` seconds; its log stays in the data folder.
@@ -67,16 +67,16 @@ def data_folder(environ: dict[str, str]) -> Path:
 
 
 def environment_name() -> str:
-    """The Python that builds the environment and a fingerprint of the source it installs
-    (names, sizes and modification times: a new copy of the plugin is a new source)."""
+    """The Python that builds the environment and a digest of the source it installs (its
+    contents, about 1 ms: a plugin copied again unchanged keeps its environment)."""
     digest = hashlib.sha256()
     files = [SOURCE / "pyproject.toml"]
     for folder, subfolders, names in os.walk(SOURCE / "stk_lint"):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
-        files.extend(Path(folder) / name for name in sorted(names))
+        files.extend(Path(folder) / name for name in sorted(names) if not name.endswith(".pyc"))
     for path in files:
-        stat = path.stat()
-        digest.update(f"{path.relative_to(SOURCE)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{path.relative_to(SOURCE).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     python = f"{sys.implementation.name}{sys.version_info[0]}{sys.version_info[1]}"
     return f"{python}-{digest.hexdigest()[:16]}"
 
@@ -161,7 +161,7 @@ class Environment:
                     if self.path.exists():  # an incomplete environment of an older scheme
                         shutil.rmtree(self.path)
                     os.replace(temporary, self.path)
-                except (OSError, subprocess.SubprocessError, NotChecked) as error:
+                except Exception as error:  # recorded: the next edits do not retry at once
                     shutil.rmtree(temporary, ignore_errors=True)
                     print(f"failed: {error}", file=log)
                     message = str(error) if isinstance(error, NotChecked) else repr(error)

@@ -276,3 +276,16 @@ def test_the_environment_follows_the_source(tmp_path, monkeypatch):
     assert plugin.environment_name() == before  # compiled files are not the source
     (source / "stk_lint" / "hook.py").write_text("# a new version\n")
     assert plugin.environment_name() != before
+
+
+def test_the_launcher_reads_as_old_python():
+    """An older python3 must reach the launcher's version check, not a SyntaxError."""
+    import ast
+    import tokenize
+
+    text = (ROOT / "skill" / "hooks" / "stk_lint_plugin.py").read_text()
+    ast.parse(text, feature_version=(3, 4))  # no walrus, positional-only parameters, ...
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type == tokenize.STRING:  # no f-strings (3.6)
+            assert "f" not in token.string.split("'")[0].split('"')[0].lower(), token
+    assert "annotations" not in text and "->" not in text
