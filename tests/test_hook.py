@@ -260,33 +260,36 @@ def test_a_flask_project_is_left_alone(tmp_path):
     assert _hook(_edit(page, cwd=str(tmp_path))) == (0, "")
 
 
-def test_a_flask_project_that_asks_is_checked(tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "legacy"\n\n[tool.stk-lint]\n')
-    app = tmp_path / "app.py"
-    app.write_text(FLASK_APP)
-    code, err = _hook(_edit(app, cwd=str(tmp_path)))
-    assert code == 2
-    assert "STK101" in err
-
-
-def test_an_stk_project_is_found_from_its_imports(tmp_path):
-    """No configuration: Quart with SQLAlchemy's async API makes an stk project, so a
-    Flask habit in one of its modules is reported."""
-    (tmp_path / ".git").mkdir()
-    package = tmp_path / "shop"
-    package.mkdir()
-    (package / "__init__.py").write_text("from quart import Quart\n")
-    (package / "db.py").write_text("from sqlalchemy.ext.asyncio import AsyncSession\n")
-    view = package / "views.py"
-    view.write_text(FLASK_VIEW)
-    code, err = _hook(_edit(view, cwd=str(tmp_path)))
-    assert code == 2
-    assert "STK101" in err
-
-
-def test_a_project_can_switch_the_hook_off(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("[tool.stk-lint]\nstk-project = false\n")
-    (tmp_path / "app.py").write_text("from stk.extensions import Base\n")
+@pytest.mark.parametrize(
+    ("files", "checked"),
+    [
+        # A Flask project that asked for stk-lint.
+        ({"pyproject.toml": '[project]\nname = "legacy"\n\n[tool.stk-lint]\n'}, True),
+        # No configuration: Quart with SQLAlchemy's async API makes an stk project.
+        (
+            {
+                ".git/HEAD": "",
+                "__init__.py": "from quart import Quart\n",
+                "db.py": "from sqlalchemy.ext.asyncio import AsyncSession\n",
+            },
+            True,
+        ),
+        # An stk project that switched the hook off.
+        (
+            {
+                "pyproject.toml": "[tool.stk-lint]\nstk-project = false\n",
+                "app.py": "from stk.extensions import Base\n",
+            },
+            False,
+        ),
+    ],
+    ids=["asked", "quart-and-async-sqlalchemy", "switched-off"],
+)
+def test_the_hook_acts_in_stk_projects(tmp_path, files, checked):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
     view = tmp_path / "views.py"
     view.write_text(FLASK_VIEW)
-    assert _hook(_edit(view)) == (0, "")
+    code, err = _hook(_edit(view, cwd=str(tmp_path)))
+    assert (code, "STK101" in err) == ((2, True) if checked else (0, False))
