@@ -126,7 +126,8 @@ class Environment:
             return self.python
         reason = self.recent_failure()
         if reason is not None:
-            raise NotChecked(f"{reason} (see {self.log}; retried after 10 minutes)")
+            minutes = RETRY_AFTER / 60
+            raise NotChecked(f"{reason} (see {self.log}; tried again {minutes:.0f} minutes on)")
         started = time.time()
         builder = self.start_build()
         while time.time() - started < budget:
@@ -143,10 +144,12 @@ class Environment:
         )
 
     def build(self) -> None:
-        """Build the environment unless it is ready (one builder at a time)."""
+        """Build the environment unless it is ready, or a build that failed while this
+        one waited for the lock (one builder at a time)."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        started = time.time()
         with _locked(self.folder / ".lock"):
-            if self.ready():
+            if self.ready() or self._failed_since(started):
                 return
             for stale in self.folder.glob(".build-*"):  # left by a builder that was killed
                 shutil.rmtree(stale, ignore_errors=True)
@@ -158,7 +161,7 @@ class Environment:
                         json.dumps({"source": str(SOURCE), "python": sys.executable}) + "\n",
                         encoding="utf-8",
                     )
-                    if self.path.exists():  # an incomplete environment of an older scheme
+                    if self.path.exists():  # without READY: not complete, not to be trusted
                         shutil.rmtree(self.path)
                     os.replace(temporary, self.path)
                 except Exception as error:  # recorded: the next edits do not retry at once
@@ -171,6 +174,12 @@ class Environment:
                     return
             self.failed.unlink(missing_ok=True)
             self._prune()
+
+    def _failed_since(self, moment: float) -> bool:
+        try:
+            return self.failed.stat().st_mtime >= moment - 1  # file times may be coarse
+        except OSError:
+            return False
 
     def _prune(self) -> None:
         """Remove this Python's environments of other sources (older plugin versions)."""

@@ -289,3 +289,14 @@ def test_the_launcher_reads_as_old_python():
         if token.type == tokenize.STRING:  # no f-strings (3.6)
             assert "f" not in token.string.split("'")[0].split('"')[0].lower(), token
     assert "annotations" not in text and "->" not in text
+
+
+def test_a_builder_that_waited_for_a_failed_build_does_not_repeat_it(tmp_path, monkeypatch):
+    """Two sessions, one build: the second builder finds the failure the first recorded
+    while it waited for the lock, and leaves it at that."""
+    environment = plugin.Environment(tmp_path / "data", "cpython311-new")
+    environment.folder.mkdir(parents=True)
+    environment.failed.write_text("its environment could not be built: offline\n")
+    monkeypatch.setattr(plugin, "_build_into", lambda target, log: pytest.fail("built again"))
+    environment.build()
+    assert not environment.ready()
