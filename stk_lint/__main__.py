@@ -1,3 +1,3 @@
-from stk_lint.cli import main
+from stk_lint.entry import main
 
 main()

@@ -48,6 +48,10 @@ DEFAULT_EXCLUDE = (
 # file nothing could check look clean. Only an ignore naming them turns them off.
 ALWAYS_SELECTED = ("STK001", "STK002", "STK003")
 
+# Whether this is an stk project, for the integrations that run by themselves (see
+# stk_lint.scope); `stk-lint check` ignores it.
+SCOPE_SWITCH = "stk-project"
+
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 
 
@@ -270,9 +274,14 @@ def settings_from_table(
     else:
         known_options = {}
         codes = _upper_codes
-    valid_keys = {*_LIST_KEYS, "per-file-ignores", *known_options}
+    valid_keys = {*_LIST_KEYS, "per-file-ignores", SCOPE_SWITCH, *known_options}
     for key, value in table.items():
-        if key in _LIST_KEYS:
+        if key == SCOPE_SWITCH:
+            # Read by stk_lint.scope for the integrations that run by themselves (the
+            # Claude Code hook); a check named by hand checks what it is given.
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: `{key}` must be true or false")
+        elif key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
             if key in ("select", "extend-select", "ignore"):

@@ -1,7 +1,8 @@
 """`stk-lint hook claude`: Claude Code's PostToolUse hook.
 
 Claude Code runs it after every Edit/Write with the hook's JSON on stdin. It lints only
-the edited file, and only when stk-lint handles its type. Findings go to stderr with
+the edited file, only when stk-lint handles its type and the file belongs to an stk
+project (stk_lint.scope: elsewhere it is silent). Findings go to stderr with
 exit code 2, which Claude Code shows to Claude so it fixes them; a clean file exits 0
 silently. Input it cannot use never blocks an edit: exit 0, with a note on stderr when the
 input was malformed. Heavy modules are imported only once a file is worth checking.
@@ -112,6 +113,10 @@ def run_hook(stdin: TextIO, stderr: TextIO) -> int:
         from stk_lint.files import language_of
 
         if language_of(path) is None or not path.is_file():
+            return EXIT_OK
+        from stk_lint.scope import project_scope
+
+        if not project_scope(path).stk:  # a Flask project is not told to become Quart
             return EXIT_OK
         shown = display(path, payload.get("cwd"))
         findings = lint_file(path, shown)

@@ -15,6 +15,13 @@ FLASK_VIEW = "from flask import Blueprint\n\nbp = Blueprint('x', __name__)\n"
 CLEAN_VIEW = "from quart import Blueprint\n\nbp = Blueprint('x', __name__)\n"
 
 
+@pytest.fixture
+def stk_project(tmp_path):
+    """A project that asked for stk-lint: the hook acts only in stk projects."""
+    (tmp_path / "pyproject.toml").write_text("[tool.stk-lint]\n")
+    return tmp_path
+
+
 def _hook(payload):
     stdin = io.StringIO(payload if isinstance(payload, str) else json.dumps(payload))
     stderr = io.StringIO()
@@ -33,7 +40,8 @@ def _edit(path, tool="Edit", **extra):
     }
 
 
-def test_findings_go_to_stderr_with_exit_2(tmp_path):
+def test_findings_go_to_stderr_with_exit_2(stk_project):
+    tmp_path = stk_project
     view = tmp_path / "views.py"
     view.write_text(FLASK_VIEW)
     code, err = _hook(_edit(view, cwd=str(tmp_path)))
@@ -43,7 +51,8 @@ def test_findings_go_to_stderr_with_exit_2(tmp_path):
     assert "stk-lint rule STK101" in err
 
 
-def test_calls_into_sibling_modules_resolve(tmp_path):
+def test_calls_into_sibling_modules_resolve(stk_project):
+    tmp_path = stk_project
     package = tmp_path / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -74,7 +83,8 @@ def test_files_stk_lint_does_not_handle_are_ignored(tmp_path, name):
     assert _hook(_edit(path)) == (0, "")
 
 
-def test_a_relative_path_is_taken_from_cwd(tmp_path):
+def test_a_relative_path_is_taken_from_cwd(stk_project):
+    tmp_path = stk_project
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "views.py").write_text(FLASK_VIEW)
     payload = _edit("app/views.py", cwd=str(tmp_path))
@@ -139,7 +149,8 @@ def test_a_broken_configuration_does_not_block(tmp_path):
     assert err.startswith("stk-lint hook: not checked:")
 
 
-def test_many_findings_are_summarised(tmp_path):
+def test_many_findings_are_summarised(stk_project):
+    tmp_path = stk_project
     view = tmp_path / "views.py"
     view.write_text("".join(f"import flask_mod{i}\n" for i in range(25)))
     code, err = _hook(_edit(view))
@@ -148,7 +159,8 @@ def test_many_findings_are_summarised(tmp_path):
     assert len(err.splitlines()) == 1 + 20 + 1 + 1
 
 
-def test_the_cli_command(tmp_path):
+def test_the_cli_command(stk_project):
+    tmp_path = stk_project
     view = tmp_path / "views.py"
     view.write_text(FLASK_VIEW)
     result = CliRunner().invoke(main, ["hook", "claude"], input=json.dumps(_edit(view)))
@@ -156,7 +168,8 @@ def test_the_cli_command(tmp_path):
     assert "STK101" in result.output  # CliRunner mixes stderr into output
 
 
-def test_the_installed_entry_point(tmp_path):
+def test_the_installed_entry_point(stk_project):
+    tmp_path = stk_project
     view = tmp_path / "views.py"
     view.write_text(FLASK_VIEW)
     done = subprocess.run(
@@ -179,8 +192,11 @@ def test_the_hook_knows_every_suffix_stk_lint_checks():
 
 
 @pytest.mark.parametrize(("name", "heavy"), [("notes.md", False), ("views.py", True)])
-def test_the_console_script_starts_the_hook_without_the_engine_unless_needed(tmp_path, name, heavy):
+def test_the_console_script_starts_the_hook_without_the_engine_unless_needed(
+    stk_project, name, heavy
+):
     """Files stk-lint does not check cost no libcst import: the hook runs after every edit."""
+    tmp_path = stk_project
     (tmp_path / name).write_text(CLEAN_VIEW)
     probe = (
         "import atexit, sys\n"
@@ -225,3 +241,55 @@ def test_a_test_file_resolves_the_package_beside_tests(tmp_path):
     code, err = _hook(_edit(test_file, cwd=str(tmp_path)))
     assert code == 2
     assert "5:5 STK202 `notify` is async (app/services.py:1)" in err
+
+
+FLASK_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def test_a_flask_project_is_left_alone(tmp_path):
+    """The hook runs after every edit in every project: a Flask app is not told to
+    become Quart (it was: `STK101 flask is Flask; stk uses quart`, exit 2)."""
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / ".git").mkdir()
+    app = tmp_path / "app.py"
+    app.write_text(FLASK_APP)
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "index.html"
+    page.write_text('<i class="mdi mdi-home"></i>\n')
+    assert _hook(_edit(app, cwd=str(tmp_path))) == (0, "")
+    assert _hook(_edit(page, cwd=str(tmp_path))) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("files", "checked"),
+    [
+        # A Flask project that asked for stk-lint.
+        ({"pyproject.toml": '[project]\nname = "legacy"\n\n[tool.stk-lint]\n'}, True),
+        # No configuration: Quart with SQLAlchemy's async API makes an stk project.
+        (
+            {
+                ".git/HEAD": "",
+                "__init__.py": "from quart import Quart\n",
+                "db.py": "from sqlalchemy.ext.asyncio import AsyncSession\n",
+            },
+            True,
+        ),
+        # An stk project that switched the hook off.
+        (
+            {
+                "pyproject.toml": "[tool.stk-lint]\nstk-project = false\n",
+                "app.py": "from stk.extensions import Base\n",
+            },
+            False,
+        ),
+    ],
+    ids=["asked", "quart-and-async-sqlalchemy", "switched-off"],
+)
+def test_the_hook_acts_in_stk_projects(tmp_path, files, checked):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    view = tmp_path / "views.py"
+    view.write_text(FLASK_VIEW)
+    code, err = _hook(_edit(view, cwd=str(tmp_path)))
+    assert (code, "STK101" in err) == ((2, True) if checked else (0, False))

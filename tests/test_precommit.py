@@ -118,28 +118,84 @@ def test_example_stk_lint_settings_load():
     assert "static/vendor/" in settings.extend_exclude
 
 
+def test_hook_runs_serially():
+    """stk-lint starts its own workers: batches run in parallel by pre-commit would each
+    print a summary of their own, contradicting one another."""
+    assert _hook()["require_serial"] is True
+
+
+def _documented_stk_lint_repo(config: dict) -> dict:
+    [repo] = [repo for repo in config["repos"] if "stk-lint" in repo["repo"]]
+    return repo
+
+
+def test_the_documented_rev_names_a_branch_that_exists():
+    """No release tag exists: the example pins `main`, which `pre-commit autoupdate`
+    turns into a commit SHA (tested for real below)."""
+    text = (EXAMPLES / "pre-commit-config.yaml").read_text(encoding="utf-8")
+    repo = _documented_stk_lint_repo(yaml.safe_load(text))
+    assert repo["rev"] == "main"
+    assert f"pre-commit autoupdate --repo {repo['repo']}" in text
+    branches = subprocess.run(
+        ["git", "branch", "--all", "--format=%(refname:short)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if branches.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert {"main", "origin/main"} & set(branches.stdout.split())
+
+
 @pytest.mark.slow
-def test_pre_commit_runs_the_hook_from_this_repository(tmp_path):
-    """pre-commit itself installs stk-lint from this repository and runs the hook."""
+def test_pre_commit_runs_the_documented_config(tmp_path):
+    """The example config, as its comments say to use it: the stk-lint entry pinned by
+    `pre-commit autoupdate --repo`, then pre-commit installs stk-lint from the repository
+    (a clone of this one's last commit) and runs it once over every file."""
     pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
     if not Path(pre_commit).exists():
         pytest.skip("pre-commit is not installed")
+    clone = tmp_path / "stk-lint"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    config = yaml.safe_load((EXAMPLES / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+    documented = _documented_stk_lint_repo(config)
+    documented["repo"] = str(clone)  # instead of the repository's URL
+    # ruff's hooks come from GitHub, out of reach offline; they are pre-commit's business.
+    config["repos"] = [documented]
     project = tmp_path / "project"
     project.mkdir()
-    (project / "views.py").write_text("from flask import Flask\n")
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    # Enough files for pre-commit to split them into batches were the hook not serial.
+    for i in range(6):
+        (project / f"views_{i}.py").write_text("from flask import Flask\n" if i % 2 else "x = 1\n")
     (project / "page.html").write_text('<i class="ti ti-home"></i>\n')
     (project / "notes.md").write_text("from flask import Flask\n")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     for command in (["git", "init", "-q"], ["git", "add", "."]):
         subprocess.run(command, cwd=project, check=True, env=env, timeout=60)
-    done = subprocess.run(
-        [pre_commit, "try-repo", str(ROOT), "stk-lint", "--all-files"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+
+    def pre_commit_run(*args):
+        return subprocess.run(
+            [pre_commit, *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    done = pre_commit_run("autoupdate", "--repo", str(clone))
+    assert done.returncode == 0, done.stdout + done.stderr
+    pinned = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    assert pinned["repos"][0]["rev"] == head
+    done = pre_commit_run("run", "stk-lint", "--all-files")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "views.py:1:6: STK101" in done.stdout
-    assert "in 2 files checked" in done.stdout  # views.py and page.html, not notes.md
+    for i in (1, 3, 5):
+        assert f"views_{i}.py:1:6: STK101" in done.stdout
+    summaries = [line for line in done.stdout.splitlines() if "checked" in line]
+    # One run over the 7 files stk-lint checks (not notes.md), one summary.
+    assert summaries == ["Found 3 errors in 7 files checked."], done.stdout

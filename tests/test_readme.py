@@ -51,3 +51,9 @@ def test_the_files_checked_are_the_readme_s():
     template_rules = {rule.code for rule in ALL_RULES if hasattr(rule, "check_template")}
     assert applied == fire_on_plain_html
     assert skipped == template_rules - fire_on_plain_html
+
+
+def test_no_install_from_the_index():
+    """stk-lint is not published on PyPI: no documented install may depend on it."""
+    for path in (ROOT / "README.md", ROOT / "docs" / "ci.md"):
+        assert not re.search(r"pip install stk-lint\b", path.read_text()), path
