@@ -9,19 +9,17 @@ rounds). The result must re-parse in its language or the file is left as it was.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import difflib
 import io
 import itertools
 import os
-import stat
-import tempfile
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stk_lint.atomic import read_only, read_regular_file, replace_content
 from stk_lint.decoding import PYTHON
 from stk_lint.findings import Edit, Finding, applicable
 
@@ -183,36 +181,20 @@ class WriteError(Exception):
 
 
 def write_atomic(path: Path, original: bytes, text: str, encoding: str) -> None:
-    """Replace the file's content in one step, keeping its mode; refuse if it changed."""
+    """Replace the file's content in one step, keeping all else (stk_lint.atomic); refuse
+    a file the user may not write, and one that changed since it was read."""
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError as error:
         raise WriteError(f"the fixed text cannot be written as {encoding}: {error}") from error
     real = Path(os.path.realpath(path))  # write through symlinks, never replace them
     try:
-        if real.read_bytes() != original:
+        if read_only(real.stat(), real):
+            raise WriteError("the file is read-only (no write permission); not fixed")
+        if read_regular_file(real) != original:
             raise WriteError("the file changed while it was being checked; not written")
-        status = real.stat()
-        mode = stat.S_IMODE(status.st_mode)
-        handle, temporary = tempfile.mkstemp(
-            dir=real.parent, prefix=f".{real.name}.", suffix=".tmp"
-        )
+        replace_content(real, data, original)
     except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
-            # Keep the owner when running as root over someone else's files.
-            with contextlib.suppress(OSError):
-                os.chown(temporary, status.st_uid, status.st_gid)
-        os.replace(temporary, real)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise WriteError(f"cannot write: {error.strerror or error}") from error
 
 
