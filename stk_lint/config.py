@@ -10,6 +10,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stk_lint import paths
+
 # The registry imports every rule and so libcst, and pathspec is only needed for
 # patterns: both are imported where used, so a run answered from the cache stays light.
 if TYPE_CHECKING:
@@ -74,13 +76,12 @@ def validate_codes(codes: list[str], where: str) -> list[str]:
 
 def check_patterns(patterns: list[str], where: str) -> None:
     """Raise ConfigError naming `where` if a gitignore-style pattern cannot be read."""
-    import pathspec
+    from stk_lint.patterns import pattern_problem
 
     for pattern in patterns:
-        try:
-            pathspec.GitIgnoreSpec.from_lines([pattern])
-        except ValueError as error:
-            raise ConfigError(f"{where}: invalid pattern `{pattern}` ({error})") from error
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise ConfigError(f"{where}: invalid pattern `{pattern}` ({problem})")
 
 
 def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
@@ -209,10 +210,10 @@ class Settings:
 def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start` that has a [tool.stk-lint] table."""
     start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    directory = start if paths.is_dir(start) else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if paths.is_file(pyproject):
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import io
 import itertools
 import os
-import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stk_lint.atomic import read_only, read_regular_file, replace_content
-from stk_lint.decoding import PYTHON
+from stk_lint.decoding import PYTHON, python_encoding
 from stk_lint.findings import Edit, Finding, applicable
 
 if TYPE_CHECKING:
@@ -169,10 +167,9 @@ def source_encoding(data: bytes, language: str) -> str:
     """The codec that round-trips `data`: its cookie for Python, a BOM if present."""
     if language == PYTHON:
         try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            return python_encoding(data)
         except SyntaxError:
-            encoding = "utf-8"
-        return encoding
+            return "utf-8"
     return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import click
 
+from stk_lint import paths
 from stk_lint.findings import Finding, applicable
 
 
@@ -116,7 +117,7 @@ def repo_root(start: Path | None = None) -> Path:
     """The enclosing git work tree's top (where CI checks out), else the current folder."""
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
+        if paths.exists(candidate / ".git"):
             return candidate
     return here
 

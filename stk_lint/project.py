@@ -29,6 +29,7 @@ from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Any
 
+from stk_lint import paths
 from stk_lint.atomic import read_json_object, write_atomically
 from stk_lint.decoding import LINE_BREAK
 
@@ -279,7 +280,7 @@ class Packages:
         known = self._folders.get(key)
         if known is not None:
             return known
-        if resolved.parent != resolved and (resolved / "__init__.py").is_file():
+        if resolved.parent != resolved and paths.is_file(resolved / "__init__.py"):
             _, parent_package, root = self._package_of(resolved.parent, resolved.parent)
             package = f"{parent_package}.{resolved.name}" if parent_package else resolved.name
             known = (resolved, package, root)
@@ -565,7 +566,7 @@ class ProjectIndex:
         roots: a test in `tests/` (no `__init__.py`, so its import root is `tests/`)
         imports the package beside it, as pytest run from the project root does."""
         for candidate in (folder, folder / "src"):
-            if candidate.is_dir():
+            if paths.is_dir(candidate):
                 self._add_root(candidate.resolve())
 
     def place(self, path: str | Path, display: str | None = None) -> tuple[str, bool]:
@@ -622,7 +623,7 @@ class ProjectIndex:
         relative = Path(*module.split("."))
         for root in self.roots:
             for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
-                if candidate.is_file():
+                if paths.is_file(candidate):
                     summary = SUMMARIES.summary(candidate, module, candidate.name == "__init__.py")
                     if summary is None:
                         continue
@@ -637,7 +638,8 @@ class ProjectIndex:
         known = self._heads.get(name)
         if known is None:
             known = any(
-                (root / name).is_dir() or (root / f"{name}.py").is_file() for root in self.roots
+                paths.is_dir(root / name) or paths.is_file(root / f"{name}.py")
+                for root in self.roots
             )
             self._heads[name] = known
         return known
@@ -669,7 +671,7 @@ class ProjectIndex:
         known = self._folders.get(name)
         if known is None:
             relative = Path(*name.split("."))
-            known = any((root / relative).is_dir() for root in self.roots)
+            known = any(paths.is_dir(root / relative) for root in self.roots)
             self._folders[name] = known
         return known
 
@@ -834,7 +836,7 @@ _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 def project_root_above(folder: Path) -> Path | None:
     """The nearest folder at or above `folder` holding a Python project's own file."""
     for candidate in (folder, *folder.parents):
-        if any((candidate / name).is_file() for name in _PROJECT_FILES):
+        if any(paths.is_file(candidate / name) for name in _PROJECT_FILES):
             return candidate
     return None
 
@@ -846,9 +848,9 @@ def project_site_packages(root: Path) -> list[str]:
     found = []
     for name in (".venv", "venv", "env"):
         venv = root / name
-        if not (venv / "pyvenv.cfg").is_file():
+        if not paths.is_file(venv / "pyvenv.cfg"):
             continue
         found.extend(str(p) for p in sorted(venv.glob("lib/python3*/site-packages")))
-        if (venv / "Lib" / "site-packages").is_dir():
+        if paths.is_dir(venv / "Lib" / "site-packages"):
             found.append(str(venv / "Lib" / "site-packages"))
     return found

@@ -26,6 +26,7 @@ from stk_lint.config import Settings
 from stk_lint.decoding import decode
 from stk_lint.files import PYTHON, discover
 from stk_lint.findings import Finding
+from stk_lint.paths import is_dir
 
 # Below this much source, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 200_000
@@ -202,7 +203,10 @@ def _project_pass(
             text, _ = decode(data, PYTHON)
             if text is None:
                 continue
-            summary = summarise(text, module, is_package)
+            try:
+                summary = summarise(text, module, is_package)
+            except Exception:  # a bug in stk-lint: the file's own check reports it
+                continue
             if cache is not None:
                 cache.put(_entry_name(item), key, [summary], "facts:project")
         project.add_summary(item.path, summary, item.display, root, resolved)
@@ -220,7 +224,7 @@ def _unchecked_modules(
 ) -> list[tuple[str, int, int]]:
     """(path, mtime, size) of the project's Python files outside this run, under import
     roots the run did not walk whole."""
-    walked = [path.resolve() for path in paths if path.is_dir()]
+    walked = [path.resolve() for path in paths if is_dir(path)]
     roots = [root for root in project.roots if not any(root.is_relative_to(w) for w in walked)]
     if not roots:
         return []
@@ -248,16 +252,20 @@ def _fix(
     for item in files:
         rules = settings.rules_for(item.path)
         # Fixing reads the file again: it must see the bytes it is about to replace.
-        outcome = fix_file(
-            item.path,
-            item.display,
-            rules,
-            options,
-            project,
-            item.language,
-            unsafe_fixes,
-            write=mode == "apply",
-        )
+        try:
+            outcome = fix_file(
+                item.path,
+                item.display,
+                rules,
+                options,
+                project,
+                item.language,
+                unsafe_fixes,
+                write=mode == "apply",
+            )
+        except Exception as error:  # a bug in stk-lint: this file only (never half-written)
+            result.errors.append(f"{item.display}: {_describe(error)}")
+            continue
         result.fixed.extend(outcome.fixed)
         if outcome.diff:
             result.diffs.append(outcome.diff)
@@ -350,9 +358,14 @@ def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Find
             return engine.check_file(Path(path), display, rules, options, project, language)
         return engine.check_bytes(data, display, rules, options, project, language)
     except Exception as error:
-        if os.environ.get("STK_LINT_DEBUG"):
-            return traceback.format_exc()
-        return f"{type(error).__name__}: {error}"
+        return _describe(error)
+
+
+def _describe(error: Exception) -> str:
+    """What went wrong in a file's check, for the error line naming it."""
+    if os.environ.get("STK_LINT_DEBUG"):
+        return traceback.format_exc()
+    return f"{type(error).__name__}: {error}"
 
 
 def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from stk_lint import paths
 from stk_lint.findings import Edit, Fix
 
 # An icon name stands alone in a class list or string: whitespace or a quote on each side.
@@ -85,13 +86,13 @@ def _vendored_stylesheet(directory: str) -> str | None:
     project root (the first folder holding pyproject.toml, setup.py or .git)."""
     folder = Path(directory)
     icons = folder / "static" / "icons"
-    if icons.is_dir():
+    if paths.is_dir(icons):
         sheets = sorted(icons.glob("tabler-icons*.css"))
         # The full set, not a weight or filled-only subset, when several are there.
         plain = [s for s in sheets if s.name in ("tabler-icons.min.css", "tabler-icons.css")]
         if plain or sheets:
             return str((plain or sheets)[0])
-    if any((folder / marker).exists() for marker in _ROOT_MARKERS) or folder.parent == folder:
+    if any(paths.exists(folder / marker) for marker in _ROOT_MARKERS) or folder.parent == folder:
         return None
     # Each folder once: the templates of a project share most of the way up.
     return _vendored_stylesheet(str(folder.parent))

@@ -1,0 +1,189 @@
+"""Hostile input: one bad file, folder, name or cache entry never ends the run, and
+`--fix` never writes what it should not. Each test tries the variants of its class."""
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stk_lint.cli import main
+from stk_lint.testing import codes, lint
+
+FLASK = "from flask import g\n"
+MODES = ([], ["--no-cache"], ["--fix"], ["--diff"])
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.py").write_text(FLASK)
+    return tmp_path
+
+
+def check(*args):
+    result = CliRunner().invoke(main, ["check", "--no-color", *args])
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def assert_ok_reported(result, args):
+    if "--diff" in args:
+        assert "+from quart import g" in result.output
+    elif "--fix" in args:
+        assert Path("ok.py").read_text() == "from quart import g\n"
+        Path("ok.py").write_text(FLASK)
+    else:
+        assert "ok.py:1:6: STK101" in result.output
+
+
+# ---- 4: folders that cannot be walked ----
+
+
+def test_a_folder_that_cannot_be_listed_is_named_and_the_run_goes_on(project, monkeypatch):
+    from stk_lint import files
+
+    (project / "locked").mkdir()
+    (project / "locked" / "x.py").write_text(FLASK)
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    for args in MODES:
+        result = check(*args, ".")
+        assert "warning: locked: cannot list the folder (Permission denied); skipped" in (
+            result.output
+        )
+        assert_ok_reported(result, args)
+
+
+@pytest.mark.parametrize("probe", ["pyvenv.cfg", ".gitignore", ".git"])
+def test_permission_errors_from_stat_calls_are_contained(project, monkeypatch, probe):
+    """pathlib lets EACCES through `is_file()`/`exists()` (a folder in /proc does it)."""
+    (project / "sub").mkdir()
+    (project / "sub" / "x.py").write_text("x = 1\n")
+    real_stat = Path.stat
+
+    def stat(self, *args, **kwargs):
+        if self.name == probe:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    for args in MODES:
+        assert_ok_reported(check(*args, "."), args)
+
+
+def test_a_symlink_into_proc_is_walked_without_ending_the_run(project):
+    target = "/proc/1/fdinfo"
+    try:
+        os.listdir(target)
+        pytest.skip("this system lets us list /proc/1/fdinfo")
+    except PermissionError:
+        pass
+    except OSError:
+        pytest.skip("no /proc/1/fdinfo here")
+    (project / "proc").symlink_to(target)
+    result = check("--no-cache", ".")
+    assert "ok.py:1:6: STK101" in result.output and result.exit_code == 1
+
+
+# ---- 5: .gitignore lines git skips ----
+
+
+@pytest.mark.parametrize("line", ["[z-a]", "[", "a[", "\\", "build\\", "[b-a]*.py", "!"])
+def test_a_gitignore_line_git_skips_is_skipped(project, line):
+    (project / ".git").mkdir()
+    (project / ".gitignore").write_text(f"{line}\ngen_*.py\n")
+    (project / "gen_x.py").write_text(FLASK)
+    for args in MODES:
+        result = check(*args, ".")
+        assert "gen_x.py" not in result.output  # the other lines still apply
+        assert_ok_reported(result, args)
+
+
+# ---- 6: coding cookies naming codecs that are not text encodings ----
+
+
+@pytest.mark.parametrize("codec", ["rot13", "rot_13", "hex", "base64", "zlib", "bz2", "uu"])
+def test_a_cookie_naming_a_binary_codec_is_stk003(project, codec):
+    (project / "odd.py").write_bytes(f"# coding: {codec}\nfrom flask import g\n".encode())
+    finding = only(lint((project / "odd.py").read_bytes()))
+    assert finding.code == "STK003" and "bad encoding declaration" in finding.message
+    for args in MODES:
+        result = check(*args, ".")
+        assert_ok_reported(result, args)
+        if "--diff" not in args:
+            assert "odd.py:1:1: STK003 bad encoding declaration" in result.output
+    assert (project / "odd.py").read_bytes().startswith(f"# coding: {codec}".encode())
+
+
+def only(findings):
+    (finding,) = findings
+    return finding
+
+
+# ---- 15 and 20: read as CPython reads ----
+
+
+@pytest.mark.parametrize("newline", [b"\r", b"\n", b"\r\n"])
+@pytest.mark.parametrize("cookie", [b"# coding: latin-1", b"# -*- coding: cp1252 -*-"])
+def test_a_cookie_on_any_line_ending_is_honoured(project, newline, cookie):
+    source = newline.join([cookie, b"from flask import g", b"name = 'Jos\xe9'", b""])
+    compile(source, "x.py", "exec")  # CPython reads it
+    assert codes(lint(source, select=["STK101", "STK003"])) == ["STK101"]
+    (project / "old.py").write_bytes(source)
+    check("--fix", "old.py")
+    assert (project / "old.py").read_bytes() == source.replace(b"flask", b"quart")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_stk003_counts_lines_as_python_does(newline):
+    data = newline.join(["x = 1", "y = 2", "", "z = '\xe9'", ""]).encode("latin-1")
+    assert "(line 4," in only(lint(data)).message
+
+
+def test_template_messages_name_utf8_not_its_codec_name():
+    finding = only(lint(b"<p>caf\xe9</p>\n", "app/templates/x.html"))
+    assert "not valid utf-8 " in finding.message and "utf-8-sig" not in finding.message
+
+
+# ---- the class: no single file ends the run ----
+
+COOKIES = [
+    b"",
+    b"# coding: latin-1\n",
+    b"# coding: rot13\n",
+    b"# coding: utf-16\n",
+    b"\xef\xbb\xbf",
+]
+
+
+@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(COOKIES),
+    st.binary(max_size=200),
+    st.sampled_from(["odd.py", "templates/odd.html", "static/odd.js"]),
+)
+def test_no_single_file_makes_an_internal_error(tmp_path_factory, cookie, body, name):
+    root = tmp_path_factory.mktemp("p")
+    (root / "ok.py").write_text(FLASK)
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_bytes(cookie + body)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        for args in MODES:
+            result = check(*args, ".")
+            assert result.exit_code in (0, 1)
+            assert_ok_reported(result, args)
+    finally:
+        os.chdir(old)
