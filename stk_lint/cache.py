@@ -154,7 +154,8 @@ class Cache:
             for name, entry in self._entries.items()
             if name in self._touched or os.path.exists(name.rpartition("\0")[2])
         }
-        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # ASCII: a file name that is not valid UTF-8 is kept as escapes and read back.
+        data = json.dumps(entries, separators=(",", ":")).encode("ascii")
         with contextlib.suppress(OSError):
             self._prepare(self.directory)
             write_atomically(self.file, data)

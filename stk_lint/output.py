@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -77,7 +78,24 @@ def format_text(findings: Sequence[Finding], color: bool = False) -> str:
 
 
 def format_json(findings: Sequence[Finding], color: bool = False) -> str:
-    return json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False)
+    return json_text([f.to_json() for f in findings])
+
+
+def json_text(document: object) -> str:
+    """Indented JSON, non-ASCII text as it is; a file name that is not valid UTF-8 (its
+    bytes are kept as lone surrogates) as `\\udcXX` escapes: valid JSON, and Python's
+    json module reads back the very name (`os.fsencode` gives its bytes)."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown_name(path: str) -> str:
+    """A path for text that must be valid UTF-8: the bytes of a name that is not are
+    shown as `\\xff` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def statistics(findings: Sequence[Finding]) -> list[dict[str, object]]:
@@ -102,7 +120,7 @@ def format_statistics(findings: Sequence[Finding], color: bool = False) -> str:
 
 
 def format_statistics_json(findings: Sequence[Finding], color: bool = False) -> str:
-    return json.dumps(statistics(findings), indent=2, ensure_ascii=False)
+    return json_text(statistics(findings))
 
 
 def format_concise(findings: Sequence[Finding], color: bool = False) -> str:
@@ -151,7 +169,7 @@ def format_github(
     for f in findings:
         path = relative_to_root(f.path, root) or f.path
         properties = {
-            "file": path,
+            "file": shown_name(path),
             "line": f.line,
             "col": f.column,
             "endLine": f.end_line,
@@ -213,7 +231,8 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
     for f in findings:
         relative = relative_to_root(f.path, root)
         if relative is not None:
-            artifact = {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+            # The name's own bytes, percent-encoded (UTF-8 for any name that is valid).
+            artifact = {"uri": quote(os.fsencode(relative)), "uriBaseId": "%SRCROOT%"}
         else:
             artifact = {"uri": Path(os.path.abspath(f.path)).as_uri()}
         result: dict[str, object] = {
@@ -256,7 +275,7 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 FORMATTERS: dict[str, Callable[[Sequence[Finding], bool], str]] = {

@@ -393,7 +393,7 @@ class SummaryStore:
             return
         if self._unread:
             self._read()  # keep what earlier runs kept
-        data = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(self._entries, separators=(",", ":"))  # ASCII: any file name
         with contextlib.suppress(OSError):
             self._file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self._file, data.encode("utf-8"))

@@ -1,7 +1,10 @@
 """Hostile input: one bad file, folder, name or cache entry never ends the run, and
 `--fix` never writes what it should not. Each test tries the variants of its class."""
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,57 @@ def test_no_single_file_makes_an_internal_error(tmp_path_factory, cookie, body, 
             assert_ok_reported(result, args)
     finally:
         os.chdir(old)
+
+
+# ---- 7: file names that are not valid UTF-8 ----
+
+BAD_NAME = b"bad\xff.py"
+
+
+def run_process(*args):
+    """The real command, its stdout strict UTF-8 as on a UTF-8 terminal."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "stk_lint", "check", "--no-color", *args]
+    result = subprocess.run(command, capture_output=True, env=env, timeout=120)
+    assert b"Traceback" not in result.stderr and b"internal error" not in result.stderr, (
+        result.stderr
+    )
+    return result
+
+
+def test_a_name_that_is_not_utf8_in_text_cold_and_cached(project):
+    Path(os.fsdecode(BAD_NAME)).write_text(FLASK)
+    for _ in range(2):  # the second run is answered from the cache
+        result = run_process(".")
+        assert result.returncode == 1
+        assert BAD_NAME + b":1:6: STK101" in result.stdout
+    assert (project / ".stk_lint_cache").is_dir()
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "github", "concise"])
+def test_a_name_that_is_not_utf8_in_every_output_format(project, output_format):
+    Path(os.fsdecode(BAD_NAME)).write_text(FLASK)
+    result = run_process("--output-format", output_format, ".")
+    assert result.returncode == 1
+    text = result.stdout.decode("utf-8") if output_format != "concise" else ""
+    if output_format == "json":
+        paths = [finding["path"] for finding in json.loads(text)]
+        assert os.fsencode(paths[0]) == BAD_NAME  # the very name, read back
+    elif output_format == "sarif":
+        (run,) = json.loads(text)["runs"]
+        uris = [
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+        ]
+        assert "bad%FF.py" in uris
+    elif output_format == "github":
+        assert "file=bad\\xff.py,line=1" in text
+    else:
+        assert BAD_NAME + b":1:6: STK101" in result.stdout
+
+
+def test_a_name_that_is_not_utf8_with_fix_and_diff(project):
+    Path(os.fsdecode(BAD_NAME)).write_text(FLASK)
+    result = run_process("--diff", ".")
+    assert result.returncode == 1 and b"+++ b/" + BAD_NAME in result.stdout
+    assert run_process("--fix", ".").returncode == 0
+    assert Path(os.fsdecode(BAD_NAME)).read_text() == "from quart import g\n"
