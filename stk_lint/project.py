@@ -164,6 +164,41 @@ def _top_level_items(text: str) -> list[str]:
     return items
 
 
+def valid_summary(value: Any) -> bool:
+    """Whether `value` has the shape `summarise` gives (a kept summary read back from
+    the cache is used only then: a damaged one is a miss, never an error)."""
+    if not isinstance(value, dict) or set(value) != _SUMMARY_KEYS:
+        return False
+    functions, classes = value["functions"], value["classes"]
+    return (
+        isinstance(value["module"], str)
+        and isinstance(value["package"], bool)
+        and isinstance(functions, dict)
+        and all(
+            isinstance(entry, list)
+            and len(entry) == 2
+            and type(entry[0]) is int
+            and isinstance(entry[1], bool)
+            for entry in functions.values()
+        )
+        and isinstance(classes, dict)
+        and all(_strings(bases) for bases in classes.values())
+        and isinstance(value["imports"], dict)
+        and _strings(list(value["imports"].values()))
+        and _strings(value["star"])
+        and _strings(value["run_with_session"])
+    )
+
+
+_SUMMARY_KEYS = frozenset(
+    {"module", "package", "functions", "classes", "imports", "star", "run_with_session"}
+)
+
+
+def _strings(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
 def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     """What other modules need to know about one module: a pure function of its text.
 
@@ -383,7 +418,13 @@ class SummaryStore:
     def _read(self) -> None:
         self._unread = False
         for key, entry in read_json_object(self._file).items():  # type: ignore[arg-type]
-            if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
+            if (
+                isinstance(entry, list)
+                and len(entry) == 3
+                and type(entry[0]) is int
+                and type(entry[1]) is int
+                and valid_summary(entry[2])
+            ):
                 self._entries.setdefault(key, entry)
 
     def save(self) -> None:

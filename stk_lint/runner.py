@@ -173,7 +173,7 @@ def _project_pass(
     """
     if not any(settings.selects(code) for code in PROJECT_RULES):
         return None, ""
-    from stk_lint.project import Packages, ProjectIndex, summarise
+    from stk_lint.project import Packages, ProjectIndex, summarise, valid_summary
 
     if cache is not None:
         cache.load_summaries()  # libraries and project modules read on demand
@@ -197,7 +197,7 @@ def _project_pass(
             continue
         key = digest(hashlib.sha256(data).hexdigest(), module, is_package)
         cached = cache.get(_entry_name(item), key, "facts:project") if cache else None
-        if isinstance(cached, list) and len(cached) == 1 and isinstance(cached[0], dict):
+        if isinstance(cached, list) and len(cached) == 1 and valid_summary(cached[0]):
             summary = cached[0]
         else:
             text, _ = decode(data, PYTHON)

@@ -244,3 +244,103 @@ def test_a_name_that_is_not_utf8_with_fix_and_diff(project):
     assert result.returncode == 1 and b"+++ b/" + BAD_NAME in result.stdout
     assert run_process("--fix", ".").returncode == 0
     assert Path(os.fsdecode(BAD_NAME)).read_text() == "from quart import g\n"
+
+
+# ---- 8 and 9: what is read back from the cache is checked; only regular files are read ----
+
+CACHED_PROJECT = {
+    "pyproject.toml": "[tool.stk-lint]\n",
+    "app/__init__.py": "",
+    "app/helpers.py": "async def notify(user):\n    return user\n",
+    "app/views.py": (
+        "from flask import g\nfrom hypercorn.asyncio import serve\n\nfrom app.helpers import notify\n"
+        "\n\nasync def view():\n    notify(g.user)\n    serve(g.app, g.config)\n"
+    ),
+}
+
+
+def _write_project(root):
+    for name, text in CACHED_PROJECT.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _run(root, use_cache=True):
+    from stk_lint import runner
+    from stk_lint.config import find_config, load_settings
+    from stk_lint.project import SUMMARIES
+
+    SUMMARIES.clear()
+    settings = load_settings(find_config(root))
+    return runner.run([root], settings, use_cache=use_cache)
+
+
+def _cache_files(root):
+    return sorted((root / ".stk_lint_cache").rglob("*.json"))
+
+
+def _nodes(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nodes(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nodes(item, (*path, index))
+
+
+DAMAGE = [None, "x", 7, -1, 2.5, True, [], {}, [1, 2], {"line": "x"}, "[" * 50]
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("cached")
+    _write_project(root)
+    fresh = _run(root, use_cache=False).findings
+    _run(root)  # fills the cache
+    files = _cache_files(root)
+    assert {path.name for path in files} >= {"summaries.json"} and len(files) == 2
+    target = data.draw(st.sampled_from(files))
+    document = json.loads(target.read_text())
+    nodes = list(_nodes(document))[1:]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(nodes))
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = data.draw(st.sampled_from(DAMAGE))
+        nodes = list(_nodes(document))[1:]
+        if not nodes:
+            break
+    target.write_text(json.dumps(document))
+    result = _run(root)
+    assert result.errors == [] and result.findings == fresh
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000, b'{"a": ' * 100_000, b"\xff\xfe", b"", b"null", b"[1, 2]"],
+    ids=["brackets", "objects", "binary", "empty", "null", "list"],
+)
+def test_an_unreadable_cache_file_is_a_miss(tmp_path, content):
+    _write_project(tmp_path)
+    fresh = _run(tmp_path, use_cache=False).findings
+    _run(tmp_path)
+    for path in _cache_files(tmp_path):
+        path.write_bytes(content)
+    result = _run(tmp_path)
+    assert result.errors == [] and result.findings == fresh and result.cached == 0
+
+
+@pytest.mark.parametrize("which", ["entries", "summaries.json"])
+def test_a_named_pipe_in_the_cache_is_not_read(tmp_path, which):
+    _write_project(tmp_path)
+    fresh = _run(tmp_path, use_cache=False).findings
+    _run(tmp_path)
+    summaries = which == "summaries.json"
+    (path,) = [p for p in _cache_files(tmp_path) if (p.name == "summaries.json") == summaries]
+    path.unlink()
+    os.mkfifo(path)
+    result = _run(tmp_path)  # would block forever reading the pipe
+    assert result.findings == fresh
