@@ -20,7 +20,7 @@ import libcst as cst
 
 from stk_lint import cpython
 from stk_lint.decoding import LINE_BREAK, decode
-from stk_lint.files import language_of
+from stk_lint.files import language_of, read_source, size_limit
 from stk_lint.findings import Finding
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
@@ -343,10 +343,12 @@ def check_file(
     if language is None:
         return []
     try:
-        data = path.read_bytes()
+        data = read_source(path, size_limit(options))
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return _if_enabled(rules, engine_finding(UnreadableFile, display, f"cannot read: {reason}"))
+    if isinstance(data, int):
+        return _if_enabled(rules, too_large(display, data, options))
     return check_bytes(data, display, rules, options, project, language)
 
 
@@ -372,17 +374,21 @@ def text_of(
     data: bytes, path: str, rules: tuple[type[Rule], ...], options: dict[str, Any], language: str
 ) -> tuple[str | None, list[Finding]]:
     """(text, []) for a file that can be checked, else (None, the STK003 finding if enabled)."""
-    limit_kb = options.get("max-file-size-kb") or UnreadableFile.options["max-file-size-kb"].default
-    if len(data) > limit_kb * 1024:
-        reason = (
-            f"too large to check ({len(data) / 1024 / 1024:.1f} MB; the limit is {limit_kb} KiB, "
-            "set `max-file-size-kb` to raise it)"
-        )
-        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
+    if len(data) > size_limit(options):
+        return None, _if_enabled(rules, too_large(path, len(data), options))
     text, reason = decode(data, language)
     if text is None:
         return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
     return text, []
+
+
+def too_large(path: str, size: int, options: dict[str, Any]) -> Finding:
+    limit_kb = size_limit(options) // 1024
+    reason = (
+        f"too large to check ({size / 1024 / 1024:.1f} MB; the limit is {limit_kb} KiB, "
+        "set `max-file-size-kb` to raise it)"
+    )
+    return engine_finding(UnreadableFile, path, reason)
 
 
 def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding]:

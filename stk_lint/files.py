@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -28,6 +29,35 @@ LANGUAGE_BY_SUFFIX = {
     ".js": JS,
     ".mjs": JS,
 }
+
+
+DEFAULT_MAX_FILE_SIZE_KB = 1024  # STK003's `max-file-size-kb`, for reads before options load
+
+
+def read_source(path: Path | str, limit: int) -> bytes | int:
+    """A file's bytes, or its size when it holds more than `limit` bytes: no more than
+    `limit` + 1 bytes are ever read (a 2 GB file is not loaded to be found too large).
+    OSError when it cannot be read or is not a regular file (a pipe would block)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if status.st_size > limit:
+            return status.st_size
+        data = handle.read(limit + 1)
+        if len(data) > limit:  # it grew since: as large as it now is
+            return max(os.fstat(descriptor).st_size, len(data))
+        return data
+
+
+def size_limit(options: dict[str, object]) -> int:
+    """The size above which a file is not checked, in bytes (`max-file-size-kb`; the
+    default while an invalid value waits to be reported)."""
+    value = options.get("max-file-size-kb")
+    if type(value) is not int or value <= 0:
+        value = DEFAULT_MAX_FILE_SIZE_KB
+    return value * 1024
 
 
 def language_of(path: Path | str) -> str | None:

@@ -217,10 +217,13 @@ def fix_file(
 ) -> FileFix:
     """Check a file, apply its fixes, and write it back (or, with write=False, diff it)."""
     from stk_lint.engine import REPARSERS, check_file, check_source, text_of
+    from stk_lint.files import read_source, size_limit
 
     try:
-        data = path.read_bytes()
+        data = read_source(path, size_limit(options))
     except OSError:  # let the checker report it the usual way
+        data = 0
+    if isinstance(data, int):  # unreadable or too large: the checker says which
         return FileFix(check_file(path, display, rules, options, project, language))
     text, problems = text_of(data, display, rules, options, language)
     if text is None:

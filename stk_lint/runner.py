@@ -24,7 +24,7 @@ from typing import Any
 from stk_lint.cache import Cache, digest
 from stk_lint.config import Settings
 from stk_lint.decoding import decode
-from stk_lint.files import PYTHON, discover
+from stk_lint.files import PYTHON, discover, read_source, size_limit
 from stk_lint.findings import Finding
 from stk_lint.paths import is_dir
 
@@ -108,12 +108,15 @@ def run(
     ]
     result.files = len(files)
     cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
+    limit = size_limit(settings.options)
     if cache is not None:
         for item in files:
             try:
-                item.data = item.path.read_bytes()
+                data = read_source(item.path, limit)
             except OSError:
-                item.data = None  # the engine reports it (STK003); never cached
+                data = None
+            # Unreadable or too large: the engine reports it (STK003); never cached.
+            item.data = data if isinstance(data, bytes) else None
     project, dependency = _project_pass(files, settings, cache, paths)
     if fix is not None:
         settings.validate()
@@ -186,9 +189,11 @@ def _project_pass(
         data = item.data
         if data is None:
             try:
-                data = item.path.read_bytes()
+                data = read_source(item.path, size_limit(settings.options))
             except OSError:
                 continue
+            if isinstance(data, int):
+                continue  # too large to check
             if cache is None:
                 item.data = data  # read once: the check uses it
         try:

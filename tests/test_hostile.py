@@ -344,3 +344,32 @@ def test_a_named_pipe_in_the_cache_is_not_read(tmp_path, which):
     os.mkfifo(path)
     result = _run(tmp_path)  # would block forever reading the pipe
     assert result.findings == fresh
+
+
+# ---- 11: a file over the size limit is never read whole ----
+
+
+def test_the_size_default_is_stk003s():
+    from stk_lint.files import DEFAULT_MAX_FILE_SIZE_KB
+    from stk_lint.rules.engine import UnreadableFile
+
+    assert UnreadableFile.options["max-file-size-kb"].default == DEFAULT_MAX_FILE_SIZE_KB
+
+
+@pytest.mark.parametrize("args", [[], ["--no-cache"], ["--fix"], ["--diff"]])
+def test_a_huge_sparse_file_is_reported_without_reading_it(project, args):
+    import resource
+
+    with open("huge.py", "wb") as handle:
+        handle.truncate(3 * 1024**3)  # 3 GB of holes: costs no disk
+    limit = 1536 * 1024**2  # less address space than the file: reading it would fail
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    command = [sys.executable, "-m", "stk_lint", "check", "--no-color", *args, "."]
+    result = subprocess.run(command, capture_output=True, text=True, preexec_fn=cap_memory)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if "--diff" not in args:
+        assert "huge.py:1:1: STK003 too large to check (3072.0 MB" in result.stdout
+    assert result.returncode == 1
