@@ -373,3 +373,37 @@ def test_a_huge_sparse_file_is_reported_without_reading_it(project, args):
     if "--diff" not in args:
         assert "huge.py:1:1: STK003 too large to check (3072.0 MB" in result.stdout
     assert result.returncode == 1
+
+
+# ---- 12: the Claude Code hook with input nested too deeply ----
+
+DEEP_INPUTS = [
+    "[" * 100_000,
+    "[" * 100_000 + "]" * 100_000,
+    '{"a": ' * 100_000 + "1" + "}" * 100_000,
+    '{"tool_input": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"tool_input": {"file_path": "a.py", "x": ' + "[" * 50_000 + "]" * 50_000 + "}}",
+]
+
+
+@pytest.mark.parametrize("payload", DEEP_INPUTS, ids=range(len(DEEP_INPUTS)))
+def test_the_hook_never_blocks_on_deeply_nested_input(payload):
+    import io
+
+    from stk_lint.hook import run_hook
+
+    stderr = io.StringIO()
+    assert run_hook(io.StringIO(payload), stderr) == 0
+    assert len(stderr.getvalue().splitlines()) <= 1 and "Traceback" not in stderr.getvalue()
+
+
+def test_the_hook_command_never_blocks_on_deeply_nested_input():
+    done = subprocess.run(
+        [sys.executable, "-m", "stk_lint", "hook", "claude"],
+        input="[" * 100_000,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert done.stderr.splitlines() == ["stk-lint hook: ignoring input nested too deeply to read"]
