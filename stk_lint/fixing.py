@@ -8,6 +8,7 @@ rounds). The result must re-parse in its language or the file is left as it was.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import difflib
 import itertools
@@ -39,7 +40,7 @@ def select_fixes(findings: Iterable[Finding], unsafe: bool = False) -> list[Find
     """Applicable findings whose edits overlap no earlier one's, in source order."""
     candidates = [f for f in findings if applicable(f.fix, unsafe)]
     candidates.sort(key=lambda f: (min(e.start for e in f.fix.edits), f.code))  # type: ignore[union-attr]
-    taken: list[Edit] = []
+    taken = _Taken()
     chosen: list[Finding] = []
     seen: set[tuple[tuple[int, int, str], ...]] = set()
     for finding in candidates:
@@ -47,12 +48,39 @@ def select_fixes(findings: Iterable[Finding], unsafe: bool = False) -> list[Find
         key = tuple((e.start, e.end, e.content) for e in edits)
         if key in seen:
             continue  # two findings offering the same edit: apply it once
-        if any(_overlaps(e, t) for e in edits for t in taken) or _self_overlapping(edits):
+        if any(taken.conflicts(e) for e in edits) or _self_overlapping(edits):
             continue
         seen.add(key)
-        taken.extend(edits)
+        for edit in edits:
+            taken.add(edit)
         chosen.append(finding)
     return chosen
+
+
+class _Taken:
+    """The edits taken so far, sorted: they never overlap (`_overlaps`), so sorted by
+    start they are sorted by end too, and a new edit is compared with its neighbours
+    only (a file with 40,000 fixes must not compare each with every other)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.edits: list[Edit] = []
+
+    def conflicts(self, edit: Edit) -> bool:
+        index = bisect.bisect_right(self.starts, edit.end)
+        while index > 0:
+            index -= 1
+            taken = self.edits[index]
+            if taken.end < edit.start:
+                return False  # this one and every earlier one end before the edit
+            if _overlaps(edit, taken):
+                return True
+        return False
+
+    def add(self, edit: Edit) -> None:
+        index = bisect.bisect_right(self.starts, edit.start)
+        self.starts.insert(index, edit.start)
+        self.edits.insert(index, edit)
 
 
 def _self_overlapping(edits: Sequence[Edit]) -> bool:
@@ -61,13 +89,21 @@ def _self_overlapping(edits: Sequence[Edit]) -> bool:
 
 
 def apply_edits(source: str, edits: Iterable[Edit]) -> str:
-    """The source with non-overlapping edits applied (applied from the end backwards)."""
-    result = source
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+    """The source with non-overlapping edits applied, in one pass over it (edits at one
+    point go in the order they would applied from the end backwards)."""
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, -item[0]))
+    pieces = []
+    position = 0
+    for _, edit in ordered:
         if not 0 <= edit.start <= edit.end <= len(source):
             raise ValueError(f"edit {edit.start}..{edit.end} is outside the file")
-        result = result[: edit.start] + edit.content + result[edit.end :]
-    return result
+        if edit.start < position:
+            raise ValueError(f"edit {edit.start}..{edit.end} overlaps another")
+        pieces.append(source[position : edit.start])
+        pieces.append(edit.content)
+        position = edit.end
+    pieces.append(source[position:])
+    return "".join(pieces)
 
 
 def apply_fixes(
