@@ -125,11 +125,18 @@ def run(
 
     per_file: list[list[Finding] | None] = [None] * len(files)
     if cache is not None:
+        from stk_lint.templates.icons import stylesheet_stamp
+
         for index, item in enumerate(files):
             if item.data is None:
                 continue
             content = hashlib.sha256(item.data).hexdigest()
-            item.key = digest(content, item.language, dependency if item.language == PYTHON else "")
+            item.key = digest(
+                content,
+                item.language,
+                dependency if item.language == PYTHON else "",
+                stylesheet_stamp(str(item.path)),  # STK502's names: the project's own
+            )
             per_file[index] = cache.get_findings(_entry_name(item), item.key)
             if per_file[index] is not None:
                 item.data = None  # answered: do not hold its text

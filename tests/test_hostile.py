@@ -407,3 +407,45 @@ def test_the_hook_command_never_blocks_on_deeply_nested_input():
     )
     assert done.returncode == 0
     assert done.stderr.splitlines() == ["stk-lint hook: ignoring input nested too deeply to read"]
+
+
+# ---- 13: every input a finding depends on is in the cache key ----
+
+ICON_PAGE = '<i class="ti ti-custom-thing"></i>\n'
+STYLESHEET = '.ti-pencil:before{content:"a"}.ti-custom-thing:before{content:"b"}'
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["add", "edit", "remove", "add-a-weight-subset"],
+)
+def test_the_projects_tabler_stylesheet_is_in_the_cache_key(project, change):
+    (project / "pyproject.toml").write_text("[tool.stk-lint]\n")
+    (project / "app" / "templates").mkdir(parents=True)
+    (project / "app" / "templates" / "page.html").write_text(ICON_PAGE)
+    (project / "app" / "static" / "js").mkdir(parents=True)
+    (project / "app" / "static" / "js" / "icons.js").write_text("const a = 'ti ti-custom-thing';\n")
+    (project / "app" / "icons.py").write_text('ICON = "ti ti-custom-thing"\n')
+    icons = project / "app" / "static" / "icons"
+    icons.mkdir()
+    sheet = icons / "tabler-icons.min.css"
+    if change in ("edit", "remove"):
+        sheet.write_text(STYLESHEET)
+
+    def outputs():
+        warm = run_process("--output-format", "json", ".")
+        fresh = run_process("--output-format", "json", "--no-cache", ".")
+        return json.loads(warm.stdout), json.loads(fresh.stdout)
+
+    before, _ = outputs()  # fills the cache
+    if change == "add":
+        sheet.write_text(STYLESHEET)
+    elif change == "edit":
+        sheet.write_text(STYLESHEET.replace("custom-thing", "other-thing"))
+    elif change == "remove":
+        sheet.unlink()
+    else:
+        (icons / "tabler-icons-filled.css").write_text(STYLESHEET)
+    warm, fresh = outputs()
+    assert warm == fresh
+    assert warm != before  # the change did change the findings

@@ -98,6 +98,21 @@ def _vendored_stylesheet(directory: str) -> str | None:
     return _vendored_stylesheet(str(folder.parent))
 
 
+def stylesheet_stamp(path: str) -> list[object] | None:
+    """What identifies the vendored stylesheet `tabler_names` reads for a file (its
+    path, modification time and size), or None when the shipped list applies: a file's
+    findings depend on it, so a cached result must too."""
+    directory = os.path.dirname(os.path.abspath(path))
+    sheet = _vendored_stylesheet(directory) if paths.is_dir(Path(directory)) else None
+    if sheet is None:
+        return None
+    try:
+        status = os.stat(sheet)
+    except OSError:
+        return [sheet]
+    return [sheet, status.st_mtime_ns, status.st_size]
+
+
 def tabler_names(path: str, project: object = None) -> frozenset[str]:
     """The Tabler names a file may use.
 
