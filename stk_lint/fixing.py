@@ -176,6 +176,22 @@ def _diff_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
+def diff_bytes(old: str, new: str, path: str, encoding: str) -> bytes:
+    """The unified diff of two versions of a file as the file's own bytes, for
+    `git apply` and `patch`: lines in its encoding (Latin-1 stays Latin-1), the BOM on
+    the first line, the name in its own bytes (it may not be valid UTF-8)."""
+    if encoding.replace("_", "-").lower() == "utf-8-sig":
+        old, new, encoding = "\ufeff" + old, "\ufeff" + new, "utf-8"
+    # Decoded as Latin-1 each byte is one character: the diff of those texts, encoded
+    # back as Latin-1, is the diff of the bytes. A line still ends at "\n" (0x0A).
+    as_bytes = {
+        "old": old.encode(encoding).decode("latin-1"),
+        "new": new.encode(encoding).decode("latin-1"),
+        "path": os.fsencode(path).decode("latin-1"),
+    }
+    return unified_diff(as_bytes["old"], as_bytes["new"], as_bytes["path"]).encode("latin-1")
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     lines = difflib.unified_diff(
         _diff_lines(old),
@@ -237,7 +253,7 @@ class FileFix:
 
     remaining: list[Finding]
     fixed: list[Finding] = field(default_factory=list)
-    diff: str = ""
+    diff: bytes = b""
     error: str = ""
 
 
@@ -274,7 +290,7 @@ def fix_file(
         return result
     if not write:
         result.fixed = outcome.fixed
-        result.diff = unified_diff(text, outcome.source, display)
+        result.diff = diff_bytes(text, outcome.source, display, source_encoding(data, language))
         return result
     try:
         write_atomic(path, data, outcome.source, source_encoding(data, language))

@@ -43,7 +43,7 @@ class RunResult:
     files: int = 0
     cached: int = 0  # files answered from the cache
     fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
-    diffs: list[str] = field(default_factory=list)
+    diffs: list[bytes] = field(default_factory=list)  # in each file's own encoding
     fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
     warnings: list[str] = field(default_factory=list)  # files named but not checked, and why
     # "path: error": files a bug in stk-lint kept from being checked (the run goes on).

@@ -3,6 +3,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -449,3 +450,44 @@ def test_the_projects_tabler_stylesheet_is_in_the_cache_key(project, change):
     warm, fresh = outputs()
     assert warm == fresh
     assert warm != before  # the change did change the findings
+
+
+# ---- 14: --diff applies with git and patch for every encoding --fix keeps ----
+
+# (text before the source, codec, bytes before the text)
+ENCODINGS = {
+    "utf-8": ("", "utf-8", b""),
+    "bom": ("", "utf-8", b"\xef\xbb\xbf"),
+    "latin-1": ("# -*- coding: latin-1 -*-\n", "latin-1", b""),
+    "cp1252": ("# coding: cp1252\n", "cp1252", b""),
+}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+@pytest.mark.parametrize("first_line", [False, True], ids=["later-line", "first-line"])
+@pytest.mark.parametrize("tool", ["git", "patch"])
+def test_the_diff_applies_to_the_files_own_bytes(project, newline, encoding, first_line, tool):
+    head, codec, prefix = ENCODINGS[encoding]
+    accented = "Jos\xe9" if codec == "latin-1" else "Jos\xe9 \u20ac"
+    body = f"from flask import g\nname = '{accented}'\nx = 1\n"
+    # The fix on the first line: the line that holds the BOM.
+    text = head + body if first_line else head + "import os\n" + body
+    data = prefix + text.replace("\n", newline).encode(codec)
+    path = project / "views.py"
+    path.write_bytes(data)
+    expected = data.replace(b"flask", b"quart")
+    result = CliRunner().invoke(main, ["check", "--select", "STK101", "--diff", "views.py"])
+    assert result.exit_code == 1, result.output
+    assert path.read_bytes() == data  # --diff writes nothing
+    (project / "fix.patch").write_bytes(result.stdout_bytes)
+    if tool == "git":
+        subprocess.run(["git", "init", "-q"], check=True)
+        command = ["git", "apply", "fix.patch"]
+    else:
+        if shutil.which("patch") is None:
+            pytest.skip("no patch here")
+        command = ["patch", "-p1", "--binary", "-i", "fix.patch"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert path.read_bytes() == expected
