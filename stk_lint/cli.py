@@ -60,6 +60,8 @@ def resolve_settings(
         return [code.upper() for code in _codes(value)]
 
     if select is not None:
+        if not _codes(select):
+            raise ConfigError("--select: no rule code given (`--select ALL` for every rule)")
         settings.select = codes(select, "--select")
     if extend_select is not None:
         settings.extend_select += codes(extend_select, "--extend-select")

@@ -62,10 +62,8 @@ def validate_codes(codes: list[str], where: str) -> list[str]:
     from stk_lint.registry import ALL_RULES
 
     result = []
-    for raw in codes:
+    for raw in _named(codes, where):
         code = raw.strip().upper()
-        if not code:
-            continue
         if code != "ALL" and not any(rule.code.startswith(code) for rule in ALL_RULES):
             raise ConfigError(
                 f"{where}: unknown rule code or prefix `{raw}` (see `stk-lint rules`)"
@@ -193,7 +191,9 @@ class Settings:
         ignored = [c for spec, codes in self._per_file if spec.match_file(relative) for c in codes]
         if not ignored:
             return self.rules
-        return tuple(r for r in self.rules if not any(r.code.startswith(c) for c in ignored))
+        return tuple(
+            r for r in self.rules if not any(c == "ALL" or r.code.startswith(c) for c in ignored)
+        )
 
     def option(self, key: str) -> Any:
         from stk_lint.registry import options_by_key
@@ -251,7 +251,15 @@ def load_settings(config_path: Path | None, defer_checks: bool = False) -> Setti
 
 
 def _upper_codes(codes: list[str], where: str) -> list[str]:
-    return [code.strip().upper() for code in codes if code.strip()]
+    return [code.strip().upper() for code in _named(codes, where)]
+
+
+def _named(codes: list[str], where: str) -> list[str]:
+    """The codes, refusing an empty one (`[""]` names no rule: a typo, not a choice)."""
+    for code in codes:
+        if not code.strip():
+            raise ConfigError(f"{where}: an empty rule code; name a code or prefix, or `ALL`")
+    return codes
 
 
 def settings_from_table(
@@ -276,6 +284,11 @@ def settings_from_table(
         if key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
+            if key == "select" and not value:
+                raise ConfigError(
+                    f"{where}: `select` is empty, which would enable no rule; leave it out "
+                    "for the default rules, or name codes, prefixes or `ALL`"
+                )
             if key in ("select", "extend-select", "ignore"):
                 value = codes(value, f"{where} `{key}`")
             else:
