@@ -69,6 +69,7 @@ def check_python(
     too_deep = too_deep_to_parse(source)
     if too_deep is not None:
         return [engine_finding(SyntaxErrorRule, path, too_deep)]
+    tree = _CPythonTree(source)
     # No rule could fire, or only rules whose finer skip reads CPython's tree (several
     # times faster to build than libcst's) and finds nothing for them: only a syntax error
     # could be reported, and that tree tells whether there is one. A file CPython rejects
@@ -79,7 +80,6 @@ def check_python(
         and not judge_suppressions
         and all(rule.could_fire_in is not None for rule in python_rules)
     ):
-        tree = _CPythonTree(source)
         needed = any(
             rule.could_fire_in(source, tree, path, options, project) for rule in python_rules
         )
@@ -92,6 +92,11 @@ def check_python(
         return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, _too_deep_for_libcst(source))]
+    if SyntaxErrorRule in rules and tree() is None:
+        # libcst's grammar is not the running CPython's: it takes syntax of newer
+        # Pythons (nested same-quote f-strings before 3.12) and characters CPython
+        # refuses (a second BOM). CPython decides, as for a file no rule needs.
+        return [engine_finding(SyntaxErrorRule, path, *_cpython_reason(tree.error))]
     if not python_rules and not judge_suppressions:
         return []
     context = PythonContext(path, source, module, options, project)
@@ -200,13 +205,26 @@ class _CPythonTree:
     def __init__(self, source: str) -> None:
         self.source = source
         self.tree: ast.Module | None = None
+        self.error: Exception | None = None  # why CPython rejects it
         self.built = False
 
     def __call__(self) -> ast.Module | None:
         if not self.built:
             self.built = True
-            self.tree = cpython.tree_or_none(self.source)
+            try:
+                self.tree = cpython.parse(self.source)
+            except cpython.REJECTS as error:
+                self.error = error
         return self.tree
+
+
+def _cpython_reason(error: Exception | None) -> tuple[str, int, int]:
+    """STK001's message and 1-based position for CPython's refusal of a source."""
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError: {error.msg}", error.lineno or 1, error.offset or 1
+    if isinstance(error, RecursionError | MemoryError):
+        return "nested too deeply for the parser (more than Python itself accepts)", 1, 1
+    return f"{type(error).__name__}: {error}", 1, 1
 
 
 def _cpython_parse_error(source: str) -> Exception | None:
