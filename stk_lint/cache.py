@@ -136,8 +136,12 @@ class Cache:
         value = self.get(path, key)
         if value is None:
             return None
+        shown = path.partition("\0")[0]  # the entry's name starts with the displayed path
         try:
-            return [finding_from_json(item) for item in value]
+            findings = [finding_from_json(item) for item in value]
+            if any(finding.path != shown for finding in findings):
+                raise ValueError("a finding of another file")
+            return findings
         except (KeyError, TypeError, ValueError, AttributeError):
             self.hits -= 1
             self.misses += 1
