@@ -310,7 +310,11 @@ def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path_factory, data):
         parent = document
         for step in path[:-1]:
             parent = parent[step]
-        parent[path[-1]] = data.draw(st.sampled_from(DAMAGE))
+        # Another type (a value of the right type is indistinguishable from a result).
+        damage = data.draw(st.sampled_from(DAMAGE))
+        if type(damage) is type(parent[path[-1]]) and path[-1] != "path":
+            continue
+        parent[path[-1]] = damage
         nodes = list(_nodes(document))[1:]
         if not nodes:
             break
@@ -491,3 +495,177 @@ def test_the_diff_applies_to_the_files_own_bytes(project, newline, encoding, fir
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr + done.stdout
     assert path.read_bytes() == expected
+
+
+# ---- 16: STK001 follows the running CPython ----
+
+NEEDS_TREE = "import flask\n"  # STK101 needs libcst's tree: the file is parsed by both
+
+
+def cpython_rejects(source: str) -> bool:
+    """Whether CPython's parser refuses the file holding `source` (as UTF-8 bytes, the
+    way lint() writes it: a leading U+FEFF is then a BOM)."""
+    import ast
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ast.parse(source.encode("utf-8"))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "\ufeffx = 1\n",  # a second BOM (the first is taken off when decoding)
+        "x = 1\ny = \ufeff2\n",
+        'x = {"a": 1}\nf"{x["a"]}"\n',  # nested same-quote f-string: 3.12+ only
+        "x = 1\nf'{x!r:>{10}}'\n",
+        "def first[T](items: list[T]) -> T:\n    return items[0]\n",  # 3.12+ only
+        "type Items = list[int]\n",  # 3.12+ only
+        "f() = 1\n",
+        "del f()\n",
+        "f(**a, *b)\n",
+        "x = 1\n",
+    ],
+)
+def test_stk001_is_what_cpython_says(source):
+    for text in (NEEDS_TREE + source, source):
+        found = [f for f in lint(text) if f.code == "STK001"]
+        assert bool(found) == cpython_rejects(text), (text, found)
+
+
+def test_a_double_bom_file_is_stk001():
+    data = b"\xef\xbb\xbf\xef\xbb\xbfimport flask\n"
+    finding = only(lint(data))
+    assert finding.code == "STK001" and "U+FEFF" in finding.message
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from("()[]{}:=,.'\"#\\\nfrx1 \ufeff{}*"), max_size=60))
+def test_stk001_iff_cpython_rejects(text):
+    from stk_lint.engine import LIBCST_ONLY
+
+    source = NEEDS_TREE + text
+    found = [f for f in lint(source) if f.code == "STK001"]
+    if found and found[0].message.startswith(LIBCST_ONLY):
+        assert not cpython_rejects(source)  # libcst's own limit, said so
+    else:
+        assert bool(found) == cpython_rejects(source)
+
+
+# ---- 18: configuration that cannot mean what it says is refused, naming the key ----
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("select = []", "`select` is empty, which would enable no rule"),
+        ('select = [""]', "`select`: an empty rule code"),
+        ('select = ["STK1", " "]', "`select`: an empty rule code"),
+        ('ignore = [""]', "`ignore`: an empty rule code"),
+        ('extend-select = [""]', "`extend-select`: an empty rule code"),
+        ('per-file-ignores = { "[" = ["STK101"] }', "`per-file-ignores`: invalid pattern `[`"),
+        ('per-file-ignores = { "a/*" = [""] }', "`per-file-ignores` `a/*`: an empty rule code"),
+        ('extend-exclude = ["[z-a]"]', "`extend-exclude`: invalid pattern `[z-a]`"),
+        ('exclude = ["build", "[b-a]*"]', "`exclude`: invalid pattern `[b-a]*`"),
+        ('extend-exclude = ["["]', "`extend-exclude`: invalid pattern `[`"),
+    ],
+)
+@pytest.mark.parametrize("args", [[], ["--no-cache"], ["--fix"]])
+def test_configuration_that_means_nothing_is_refused(project, table, message, args):
+    (project / "pyproject.toml").write_text(f"[tool.stk-lint]\n{table}\n")
+    check(*args, ".")  # a warm cache must not hide it either
+    result = check(*args, ".")
+    assert result.exit_code == 2, result.output
+    assert "stk-lint: error:" in result.output and message in result.output, result.output
+
+
+def test_an_empty_select_on_the_command_line_is_refused(project):
+    for value in ("", ",", " "):
+        result = check("--select", value, ".")
+        assert result.exit_code == 2 and "--select: no rule code given" in result.output
+
+
+def test_all_means_every_rule_everywhere(project):
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.py").write_text("import flask\nimport celery\n")
+    (project / "pyproject.toml").write_text(
+        '[tool.stk-lint]\nselect = ["ALL"]\nper-file-ignores = { "legacy/*" = ["ALL"] }\n'
+    )
+    result = check("--output-format", "concise", ".")
+    assert result.output.splitlines() == [
+        "ok.py:1:6: STK101 `flask` is Flask; stk uses `quart` "
+        "(same API, async: `from quart import Blueprint, g, request, render_template`)"
+    ]
+    # The same as the default selection; an opt-in rule still needs its own code.
+    assert check("--select", "ALL", "--output-format", "concise", "ok.py").output == result.output
+    assert check("--ignore", "ALL", "ok.py").exit_code == 0
+
+
+# ---- 19: `skill install --project` writes in the project only ----
+
+
+@pytest.mark.parametrize("linked", [".claude", ".claude/skills"])
+@pytest.mark.parametrize("relative", [False, True])
+def test_skill_install_never_writes_outside_the_project_through_a_link(
+    tmp_path, monkeypatch, linked, relative
+):
+    project = tmp_path / "proj"
+    outside = tmp_path / "elsewhere"
+    project.mkdir()
+    outside.mkdir()
+    link = project / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside, target_is_directory=True)
+    monkeypatch.chdir(project if relative else tmp_path)
+    where = "." if relative else str(project)
+    result = CliRunner().invoke(main, ["skill", "install", "--project", where, "--force"])
+    assert result.exit_code == 2, result.output
+    assert "leads outside the project" in result.output
+    assert list(outside.iterdir()) == []
+
+
+def test_skill_install_follows_links_inside_the_project(tmp_path):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / ".claude").symlink_to(tmp_path / "shared", target_is_directory=True)
+    result = CliRunner().invoke(main, ["skill", "install", "--project", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "shared" / "skills" / "stk-dev" / "SKILL.md").is_file()
+
+
+# ---- 20: STK401 quotes the output as written ----
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "{{- item.name -}}",
+        "{{ item.name }}",
+        "{{item.name}}",
+        "{{+ item.name }}",
+        "{{ item.name -}}",
+    ],
+)
+def test_stk401_quotes_the_output_as_written(output):
+    page = (
+        f'<div id="app"><p v-for="item in items">{output}</p></div>\n<script>\n'
+        "const {createApp} = Vue;\n"
+        "window.app = createApp({delimiters: config.delimiters, data() { return {items: []}; }});\n"
+        "</script>\n"
+    )
+    finding = only(lint(page, "app/templates/x.html", select=["STK401"]))
+    assert finding.message.startswith(f"`{output}` is rendered by Jinja")
+
+
+def test_stk401_quotes_a_multiline_output_on_one_line():
+    page = (
+        '<div id="app"><p v-for="item in items">{{\n  item.name\n}}</p></div>\n<script>\n'
+        "window.app = Vue.createApp({delimiters: config.delimiters, data() { return {items: []}; }});\n"
+        "</script>\n"
+    )
+    finding = only(lint(page, "app/templates/x.html", select=["STK401"]))
+    assert finding.message.startswith("`{{ item.name }}` is rendered by Jinja")
