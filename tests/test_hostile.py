@@ -669,3 +669,13 @@ def test_stk401_quotes_a_multiline_output_on_one_line():
     )
     finding = only(lint(page, "app/templates/x.html", select=["STK401"]))
     assert finding.message.startswith("`{{ item.name }}` is rendered by Jinja")
+
+
+def test_a_named_pipe_for_a_stylesheet_is_not_read(project):
+    (project / "pyproject.toml").write_text("[tool.stk-lint]\n")
+    (project / "app" / "templates").mkdir(parents=True)
+    (project / "app" / "templates" / "page.html").write_text(ICON_PAGE)
+    (project / "app" / "static" / "icons").mkdir(parents=True)
+    os.mkfifo(project / "app" / "static" / "icons" / "tabler-icons.css")
+    result = run_process("--no-cache", ".")  # would block forever reading the pipe
+    assert b"STK502" in result.stdout

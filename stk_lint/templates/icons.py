@@ -87,7 +87,8 @@ def _vendored_stylesheet(directory: str) -> str | None:
     folder = Path(directory)
     icons = folder / "static" / "icons"
     if paths.is_dir(icons):
-        sheets = sorted(icons.glob("tabler-icons*.css"))
+        # Regular files only: a named pipe so named would block the reader.
+        sheets = sorted(s for s in icons.glob("tabler-icons*.css") if paths.is_file(s))
         # The full set, not a weight or filled-only subset, when several are there.
         plain = [s for s in sheets if s.name in ("tabler-icons.min.css", "tabler-icons.css")]
         if plain or sheets:
