@@ -13,8 +13,9 @@ from typing import Any
 
 
 def write_atomically(destination: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write to a temporary file beside `destination`, then rename it into place."""
-    temporary = _temporary_beside(destination, data)
+    """Write to a temporary file beside `destination`, then rename it into place (not
+    flushed to disk: for what stk-lint keeps, a lost write costs only time)."""
+    temporary = _temporary_beside(destination, data, durable=False)
     try:
         os.chmod(temporary, mode)
         os.replace(temporary, destination)
@@ -23,16 +24,17 @@ def write_atomically(destination: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
-def _temporary_beside(destination: Path, data: bytes) -> str:
-    """A new file holding `data` (flushed to disk) in `destination`'s folder."""
+def _temporary_beside(destination: Path, data: bytes, durable: bool = True) -> str:
+    """A new file holding `data` (flushed to disk if `durable`) in `destination`'s folder."""
     handle, temporary = tempfile.mkstemp(
         dir=destination.parent, prefix=f".{destination.name}.", suffix=".stk-lint.tmp"
     )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
