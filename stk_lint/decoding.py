@@ -63,7 +63,8 @@ def python_encoding(data: bytes) -> str:
 def _first_lines(data: bytes) -> Iterator[bytes]:
     """The first two lines of `data` as CPython's tokenizer sees them (a lone "\r" ends
     one), then nothing: what tokenize.detect_encoding reads."""
-    yield from _LINE.findall(data, 0, 4096)[:2]
+    for _, match in zip(range(2), _LINE.finditer(data), strict=False):
+        yield match.group()
     while True:
         yield b""
 
