@@ -3,6 +3,7 @@
     python bench/bench.py                           # synthetic corpus at 1x, 4x, 16x (+ sample)
     python bench/bench.py --corpus sample           # the stk-style code in tests/
     python bench/bench.py --corpus /usr/lib/python3.11 --repeat 3
+    python bench/bench.py --corpus fixes --fixes 40000  # --fix against check, one file
 
 For each corpus, in one run and on the same files, every measurement a fresh process:
   (a) the floor: a process that imports libcst, reads every Python file stk-lint
@@ -14,6 +15,10 @@ For each corpus, in one run and on the same files, every measurement a fresh pro
       `stk-lint hook claude` process reading the Edit's JSON on stdin, for a file
       just changed
   (f) `python -c "import libcst"`
+With `--corpus fixes` (part of the default run): one generated module with `--fixes`
+safe fixes (STK501 icon names), `stk-lint check --fix` against `stk-lint check` of the
+same file, each a fresh process on a fresh copy; applying the fixes must stay linear
+in their number (the ratio stays near 2: a check, the fixes, a re-parse, a re-check).
 The commands take turns, `--repeat` rounds after one warm-up round (at least seven,
 `--quick-rounds`, for the quick ones: (d), (e), (f) and the start-up); the minimum is
 reported (the machine is shared and noisy: the minimum is the run least disturbed),
@@ -346,6 +351,46 @@ def report(result: dict, jobs: int) -> str:
     return "\n".join(out)
 
 
+def bench_fixes(work: Path, count: int, repeat: int) -> str:
+    """`check --fix` against `check` on one module with `count` safe fixes."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env["PYTHONPATH"] = str(REPO)
+    folder = work / "fixes"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    source = "".join(f'i{n} = "mdi-pencil"\n' for n in range(count)).encode()
+    target = folder / "icons.py"
+    target.write_bytes(source)
+    size_kb = str(len(source) // 1024 + 1)
+    (folder / "pyproject.toml").write_text(f"[tool.stk-lint]\nmax-file-size-kb = {size_kb}\n")
+
+    def fresh_copy() -> None:
+        target.write_bytes(source)
+
+    measured = measure_round_robin(
+        {
+            "check": (stk_lint(str(target), "--no-cache", "--exit-zero", "-q"), fresh_copy),
+            "fix": (stk_lint(str(target), "--no-cache", "--exit-zero", "-q", "--fix"), fresh_copy),
+        },
+        folder,
+        env,
+        max(1, min(repeat, 3)),
+    )
+    check, fix = measured["check"], measured["fix"]
+    fixed = target.read_bytes() == source.replace(b"mdi-pencil", b"ti ti-pencil")
+    return (
+        f"== fixes: one module, {count} lines, {count} safe fixes ({len(source) / 1024:.0f} KB)\n"
+        f"  (g) check --fix              {fix.best:8.3f}s  median {fix.median:8.3f}s  "
+        f"RSS {fix.rss_kb / 1024:6.1f} MB\n"
+        f"      check                    {check.best:8.3f}s  median {check.median:8.3f}s  "
+        f"RSS {check.rss_kb / 1024:6.1f} MB\n"
+        f"  ratio fix/check {fix.best / check.best:.2f} (CPU {fix.best_cpu / check.best_cpu:.2f}); "
+        f"every fix applied: {'yes' if fixed else 'NO'}"
+    )
+
+
 def sample_corpus() -> Path | None:
     for candidate in ("tests/sample_app", "tests/fixtures/stk_app", "tests/fixtures"):
         path = REPO / candidate
@@ -378,7 +423,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus",
         action="append",
-        help="'synthetic', 'sample' or a directory (repeatable; default: synthetic and sample)",
+        help="'synthetic', 'sample', 'fixes' or a directory (repeatable; default: all three "
+        "named ones)",
+    )
+    parser.add_argument(
+        "--fixes", type=int, default=20_000, help="safe fixes in the 'fixes' module"
     )
     parser.add_argument("--scales", default="1,4,16", help="synthetic corpus sizes")
     parser.add_argument("--repeat", type=int, default=5)
@@ -396,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
     print(f"repeat: {args.repeat} (+1 warm-up), minimum reported; scratch: {work}")
-    corpora = args.corpus or ["synthetic", "sample"]
+    corpora = args.corpus or ["synthetic", "sample", "fixes"]
     per_line = []
 
     def measure(name: str, folder: Path) -> dict:
@@ -412,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(folder, ignore_errors=True)
                 make_corpus.generate(folder, scale)
                 per_line.append((scale, measure(f"synthetic {scale}x", folder)))
+        elif corpus == "fixes":
+            print(bench_fixes(work, args.fixes, args.repeat), flush=True)
         elif corpus == "sample":
             folder = sample_corpus()
             if folder is None:

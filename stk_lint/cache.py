@@ -65,24 +65,35 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
 
 
 def finding_from_json(data: dict[str, Any]) -> Finding:
+    """The finding kept in `data`; ValueError when it is not one (a damaged entry)."""
     fix = data["fix"]
-    return Finding(
-        path=data["path"],
-        line=data["line"],
-        column=data["column"],
-        code=data["code"],
-        message=data["message"],
-        name=data["name"],
-        end_line=data["end_line"],
-        end_column=data["end_column"],
+    finding = Finding(
+        path=_typed(data["path"], str),
+        line=_typed(data["line"], int),
+        column=_typed(data["column"], int),
+        code=_typed(data["code"], str),
+        message=_typed(data["message"], str),
+        name=_typed(data["name"], str),
+        end_line=_typed(data["end_line"], int),
+        end_column=_typed(data["end_column"], int),
         fix=None
         if fix is None
         else Fix(
-            fix["message"],
-            fix["applicability"],
-            tuple(Edit(e["start"], e["end"], e["content"]) for e in fix["edits"]),
+            _typed(fix["message"], str),
+            _typed(fix["applicability"], str),
+            tuple(
+                Edit(_typed(e["start"], int), _typed(e["end"], int), _typed(e["content"], str))
+                for e in fix["edits"]
+            ),
         ),
     )
+    return finding
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if type(value) is not kind:  # exactly: True is no line number
+        raise ValueError(f"{value!r} is not {kind.__name__}")
+    return value
 
 
 class Cache:
@@ -125,8 +136,12 @@ class Cache:
         value = self.get(path, key)
         if value is None:
             return None
+        shown = path.partition("\0")[0]  # the entry's name starts with the displayed path
         try:
-            return [finding_from_json(item) for item in value]
+            findings = [finding_from_json(item) for item in value]
+            if any(finding.path != shown for finding in findings):
+                raise ValueError("a finding of another file")
+            return findings
         except (KeyError, TypeError, ValueError, AttributeError):
             self.hits -= 1
             self.misses += 1
@@ -154,7 +169,8 @@ class Cache:
             for name, entry in self._entries.items()
             if name in self._touched or os.path.exists(name.rpartition("\0")[2])
         }
-        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # ASCII: a file name that is not valid UTF-8 is kept as escapes and read back.
+        data = json.dumps(entries, separators=(",", ":")).encode("ascii")
         with contextlib.suppress(OSError):
             self._prepare(self.directory)
             write_atomically(self.file, data)

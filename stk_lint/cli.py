@@ -60,6 +60,8 @@ def resolve_settings(
         return [code.upper() for code in _codes(value)]
 
     if select is not None:
+        if not _codes(select):
+            raise ConfigError("--select: no rule code given (`--select ALL` for every rule)")
         settings.select = codes(select, "--select")
     if extend_select is not None:
         settings.extend_select += codes(extend_select, "--extend-select")
@@ -155,6 +157,7 @@ def check(
     """Check files and directories (default: the current directory)."""
     from stk_lint.runner import default_jobs, run
 
+    _write_names_as_bytes()
     targets = list(paths) or [Path(".")]
     missing = [str(p) for p in targets if not p.exists()]
     if missing:
@@ -218,6 +221,14 @@ def check(
     if result.errors:
         sys.exit(EXIT_ERROR)  # the findings are incomplete: never a pass, even with --exit-zero
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _write_names_as_bytes() -> None:
+    """A file name that is not valid UTF-8 is printed as its own bytes (as `ls` and git
+    do) instead of failing the run: Python keeps those bytes as lone surrogates."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
 
 
 def _report_diff(result, quiet: bool, exit_zero: bool) -> None:

@@ -10,6 +10,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stk_lint import paths
+
 # The registry imports every rule and so libcst, and pathspec is only needed for
 # patterns: both are imported where used, so a run answered from the cache stays light.
 if TYPE_CHECKING:
@@ -64,10 +66,8 @@ def validate_codes(codes: list[str], where: str) -> list[str]:
     from stk_lint.registry import ALL_RULES
 
     result = []
-    for raw in codes:
+    for raw in _named(codes, where):
         code = raw.strip().upper()
-        if not code:
-            continue
         if code != "ALL" and not any(rule.code.startswith(code) for rule in ALL_RULES):
             raise ConfigError(
                 f"{where}: unknown rule code or prefix `{raw}` (see `stk-lint rules`)"
@@ -78,13 +78,12 @@ def validate_codes(codes: list[str], where: str) -> list[str]:
 
 def check_patterns(patterns: list[str], where: str) -> None:
     """Raise ConfigError naming `where` if a gitignore-style pattern cannot be read."""
-    import pathspec
+    from stk_lint.patterns import pattern_problem
 
     for pattern in patterns:
-        try:
-            pathspec.GitIgnoreSpec.from_lines([pattern])
-        except ValueError as error:
-            raise ConfigError(f"{where}: invalid pattern `{pattern}` ({error})") from error
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise ConfigError(f"{where}: invalid pattern `{pattern}` ({problem})")
 
 
 def _selected(code: str, select: list[str], ignore: list[str]) -> bool:
@@ -196,7 +195,9 @@ class Settings:
         ignored = [c for spec, codes in self._per_file if spec.match_file(relative) for c in codes]
         if not ignored:
             return self.rules
-        return tuple(r for r in self.rules if not any(r.code.startswith(c) for c in ignored))
+        return tuple(
+            r for r in self.rules if not any(c == "ALL" or r.code.startswith(c) for c in ignored)
+        )
 
     def option(self, key: str) -> Any:
         from stk_lint.registry import options_by_key
@@ -213,10 +214,10 @@ class Settings:
 def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start` that has a [tool.stk-lint] table."""
     start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    directory = start if paths.is_dir(start) else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if paths.is_file(pyproject):
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -254,7 +255,15 @@ def load_settings(config_path: Path | None, defer_checks: bool = False) -> Setti
 
 
 def _upper_codes(codes: list[str], where: str) -> list[str]:
-    return [code.strip().upper() for code in codes if code.strip()]
+    return [code.strip().upper() for code in _named(codes, where)]
+
+
+def _named(codes: list[str], where: str) -> list[str]:
+    """The codes, refusing an empty one (`[""]` names no rule: a typo, not a choice)."""
+    for code in codes:
+        if not code.strip():
+            raise ConfigError(f"{where}: an empty rule code; name a code or prefix, or `ALL`")
+    return codes
 
 
 def settings_from_table(
@@ -284,6 +293,11 @@ def settings_from_table(
         elif key in _LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
+            if key == "select" and not value:
+                raise ConfigError(
+                    f"{where}: `select` is empty, which would enable no rule; leave it out "
+                    "for the default rules, or name codes, prefixes or `ALL`"
+                )
             if key in ("select", "extend-select", "ignore"):
                 value = codes(value, f"{where} `{key}`")
             else:

@@ -5,9 +5,9 @@ Kept apart from the engine so that the runner can decode without importing libcs
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
+from collections.abc import Iterator
 from itertools import chain
 
 PYTHON = "python"
@@ -30,23 +30,50 @@ def line_break_after(text: str, offset: int) -> tuple[int, int]:
 
 
 def decode(data: bytes, language: str) -> tuple[str | None, str]:
-    """(text, "") or (None, reason): NUL bytes, bad encodings and cookies are reasons."""
+    """(text, "") or (None, reason): NUL bytes, bad encodings and cookies are reasons.
+
+    As CPython reads a source: lines may end with "\r" alone (the coding cookie is
+    looked for on the first two), a UTF-8 BOM is taken off once, and a cookie must
+    name a text encoding (`rot13`, `hex`, `zlib` are not)."""
     if b"\x00" in data:
         return None, "binary file (contains NUL bytes); not checked"
     if language == PYTHON:
         try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            encoding = python_encoding(data)
         except SyntaxError as error:
-            if "encoding problem" in str(error) or "unknown encoding" in str(error):
-                return None, f"bad encoding declaration: {error}"
-            encoding = "utf-8"  # no cookie, and the first lines are not UTF-8: say so below
+            return None, f"bad encoding declaration: {error}"
     else:
         encoding = "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, f"not valid {encoding} (line {line}, byte {error.start}): {error.reason}"
-    if language == PYTHON and text.startswith("\ufeff"):
-        text = text[1:]
+        line = len(LINE_BREAK.findall(data[: error.start].decode("latin-1"))) + 1
+        shown = "utf-8" if encoding == "utf-8-sig" else encoding
+        return None, f"not valid {shown} (line {line}, byte {error.start}): {error.reason}"
+    except LookupError as error:  # a codec that is not a text encoding
+        return None, f"bad encoding declaration: {error}"
     return text, ""
+
+
+def python_encoding(data: bytes) -> str:
+    """The codec a Python source declares (its cookie; "utf-8-sig" for a BOM; "utf-8"
+    when it declares none). SyntaxError for a bad or unknown declaration."""
+    try:
+        encoding, _ = tokenize.detect_encoding(_first_lines(data).__next__)
+    except SyntaxError as error:
+        if "encoding problem" in str(error) or "unknown encoding" in str(error):
+            raise
+        encoding = "utf-8"  # no cookie, and the first lines are not UTF-8: decoding says so
+    return encoding
+
+
+def _first_lines(data: bytes) -> Iterator[bytes]:
+    """The first two lines of `data` as CPython's tokenizer sees them (a lone "\r" ends
+    one), then nothing: what tokenize.detect_encoding reads."""
+    for _, match in zip(range(2), _LINE.finditer(data), strict=False):
+        yield match.group()
+    while True:
+        yield b""
+
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")

@@ -20,7 +20,7 @@ import libcst as cst
 
 from stk_lint import cpython
 from stk_lint.decoding import LINE_BREAK, decode
-from stk_lint.files import language_of
+from stk_lint.files import language_of, read_source, size_limit
 from stk_lint.findings import Finding
 from stk_lint.python_engine import PythonContext, check_module
 from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
@@ -69,6 +69,7 @@ def check_python(
     too_deep = too_deep_to_parse(source)
     if too_deep is not None:
         return [engine_finding(SyntaxErrorRule, path, too_deep)]
+    tree = _CPythonTree(source)
     # No rule could fire, or only rules whose finer skip reads CPython's tree (several
     # times faster to build than libcst's) and finds nothing for them: only a syntax error
     # could be reported, and that tree tells whether there is one. A file CPython rejects
@@ -79,7 +80,6 @@ def check_python(
         and not judge_suppressions
         and all(rule.could_fire_in is not None for rule in python_rules)
     ):
-        tree = _CPythonTree(source)
         needed = any(
             rule.could_fire_in(source, tree, path, options, project) for rule in python_rules
         )
@@ -92,6 +92,11 @@ def check_python(
         return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
     except RecursionError:
         return [engine_finding(SyntaxErrorRule, path, _too_deep_for_libcst(source))]
+    if SyntaxErrorRule in rules and tree() is None:
+        # libcst's grammar is not the running CPython's: it takes syntax of newer
+        # Pythons (nested same-quote f-strings before 3.12) and characters CPython
+        # refuses (a second BOM). CPython decides, as for a file no rule needs.
+        return [engine_finding(SyntaxErrorRule, path, *_cpython_reason(tree.error))]
     if not python_rules and not judge_suppressions:
         return []
     context = PythonContext(path, source, module, options, project)
@@ -200,13 +205,26 @@ class _CPythonTree:
     def __init__(self, source: str) -> None:
         self.source = source
         self.tree: ast.Module | None = None
+        self.error: Exception | None = None  # why CPython rejects it
         self.built = False
 
     def __call__(self) -> ast.Module | None:
         if not self.built:
             self.built = True
-            self.tree = cpython.tree_or_none(self.source)
+            try:
+                self.tree = cpython.parse(self.source)
+            except cpython.REJECTS as error:
+                self.error = error
         return self.tree
+
+
+def _cpython_reason(error: Exception | None) -> tuple[str, int, int]:
+    """STK001's message and 1-based position for CPython's refusal of a source."""
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError: {error.msg}", error.lineno or 1, error.offset or 1
+    if isinstance(error, RecursionError | MemoryError):
+        return "nested too deeply for the parser (more than Python itself accepts)", 1, 1
+    return f"{type(error).__name__}: {error}", 1, 1
 
 
 def _cpython_parse_error(source: str) -> Exception | None:
@@ -343,10 +361,12 @@ def check_file(
     if language is None:
         return []
     try:
-        data = path.read_bytes()
+        data = read_source(path, size_limit(options))
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return _if_enabled(rules, engine_finding(UnreadableFile, display, f"cannot read: {reason}"))
+    if isinstance(data, int):
+        return _if_enabled(rules, too_large(display, data, options))
     return check_bytes(data, display, rules, options, project, language)
 
 
@@ -372,17 +392,21 @@ def text_of(
     data: bytes, path: str, rules: tuple[type[Rule], ...], options: dict[str, Any], language: str
 ) -> tuple[str | None, list[Finding]]:
     """(text, []) for a file that can be checked, else (None, the STK003 finding if enabled)."""
-    limit_kb = options.get("max-file-size-kb") or UnreadableFile.options["max-file-size-kb"].default
-    if len(data) > limit_kb * 1024:
-        reason = (
-            f"too large to check ({len(data) / 1024 / 1024:.1f} MB; the limit is {limit_kb} KiB, "
-            "set `max-file-size-kb` to raise it)"
-        )
-        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
+    if len(data) > size_limit(options):
+        return None, _if_enabled(rules, too_large(path, len(data), options))
     text, reason = decode(data, language)
     if text is None:
         return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
     return text, []
+
+
+def too_large(path: str, size: int, options: dict[str, Any]) -> Finding:
+    limit_kb = size_limit(options) // 1024
+    reason = (
+        f"too large to check ({size / 1024 / 1024:.1f} MB; the limit is {limit_kb} KiB, "
+        "set `max-file-size-kb` to raise it)"
+    )
+    return engine_finding(UnreadableFile, path, reason)
 
 
 def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding]:

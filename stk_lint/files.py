@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stk_lint.config import Settings
+from stk_lint.paths import exists, is_dir, is_file
 
 if TYPE_CHECKING:
     from stk_lint.patterns import Patterns
@@ -27,6 +29,35 @@ LANGUAGE_BY_SUFFIX = {
     ".js": JS,
     ".mjs": JS,
 }
+
+
+DEFAULT_MAX_FILE_SIZE_KB = 1024  # STK003's `max-file-size-kb`, for reads before options load
+
+
+def read_source(path: Path | str, limit: int) -> bytes | int:
+    """A file's bytes, or its size when it holds more than `limit` bytes: no more than
+    `limit` + 1 bytes are ever read (a 2 GB file is not loaded to be found too large).
+    OSError when it cannot be read or is not a regular file (a pipe would block)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if status.st_size > limit:
+            return status.st_size
+        data = handle.read(limit + 1)
+        if len(data) > limit:  # it grew since: as large as it now is
+            return max(os.fstat(descriptor).st_size, len(data))
+        return data
+
+
+def size_limit(options: dict[str, object]) -> int:
+    """The size above which a file is not checked, in bytes (`max-file-size-kb`; the
+    default while an invalid value waits to be reported)."""
+    value = options.get("max-file-size-kb")
+    if type(value) is not int or value <= 0:
+        value = DEFAULT_MAX_FILE_SIZE_KB
+    return value * 1024
 
 
 def language_of(path: Path | str) -> str | None:
@@ -50,7 +81,7 @@ class _GitIgnores:
     def entering(self, directory: Path, absolute: Path) -> _GitIgnores:
         """The rules inside `directory` (at `absolute`, the path the walk matches with)."""
         gitignore = directory / ".gitignore"
-        if not gitignore.is_file():
+        if not is_file(gitignore):
             return self
         try:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -92,13 +123,9 @@ def _gitignore_patterns(lines: list[str]) -> Patterns:
 
 
 def _readable(line: str) -> bool:
-    import pathspec
+    from stk_lint.patterns import pattern_problem
 
-    try:
-        pathspec.GitIgnoreSpec.from_lines([line])
-    except ValueError:
-        return False
-    return True
+    return pattern_problem(line) is None
 
 
 def _ancestor_ignores(directory: Path) -> _GitIgnores:
@@ -107,7 +134,7 @@ def _ancestor_ignores(directory: Path) -> _GitIgnores:
     chain = []
     for candidate in (directory, *directory.parents):
         chain.append(candidate)
-        if (candidate / ".git").exists():
+        if exists(candidate / ".git"):
             break
     else:
         chain = [directory]  # not in a git work tree: only the walked folders count
@@ -126,7 +153,14 @@ def _identity(path: Path) -> Path:
 
 
 def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+    return is_file(directory / "pyvenv.cfg")
+
+
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # resolved like one: a real path, or its own when it has none
 
 
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
@@ -164,14 +198,14 @@ def discover(
     """
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
+        if is_dir(path):
             if force_exclude and settings.is_excluded(path):
                 continue
             resolved = path.resolve()
             seen.add(resolved)
             ignores = _ancestor_ignores(resolved)
             excluded = settings.exclusion_below(path)
-            yield from _walk(path, resolved, resolved, excluded, ignores, seen)
+            yield from _walk(path, resolved, resolved, excluded, ignores, seen, warn)
         else:
             language = language_of(path)
             if language is None:
@@ -211,14 +245,20 @@ def _walk(
     excluded: Callable[[Path, Path | None], bool],
     ignores: _GitIgnores,
     seen: set[Path],
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[Path, str]]:
     """`absolute`: where the walk is, symlinks kept (what .gitignore rules match);
     `resolved_dir`: the real folder (what identifies files); `excluded`: the
-    configuration's exclusions below the folder the walk started from."""
+    configuration's exclusions below the folder the walk started from. A folder that
+    cannot be listed is named to `warn` and skipped; the walk goes on."""
     ignores = ignores.entering(directory, absolute)
     try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-    except OSError:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        if warn is not None:
+            reason = error.strerror or type(error).__name__
+            warn(f"{directory.as_posix()}: cannot list the folder ({reason}); skipped")
         return
     for entry in entries:
         try:
@@ -230,7 +270,7 @@ def _walk(
             continue  # not a file stk-lint checks: no need to match it against patterns
         path = directory / entry.name if str(directory) != "." else Path(entry.name)
         # Inside a resolved folder only a symlink needs resolving again.
-        key = _identity(path) if entry.is_symlink() else resolved_dir / entry.name
+        key = _identity(path) if _is_symlink(entry) else resolved_dir / entry.name
         if ignores.ignored(absolute / entry.name, is_dir) or excluded(path, key):
             continue
         if is_dir:
@@ -239,7 +279,7 @@ def _walk(
             if key in seen:
                 continue
             seen.add(key)
-            yield from _walk(path, absolute / entry.name, key, excluded, ignores, seen)
+            yield from _walk(path, absolute / entry.name, key, excluded, ignores, seen, warn)
         else:
             if not _is_regular_or_unreadable(entry):
                 continue

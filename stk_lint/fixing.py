@@ -8,21 +8,18 @@ rounds). The result must re-parse in its language or the file is left as it was.
 
 from __future__ import annotations
 
+import bisect
 import codecs
-import contextlib
 import difflib
-import io
 import itertools
 import os
-import stat
-import tempfile
-import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stk_lint.decoding import PYTHON
+from stk_lint.atomic import read_only, read_regular_file, replace_content
+from stk_lint.decoding import PYTHON, python_encoding
 from stk_lint.findings import Edit, Finding, applicable
 
 if TYPE_CHECKING:
@@ -43,7 +40,7 @@ def select_fixes(findings: Iterable[Finding], unsafe: bool = False) -> list[Find
     """Applicable findings whose edits overlap no earlier one's, in source order."""
     candidates = [f for f in findings if applicable(f.fix, unsafe)]
     candidates.sort(key=lambda f: (min(e.start for e in f.fix.edits), f.code))  # type: ignore[union-attr]
-    taken: list[Edit] = []
+    taken = _Taken()
     chosen: list[Finding] = []
     seen: set[tuple[tuple[int, int, str], ...]] = set()
     for finding in candidates:
@@ -51,12 +48,39 @@ def select_fixes(findings: Iterable[Finding], unsafe: bool = False) -> list[Find
         key = tuple((e.start, e.end, e.content) for e in edits)
         if key in seen:
             continue  # two findings offering the same edit: apply it once
-        if any(_overlaps(e, t) for e in edits for t in taken) or _self_overlapping(edits):
+        if any(taken.conflicts(e) for e in edits) or _self_overlapping(edits):
             continue
         seen.add(key)
-        taken.extend(edits)
+        for edit in edits:
+            taken.add(edit)
         chosen.append(finding)
     return chosen
+
+
+class _Taken:
+    """The edits taken so far, sorted: they never overlap (`_overlaps`), so sorted by
+    start they are sorted by end too, and a new edit is compared with its neighbours
+    only (a file with 40,000 fixes must not compare each with every other)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.edits: list[Edit] = []
+
+    def conflicts(self, edit: Edit) -> bool:
+        index = bisect.bisect_right(self.starts, edit.end)
+        while index > 0:
+            index -= 1
+            taken = self.edits[index]
+            if taken.end < edit.start:
+                return False  # this one and every earlier one end before the edit
+            if _overlaps(edit, taken):
+                return True
+        return False
+
+    def add(self, edit: Edit) -> None:
+        index = bisect.bisect_right(self.starts, edit.start)
+        self.starts.insert(index, edit.start)
+        self.edits.insert(index, edit)
 
 
 def _self_overlapping(edits: Sequence[Edit]) -> bool:
@@ -65,13 +89,21 @@ def _self_overlapping(edits: Sequence[Edit]) -> bool:
 
 
 def apply_edits(source: str, edits: Iterable[Edit]) -> str:
-    """The source with non-overlapping edits applied (applied from the end backwards)."""
-    result = source
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+    """The source with non-overlapping edits applied, in one pass over it (edits at one
+    point go in the order they would applied from the end backwards)."""
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, -item[0]))
+    pieces = []
+    position = 0
+    for _, edit in ordered:
         if not 0 <= edit.start <= edit.end <= len(source):
             raise ValueError(f"edit {edit.start}..{edit.end} is outside the file")
-        result = result[: edit.start] + edit.content + result[edit.end :]
-    return result
+        if edit.start < position:
+            raise ValueError(f"edit {edit.start}..{edit.end} overlaps another")
+        pieces.append(source[position : edit.start])
+        pieces.append(edit.content)
+        position = edit.end
+    pieces.append(source[position:])
+    return "".join(pieces)
 
 
 def apply_fixes(
@@ -144,6 +176,22 @@ def _diff_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
+def diff_bytes(old: str, new: str, path: str, encoding: str) -> bytes:
+    """The unified diff of two versions of a file as the file's own bytes, for
+    `git apply` and `patch`: lines in its encoding (Latin-1 stays Latin-1), the BOM on
+    the first line, the name in its own bytes (it may not be valid UTF-8)."""
+    if encoding.replace("_", "-").lower() == "utf-8-sig":
+        old, new, encoding = "\ufeff" + old, "\ufeff" + new, "utf-8"
+    # Decoded as Latin-1 each byte is one character: the diff of those texts, encoded
+    # back as Latin-1, is the diff of the bytes. A line still ends at "\n" (0x0A).
+    as_bytes = {
+        "old": old.encode(encoding).decode("latin-1"),
+        "new": new.encode(encoding).decode("latin-1"),
+        "path": os.fsencode(path).decode("latin-1"),
+    }
+    return unified_diff(as_bytes["old"], as_bytes["new"], as_bytes["path"]).encode("latin-1")
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     lines = difflib.unified_diff(
         _diff_lines(old),
@@ -171,10 +219,9 @@ def source_encoding(data: bytes, language: str) -> str:
     """The codec that round-trips `data`: its cookie for Python, a BOM if present."""
     if language == PYTHON:
         try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            return python_encoding(data)
         except SyntaxError:
-            encoding = "utf-8"
-        return encoding
+            return "utf-8"
     return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
@@ -183,36 +230,20 @@ class WriteError(Exception):
 
 
 def write_atomic(path: Path, original: bytes, text: str, encoding: str) -> None:
-    """Replace the file's content in one step, keeping its mode; refuse if it changed."""
+    """Replace the file's content in one step, keeping all else (stk_lint.atomic); refuse
+    a file the user may not write, and one that changed since it was read."""
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError as error:
         raise WriteError(f"the fixed text cannot be written as {encoding}: {error}") from error
     real = Path(os.path.realpath(path))  # write through symlinks, never replace them
     try:
-        if real.read_bytes() != original:
+        if read_only(real.stat(), real):
+            raise WriteError("the file is read-only (no write permission); not fixed")
+        if read_regular_file(real) != original:
             raise WriteError("the file changed while it was being checked; not written")
-        status = real.stat()
-        mode = stat.S_IMODE(status.st_mode)
-        handle, temporary = tempfile.mkstemp(
-            dir=real.parent, prefix=f".{real.name}.", suffix=".tmp"
-        )
+        replace_content(real, data, original)
     except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        if hasattr(os, "chown") and (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
-            # Keep the owner when running as root over someone else's files.
-            with contextlib.suppress(OSError):
-                os.chown(temporary, status.st_uid, status.st_gid)
-        os.replace(temporary, real)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise WriteError(f"cannot write: {error.strerror or error}") from error
 
 
@@ -222,7 +253,7 @@ class FileFix:
 
     remaining: list[Finding]
     fixed: list[Finding] = field(default_factory=list)
-    diff: str = ""
+    diff: bytes = b""
     error: str = ""
 
 
@@ -238,10 +269,13 @@ def fix_file(
 ) -> FileFix:
     """Check a file, apply its fixes, and write it back (or, with write=False, diff it)."""
     from stk_lint.engine import REPARSERS, check_file, check_source, text_of
+    from stk_lint.files import read_source, size_limit
 
     try:
-        data = path.read_bytes()
+        data = read_source(path, size_limit(options))
     except OSError:  # let the checker report it the usual way
+        data = 0
+    if isinstance(data, int):  # unreadable or too large: the checker says which
         return FileFix(check_file(path, display, rules, options, project, language))
     text, problems = text_of(data, display, rules, options, language)
     if text is None:
@@ -256,7 +290,7 @@ def fix_file(
         return result
     if not write:
         result.fixed = outcome.fixed
-        result.diff = unified_diff(text, outcome.source, display)
+        result.diff = diff_bytes(text, outcome.source, display, source_encoding(data, language))
         return result
     try:
         write_atomic(path, data, outcome.source, source_encoding(data, language))

@@ -102,6 +102,9 @@ def run_hook(stdin: TextIO, stderr: TextIO) -> int:
     except (ValueError, UnicodeDecodeError) as error:
         print(f"stk-lint hook: ignoring input that is not JSON ({error})", file=stderr)
         return EXIT_OK
+    except RecursionError:
+        print("stk-lint hook: ignoring input nested too deeply to read", file=stderr)
+        return EXIT_OK
     path, note = edited_file(payload)
     if path is None:
         if note:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 import click
 
+from stk_lint import paths
 from stk_lint.findings import Finding, applicable
 
 
@@ -89,7 +91,24 @@ def format_text(findings: Sequence[Finding], color: bool = False) -> str:
 
 
 def format_json(findings: Sequence[Finding], color: bool = False) -> str:
-    return json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False)
+    return json_text([f.to_json() for f in findings])
+
+
+def json_text(document: object) -> str:
+    """Indented JSON, non-ASCII text as it is; a file name that is not valid UTF-8 (its
+    bytes are kept as lone surrogates) as `\\udcXX` escapes: valid JSON, and Python's
+    json module reads back the very name (`os.fsencode` gives its bytes)."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown_name(path: str) -> str:
+    """A path for text that must be valid UTF-8: the bytes of a name that is not are
+    shown as `\\xff` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def statistics(findings: Sequence[Finding]) -> list[dict[str, object]]:
@@ -114,7 +133,7 @@ def format_statistics(findings: Sequence[Finding], color: bool = False) -> str:
 
 
 def format_statistics_json(findings: Sequence[Finding], color: bool = False) -> str:
-    return json.dumps(statistics(findings), indent=2, ensure_ascii=False)
+    return json_text(statistics(findings))
 
 
 def format_concise(findings: Sequence[Finding], color: bool = False) -> str:
@@ -129,7 +148,7 @@ def repo_root(start: Path | None = None) -> Path:
     """The enclosing git work tree's top (where CI checks out), else the current folder."""
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
+        if paths.exists(candidate / ".git"):
             return candidate
     return here
 
@@ -163,7 +182,7 @@ def format_github(
     for f in findings:
         path = relative_to_root(f.path, root) or f.path
         properties = {
-            "file": path,
+            "file": shown_name(path),
             "line": f.line,
             "col": f.column,
             "endLine": f.end_line,
@@ -225,7 +244,8 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
     for f in findings:
         relative = relative_to_root(f.path, root)
         if relative is not None:
-            artifact = {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+            # The name's own bytes, percent-encoded (UTF-8 for any name that is valid).
+            artifact = {"uri": quote(os.fsencode(relative)), "uriBaseId": "%SRCROOT%"}
         else:
             artifact = {"uri": Path(os.path.abspath(f.path)).as_uri()}
         result: dict[str, object] = {
@@ -268,7 +288,7 @@ def format_sarif(findings: Sequence[Finding], color: bool = False, root: Path | 
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 FORMATTERS: dict[str, Callable[[Sequence[Finding], bool], str]] = {

@@ -41,7 +41,10 @@ class Patterns:
     def spec(self) -> Any:
         import pathspec
 
-        return pathspec.GitIgnoreSpec.from_lines(self.lines)
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(self.lines)
+        except re.error as error:  # `[z-a]`: pathspec's expression does not compile
+            raise ValueError(f"invalid pattern: {error}") from error
 
     def matches(self, relative: str) -> bool:
         if self._names is None:
@@ -65,6 +68,22 @@ class Patterns:
         if start in ("", ".") or not self.matches(start + "/"):
             return self
         return _Rebased(self.lines, start)
+
+
+def pattern_problem(line: str) -> str | None:
+    """Why a gitignore-style line cannot be used (git skips such a line in a
+    .gitignore), or None: it does not compile (`[z-a]`, a trailing backslash), or it can
+    match nothing (`[`: an unclosed bracket)."""
+    import pathspec
+
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines([line])
+    except (ValueError, re.error) as error:
+        return str(error)
+    text = line.strip()
+    if text and not text.startswith("#") and all(p.regex is None for p in spec.patterns):
+        return "it can match nothing (an unclosed `[`?)"
+    return None
 
 
 def _any_of(names: Iterable[str]) -> re.Pattern[str]:

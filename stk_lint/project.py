@@ -29,6 +29,7 @@ from importlib.machinery import PathFinder
 from pathlib import Path
 from typing import Any
 
+from stk_lint import paths
 from stk_lint.atomic import read_json_object, write_atomically
 from stk_lint.decoding import LINE_BREAK
 
@@ -163,6 +164,41 @@ def _top_level_items(text: str) -> list[str]:
     return items
 
 
+def valid_summary(value: Any) -> bool:
+    """Whether `value` has the shape `summarise` gives (a kept summary read back from
+    the cache is used only then: a damaged one is a miss, never an error)."""
+    if not isinstance(value, dict) or set(value) != _SUMMARY_KEYS:
+        return False
+    functions, classes = value["functions"], value["classes"]
+    return (
+        isinstance(value["module"], str)
+        and isinstance(value["package"], bool)
+        and isinstance(functions, dict)
+        and all(
+            isinstance(entry, list)
+            and len(entry) == 2
+            and type(entry[0]) is int
+            and isinstance(entry[1], bool)
+            for entry in functions.values()
+        )
+        and isinstance(classes, dict)
+        and all(_strings(bases) for bases in classes.values())
+        and isinstance(value["imports"], dict)
+        and _strings(list(value["imports"].values()))
+        and _strings(value["star"])
+        and _strings(value["run_with_session"])
+    )
+
+
+_SUMMARY_KEYS = frozenset(
+    {"module", "package", "functions", "classes", "imports", "star", "run_with_session"}
+)
+
+
+def _strings(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
 def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     """What other modules need to know about one module: a pure function of its text.
 
@@ -279,7 +315,7 @@ class Packages:
         known = self._folders.get(key)
         if known is not None:
             return known
-        if resolved.parent != resolved and (resolved / "__init__.py").is_file():
+        if resolved.parent != resolved and paths.is_file(resolved / "__init__.py"):
             _, parent_package, root = self._package_of(resolved.parent, resolved.parent)
             package = f"{parent_package}.{resolved.name}" if parent_package else resolved.name
             known = (resolved, package, root)
@@ -382,7 +418,13 @@ class SummaryStore:
     def _read(self) -> None:
         self._unread = False
         for key, entry in read_json_object(self._file).items():  # type: ignore[arg-type]
-            if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict):
+            if (
+                isinstance(entry, list)
+                and len(entry) == 3
+                and type(entry[0]) is int
+                and type(entry[1]) is int
+                and valid_summary(entry[2])
+            ):
                 self._entries.setdefault(key, entry)
 
     def save(self) -> None:
@@ -392,7 +434,7 @@ class SummaryStore:
             return
         if self._unread:
             self._read()  # keep what earlier runs kept
-        data = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(self._entries, separators=(",", ":"))  # ASCII: any file name
         with contextlib.suppress(OSError):
             self._file.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self._file, data.encode("utf-8"))
@@ -565,7 +607,7 @@ class ProjectIndex:
         roots: a test in `tests/` (no `__init__.py`, so its import root is `tests/`)
         imports the package beside it, as pytest run from the project root does."""
         for candidate in (folder, folder / "src"):
-            if candidate.is_dir():
+            if paths.is_dir(candidate):
                 self._add_root(candidate.resolve())
 
     def place(self, path: str | Path, display: str | None = None) -> tuple[str, bool]:
@@ -622,7 +664,7 @@ class ProjectIndex:
         relative = Path(*module.split("."))
         for root in self.roots:
             for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
-                if candidate.is_file():
+                if paths.is_file(candidate):
                     summary = SUMMARIES.summary(candidate, module, candidate.name == "__init__.py")
                     if summary is None:
                         continue
@@ -637,7 +679,8 @@ class ProjectIndex:
         known = self._heads.get(name)
         if known is None:
             known = any(
-                (root / name).is_dir() or (root / f"{name}.py").is_file() for root in self.roots
+                paths.is_dir(root / name) or paths.is_file(root / f"{name}.py")
+                for root in self.roots
             )
             self._heads[name] = known
         return known
@@ -669,7 +712,7 @@ class ProjectIndex:
         known = self._folders.get(name)
         if known is None:
             relative = Path(*name.split("."))
-            known = any((root / relative).is_dir() for root in self.roots)
+            known = any(paths.is_dir(root / relative) for root in self.roots)
             self._folders[name] = known
         return known
 
@@ -834,7 +877,7 @@ _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 def project_root_above(folder: Path) -> Path | None:
     """The nearest folder at or above `folder` holding a Python project's own file."""
     for candidate in (folder, *folder.parents):
-        if any((candidate / name).is_file() for name in _PROJECT_FILES):
+        if any(paths.is_file(candidate / name) for name in _PROJECT_FILES):
             return candidate
     return None
 
@@ -846,9 +889,9 @@ def project_site_packages(root: Path) -> list[str]:
     found = []
     for name in (".venv", "venv", "env"):
         venv = root / name
-        if not (venv / "pyvenv.cfg").is_file():
+        if not paths.is_file(venv / "pyvenv.cfg"):
             continue
         found.extend(str(p) for p in sorted(venv.glob("lib/python3*/site-packages")))
-        if (venv / "Lib" / "site-packages").is_dir():
+        if paths.is_dir(venv / "Lib" / "site-packages"):
             found.append(str(venv / "Lib" / "site-packages"))
     return found

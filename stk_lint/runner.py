@@ -24,8 +24,9 @@ from typing import Any
 from stk_lint.cache import Cache, digest
 from stk_lint.config import Settings
 from stk_lint.decoding import decode
-from stk_lint.files import PYTHON, discover
+from stk_lint.files import PYTHON, discover, read_source, size_limit
 from stk_lint.findings import Finding
+from stk_lint.paths import is_dir
 
 # Below this much source, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 200_000
@@ -42,7 +43,7 @@ class RunResult:
     files: int = 0
     cached: int = 0  # files answered from the cache
     fixed: list[Finding] = field(default_factory=list)  # fixed (or, for a diff, fixable)
-    diffs: list[str] = field(default_factory=list)
+    diffs: list[bytes] = field(default_factory=list)  # in each file's own encoding
     fix_errors: list[str] = field(default_factory=list)  # "path: why it was not fixed"
     warnings: list[str] = field(default_factory=list)  # files named but not checked, and why
     # "path: error": files a bug in stk-lint kept from being checked (the run goes on).
@@ -113,12 +114,15 @@ def run(
             "JavaScript file, or only excluded ones"
         )
     cache = Cache(settings.root, configuration_digest(settings, skips)) if use_cache else None
+    limit = size_limit(settings.options)
     if cache is not None:
         for item in files:
             try:
-                item.data = item.path.read_bytes()
+                data = read_source(item.path, limit)
             except OSError:
-                item.data = None  # the engine reports it (STK003); never cached
+                data = None
+            # Unreadable or too large: the engine reports it (STK003); never cached.
+            item.data = data if isinstance(data, bytes) else None
     project, dependency = _project_pass(files, settings, cache, paths)
     if fix is not None:
         settings.validate()
@@ -127,11 +131,18 @@ def run(
 
     per_file: list[list[Finding] | None] = [None] * len(files)
     if cache is not None:
+        from stk_lint.templates.icons import stylesheet_stamp
+
         for index, item in enumerate(files):
             if item.data is None:
                 continue
             content = hashlib.sha256(item.data).hexdigest()
-            item.key = digest(content, item.language, dependency if item.language == PYTHON else "")
+            item.key = digest(
+                content,
+                item.language,
+                dependency if item.language == PYTHON else "",
+                stylesheet_stamp(str(item.path)),  # STK502's names: the project's own
+            )
             per_file[index] = cache.get_findings(_entry_name(item), item.key)
             if per_file[index] is not None:
                 item.data = None  # answered: do not hold its text
@@ -178,7 +189,7 @@ def _project_pass(
     """
     if not any(settings.selects(code) for code in PROJECT_RULES):
         return None, ""
-    from stk_lint.project import Packages, ProjectIndex, summarise
+    from stk_lint.project import Packages, ProjectIndex, summarise, valid_summary
 
     if cache is not None:
         cache.load_summaries()  # libraries and project modules read on demand
@@ -191,9 +202,11 @@ def _project_pass(
         data = item.data
         if data is None:
             try:
-                data = item.path.read_bytes()
+                data = read_source(item.path, size_limit(settings.options))
             except OSError:
                 continue
+            if isinstance(data, int):
+                continue  # too large to check
             if cache is None:
                 item.data = data  # read once: the check uses it
         try:
@@ -202,13 +215,16 @@ def _project_pass(
             continue
         key = digest(hashlib.sha256(data).hexdigest(), module, is_package)
         cached = cache.get(_entry_name(item), key, "facts:project") if cache else None
-        if isinstance(cached, list) and len(cached) == 1 and isinstance(cached[0], dict):
+        if isinstance(cached, list) and len(cached) == 1 and valid_summary(cached[0]):
             summary = cached[0]
         else:
             text, _ = decode(data, PYTHON)
             if text is None:
                 continue
-            summary = summarise(text, module, is_package)
+            try:
+                summary = summarise(text, module, is_package)
+            except Exception:  # a bug in stk-lint: the file's own check reports it
+                continue
             if cache is not None:
                 cache.put(_entry_name(item), key, [summary], "facts:project")
         project.add_summary(item.path, summary, item.display, root, resolved)
@@ -226,7 +242,7 @@ def _unchecked_modules(
 ) -> list[tuple[str, int, int]]:
     """(path, mtime, size) of the project's Python files outside this run, under import
     roots the run did not walk whole."""
-    walked = [path.resolve() for path in paths if path.is_dir()]
+    walked = [path.resolve() for path in paths if is_dir(path)]
     roots = [root for root in project.roots if not any(root.is_relative_to(w) for w in walked)]
     if not roots:
         return []
@@ -254,16 +270,20 @@ def _fix(
     for item in files:
         rules = settings.rules_for(item.path)
         # Fixing reads the file again: it must see the bytes it is about to replace.
-        outcome = fix_file(
-            item.path,
-            item.display,
-            rules,
-            options,
-            project,
-            item.language,
-            unsafe_fixes,
-            write=mode == "apply",
-        )
+        try:
+            outcome = fix_file(
+                item.path,
+                item.display,
+                rules,
+                options,
+                project,
+                item.language,
+                unsafe_fixes,
+                write=mode == "apply",
+            )
+        except Exception as error:  # a bug in stk-lint: this file only (never half-written)
+            result.errors.append(f"{item.display}: {_describe(error)}")
+            continue
         result.fixed.extend(outcome.fixed)
         if outcome.diff:
             result.diffs.append(outcome.diff)
@@ -356,9 +376,14 @@ def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Find
             return engine.check_file(Path(path), display, rules, options, project, language)
         return engine.check_bytes(data, display, rules, options, project, language)
     except Exception as error:
-        if os.environ.get("STK_LINT_DEBUG"):
-            return traceback.format_exc()
-        return f"{type(error).__name__}: {error}"
+        return _describe(error)
+
+
+def _describe(error: Exception) -> str:
+    """What went wrong in a file's check, for the error line naming it."""
+    if os.environ.get("STK_LINT_DEBUG"):
+        return traceback.format_exc()
+    return f"{type(error).__name__}: {error}"
 
 
 def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:

@@ -328,13 +328,23 @@ def _installed_name(target: Path) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def install(source: Path, target: Path, force: bool = False) -> str:
+def install(source: Path, target: Path, force: bool = False, within: Path | None = None) -> str:
     """Copy the skill from `source` into `target`; return what happened, in one line.
 
     Writes nothing outside `target`, never follows a symlink out of it, and refuses to
-    replace a skill that differs from this one unless `force`.
+    replace a skill that differs from this one unless `force`. With `within` (the project
+    of `--project`), `target` must lie in that folder once every symlink on the way is
+    followed (`.claude/skills -> /etc` would otherwise create `/etc/stk-dev`).
     """
     files = skill_files(source)
+    if within is not None:
+        existing = target
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent
+        if not existing.resolve().is_relative_to(within.resolve()):
+            raise InstallError(
+                f"{existing} leads outside the project {within} (a symbolic link); nothing written"
+            )
     if target.is_symlink():
         raise InstallError(f"{target} is a symbolic link; remove it or install elsewhere")
     if target.exists() and not target.is_dir():

@@ -31,7 +31,8 @@ def install(user: bool, project: Path | None, force: bool) -> None:
     if project is not None and not project.is_dir():
         raise click.UsageError(f"--project {project}: no such folder")
     try:
-        message = install_skill(packaged_skill(), install_target(user, project), force)
+        within = None if user else (project or Path("."))  # a project's skill stays in it
+        message = install_skill(packaged_skill(), install_target(user, project), force, within)
     except (InstallError, OSError) as error:
         click.echo(f"stk-lint: error: {error}", err=True)
         sys.exit(2)

@@ -31,6 +31,7 @@ _DIRECTIVE = re.compile(
 )
 _MAYBE_DIRECTIVE = re.compile(r"noqa|stk-lint", re.IGNORECASE)
 _CODE = re.compile(r"[A-Za-z]+[0-9]+")
+_LISTED = re.compile(r"[^\s,]+")  # an item of `ignore[...]`, whatever it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Directive:
     own_line: bool  # the comment is alone on its line
     column: int = 0  # 0-based start of the comment
     text: str = ""  # the comment as written
+    offset: int = -1  # 0-based start of the comment in the source (-1: unknown)
     # Codes this directive silenced in the current run (filled by is_suppressed).
     used: set[str] = field(default_factory=set, compare=False, hash=False)
 
@@ -47,22 +49,49 @@ class Directive:
         return self.codes is ALL or code in self.codes
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One directive inside a comment (a comment may hold several, and other text)."""
+
+    start: int  # the directive's span in the comment, from its `#`, `//`, `/*` or `{#`
+    end: int
+    body: int  # where the text after the comment opener starts
+    codes: tuple[str, ...]  # as written; empty for a bare directive or an empty list
+    codes_span: tuple[int, int] | None  # the code list's span; None for a bare directive
+    ours: bool  # `stk-lint: ignore[...]`: every code in it names an stk-lint rule
+
+
+def _parts(comment: str) -> list[_Part]:
+    parts = []
+    for match in _DIRECTIVE.finditer(comment):
+        group = "noqa_codes" if match.group("noqa_codes") else "codes"
+        listed = match.group(group)
+        opener = re.match(r"(?:#|//|/\*+|\{#[-+]?)\s*", comment[match.start() :])
+        assert opener is not None
+        parts.append(
+            _Part(
+                start=match.start(),
+                end=match.end(),
+                body=match.start() + opener.end(),
+                codes=tuple((_CODE if group == "noqa_codes" else _LISTED).findall(listed or "")),
+                codes_span=None if listed is None else match.span(group),
+                ours=group == "codes",
+            )
+        )
+    return parts
+
+
 def parse_directive(comment: str) -> frozenset[str] | None:
     """Codes a comment's text suppresses, ALL, or None if it is no directive.
 
     A comment may hold several directives (`# noqa: B018  # stk-lint: ignore[STK303]`):
-    their codes add up.
+    their codes add up. An empty list (`# stk-lint: ignore[]`) suppresses nothing.
     """
     found: frozenset[str] | None = None
-    for match in _DIRECTIVE.finditer(comment):
-        if match.group("noqa_codes"):
-            codes = frozenset(c.upper() for c in _CODE.findall(match.group("noqa_codes")))
-        elif match.group("codes") is not None:
-            codes = frozenset(c.upper() for c in _CODE.findall(match.group("codes"))) or ALL
-        else:
-            codes = ALL
-        if codes is ALL:
+    for part in _parts(comment):
+        if part.codes_span is None:
             return ALL
+        codes = frozenset(c.upper() for c in part.codes)
         found = codes if found is None else found | codes
     return found
 
@@ -73,20 +102,23 @@ def python_directives(source: str) -> dict[int, Directive]:
         return {}
     directives: dict[int, Directive] = {}
     try:
-        # newline="": lines end at \r\n, \r or \n, as for the parser (a CR-only file
-        # is one line otherwise, and its comments cover nothing below the first).
-        tokens = list(tokenize.generate_tokens(io.StringIO(source, newline="").readline))
+        # newline=None: lines end at "\r" too, as for CPython, libcst and the findings.
+        tokens = list(tokenize.generate_tokens(io.StringIO(source, newline=None).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return directives
+    starts: list[int] | None = None
     for token in tokens:
         if token.type != tokenize.COMMENT:
             continue
         codes = parse_directive(token.string)
         if codes is None:
             continue
-        line = token.start[0]
-        own_line = not token.line[: token.start[1]].strip()
-        directives[line] = Directive(line, codes, own_line, token.start[1], token.string.rstrip())
+        line, column = token.start
+        starts = starts or line_starts(source)
+        own_line = not token.line[:column].strip()
+        text = token.string.rstrip()
+        offset = starts[line - 1] + column if line <= len(starts) else -1
+        directives[line] = Directive(line, codes, own_line, column, text, offset)
     return directives
 
 
@@ -109,34 +141,20 @@ def is_suppressed(
     return None
 
 
-def without_codes(comment: str, stale: frozenset[str]) -> str | None:
-    """The comment with `stale` codes taken out of its code list, or None if it has none
-    (or holds several directives, where which list to edit is not clear-cut)."""
-    matches = list(_DIRECTIVE.finditer(comment))
-    if len(matches) != 1:
-        return None
-    match = matches[0]
-    group = "noqa_codes" if match.group("noqa_codes") else "codes"
-    if match.group(group) is None:
-        return None
-    start, end = match.span(group)
-    kept = [c for c in _CODE.findall(match.group(group)) if c.upper() not in stale]
-    if not kept:
-        return None
-    return comment[:start] + ", ".join(kept) + comment[end:]
-
-
 def unused_directives(
     directives: dict[int, Directive], enabled: frozenset[str], judge_bare: bool = True
 ) -> list[tuple[Directive, str, frozenset[str]]]:
-    """Directives that silenced nothing: (directive, message, stale codes or ALL).
+    """Directives that silenced nothing, or name what is no rule: (directive, message,
+    the codes to take out of it, or ALL).
 
-    Judged only on enabled codes.
-
-    Codes of other tools in a `# noqa` (`E501`) are not ours and never reported; a code
-    of ours whose rule did not run this time cannot be judged either, and nor can a
-    bare directive unless `judge_bare` (every rule that checks the file ran).
+    Judged only on enabled codes. Codes of other tools in a `# noqa` (`E501`) are not
+    ours and never reported; a code of ours whose rule did not run this time cannot be
+    judged either, and nor can a bare directive unless `judge_bare` (every rule that
+    checks the file ran). A code of ours that names no rule (`STK999`, a prefix such as
+    `STK2`: suppressions match whole codes) and an empty list (`ignore[]`) silence
+    nothing whatever runs: they are always reported.
     """
+    known = _known_codes()
     unused = []
     for line in sorted(directives):
         directive = directives[line]
@@ -145,14 +163,40 @@ def unused_directives(
             if judge_bare and not directive.used:
                 unused.append((directive, f"`{shown}` suppresses nothing; remove it", ALL))
             continue
+        problems = []
+        parts = _parts(directive.text)
+        unknown = sorted(
+            {
+                code.upper()
+                for part in parts
+                for code in part.codes
+                if _ours(code, part) and code.upper() not in known
+            }
+        )
         idle = sorted(c for c in directive.codes if c in enabled and c not in directive.used)
         if idle:
             listed = ", ".join(f"`{c}`" for c in idle)
-            stale = ALL if len(idle) == len(directive.codes) else frozenset(idle)
+            problems.append(f"{listed} in `{shown}` suppresses nothing")
+        for code in unknown:
+            if any(rule.startswith(code) for rule in known):
+                problems.append(
+                    f"`{code}` in `{shown}` is a prefix; a suppression names whole rule codes"
+                )
+            else:
+                problems.append(f"`{code}` in `{shown}` is not an stk-lint rule code")
+        if any(part.codes_span is not None and not part.codes for part in parts):
+            problems.append(f"`{shown}` names no code and suppresses nothing")
+        if problems:
             unused.append(
-                (directive, f"{listed} in `{shown}` suppresses nothing; remove it", stale)
+                (directive, "; ".join(problems) + "; remove it", frozenset(idle + unknown))
             )
     return unused
+
+
+def _known_codes() -> frozenset[str]:
+    from stk_lint.registry import ALL_RULES
+
+    return frozenset(rule.code for rule in ALL_RULES)
 
 
 def unused_suppressions(
@@ -208,32 +252,26 @@ def _checks(rule: type[Rule], language: str) -> bool:
     return language == JS and hasattr(rule, "check_js")
 
 
-def _line_start(source: str, line: int) -> int | None:
-    """The offset where a 1-based line starts (lines end at CRLF, CR or LF)."""
-    starts = line_starts(source)
-    return starts[line - 1] if 1 <= line <= len(starts) else None
-
-
 def _removal(source: str | None, directive: Directive, stale: frozenset[str]) -> Fix | None:
-    """A fix taking the stale codes out of a comment, or removing a wholly stale one
-    (with its line, when it stands alone)."""
-    if source is None or not directive.text:
+    """A fix taking the stale codes (or, with ALL, the bare directives) out of a comment.
+    Everything else in it stays as written (another tool's `# type: ignore`, a
+    reason); a comment left with nothing in it goes, with its line when it stands alone."""
+    if source is None or not directive.text or directive.offset < 0:
         return None
-    line_start = _line_start(source, directive.line)
-    if line_start is None:
-        return None
-    start = line_start + directive.column
+    start = directive.offset
     end = start + len(directive.text)
     if source[start:end] != directive.text:
         return None  # offsets do not line up: offer nothing rather than a wrong edit
+    kept = without_directives(directive.text, stale)
+    if kept == directive.text:
+        return None
+    if not _EMPTY_COMMENT.fullmatch(kept):
+        message = "Remove the unused suppression" if stale is ALL else "Remove the unused codes"
+        return Fix(message, "safe", (Edit(start, end, kept),))
+    line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
     # The line the comment ends on (a `{# #}` or `/* */` comment may span lines).
-    line_end = line_break_after(source, end)[1]
-    if stale is not ALL:
-        kept = without_codes(directive.text, stale)
-        if kept is None:
-            return None
-        return Fix("Remove the unused codes", "safe", (Edit(start, end, kept),))
-    if directive.own_line:
+    break_start, line_end = line_break_after(source, end)
+    if directive.own_line and not source[end:break_start].strip():
         return Fix(
             "Remove the unused suppression comment", "safe", (Edit(line_start, line_end, ""),)
         )
@@ -243,3 +281,67 @@ def _removal(source: str | None, directive: Directive, stale: frozenset[str]) ->
         after = source[end:line_end]
         end += len(after) - len(after.lstrip(" \t"))
     return Fix("Remove the unused suppression comment", "safe", (Edit(start, end, ""),))
+
+
+# What is left of a comment once its directives are gone, when nothing else was in it.
+_EMPTY_COMMENT = re.compile(r"[\s#/*{}+-]*")
+
+
+def without_directives(comment: str, stale: frozenset[str]) -> str:
+    """The comment without the `stale` codes, a directive left with no code removed whole
+    (`ignore[]` too); with ALL (a bare directive that silenced nothing), without its bare
+    directives and stk-lint codes. Other tools' codes and comments stay as written."""
+    text = comment
+    for part in reversed(_parts(comment)):
+        if part.codes_span is None:
+            if stale is ALL:
+                text = _cut(text, part)
+            continue
+        kept = [
+            code
+            for code in part.codes
+            if not (code.upper() in stale or (stale is ALL and _ours(code, part)))
+        ]
+        if not kept:
+            text = _cut(text, part)
+        elif len(kept) < len(part.codes):
+            a, b = part.codes_span
+            text = text[:a] + _keep_codes(text[a:b], kept) + text[b:]
+    return text
+
+
+def _ours(code: str, part: _Part) -> bool:
+    """Whether a code in a directive is stk-lint's (every code in `ignore[...]` is)."""
+    return part.ours or code.upper().startswith("STK")
+
+
+def _cut(text: str, part: _Part) -> str:
+    """`text` without the directive `part` and the reason written after it: up to the next
+    comment in it (`# noqa: STK101 legacy  # type: ignore` keeps `# type: ignore`) or its
+    closing `#}`/`*/`, with the blanks before it when nothing follows."""
+    after = text[part.end :]
+    following = _NEXT_COMMENT.search(after)
+    rest = after[following.end() :] if following else ""
+    if not rest or _EMPTY_COMMENT.fullmatch(rest):
+        head = text[: part.start].rstrip()
+        if not head:
+            return text[: part.start] + rest  # a closer alone (`#}`, `*/`) stays
+        return head + (" " + rest if rest else "")
+    return text[: part.start] + rest
+
+
+# Where the next comment in a comment starts, or where a block comment closes.
+_NEXT_COMMENT = re.compile(r"(?:^|\s)\s*(?=#|//|/\*|\*/)")
+
+
+def _keep_codes(listed: str, kept: list[str]) -> str:
+    """A code list with only the `kept` codes, its other separators as written."""
+    items = re.split(r"([\s,]+)", listed)  # code, separator, code, ...
+    out = ""
+    for index in range(0, len(items), 2):
+        if items[index] not in kept:
+            continue
+        if out:
+            out += items[index - 1]
+        out += items[index]
+    return out

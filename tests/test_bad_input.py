@@ -178,14 +178,14 @@ def test_unreadable_file_chmod_000(project):
 def test_unreadable_file(project, monkeypatch):
     """The same as chmod 000, for runs as root (CI here): the read itself fails."""
     Path("secret.py").write_text("x = 1\n")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self):
-        if self.name == "secret.py":
+    def refusing_open(path, *args, **kwargs):
+        if os.path.basename(path) == "secret.py":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     for args, exit_code in (([], 1), (["--fix"], 1), (["--diff"], 0)):  # --diff: no changes
         result = check(*args, ".")
         assert "secret.py:1:1: STK003 cannot read: Permission denied" in result.output

@@ -570,3 +570,115 @@ def test_diff_applies_with_git(project, text):
     assert check.returncode == 0, check.stderr + result.stdout
     subprocess.run(["git", "apply", "fix.patch"], check=True)
     assert path.read_bytes() == text.replace("flask", "quart").encode("utf-8")
+
+
+# ---- what --fix keeps of a file: permissions, hard links, attributes ----
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o555, 0o440])
+def test_a_read_only_file_is_not_fixed(project, mode):
+    # As root too: a file without any write bit is read-only as its user sees it.
+    path = project / "views.py"
+    path.write_text("from flask import g\n")
+    path.chmod(mode)
+    other = project / "other.py"
+    other.write_text("from flask import g\n")
+    inode = path.stat().st_ino
+    result = run_cli("--select", "STK101", "--fix", "views.py", "other.py")
+    assert path.read_text() == "from flask import g\n"
+    assert (path.stat().st_ino, stat.S_IMODE(path.stat().st_mode)) == (inode, mode)
+    assert other.read_text() == "from quart import g\n"  # the others are fixed
+    assert "views.py: the file is read-only (no write permission); not fixed" in result.output
+    assert result.exit_code == 1  # its finding remains
+    assert "Found 2 errors (1 fixed, 1 remaining)." in result.output
+
+
+def test_a_writable_file_in_a_read_only_folder_is_fixed_in_place(project):
+    folder = project / "app"
+    folder.mkdir()
+    path = folder / "views.py"
+    path.write_text("from flask import g\n")
+    folder.chmod(0o555)
+    try:
+        result = run_cli("--select", "STK101", "--fix", "app/views.py")
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == "from quart import g\n"
+
+
+@pytest.mark.parametrize("links", [2, 3])
+def test_fix_keeps_hard_links(project, links):
+    path = project / "views.py"
+    path.write_text("from flask import g\n")
+    others = [project / f"copy{i}.txt" for i in range(links - 1)]
+    for other in others:
+        os.link(path, other)
+    inode = path.stat().st_ino
+    result = run_cli("--select", "STK101", "--fix", "views.py")
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_ino == inode and path.stat().st_nlink == links
+    for other in others:
+        assert other.read_text() == "from quart import g\n"
+    assert not [p for p in os.listdir(project) if p.endswith(".tmp")]
+
+
+def _set_xattr(path, name, value):
+    try:
+        os.setxattr(path, name, value)
+    except OSError as error:
+        pytest.skip(f"no extended attributes here: {error}")
+
+
+def test_fix_keeps_extended_attributes(project):
+    path = project / "views.py"
+    path.write_text("from flask import g\n")
+    _set_xattr(path, "user.origin", b"vendored")
+    result = run_cli("--select", "STK101", "--fix", "views.py")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == "from quart import g\n"
+    assert os.getxattr(path, "user.origin") == b"vendored"
+
+
+def test_what_the_new_file_cannot_carry_makes_the_write_happen_in_place(project, monkeypatch):
+    """A user who cannot give the new file the old one's group (not root, not in the
+    group) gets the file rewritten in place: group, inode and attributes stay."""
+    path = project / "views.py"
+    path.write_text("from flask import g\n")
+    if os.geteuid() == 0:
+        os.chown(path, -1, 65534)
+    before = path.stat()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refused)
+    monkeypatch.setattr(os, "setxattr", refused)
+    result = run_cli("--select", "STK101", "--fix", "views.py")
+    assert result.exit_code == 0, result.output
+    after = path.stat()
+    assert path.read_text() == "from quart import g\n"
+    assert (after.st_ino, after.st_uid, after.st_gid) == (
+        before.st_ino,
+        before.st_uid,
+        before.st_gid,
+    )
+    assert not [p for p in os.listdir(project) if p.endswith(".tmp")]
+
+
+def test_a_failed_in_place_write_puts_the_old_content_back(tmp_path, monkeypatch):
+    from stk_lint import atomic
+
+    path = tmp_path / "views.py"
+    path.write_bytes(b"old content\n")
+    os.link(path, tmp_path / "other")
+    real_fsync = os.fsync
+
+    def full_disk(descriptor):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        atomic.replace_content(path, b"new and longer content\n", b"old content\n")
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert path.read_bytes() == b"old content\n"

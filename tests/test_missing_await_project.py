@@ -383,14 +383,20 @@ def test_fixture_project_is_clean_on_every_rule():
 
 def test_each_file_is_read_once(monkeypatch):
     reads: list[Path] = []
-    original = Path.read_bytes
+    original_read, original_open = Path.read_bytes, os.open
 
     def counting(self):
         reads.append(self.resolve())
-        return original(self)
+        return original_read(self)
+
+    def counting_open(path, *args, **kwargs):  # how checked files are read
+        reads.append(Path(path).resolve())
+        return original_open(path, *args, **kwargs)
 
     monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(os, "open", counting_open)
     result = run([FIXTURE], Settings(select=["STK202"]))
+    reads = [path for path in reads if path.is_relative_to(FIXTURE.resolve())]  # not libraries
     assert result.files == len(reads) == len(set(reads))
 
 

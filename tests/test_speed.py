@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -256,14 +257,17 @@ def _entries_files(project_dir):
 def test_a_warm_run_opens_one_cache_file(project_dir, monkeypatch):
     runner.run([project_dir], Settings(root=project_dir), use_cache=True)
     opened = []
-    real_open = open
 
-    def recording_open(file, *args, **kwargs):
-        if CACHE_DIR_NAME in str(file):
-            opened.append(Path(file).name)
-        return real_open(file, *args, **kwargs)
+    def recording(real_open):
+        def recording_open(file, *args, **kwargs):
+            if CACHE_DIR_NAME in str(file):
+                opened.append(Path(file).name)
+            return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", recording_open)
+        return recording_open
+
+    monkeypatch.setattr("builtins.open", recording(open))
+    monkeypatch.setattr("os.open", recording(os.open))
     again = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
     assert again.cached == again.files > 5
     assert len(opened) == 1, opened  # the entries; the module summaries are not needed

@@ -1,5 +1,6 @@
 """STK900 unused-suppression: comments that silenced nothing, judged on enabled rules only."""
 
+import pytest
 from click.testing import CliRunner
 
 from stk_lint.cli import main
@@ -78,3 +79,116 @@ def test_fix_keeps_bare_suppressions_of_rules_that_did_not_run(tmp_path, monkeyp
     result = CliRunner().invoke(main, [*args, "b.py"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "b.py").read_text() == source
+
+
+# --- the fix removes the directive, never another tool's comment on the line ----------
+
+
+def _fixed(source, findings):
+    return apply_fixes(source, findings)[0]
+
+
+FOREIGN = (
+    "# type: ignore",
+    "# type: ignore[attr-defined]",
+    "# pragma: no cover",
+    "# noqa: E501",
+    "# fmt: skip",
+    "# pylint: disable=invalid-name",
+)
+
+
+@pytest.mark.parametrize("foreign", FOREIGN)
+@pytest.mark.parametrize(
+    "template",
+    [
+        "w = 3  {foreign}  # noqa: STK101\n",
+        "w = 3  # noqa: STK101  {foreign}\n",
+        "w = 3  {foreign}  # stk-lint: ignore[STK101]\n",
+        "w = 3  # stk-lint: ignore[STK101] (legacy)  {foreign}\n",
+        "w = 3  {foreign}  # noqa: STK101  {foreign}\n",
+        "# noqa: STK101  {foreign}\nw = 3\n",
+        "w = 3  # noqa  {foreign}\n",
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_fix_keeps_other_comments_byte_for_byte(template, foreign, newline):
+    source = template.format(foreign=foreign).replace("\n", newline)
+    findings = lint(source, select=EVERY_RULE)
+    assert codes(findings) == ["STK900"]
+    fixed = _fixed(source, findings)
+    assert "STK101" not in fixed and "noqa  " not in fixed
+    assert fixed.count(foreign) == source.count(foreign)
+    assert fixed.count(newline) == source.count(newline)  # no line lost, none added
+    assert lint(fixed, select=EVERY_RULE) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("y = 5  # noqa: E501, STK101\n", "y = 5  # noqa: E501\n"),
+        ("y = 5  # noqa:STK101,E501\n", "y = 5  # noqa:E501\n"),
+        ("y = 5  # noqa: E501,STK101, W291  # why\n", "y = 5  # noqa: E501, W291  # why\n"),
+        ("y = 5  # noqa: STK101 legacy  # type: ignore\n", "y = 5  # type: ignore\n"),
+        ("y = 5  # stk-lint: ignore[STK101] because reasons\n", "y = 5\n"),
+        ("y = 5  # noqa: E501  # stk-lint: ignore[STK101]\n", "y = 5  # noqa: E501\n"),
+    ],
+)
+def test_only_the_unused_codes_or_directive_go(line, fixed):
+    assert _fixed(line, lint(line, select=EVERY_RULE)) == fixed
+
+
+def test_a_used_directive_in_the_same_comment_stays():
+    source = "import flask  # noqa: STK101  # stk-lint: ignore[STK102]  # type: ignore\n"
+    findings = lint(source, select=EVERY_RULE)
+    assert codes(findings) == ["STK900"]
+    assert _fixed(source, findings) == "import flask  # noqa: STK101  # type: ignore\n"
+
+
+def test_a_cr_only_file_keeps_its_lines():
+    source = "a = 1  # noqa: STK101\rb = 2\r# noqa: STK101\rc = 3\r"
+    findings = lint(source, select=EVERY_RULE)
+    assert where(findings) == [(1, 8, "STK900"), (3, 1, "STK900")]
+    assert _fixed(source, findings) == "a = 1\rb = 2\rc = 3\r"
+
+
+def test_a_cr_only_file_is_suppressed_on_the_right_line():
+    source = "import os\rimport flask  # noqa: STK101\rimport celery\r"
+    assert where(lint(source, select=["STK101", "STK102", "STK900"])) == [(3, 8, "STK102")]
+
+
+# --- directives naming what is no rule ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [
+        ("# noqa: STK999", "`STK999` in `# noqa: STK999` is not an stk-lint rule code"),
+        ("# stk-lint: ignore[STK999]", "`STK999` in `# stk-lint: ignore[STK999]` is not an"),
+        ("# stk-lint: ignore[E501]", "`E501` in `# stk-lint: ignore[E501]` is not an"),
+        ("# noqa: STK2", "`STK2` in `# noqa: STK2` is a prefix"),
+        ("# stk-lint: ignore[STK]", "`STK` in `# stk-lint: ignore[STK]` is a prefix"),
+        ("# stk-lint: ignore[]", "`# stk-lint: ignore[]` names no code"),
+        ("# stk-lint: ignore[ ]", "`# stk-lint: ignore[ ]` names no code"),
+    ],
+)
+def test_unknown_codes_prefixes_and_empty_lists_are_reported(comment, message):
+    # Reported whatever is selected: they silence nothing in any run.
+    for select in (WITH_101, EVERY_RULE):
+        (found,) = lint(f"x = 1  {comment}\n", select=select)
+        assert found.code == "STK900" and found.message.startswith(message), found.message
+        assert _fixed(f"x = 1  {comment}\n", [found]) == "x = 1\n"
+
+
+def test_an_unknown_code_beside_a_used_one_goes_alone():
+    source = "import flask  # noqa: STK101, STK999, E501\n"
+    (found,) = lint(source, select=WITH_101)
+    assert _fixed(source, [found]) == "import flask  # noqa: STK101, E501\n"
+
+
+def test_an_empty_list_suppresses_nothing():
+    source = "import flask  # stk-lint: ignore[]\n"
+    assert codes(lint(source, select=["STK101"])) == ["STK101"]
+    assert codes(lint(source, select=WITH_101)) == ["STK101", "STK900"]
+    template = '{# stk-lint: ignore[] #}\n<v-icon icon="mdi-close"></v-icon>\n'
+    assert codes(lint(template, "app/templates/x.html", select=["STK501"])) == ["STK501"]

@@ -65,7 +65,12 @@ class UnusedSuppression(EngineRule):
         "`# stk-lint: ignore`) is judged only when every stk-lint rule that checks the file "
         "ran, so `--select`, `--ignore` or a per-file ignore leaves it alone; it is judged "
         "on stk-lint's rules only, so one kept for another linter is reported too: write "
-        "`# noqa: E501` for those."
+        "`# noqa: E501` for those. A code of stk-lint's that names no rule (`STK999`, a "
+        "prefix such as `STK2`: suppressions match whole codes; in `stk-lint: ignore[...]` "
+        "any code) and an empty `ignore[]` silence nothing in any run and are always "
+        "reported. The fix takes out only the directive (or its unused codes) with the "
+        "reason written after it; other comments on the line (`# type: ignore`, "
+        "`# pragma: no cover`) stay as written."
     )
     fix = "safe"
     valid = (
@@ -77,4 +82,6 @@ class UnusedSuppression(EngineRule):
         "x = 1  # stk-lint: ignore\n",
         "# noqa\nx = 1\n",
         "x = 1  # NOQA\n",
+        "x = 1  # type: ignore  # noqa: STK999\n",
+        "x = 1  # stk-lint: ignore[]\n",
     )

@@ -273,11 +273,12 @@ class JinjaInVue(TemplateRule):
                 if name in place.state
                 else "Vue state of this page (`data()`, `methods`, `computed` or `props`)"
             )
+            written = " ".join(context.text[output.start : output.end].split())
             context.report(
                 cls,
                 output.start,
                 output.end,
-                f"`{{{{ {expression} }}}}` is rendered by Jinja on the server, before Vue "
+                f"`{written}` is rendered by Jinja on the server, before Vue "
                 f"runs, but `{name}` is {kind}; {advice}",
                 fix,
             )

@@ -164,7 +164,7 @@ class SourceContext:
         )
         # A comment over several lines, alone on them, covers the line after its end.
         key = self.position(end)[0] if own_line else line
-        directives[key] = Directive(line, codes, own_line, column - 1, comment)
+        directives[key] = Directive(line, codes, own_line, column - 1, comment, start)
 
     @cached_property
     def tabler_names(self) -> frozenset[str]:

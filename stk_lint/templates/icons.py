@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from stk_lint import paths
 from stk_lint.findings import Edit, Fix
 
 # An icon name stands alone in a class list or string: whitespace or a quote on each side.
@@ -85,16 +86,32 @@ def _vendored_stylesheet(directory: str) -> str | None:
     project root (the first folder holding pyproject.toml, setup.py or .git)."""
     folder = Path(directory)
     icons = folder / "static" / "icons"
-    if icons.is_dir():
-        sheets = sorted(icons.glob("tabler-icons*.css"))
+    if paths.is_dir(icons):
+        # Regular files only: a named pipe so named would block the reader.
+        sheets = sorted(s for s in icons.glob("tabler-icons*.css") if paths.is_file(s))
         # The full set, not a weight or filled-only subset, when several are there.
         plain = [s for s in sheets if s.name in ("tabler-icons.min.css", "tabler-icons.css")]
         if plain or sheets:
             return str((plain or sheets)[0])
-    if any((folder / marker).exists() for marker in _ROOT_MARKERS) or folder.parent == folder:
+    if any(paths.exists(folder / marker) for marker in _ROOT_MARKERS) or folder.parent == folder:
         return None
     # Each folder once: the templates of a project share most of the way up.
     return _vendored_stylesheet(str(folder.parent))
+
+
+def stylesheet_stamp(path: str) -> list[object] | None:
+    """What identifies the vendored stylesheet `tabler_names` reads for a file (its
+    path, modification time and size), or None when the shipped list applies: a file's
+    findings depend on it, so a cached result must too."""
+    directory = os.path.dirname(os.path.abspath(path))
+    sheet = _vendored_stylesheet(directory) if paths.is_dir(Path(directory)) else None
+    if sheet is None:
+        return None
+    try:
+        status = os.stat(sheet)
+    except OSError:
+        return [sheet]
+    return [sheet, status.st_mtime_ns, status.st_size]
 
 
 def tabler_names(path: str, project: object = None) -> frozenset[str]:
