@@ -76,6 +76,7 @@ CRITICAL_RULES: tuple[CriticalRule, ...] = (
             "judgement, not a pattern"
         ),
     ),
+    CriticalRule("Templates, endpoints and blocks that exist", ("STK601", "STK602", "STK603")),
 )
 
 

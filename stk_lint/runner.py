@@ -33,7 +33,9 @@ PARALLEL_MIN_BYTES = 200_000
 
 # Rules that read the project index (`Rule.needs_project`), named here so that a run
 # answered from the cache decides without importing the registry (a test keeps it true).
-PROJECT_RULES = ("STK102", "STK202")
+PROJECT_RULES = ("STK102", "STK202", "STK601", "STK602", "STK603")
+# Of those, the rules that read the app index (templates, endpoints: stk_lint.app_index).
+APP_RULES = ("STK601", "STK602", "STK603")
 
 
 @dataclass
@@ -114,6 +116,7 @@ def run(
             except OSError:
                 item.data = None  # the engine reports it (STK003); never cached
     project, dependency = _project_pass(files, settings, cache, paths)
+    app_dependency = _app_pass(files, settings, cache, paths, project)
     if fix is not None:
         settings.validate()
         _fix(files, settings, project, fix, unsafe_fixes, result)
@@ -125,7 +128,12 @@ def run(
             if item.data is None:
                 continue
             content = hashlib.sha256(item.data).hexdigest()
-            item.key = digest(content, item.language, dependency if item.language == PYTHON else "")
+            item.key = digest(
+                content,
+                item.language,
+                dependency if item.language == PYTHON else "",
+                app_dependency if _references_app(item) else "",
+            )
             per_file[index] = cache.get_findings(_entry_name(item), item.key)
             if per_file[index] is not None:
                 item.data = None  # answered: do not hold its text
@@ -213,6 +221,29 @@ def _project_pass(
         return project, ""
     facts.sort(key=lambda summary: summary["module"])
     return project, digest(facts, _unchecked_modules(project, files, settings, paths))
+
+
+def _app_pass(
+    files: Sequence[_File], settings: Settings, cache: Cache | None, paths: list[Path], project: Any
+) -> str:
+    """The app index STK601-603 answer from (stk_lint.app_index), set on the project
+    index; returns a digest of what it knows (templates, endpoints) for the cache keys of
+    the files that may reference it."""
+    if project is None or not any(settings.selects(code) for code in APP_RULES):
+        return ""
+    from stk_lint.app_scan import app_index_for, index_digest
+
+    checked = [(item.path, item.display, item.language, item.data) for item in files]
+    project.app_index = app_index_for(
+        checked, paths, settings, cache, project.libraries.search_path
+    )
+    return index_digest(project.app_index) if cache is not None else ""
+
+
+def _references_app(item: _File) -> bool:
+    from stk_lint.app_scan import references_app
+
+    return item.data is not None and references_app(item.language, item.data)
 
 
 def _unchecked_modules(
