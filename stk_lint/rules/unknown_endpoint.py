@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 URL_FOR = frozenset(
     f"{package}.url_for" for package in ("quart", "quart.helpers", "flask", "flask.helpers")
 )
+# quart-security's helper: `url_for_security("login")` builds `security.login`.
+URL_FOR_SECURITY = frozenset(
+    {"quart_security.url_for_security", "quart_security.utils.url_for_security"}
+)
 
 
 def unknown_message(
@@ -39,7 +43,10 @@ class UnknownEndpoint(PythonRule):
     name = "unknown-endpoint"
     requires = ("url_for",)
     needs_project = True
-    summary = "`url_for` with a constant endpoint that no route of the app defines."
+    summary = (
+        "`url_for` (or quart-security's `url_for_security`) with a constant endpoint that no "
+        "route of the app defines."
+    )
     why = (
         "`url_for` looks the endpoint up when it runs: a renamed view function or "
         "blueprint leaves a link that builds nothing, and Quart raises `BuildError` (a 500) "
@@ -95,6 +102,8 @@ class UnknownEndpoint(PythonRule):
     valid = (
         # quart-security's blueprint, read from the installed package
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.login")\n',
+        "from quart_security import url_for_security\n\n"
+        'def login_url():\n    return url_for_security("login")\n',
         'from quart import url_for\n\ndef css():\n    return url_for("static", filename="app.css")\n',
         # the endpoint= of a route, and add_url_rule
         "from quart import Blueprint, url_for\n\n"
@@ -110,6 +119,8 @@ class UnknownEndpoint(PythonRule):
     )
     invalid = (
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.logon")\n',
+        "from quart_security import url_for_security\n\n"
+        'def login_url():\n    return url_for_security("logon")\n',
         # relative to the view's own blueprint
         "from quart import Blueprint, url_for\n\n"
         'bp = Blueprint("things", __name__)\n\n\n'
@@ -118,7 +129,10 @@ class UnknownEndpoint(PythonRule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not node.args or self.context.qualified(node.func) not in URL_FOR:
+        if not node.args:
+            return
+        function = self.context.qualified(node.func)
+        if function not in URL_FOR and function not in URL_FOR_SECURITY:
             return
         argument = node.args[0]
         if argument.keyword is not None and argument.keyword.value != "endpoint":
@@ -126,6 +140,8 @@ class UnknownEndpoint(PythonRule):
         endpoint = string_value(argument.value)
         if not endpoint:
             return
+        if function in URL_FOR_SECURITY:
+            endpoint = f"security.{endpoint}"
         index = app_index.of(self.context.project, self.context.path)
         if index is None:
             return

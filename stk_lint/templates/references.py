@@ -72,27 +72,34 @@ def template_references(context: TemplateContext) -> list[Reference]:
     return found
 
 
+# Functions that build a URL from an endpoint: (prefix added to the name, kind).
+URL_BUILDERS = {"url_for": ("", "url_for"), "url_for_security": ("security.", "url_for_security")}
+
+
 def url_for_calls(context: TemplateContext) -> list[Reference]:
-    """`url_for("endpoint", ...)` calls with a constant endpoint."""
+    """`url_for("endpoint", ...)` calls with a constant endpoint, and quart-security's
+    `url_for_security("login")` (the endpoint `security.login`)."""
     tree = context.jinja.tree
     if tree is None or "url_for" not in context.text:
         return []
     from jinja2 import nodes
 
-    if _rebinds(tree, nodes, "url_for"):
-        return []
     found = []
     text = context.text
+    rebound = {name for name in URL_BUILDERS if _rebinds(tree, nodes, name)}
     for call in tree.find_all(nodes.Call):
-        if not (isinstance(call.node, nodes.Name) and call.node.name == "url_for"):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in URL_BUILDERS:
+            continue
+        if call.node.name in rebound:
             continue
         if not call.args or not isinstance(call.args[0], nodes.Const):
             continue
         endpoint = call.args[0].value
         if not isinstance(endpoint, str):
             continue
+        prefix, kind = URL_BUILDERS[call.node.name]
         start, end = _literal(text, context.line_start(call.lineno), endpoint)
-        found.append(Reference(start, end, (endpoint,), "url_for"))
+        found.append(Reference(start, end, (prefix + endpoint,), kind))
     return found
 
 
