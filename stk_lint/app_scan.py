@@ -40,6 +40,13 @@ def app_index_for(
     by_root: dict[Path, _Root] = {}
     file_roots: dict[str, str] = {}
     seen: set[str] = set()
+    owners: dict[Path, Path] = {}  # import root -> the app's root (see app_root)
+
+    def owner(root: Path) -> Path:
+        if root not in owners:
+            owners[root] = app_root(root)
+        return owners[root]
+
     for path, display, language, data in checked:
         if language == TEMPLATE:
             root = _package_root(path, packages)
@@ -55,6 +62,7 @@ def app_index_for(
             module, is_package, root, resolved = packages.locate(path)
         except (OSError, RuntimeError):  # unreadable; a symlink loop (RuntimeError before 3.13)
             continue
+        root = owner(root)
         entry = by_root.setdefault(root, _Root())
         file_roots[display] = str(root)
         entry.module_paths[os.path.abspath(path)] = (module, is_package)
@@ -73,6 +81,7 @@ def app_index_for(
                 module, is_package, root, resolved = packages.locate(path)
             except (OSError, RuntimeError):
                 continue
+            root = owner(root)
             if str(resolved) in seen or root not in by_root:
                 continue
             seen.add(str(resolved))
@@ -91,6 +100,25 @@ def app_index_for(
         index.displayed = entry.displayed
         indexes[str(root)] = index
     return AppIndexes(indexes, file_roots)
+
+
+def app_root(root: Path) -> Path:
+    """The import root a folder of plain modules belongs to: `tests/` (test modules, a
+    `conftest.py`, no package) beside the app's package tests the app, whose import root
+    is the folder above."""
+    try:
+        if any(_is_package(child) for child in root.iterdir()):
+            return root
+        parent = root.parent
+        if parent != root and any(_is_package(child) for child in parent.iterdir()):
+            return parent
+    except OSError:
+        pass
+    return root
+
+
+def _is_package(folder: Path) -> bool:
+    return (folder / "__init__.py").is_file()
 
 
 class _Root:

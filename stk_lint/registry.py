@@ -12,6 +12,7 @@ from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchem
 from stk_lint.rules.icons import MdiIcon, UnknownTablerIcon
 from stk_lint.rules.missing_await import MissingAwait
 from stk_lint.rules.relationship import NonSelectinRelationship
+from stk_lint.rules.request_state_in_background import RequestStateInBackground
 from stk_lint.rules.sync_handler import SyncHandler
 from stk_lint.rules.template_not_found import TemplateNotFound
 from stk_lint.rules.templates import (
@@ -31,6 +32,7 @@ RULES = (
     Celery,
     SyncHandler,
     MissingAwait,
+    RequestStateInBackground,
     NonSelectinRelationship,
     FlaskSqlalchemyModel,
     FlaskSqlalchemySession,

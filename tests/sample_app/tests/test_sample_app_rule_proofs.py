@@ -5,6 +5,7 @@ break a rule on purpose carry an `stk-lint: ignore[...]` comment naming it, so
 `stk-lint check tests/sample_app` stays clean while the proof keeps its bug.
 """
 
+import asyncio
 import gc
 import traceback
 import warnings
@@ -20,6 +21,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, func, select
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, backref, relationship
+from stk.tasks import run_in_background, run_with_session, wait_for_background_tasks
 from stk.things.models import Thing
 from stk.user.models import Role, User
 
@@ -368,3 +370,51 @@ async def test_stk603_a_block_the_layout_lacks_is_dropped_without_an_error(app, 
         page = await dropped.get_data(as_text=True)
         assert '<div id="proof"></div>' in page
         assert "window.proofMounted" not in page
+
+
+# --- STK203 request-state-in-background ----------------------------------------------
+
+background = Blueprint("proof_background", __name__)
+outcomes = []
+
+
+async def count_with_the_requests_session(release):
+    await release.wait()  # the request has ended
+    try:
+        count = await g.db_session.scalar(  # stk-lint: ignore[STK203]
+            select(func.count()).select_from(Thing)
+        )
+        outcomes.append(count)
+    except Exception as error:
+        outcomes.append(error)
+
+
+async def count_with_its_own_session(session, release):
+    await release.wait()
+    outcomes.append(await session.scalar(select(func.count()).select_from(Thing)))
+
+
+@background.post("/proof/background/<kind>")
+async def schedule(kind):
+    release = background.release = asyncio.Event()
+    if kind == "request-session":
+        await run_in_background(count_with_the_requests_session(release))
+    else:
+        await run_with_session(count_with_its_own_session, release)
+    return {"scheduled": kind}
+
+
+async def test_stk203_background_work_outlives_the_requests_session(app, serve):
+    app.register_blueprint(background)
+    outcomes.clear()
+    async with serve(things=3) as client:
+        await login(client, *ADMIN)
+        for kind in ("request-session", "own-session"):
+            response = await client.post(f"/proof/background/{kind}")
+            assert response.status_code == 200
+            background.release.set()
+            await wait_for_background_tasks()
+    broken, fixed = outcomes
+    # The teardown hook closed the request's session and took it off `g`.
+    assert isinstance(broken, AttributeError) and "db_session" in str(broken)
+    assert fixed == 3
