@@ -24,7 +24,7 @@ index cannot follow. The rules are silent on "unknown".
 from __future__ import annotations
 
 import ast
-import difflib
+import bisect
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -82,7 +82,7 @@ def python_facts(source: str, module: str, is_package: bool = False) -> Facts:
     tree = cpython.tree_or_none(source)
     if tree is None:
         return {"unknown": f"{module} does not parse"}
-    collector = _Collector(module, is_package)
+    collector = _Collector(module, is_package, _interesting_lines(source))
     collector.visit(tree)
     facts: Facts = {}
     if collector.objects:
@@ -136,10 +136,24 @@ def _folder_value(call: ast.Call, position: int, name: str, default: str | None)
     return constant if constant is not None else False
 
 
+# Calls and stores found inside any statement (the rest is found from statement headers):
+# only the simple statements on lines that mention one are walked whole.
+_INSIDE = re.compile(r"register_blueprint|add_url_rule|add_websocket|loader", re.I)
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _interesting_lines(source: str) -> list[int]:
+    lines = []
+    for match in _INSIDE.finditer(source):
+        lines.append(source.count("\n", 0, match.start()) + 1)
+    return lines
+
+
 class _Collector(ast.NodeVisitor):
-    def __init__(self, module: str, is_package: bool) -> None:
+    def __init__(self, module: str, is_package: bool, lines: list[int]) -> None:
         self.module = module
         self.is_package = is_package
+        self.lines = lines
         self.imports: dict[str, str] = {}
         self.assigned: dict[str, str] = {}  # variable -> "call:qualified" / "other"
         self.sequences: dict[str, list[str]] = {}  # `BLUEPRINTS = (a, b)`
@@ -149,6 +163,28 @@ class _Collector(ast.NodeVisitor):
         self.registrations: list[list[Any]] = []
         self.unknown = ""  # why nothing the module adds can be known
         self.loader = ""  # why the app's templates cannot be known
+
+    def generic_visit(self, node: ast.AST) -> None:
+        """Statements, and the expressions of the simple statements on interesting lines:
+        a parse tree's expressions are most of its nodes, and nearly all say nothing here."""
+        if not isinstance(node, ast.stmt) or not hasattr(node, "end_lineno"):
+            super().generic_visit(node)
+            return
+        compound = any(hasattr(node, name) for name in _BODIES)
+        if not compound and self._on_interesting_line(node):
+            super().generic_visit(node)
+            return
+        for name in _BODIES:
+            for child in getattr(node, name, ()):
+                if isinstance(child, ast.match_case):
+                    for statement in child.body:
+                        self.visit(statement)
+                else:
+                    self.visit(child)
+
+    def _on_interesting_line(self, node: ast.stmt) -> bool:
+        index = bisect.bisect_left(self.lines, node.lineno)
+        return index < len(self.lines) and self.lines[index] <= (node.end_lineno or node.lineno)
 
     # names
 
@@ -214,7 +250,11 @@ class _Collector(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         self.generic_visit(node)
         for target in node.targets:
-            if isinstance(target, ast.Attribute) and target.attr in ("jinja_loader", "jinja_env"):
+            if isinstance(target, ast.Attribute) and target.attr in (
+                "jinja_loader",
+                "jinja_env",
+                "loader",
+            ):
                 self.loader = self.loader or f"{self.module} sets `{target.attr}`"
             if not isinstance(target, ast.Name):
                 continue
@@ -847,6 +887,8 @@ def _normal(name: str) -> str:
 
 
 def _closest(word: str, pool: list[str]) -> str | None:
+    import difflib  # only when there is something to report
+
     found = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
     return found[0] if found else None
 
@@ -866,6 +908,39 @@ class AppIndexes:
     def digest_parts(self) -> list[Any]:
         return [(root, index.digest_parts()) for root, index in sorted(self.by_root.items())]
 
+    def to_json(self) -> dict[str, Any]:
+        """What the index was built from, JSON-able (a warm run reads it back whole)."""
+        return {
+            "roots": self.roots,
+            "by_root": {
+                root: {
+                    "modules": [[m.name, m.folder, m.facts, m.library] for m in index.modules],
+                    "packages": sorted(index.project_packages),
+                    "module_paths": index.module_paths,
+                    "displayed": index.displayed,
+                }
+                for root, index in self.by_root.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> AppIndexes | None:
+        """The indexes `to_json` gave, or None when the data is not such a thing."""
+        try:
+            by_root = {
+                root: AppIndex(
+                    [Module(n, f, facts, bool(lib)) for n, f, facts, lib in entry["modules"]],
+                    FileSystem(),
+                    frozenset(entry["packages"]),
+                    {k: (v[0], bool(v[1])) for k, v in entry["module_paths"].items()},
+                    dict(entry["displayed"]),
+                )
+                for root, entry in data["by_root"].items()
+            }
+            return cls(by_root, dict(data["roots"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
 
 def of(project: Any, path: str) -> AppIndex | None:
     """The index of the app a checked file belongs to (set on the project index), if any."""
@@ -878,8 +953,12 @@ def of(project: Any, path: str) -> AppIndex | None:
 # --- building it -------------------------------------------------------------------------
 
 
+# (path, module name, is package) -> the module's app facts, None when unreadable.
+FactsOf = Callable[[str, str, bool], "Facts | None"]
+
+
 def library_modules(
-    imported: Iterable[str], search_path: list[str], read: Callable[[str], str | None]
+    imported: Iterable[str], search_path: list[str], facts_of: FactsOf
 ) -> list[Module]:
     """App facts of the installed extensions among the top-level names imported."""
     found: list[Module] = []
@@ -893,14 +972,11 @@ def library_modules(
         if spec is None or not spec.submodule_search_locations:
             continue
         for location in spec.submodule_search_locations:
-            found.extend(_package_modules(name, os.path.abspath(location), read))
+            found.extend(_package_modules(name, os.path.abspath(location), facts_of))
     return found
 
 
-_LIBRARY_CACHE: dict[tuple[str, int, int], Facts] = {}
-
-
-def _package_modules(package: str, folder: str, read: Callable[[str], str | None]) -> list[Module]:
+def _package_modules(package: str, folder: str, facts_of: FactsOf) -> list[Module]:
     modules = []
     for base, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d.isidentifier())
@@ -909,25 +985,22 @@ def _package_modules(package: str, folder: str, read: Callable[[str], str | None
         for file in sorted(files):
             if not file.endswith(".py"):
                 continue
-            path = os.path.join(base, file)
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            key = (path, info.st_mtime_ns, info.st_size)
-            facts = _LIBRARY_CACHE.get(key)
-            if facts is None:
-                text = read(path)
-                if text is None:
-                    continue
-                is_package = file == "__init__.py"
-                name = ".".join(parts if is_package else [*parts, file[:-3]])
-                facts = _LIBRARY_CACHE[key] = python_facts(text, name, is_package)
+            is_package = file == "__init__.py"
+            name = ".".join(parts if is_package else [*parts, file[:-3]])
+            facts = facts_of(os.path.join(base, file), name, is_package)
             if facts:
-                is_package = file == "__init__.py"
-                name = ".".join(parts if is_package else [*parts, file[:-3]])
                 modules.append(Module(name, base, facts, library=True))
     return modules
+
+
+def read_facts(fs: FileSystem) -> FactsOf:
+    """Facts read and computed afresh each time (no cache)."""
+
+    def facts_of(path: str, module: str, is_package: bool) -> Facts | None:
+        text = fs.read(path)
+        return None if text is None else python_facts(text, module, is_package)
+
+    return facts_of
 
 
 _IMPORTED = re.compile(r"^\s*(?:from\s+([\w]+)|import\s+([\w]+))", re.M)
@@ -946,10 +1019,12 @@ def build(
     project_packages: Iterable[str],
     search_path: list[str],
     fs: FileSystem | None = None,
+    facts_of: FactsOf | None = None,
 ) -> AppIndex:
-    """The index of the project's modules and of the installed extensions they import."""
+    """The index of the project's modules and of the installed extensions they import
+    (their facts from `facts_of`, which may remember them between runs)."""
     fs = fs or FileSystem()
-    libraries = library_modules(imported, search_path, fs.read)
+    libraries = library_modules(imported, search_path, facts_of or read_facts(fs))
     return AppIndex(modules + libraries, fs, frozenset(project_packages))
 
 

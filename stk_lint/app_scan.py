@@ -72,9 +72,9 @@ def app_index_for(
             module, resolved, _facts_of_content(path, display, module, is_package, data, cache)
         )
     walked = [path.resolve() for path in paths if path.is_dir()]
-    others = [root for root in by_root if not any(root.is_relative_to(w) for w in walked)]
+    others = [path for root in by_root for path in _unwalked(root, walked)]
     if others:
-        for path, language in discover(others, settings):
+        for path, language in discover(others, settings, force_exclude=True):
             if language != PYTHON:
                 continue
             try:
@@ -86,6 +86,11 @@ def app_index_for(
                 continue
             seen.add(str(resolved))
             by_root[root].add(module, resolved, _facts_on_disk(resolved, module, is_package, cache))
+
+    def library(path: str, module: str, is_package: bool) -> dict[str, Any] | None:
+        found = _facts_on_disk(Path(path), module, is_package, cache)
+        return found[0] if found is not None else None
+
     indexes = {}
     for root, entry in by_root.items():
         packages_here = {m.name.split(".", 1)[0] for m in entry.modules}
@@ -95,7 +100,7 @@ def app_index_for(
                 for item in os.scandir(root)
                 if item.name.endswith(".py") or (item.is_dir() and not item.name.startswith("."))
             }
-        index = build(entry.modules, entry.imported, packages_here, search_path)
+        index = build(entry.modules, entry.imported, packages_here, search_path, None, library)
         index.module_paths = entry.module_paths
         index.displayed = entry.displayed
         indexes[str(root)] = index
@@ -137,6 +142,23 @@ class _Root:
             facts, names = found
             self.modules.append(Module(module, str(resolved.parent), facts))
             self.imported |= set(names)
+
+
+def _unwalked(folder: Path, walked: list[Path]) -> list[Path]:
+    """The parts of a folder a run did not walk: the folder itself, or, when the run walked
+    some of its sub-folders, its other entries (files are not walked twice)."""
+    if any(folder.is_relative_to(w) for w in walked):
+        return []
+    if not any(w.is_relative_to(folder) for w in walked):
+        return [folder]
+    parts: list[Path] = []
+    with contextlib.suppress(OSError):
+        for child in sorted(folder.iterdir()):
+            if child.is_dir() and not child.is_symlink():
+                parts.extend(_unwalked(child, walked))
+            elif child.suffix == ".py":
+                parts.append(child)
+    return parts
 
 
 def _package_root(path: Path, packages: Any) -> Path | None:

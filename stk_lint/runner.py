@@ -224,20 +224,52 @@ def _project_pass(
 
 
 def _app_pass(
-    files: Sequence[_File], settings: Settings, cache: Cache | None, paths: list[Path], project: Any
+    files: Sequence[_File],
+    settings: Settings,
+    cache: Cache | None,
+    paths: list[Path],
+    project: Any,
 ) -> str:
     """The app index STK601-603 answer from (stk_lint.app_index), set on the project
     index; returns a digest of what it knows (templates, endpoints) for the cache keys of
-    the files that may reference it."""
+    the files that may reference it.
+
+    When the run walked each app's whole import root, its Python files are every one the
+    index reads: while their contents are the same, the index is read back whole from the
+    cache, not rebuilt file by file (template folders are still listed: they are not in
+    it)."""
     if project is None or not any(settings.selects(code) for code in APP_RULES):
         return ""
+    from stk_lint.app_index import AppIndexes
     from stk_lint.app_scan import app_index_for, index_digest
 
+    entry = f"\0app-index\0{os.path.abspath(settings.root)}"
+    key = ""
+    if cache is not None:
+        key = digest(
+            [
+                (item.display, item.language, hashlib.sha256(item.data).hexdigest())
+                if item.language == PYTHON and item.data is not None
+                else (item.display, item.language)
+                for item in files
+            ],
+            [str(path) for path in paths],
+        )
+        known = AppIndexes.from_json(cache.get(entry, key, "facts:app-index"))
+        walked = [path.resolve() for path in paths if path.is_dir()]
+        if known is not None and all(
+            any(Path(root).is_relative_to(w) for w in walked) for root in known.by_root
+        ):
+            project.app_index = known
+            return index_digest(known)
     checked = [(item.path, item.display, item.language, item.data) for item in files]
     project.app_index = app_index_for(
         checked, paths, settings, cache, project.libraries.search_path
     )
-    return index_digest(project.app_index) if cache is not None else ""
+    if cache is None:
+        return ""
+    cache.put(entry, key, project.app_index.to_json(), "facts:app-index")
+    return index_digest(project.app_index)
 
 
 def _references_app(item: _File) -> bool:

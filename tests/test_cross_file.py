@@ -417,3 +417,28 @@ def test_a_template_that_binds_url_for_itself_is_not_judged():
 
 def test_app_facts_of_a_module_without_apps_cost_no_parse():
     assert python_facts("def f():\n    return {}.get('x')\n", "m") == {}
+
+
+def test_a_test_folder_beside_the_app_package_is_checked_against_that_app(app_copy):
+    tests = app_copy / "tests"
+    tests.mkdir()
+    (tests / "conftest.py").write_text("")
+    (tests / "test_links.py").write_text(
+        "from quart import url_for\n\n\ndef test_link(app):\n"
+        '    assert url_for("things.things_page") and url_for("things.thing_page")\n'
+    )
+    assert [(code, path) for code, path, _, _ in found(app_copy)] == [
+        ("STK602", "tests/test_links.py")
+    ]
+    # one file, alone: it still knows the app
+    assert [(c, p) for c, p, _, _ in found(app_copy, paths=[tests / "test_links.py"])] == [
+        ("STK602", "tests/test_links.py")
+    ]
+
+
+def test_a_library_shipping_templates_is_read_without_importing_it(app_copy):
+    page = app_copy / "stk/templates/security/login_user.html"
+    # quart-security's own login page (no override): the view's name is found in its package
+    page.unlink()
+    edit(app_copy, "stk/things/views.py", '"things/index.html"', '"security/login_user.html"')
+    assert found(app_copy) == []

@@ -30,6 +30,7 @@ REQUEST_STATE = {
         for p in ("quart_security", "quart_security.proxies", "flask_login", "flask_security")
     },
 }
+_STATE_MODULES = frozenset(name.rpartition(".")[0] for name in REQUEST_STATE)
 _WHY = {
     "g": (
         "`g` belongs to the request that scheduled this work: when the request ends, "
@@ -276,6 +277,15 @@ class RequestStateInBackground(PythonRule):
             self._handed.append((work.value, scheduler))
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        imports = self.context.imports
+        # Only names imported from where request state lives can be request state.
+        relevant = {
+            local: qualified
+            for local, qualified in imports.items()
+            if qualified in REQUEST_STATE or qualified in _STATE_MODULES
+        }
+        if not self._handed or not relevant:
+            return
         done: set[str] = set()
         for function_name, scheduler in self._handed:
             definitions = self._defs.get(function_name, [])
@@ -288,11 +298,14 @@ class RequestStateInBackground(PythonRule):
                 for d in function.decorators
             ):
                 continue
-            bindings = _Bindings()
-            function.params.visit(bindings)
-            function.body.visit(bindings)
-            uses = _Uses(self.context.imports, bindings.names)
+            uses = _Uses(relevant, set())
             function.body.visit(uses)
+            if uses.found:  # now without the names the function binds itself
+                bindings = _Bindings()
+                function.params.visit(bindings)
+                function.body.visit(bindings)
+                uses = _Uses(relevant, bindings.names)
+                function.body.visit(uses)
             for state, node in uses.found.items():
                 self.report(
                     node,
