@@ -35,6 +35,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from stk_lint import cpython
+from stk_lint.project import absolute_import
 
 Facts = dict[str, Any]
 
@@ -149,6 +150,15 @@ def _interesting_lines(source: str) -> list[int]:
     return lines
 
 
+def _root(call: ast.Call, position: int) -> str | bool:
+    """ "module" when an app's or blueprint's root path is its module's folder (made with
+    `__name__` and no `root_path=`), else False (unknown)."""
+    _, import_name = _argument(call, position, "import_name")
+    if _keyword(call, "root_path") is not None:
+        return False
+    return "module" if isinstance(import_name, ast.Name) and import_name.id == "__name__" else False
+
+
 class _Collector(ast.NodeVisitor):
     def __init__(self, module: str, is_package: bool, lines: list[int]) -> None:
         self.module = module
@@ -210,14 +220,6 @@ class _Collector(ast.NodeVisitor):
                 return origin
         return "unknown:"
 
-    def _absolute(self, target: str, level: int) -> str:
-        if level == 0:
-            return target
-        package = self.module if self.is_package else self.module.rpartition(".")[0]
-        for _ in range(level - 1):
-            package = package.rpartition(".")[0]
-        return ".".join(filter(None, (package, target)))
-
     # statements
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -229,7 +231,9 @@ class _Collector(ast.NodeVisitor):
                 self.imports[head] = head
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        base = self._absolute(node.module or "", node.level)
+        base = absolute_import("." * node.level + (node.module or ""), self.module, self.is_package)
+        if not base:
+            return  # above the top-level package: fails at run time
         for alias in node.names:
             if alias.name == "*":
                 continue
@@ -279,35 +283,19 @@ class _Collector(ast.NodeVisitor):
         """An app or blueprint made by this call, with what the index needs of it."""
         qualified = self.qualify(call.func)
         if qualified in _APP_CLASSES:
-            _, import_name = _argument(call, 0, "import_name")
-            root = (
-                "module"
-                if isinstance(import_name, ast.Name) and import_name.id == "__name__"
-                else False
-            )
-            if _keyword(call, "root_path") is not None:
-                root = False
             return {
                 "kind": "app",
-                "root": root,
+                "root": _root(call, 0),
                 "static": _folder_value(call, 2, "static_folder", "static") is not None,
                 "template_folder": _folder_value(call, 4, "template_folder", "templates"),
             }
         if qualified in _BLUEPRINT_CLASSES:
             _, name_node = _argument(call, 0, "name")
-            _, import_name = _argument(call, 1, "import_name")
-            root = (
-                "module"
-                if isinstance(import_name, ast.Name) and import_name.id == "__name__"
-                else False
-            )
-            if _keyword(call, "root_path") is not None:
-                root = False
             name = _constant(name_node)
             return {
                 "kind": "blueprint",
                 "name": name if name is not None and "." not in name else False,
-                "root": root,
+                "root": _root(call, 1),
                 "static": _folder_value(call, 2, "static_folder", None) is not None,
                 "template_folder": _folder_value(call, 4, "template_folder", None),
             }

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from stk_lint import app_index
+from stk_lint.python_engine import string_value
 from stk_lint.rule import PythonRule
 
 if TYPE_CHECKING:
@@ -46,14 +47,6 @@ EXAMPLE_APP = {
     "app/templates/things/index.html": '{% extends "layout.html" %}\n',
     "app/things/templates/things/form.html": '{% extends "layout.html" %}\n',
 }
-
-
-def string_value(node: cst.BaseExpression) -> str | None:
-    """The text of a constant string literal (no f-string, no bytes)."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def template_names(node: cst.BaseExpression) -> tuple[str, ...] | None:
