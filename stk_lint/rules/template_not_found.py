@@ -125,7 +125,9 @@ class TemplateNotFound(PythonRule):
         "named `quart_*` or `flask_*` and imported by the project; another package that "
         "registers a blueprint with templates is not seen. A template outside the app's "
         "template folders (an e-mail rendered by a Jinja environment of its own) is not "
-        "checked."
+        "checked. The app is looked for under the import root of the "
+        "checked file; a folder of plain modules such as `tests/` belongs to the app package "
+        "beside it."
     )
     example_files = EXAMPLE_APP
     valid = (

@@ -96,7 +96,9 @@ class UnknownEndpoint(PythonRule):
         "`Quart`/`Blueprint`. A relative `.name` is checked against the blueprint of the "
         "route whose view holds it; elsewhere (a helper, a template) it must exist in some "
         "blueprint or in the app. Installed extensions are read when their package is named "
-        "`quart_*` or `flask_*` and imported by the project."
+        "`quart_*` or `flask_*` and imported by the project. The app is looked for under the import root of the "
+        "checked file; a folder of plain modules such as `tests/` belongs to the app package "
+        "beside it."
     )
     example_files = EXAMPLE_APP
     valid = (
