@@ -899,7 +899,11 @@ class AppIndexes:
     def to_json(self) -> dict[str, Any]:
         """What the index was built from, JSON-able (a warm run reads it back whole)."""
         return {
-            "roots": self.roots,
+            # by root: the files of each (a root's name once, not once per file)
+            "roots": {
+                root: [path for path, owner in self.roots.items() if owner == root]
+                for root in sorted(set(self.roots.values()))
+            },
             "by_root": {
                 root: {
                     "modules": [[m.name, m.folder, m.facts, m.library] for m in index.modules],
@@ -925,7 +929,8 @@ class AppIndexes:
                 )
                 for root, entry in data["by_root"].items()
             }
-            return cls(by_root, dict(data["roots"]))
+            roots = {path: root for root, paths in data["roots"].items() for path in paths}
+            return cls(by_root, roots)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 

@@ -51,7 +51,9 @@ def app_index_for(
         if language == TEMPLATE:
             root = _package_root(path, packages)
             if root is not None:
-                by_root.setdefault(root, _Root()).displayed[display] = str(path)
+                entry = by_root.setdefault(root, _Root())
+                if display != str(path):  # the hook shows paths relative to its session
+                    entry.displayed[display] = str(path)
                 file_roots[display] = str(root)
             continue
         if language != PYTHON:
@@ -66,7 +68,8 @@ def app_index_for(
         entry = by_root.setdefault(root, _Root())
         file_roots[display] = str(root)
         entry.module_paths[os.path.abspath(path)] = (module, is_package)
-        entry.displayed[display] = str(path)
+        if display != str(path):
+            entry.displayed[display] = str(path)
         seen.add(str(resolved))
         entry.add(
             module, resolved, _facts_of_content(path, display, module, is_package, data, cache)
@@ -217,7 +220,9 @@ def _facts(
         return None
     facts = python_facts(text, module, is_package)
     names = sorted(imported_top_levels(text))
-    if cache is not None:
+    if cache is not None and (facts or names):
+        # Most modules have neither, found again by two regular expressions: not worth
+        # an entry in every run's cache file.
         cache.put(name, key, [facts, names], _KIND)
     return facts, names
 
