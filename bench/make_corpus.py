@@ -415,6 +415,20 @@ def create_app(blueprints):
     return app
 """
 
+LAYOUT_HTML = """<!doctype html>
+<html lang="en">
+<head>
+  <title>{% block title %}stk{% endblock %}</title>
+  {% block css %}{% endblock %}
+</head>
+<body>
+<div id="app"><v-app><v-main>{% block content %}{% endblock %}</v-main></v-app></div>
+<script src="{{ url_for('static', filename='js/navigation.js') }}"></script>
+{% block js %}{% endblock %}
+</body>
+</html>
+"""
+
 BROKEN_PY = """async def half_written(:
     return await render_template("index.html")
 """
@@ -435,6 +449,7 @@ def generate(out: Path, scale: int) -> int:
         files[f"{package}/helpers.py"] = helpers_py(entity, rng)
         files[f"app/templates/{entity}s/index.html"] = template_html(entity)
         files[f"migrations/versions/{index:04d}_create_{entity}s.py"] = migration_py(entity, index)
+    files["app/templates/layout.html"] = LAYOUT_HTML
     files["app/static/js/navigation.js"] = navigation_js(entities)
     files["app/drafts/half_written.py"] = BROKEN_PY
     for relative, text in files.items():

@@ -46,6 +46,7 @@ CRITICAL_RULES: tuple[CriticalRule, ...] = (
     CriticalRule("Vue delimiters are `${ }`", ("STK401", "STK402", "STK002")),
     CriticalRule("Options API", ("STK403",)),
     CriticalRule("No Celery", ("STK102",)),
+    CriticalRule("Background work gets values, not the request", ("STK203",)),
     CriticalRule(
         "Manual pagination",
         unchecked_because=(
@@ -76,6 +77,7 @@ CRITICAL_RULES: tuple[CriticalRule, ...] = (
             "judgement, not a pattern"
         ),
     ),
+    CriticalRule("Templates, endpoints and blocks that exist", ("STK601", "STK602", "STK603")),
 )
 
 

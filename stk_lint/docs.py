@@ -32,6 +32,18 @@ def _fenced(code: str, language: str) -> str:
     return f"{fence}{language}\n{code.rstrip()}\n{fence}"
 
 
+def _example_project(rule: type[Rule]) -> list[str]:
+    """For a rule that reads across files: the app its examples are checked in."""
+    if not rule.example_files:
+        return []
+    files = ", ".join(f"`{path}`" for path in sorted(rule.example_files))
+    return [
+        f"The examples are `{rule.example_path}` of an example app that also has {files}, "
+        "with quart-security installed.",
+        "",
+    ]
+
+
 def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
     """ruff-style documentation: what it does, why it is bad, example, use instead."""
     language = fence_language(rule)
@@ -46,6 +58,7 @@ def rule_markdown(rule: type[Rule], heading: str = "#") -> str:
         f"{heading}# Why is this bad?",
         rule.why,
         "",
+        *_example_project(rule),
         f"{heading}# Example",
         _fenced(rule.bad, language),
         "",

@@ -69,6 +69,7 @@ def lint_file(path: Path, shown: str) -> list[Any]:
     # edit does not scan the same libraries again.
     from stk_lint.cache import Cache
     from stk_lint.project import ProjectIndex
+    from stk_lint.runner import APP_RULES
 
     cache = Cache(settings.root, configuration="")
     cache.load_summaries()
@@ -76,7 +77,15 @@ def lint_file(path: Path, shown: str) -> list[Any]:
     project.place(path, shown)
     if settings.config_path is not None:
         project.add_project_root(settings.root)
+    if any(rule.code in APP_RULES for rule in rules):
+        # Templates and endpoints: the whole app's, read under the file's import root.
+        from stk_lint.app_scan import app_index_for
+
+        checked = [(path, shown, language or "", None)]
+        search_path = project.libraries.search_path
+        project.app_index = app_index_for(checked, [], settings, cache, search_path)
     findings = check_file(path, shown, rules, settings.resolved_options(), project, language)
+    cache.save()
     cache.save_summaries()
     return findings
 

@@ -557,6 +557,8 @@ class ProjectIndex:
         self._registered: list[str] = []  # modules given to add_summary, in order
         self._session_jobs: set[str] | None = None  # see receives_session
         self._coroutine_classes: dict[str, bool] = {}  # see class_has_coroutines_at
+        # The app's templates and endpoints (stk_lint.app_index), set by the front end.
+        self.app_index: Any = None
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)

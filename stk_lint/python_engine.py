@@ -132,6 +132,15 @@ def module_name(node: cst.CSTNode | None) -> str:
     return dotted_name(node) or ""
 
 
+def string_value(node: cst.CSTNode | None) -> str | None:
+    """The text of a constant string literal (implicit concatenation included; no
+    f-string, no bytes), else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
 # A message that names the line of another node than the one reported: called with
 # `line_of(node)` once positions are known (only files with findings compute them).
 LateMessage = Callable[[Callable[[cst.CSTNode], int]], str]

@@ -12,13 +12,17 @@ from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchem
 from stk_lint.rules.icons import MdiIcon, UnknownTablerIcon
 from stk_lint.rules.missing_await import MissingAwait
 from stk_lint.rules.relationship import NonSelectinRelationship
+from stk_lint.rules.request_state_in_background import RequestStateInBackground
 from stk_lint.rules.sync_handler import SyncHandler
+from stk_lint.rules.template_not_found import TemplateNotFound
 from stk_lint.rules.templates import (
     JinjaInVue,
     TemplateSyntaxError,
     VueAppDelimiters,
     VueCompositionApi,
 )
+from stk_lint.rules.undefined_block import UndefinedBlock
+from stk_lint.rules.unknown_endpoint import UnknownEndpoint
 
 # Every rule stk-lint has. Add a new rule's class here; the registry sorts by code.
 RULES = (
@@ -28,6 +32,7 @@ RULES = (
     Celery,
     SyncHandler,
     MissingAwait,
+    RequestStateInBackground,
     NonSelectinRelationship,
     FlaskSqlalchemyModel,
     FlaskSqlalchemySession,
@@ -37,6 +42,9 @@ RULES = (
     VueCompositionApi,
     MdiIcon,
     UnknownTablerIcon,
+    TemplateNotFound,
+    UnknownEndpoint,
+    UndefinedBlock,
     UnusedSuppression,
 )
 

@@ -82,6 +82,10 @@ class Rule:
     # `invalid` must fire at least once.
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[str, ...]] = ()
+    # For rules that read across files: the other files of the example project the
+    # examples and cases are checked in (path -> text; the checked file joins them at
+    # `example_path`).
+    example_files: ClassVar[dict[str, str]] = {}
     # Cheap pre-parse skip: texts of which at least one must occur in a file for the rule
     # to possibly fire (as written in the source: libcst keeps names and strings verbatim).
     # A file containing none is not given to the rule, and is not parsed at all when no

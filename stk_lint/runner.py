@@ -34,7 +34,9 @@ PARALLEL_MIN_BYTES = 200_000
 
 # Rules that read the project index (`Rule.needs_project`), named here so that a run
 # answered from the cache decides without importing the registry (a test keeps it true).
-PROJECT_RULES = ("STK102", "STK202")
+PROJECT_RULES = ("STK102", "STK202", "STK601", "STK602", "STK603")
+# Of those, the rules that read the app index (templates, endpoints: stk_lint.app_index).
+APP_RULES = ("STK601", "STK602", "STK603")
 
 
 @dataclass
@@ -124,6 +126,7 @@ def run(
             # Unreadable or too large: the engine reports it (STK003); never cached.
             item.data = data if isinstance(data, bytes) else None
     project, dependency = _project_pass(files, settings, cache, paths)
+    app_dependency = _app_pass(files, settings, cache, paths, project)
     if fix is not None:
         settings.validate()
         _fix(files, settings, project, fix, unsafe_fixes, result)
@@ -142,6 +145,7 @@ def run(
                 item.language,
                 dependency if item.language == PYTHON else "",
                 stylesheet_stamp(str(item.path)),  # STK502's names: the project's own
+                app_dependency if _references_app(item) else "",
             )
             per_file[index] = cache.get_findings(_entry_name(item), item.key)
             if per_file[index] is not None:
@@ -235,6 +239,61 @@ def _project_pass(
         return project, ""
     facts.sort(key=lambda summary: summary["module"])
     return project, digest(facts, _unchecked_modules(project, files, settings, paths))
+
+
+def _app_pass(
+    files: Sequence[_File],
+    settings: Settings,
+    cache: Cache | None,
+    paths: list[Path],
+    project: Any,
+) -> str:
+    """The app index STK601-603 answer from (stk_lint.app_index), set on the project
+    index; returns a digest of what it knows (templates, endpoints) for the cache keys of
+    the files that may reference it.
+
+    When the run walked each app's whole import root, its Python files are every one the
+    index reads: while their contents are the same, the index is read back whole from the
+    cache, not rebuilt file by file (template folders are still listed: they are not in
+    it)."""
+    if project is None or not any(settings.selects(code) for code in APP_RULES):
+        return ""
+    from stk_lint.app_index import AppIndexes
+    from stk_lint.app_scan import app_index_for, index_digest
+
+    entry = f"\0app-index\0{os.path.abspath(settings.root)}"
+    key = ""
+    if cache is not None:
+        key = digest(
+            [
+                (item.display, item.language, hashlib.sha256(item.data).hexdigest())
+                if item.language == PYTHON and item.data is not None
+                else (item.display, item.language)
+                for item in files
+            ],
+            [str(path) for path in paths],
+        )
+        known = AppIndexes.from_json(cache.get(entry, key, "facts:app-index"))
+        walked = [path.resolve() for path in paths if path.is_dir()]
+        if known is not None and all(
+            any(Path(root).is_relative_to(w) for w in walked) for root in known.by_root
+        ):
+            project.app_index = known
+            return index_digest(known)
+    checked = [(item.path, item.display, item.language, item.data) for item in files]
+    project.app_index = app_index_for(
+        checked, paths, settings, cache, project.libraries.search_path
+    )
+    if cache is None:
+        return ""
+    cache.put(entry, key, project.app_index.to_json(), "facts:app-index")
+    return index_digest(project.app_index)
+
+
+def _references_app(item: _File) -> bool:
+    from stk_lint.app_scan import references_app
+
+    return item.data is not None and references_app(item.language, item.data)
 
 
 def _unchecked_modules(

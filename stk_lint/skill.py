@@ -200,12 +200,15 @@ def lint_block(block: CodeBlock) -> list[str]:
     """The distinct codes the default rule set (plus any expected rule) reports for a block."""
     from stk_lint.engine import check_source
     from stk_lint.registry import ALL_RULES, options_by_key
+    from stk_lint.testing import example_project
 
     rules = tuple(rule for rule in ALL_RULES if rule.default_enabled or rule.code in block.expect)
     options = {key: option.default for key, option in options_by_key().items()}
-    findings = check_source(
-        block.code, block.lint_as or BLOCK_PATHS[block.language], rules, options
-    )
+    path = block.lint_as or BLOCK_PATHS[block.language]
+    # A rule that reads across files is shown its example project (`Rule.example_files`).
+    across = [rule for rule in rules if rule.code in block.expect and rule.example_files]
+    project = example_project(across, path, block.code.encode("utf-8")) if across else None
+    findings = check_source(block.code, path, rules, options, project)
     return sorted({f.code for f in findings})
 
 

@@ -19,7 +19,8 @@ def lint(
     project: Any = None,
 ) -> list[Finding]:
     """Findings for one snippet. `select` takes exact codes; default: every rule that is
-    on by default (as `stk-lint check` without options)."""
+    on by default (as `stk-lint check` without options). With `select` and no `project`,
+    a selected rule that reads across files checks the snippet in its example project."""
     rules: tuple[type[Rule], ...] = (
         tuple(BY_CODE[c] for c in select)
         if select is not None
@@ -28,7 +29,26 @@ def lint(
     resolved = {key: option.default for key, option in options_by_key().items()}
     resolved.update(options or {})
     data = source.encode("utf-8") if isinstance(source, str) else source
+    if project is None and select is not None:
+        project = example_project(rules, path, data)
     return check_bytes(data, path, rules, resolved, project)
+
+
+def example_project(rules: Iterable[type[Rule]], path: str, data: bytes) -> Any:
+    """The project a snippet is checked in when a rule reads across files: its rules'
+    example files with the snippet at `path` (in memory), or None."""
+    files: dict[str, str] = {}
+    for rule in rules:
+        files.update(rule.example_files)
+    if not files:
+        return None
+    from stk_lint.app_index import example_index
+    from stk_lint.project import ProjectIndex
+
+    files[path] = data.decode("utf-8", errors="replace")
+    project = ProjectIndex()
+    project.app_index = example_index(files)
+    return project
 
 
 def codes(findings: Iterable[Finding]) -> list[str]:

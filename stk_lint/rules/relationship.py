@@ -7,7 +7,7 @@ import libcst as cst
 
 from stk_lint import cpython
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import dotted_name, module_name
+from stk_lint.python_engine import dotted_name, module_name, string_value
 from stk_lint.rule import Option, PythonRule
 from stk_lint.rules._edit import insert_item
 
@@ -95,13 +95,6 @@ def _annotation_kind(annotation: cst.BaseExpression) -> str | None:
             last = name.rsplit(".", 1)[-1]
             if last in ("WriteOnlyMapped", "DynamicMapped"):
                 return last
-    return None
-
-
-def _string_value(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
     return None
 
 
@@ -326,8 +319,8 @@ class NonSelectinRelationship(PythonRule):
             elif annotated != "WriteOnlyMapped":  # write-only: never loaded implicitly
                 self._check_lazy(node, f"`{kind}()`")
             backref = _keyword(node, "backref")
-            if backref is not None and _string_value(backref.value) is not None:
-                name = _string_value(backref.value)
+            if backref is not None and string_value(backref.value) is not None:
+                name = string_value(backref.value)
                 self.report(
                     backref,
                     f'`backref="{name}"` gives the reverse side default lazy loading; use '
@@ -366,7 +359,7 @@ class NonSelectinRelationship(PythonRule):
         if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
             loader = shown = value.value
         elif isinstance(value, cst.SimpleString):
-            loader = _string_value(value) or ""
+            loader = string_value(value) or ""
             if loader in allowed or loader == WRITE_ONLY:
                 return
             shown = f'"{loader}"'

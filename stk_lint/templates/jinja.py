@@ -91,6 +91,7 @@ class JinjaScan:
     branches: list[tuple[int, str]] = field(default_factory=list)
     # (message, line) when Jinja cannot lex or parse the template.
     error: tuple[str, int] | None = None
+    tree: Any = None  # Jinja's parse tree (`jinja2.nodes.Template`) when it parses
 
     def without_tags(self, start: int, end: int) -> str:
         """The source between two offsets with `{% %}` and `{# #}` blanked, `{{ }}` kept:
@@ -208,6 +209,7 @@ def scan(source: str) -> JinjaScan:
         except RecursionError:
             result.error = ("nested too deeply for Jinja's parser", 1)
         else:
+            result.tree = tree
             # Too deep to walk: outputs keep names=None and are not judged.
             with contextlib.suppress(RecursionError):
                 _attach_scopes(tree, result.outputs)

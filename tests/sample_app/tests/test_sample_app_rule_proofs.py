@@ -5,6 +5,7 @@ break a rule on purpose carry an `stk-lint: ignore[...]` comment naming it, so
 `stk-lint check tests/sample_app` stays clean while the proof keeps its bug.
 """
 
+import asyncio
 import gc
 import traceback
 import warnings
@@ -13,13 +14,14 @@ from contextlib import contextmanager
 import jinja2
 import pytest
 import stk.extensions as ext
-from quart import Blueprint, g, render_template_string, request
+from quart import Blueprint, g, redirect, render_template, render_template_string, request, url_for
 from quart.signals import got_request_exception
 from sample_app_support import ADMIN, login
 from sqlalchemy import Column, ForeignKey, Integer, String, func, select
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, backref, relationship
+from stk.tasks import run_in_background, run_with_session, wait_for_background_tasks
 from stk.things.models import Thing
 from stk.user.models import Role, User
 
@@ -306,3 +308,113 @@ async def test_stk101_flask_objects_are_not_quarts(app, serve, request_errors):
         assert response.status_code == 500
         assert isinstance(request_errors[0], RuntimeError)
         assert "Working outside of application context" in str(request_errors[0])
+
+
+# --- STK601 template-not-found, STK602 unknown-endpoint, STK603 undefined-block ------
+
+cross_file = Blueprint("proof_cross_file", __name__)
+
+DROPPED_BLOCK_PAGE = """{% extends "layout.html" %}
+{% block content %}<div id="proof"></div>{% endblock %}
+{% block BLOCK %}<script>window.proofMounted = true;</script>{% endblock %}
+"""
+
+
+@cross_file.get("/proof/renamed-template")
+async def renamed_template():
+    return await render_template("things/indx.html")  # stk-lint: ignore[STK601]
+
+
+@cross_file.get("/proof/renamed-endpoint")
+async def renamed_endpoint():
+    return redirect(url_for("things.thing_page"))  # stk-lint: ignore[STK602]
+
+
+@cross_file.get("/proof/block/<name>")
+async def page_with_block(name):
+    return await render_template_string(DROPPED_BLOCK_PAGE.replace("BLOCK", name))
+
+
+async def test_stk601_a_renamed_template_fails_only_when_the_page_is_requested(
+    app, serve, request_errors
+):
+    app.register_blueprint(cross_file)  # the app starts: nothing checks the name
+    async with serve() as client:
+        await login(client, *ADMIN)
+        response = await client.get("/proof/renamed-template")
+        assert response.status_code == 500
+        assert [type(e).__name__ for e in request_errors] == ["TemplateNotFound"]
+        assert str(request_errors[0]) == "things/indx.html"
+
+
+async def test_stk602_an_unknown_endpoint_fails_only_when_the_link_is_built(
+    app, serve, request_errors
+):
+    app.register_blueprint(cross_file)
+    async with serve() as client:
+        await login(client, *ADMIN)
+        response = await client.get("/proof/renamed-endpoint")
+        assert response.status_code == 500
+        assert [type(e).__name__ for e in request_errors] == ["BuildError"]
+        assert "things.thing_page" in str(request_errors[0])
+
+
+async def test_stk603_a_block_the_layout_lacks_is_dropped_without_an_error(app, serve):
+    app.register_blueprint(cross_file)
+    async with serve() as client:
+        await login(client, *ADMIN)
+        kept = await client.get("/proof/block/js")  # the layout's block
+        dropped = await client.get("/proof/block/scripts")  # no such block in the layout
+        assert kept.status_code == dropped.status_code == 200
+        assert "window.proofMounted" in await kept.get_data(as_text=True)
+        page = await dropped.get_data(as_text=True)
+        assert '<div id="proof"></div>' in page
+        assert "window.proofMounted" not in page
+
+
+# --- STK203 request-state-in-background ----------------------------------------------
+
+background = Blueprint("proof_background", __name__)
+outcomes = []
+
+
+async def count_with_the_requests_session(release):
+    await release.wait()  # the request has ended
+    try:
+        count = await g.db_session.scalar(  # stk-lint: ignore[STK203]
+            select(func.count()).select_from(Thing)
+        )
+        outcomes.append(count)
+    except Exception as error:
+        outcomes.append(error)
+
+
+async def count_with_its_own_session(session, release):
+    await release.wait()
+    outcomes.append(await session.scalar(select(func.count()).select_from(Thing)))
+
+
+@background.post("/proof/background/<kind>")
+async def schedule(kind):
+    release = background.release = asyncio.Event()
+    if kind == "request-session":
+        await run_in_background(count_with_the_requests_session(release))
+    else:
+        await run_with_session(count_with_its_own_session, release)
+    return {"scheduled": kind}
+
+
+async def test_stk203_background_work_outlives_the_requests_session(app, serve):
+    app.register_blueprint(background)
+    outcomes.clear()
+    async with serve(things=3) as client:
+        await login(client, *ADMIN)
+        for kind in ("request-session", "own-session"):
+            response = await client.post(f"/proof/background/{kind}")
+            assert response.status_code == 200
+            background.release.set()
+            await wait_for_background_tasks()
+    broken, fixed = outcomes
+    # The teardown hook closed the request's session and took it off `g`.
+    assert isinstance(broken, AttributeError) and "db_session" in str(broken)
+    assert fixed == 3
