@@ -81,13 +81,19 @@ def project_scope(path: Path) -> Scope:
 
 def project_root(folder: Path) -> Path:
     """The nearest folder at or above `folder` with a project marker; without one, the
-    import root of `folder`'s package (the folder above its outermost `__init__.py`)."""
-    for candidate in (folder, *folder.parents):
+    import root of the package nearest above `folder` (the folder above its outermost
+    `__init__.py`: a package's `templates/` or `static/` folder is no package itself),
+    or `folder` when no folder above it is a package."""
+    ancestors = (folder, *folder.parents)
+    for candidate in ancestors:
         if any(os.path.exists(candidate / marker) for marker in ROOT_MARKERS):
             return candidate
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
+    package = next((a for a in ancestors if (a / "__init__.py").is_file()), None)
+    if package is None:
+        return folder
+    while (package / "__init__.py").is_file() and package.parent != package:
+        package = package.parent
+    return package
 
 
 def _switch(config: Path) -> bool | None:

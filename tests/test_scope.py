@@ -129,6 +129,27 @@ def test_without_a_marker_the_root_is_above_the_outermost_package(tmp_path):
     assert project_root(tmp_path / "proj" / "stk" / "things") == tmp_path / "proj"
 
 
+def test_a_template_folder_inside_a_package_belongs_to_the_package_s_project(tmp_path):
+    """A package's `templates/` and `static/` folders hold no `__init__.py`; without a
+    project marker their root is still the one above the package, so an edited template
+    of an stk app is in scope."""
+    _project(
+        tmp_path,
+        {
+            "proj/stk/__init__.py": "from stk.extensions import Base\n",
+            "proj/stk/templates/things/index.html": "",
+            "proj/stk/static/js/app.js": "",
+        },
+    )
+    template = tmp_path / "proj" / "stk" / "templates" / "things" / "index.html"
+    assert project_root(template.parent) == tmp_path / "proj"
+    assert project_scope(template).stk
+    assert project_scope(tmp_path / "proj" / "stk" / "static" / "js" / "app.js").stk
+    # a folder under no package at all stays its own root
+    _project(tmp_path, {"loose/templates/page.html": ""})
+    assert project_root(tmp_path / "loose" / "templates") == tmp_path / "loose" / "templates"
+
+
 def test_the_search_starts_next_to_the_edited_file(tmp_path, monkeypatch):
     """Far more files than the bound, but the proof sits beside the edited file."""
     monkeypatch.setattr(scope, "MAX_FILES", 5)
