@@ -35,6 +35,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from stk_lint import cpython
+from stk_lint.files import DEFAULT_MAX_FILE_SIZE_KB, read_source
 from stk_lint.project import absolute_import
 
 Facts = dict[str, Any]
@@ -465,11 +466,14 @@ class FileSystem:
         return sorted(found)
 
     def read(self, path: str) -> str | None:
+        """A template's text; None when it cannot be read, is not a regular file (a pipe
+        would block) or is larger than STK003's default limit (what is not known is
+        silence)."""
         try:
-            with open(path, "rb") as file:
-                return file.read().decode("utf-8-sig", errors="replace")
+            data = read_source(path, DEFAULT_MAX_FILE_SIZE_KB * 1024)
         except OSError:
             return None
+        return None if isinstance(data, int) else data.decode("utf-8-sig", errors="replace")
 
 
 class MemoryFileSystem(FileSystem):

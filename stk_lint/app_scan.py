@@ -20,7 +20,7 @@ from stk_lint.app_index import AppIndexes, Module, build, imported_top_levels, p
 from stk_lint.cache import Cache, digest
 from stk_lint.config import Settings
 from stk_lint.decoding import decode
-from stk_lint.files import PYTHON, TEMPLATE, discover
+from stk_lint.files import PYTHON, TEMPLATE, discover, read_source, size_limit
 
 
 def app_index_for(
@@ -37,6 +37,7 @@ def app_index_for(
     from stk_lint.project import Packages
 
     packages = packages or Packages()
+    limit = size_limit(settings.options)
     by_root: dict[Path, _Root] = {}
     file_roots: dict[str, str] = {}
     seen: set[str] = set()
@@ -60,10 +61,12 @@ def app_index_for(
             continue
         try:
             if data is None:
-                data = path.read_bytes()
+                data = read_source(path, limit)
             module, is_package, root, resolved = packages.locate(path)
         except (OSError, RuntimeError):  # unreadable; a symlink loop (RuntimeError before 3.13)
             continue
+        if isinstance(data, int):
+            continue  # too large to check (STK003): read no further than the limit
         root = owner(root)
         entry = by_root.setdefault(root, _Root())
         file_roots[display] = str(root)
@@ -88,10 +91,12 @@ def app_index_for(
             if str(resolved) in seen or root not in by_root:
                 continue
             seen.add(str(resolved))
-            by_root[root].add(module, resolved, _facts_on_disk(resolved, module, is_package, cache))
+            by_root[root].add(
+                module, resolved, _facts_on_disk(resolved, module, is_package, cache, limit)
+            )
 
     def library(path: str, module: str, is_package: bool) -> dict[str, Any] | None:
-        found = _facts_on_disk(Path(path), module, is_package, cache)
+        found = _facts_on_disk(Path(path), module, is_package, cache, limit)
         return found[0] if found is not None else None
 
     indexes = {}
@@ -189,7 +194,7 @@ def _facts_of_content(
 
 
 def _facts_on_disk(
-    path: Path, module: str, is_package: bool, cache: Cache | None
+    path: Path, module: str, is_package: bool, cache: Cache | None, limit: int
 ) -> tuple[dict[str, Any], list[str]] | None:
     try:
         info = path.stat()
@@ -202,9 +207,11 @@ def _facts_on_disk(
         if _valid(known):
             return known[0], known[1]
     try:
-        data = path.read_bytes()
+        data = read_source(path, limit)
     except OSError:
         return None
+    if isinstance(data, int):
+        return None  # larger than max-file-size-kb: not read
     return _facts(data, module, is_package, cache, name, key)
 
 

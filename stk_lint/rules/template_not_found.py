@@ -19,12 +19,12 @@ RENDERERS = frozenset(
 
 # The example project the cases below are checked in (beside the checked file).
 EXAMPLE_APP = {
-    "app/__init__.py": "",
-    "app/app.py": (
+    "stk/__init__.py": "",
+    "stk/app.py": (
         "from quart import Quart\n"
         "from quart_security import Security\n"
         "\n"
-        "from app.things.views import bp as things_bp\n"
+        "from stk.things.views import bp as things_bp\n"
         "\n"
         "\n"
         "def create_app():\n"
@@ -33,19 +33,19 @@ EXAMPLE_APP = {
         "    app.register_blueprint(things_bp)\n"
         "    return app\n"
     ),
-    "app/things/__init__.py": "",
-    "app/things/views.py": (
+    "stk/things/__init__.py": "",
+    "stk/things/views.py": (
         "from quart import Blueprint\n"
         "\n"
         'bp = Blueprint("things", __name__, template_folder="templates")\n'
     ),
-    "app/templates/layout.html": (
+    "stk/templates/layout.html": (
         "<html><head>{% block css %}{% endblock %}</head>\n"
         "<body>{% block content %}{% endblock %}{% block js %}{% endblock %}</body></html>\n"
     ),
-    "app/templates/macros.html": "{% macro card(title) %}<v-card>{{ title }}</v-card>{% endmacro %}\n",
-    "app/templates/things/index.html": '{% extends "layout.html" %}\n',
-    "app/things/templates/things/form.html": '{% extends "layout.html" %}\n',
+    "stk/templates/macros.html": "{% macro card(title) %}<v-card>{{ title }}</v-card>{% endmacro %}\n",
+    "stk/templates/things/index.html": '{% extends "layout.html" %}\n',
+    "stk/things/templates/things/form.html": '{% extends "layout.html" %}\n',
 }
 
 
@@ -129,6 +129,7 @@ class TemplateNotFound(PythonRule):
         "checked file; a folder of plain modules such as `tests/` belongs to the app package "
         "beside it."
     )
+    example_path = "stk/views.py"
     example_files = EXAMPLE_APP
     valid = (
         # quart-security's own template, rendered from its package
@@ -140,7 +141,7 @@ class TemplateNotFound(PythonRule):
         # built at run time: not checked
         'from quart import render_template\n\nasync def f(kind):\n    return await render_template(f"{kind}/index.html")\n',
         # another render_template than Quart's
-        'from app.mail import render_template\n\nasync def f():\n    return await render_template("mail/welcome.txt")\n',
+        'from stk.mail import render_template\n\nasync def f():\n    return await render_template("mail/welcome.txt")\n',
     )
     invalid = (
         'import quart\n\nasync def f():\n    return await quart.render_template("thing/index.html")\n',

@@ -14,7 +14,7 @@ class UndefinedBlock(TemplateRule):
     code = "STK603"
     name = "undefined-block"
     needs_project = True
-    example_path = "app/templates/things/detail.html"
+    example_path = "stk/templates/things/detail.html"
     summary = (
         "A `{% block %}` in a template that `{% extends %}` a parent chain where no "
         "template defines that block."

@@ -100,6 +100,7 @@ class UnknownEndpoint(PythonRule):
         "checked file; a folder of plain modules such as `tests/` belongs to the app package "
         "beside it."
     )
+    example_path = "stk/views.py"
     example_files = EXAMPLE_APP
     valid = (
         # quart-security's blueprint, read from the installed package
@@ -117,7 +118,7 @@ class UnknownEndpoint(PythonRule):
         # computed: not checked
         'from quart import url_for\n\ndef link(kind):\n    return url_for(f"{kind}.index")\n',
         # another url_for than Quart's
-        'from app.links import url_for\n\nLINK = url_for("nowhere")\n',
+        'from stk.links import url_for\n\nLINK = url_for("nowhere")\n',
     )
     invalid = (
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.logon")\n',
