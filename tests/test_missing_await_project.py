@@ -709,3 +709,166 @@ def test_standard_library_coroutines_are_labelled_so():
     assert found[0].message.split(")", 1)[0].endswith(", standard library")
     if "built-in table" not in found[1].message:  # quart installed: read from its source
         assert ", installed)" in found[1].message
+
+
+# -- values whose type annotations and module-level bindings tell (issues 15, 21) -----------
+
+TYPED_PROJECT = {
+    "stk/__init__.py": "",
+    "stk/db.py": (
+        "import asyncio\n\n"
+        "from sqlalchemy.ext.asyncio import async_scoped_session, async_sessionmaker\n\n"
+        "session = async_scoped_session(async_sessionmaker(), scopefunc=asyncio.current_task)\n"
+        "Session = async_sessionmaker()()\n"
+    ),
+    "stk/repository.py": (
+        "from collections.abc import Awaitable, Callable\n\n"
+        "from .db import session\n\n\n"
+        "Notifier = Callable[[str], Awaitable[None]]\n\n\n"
+        "class ThingRepository:\n"
+        "    async def save(self, thing):\n        session.add(thing)\n\n"
+        "    async def find(self, thing_id):\n        return None\n\n\n"
+        "def make_repository() -> ThingRepository:\n    return ThingRepository()\n"
+    ),
+    "stk/services.py": (
+        "import asyncio\n\n"
+        "from sqlalchemy import select\n\n"
+        "from .db import Session, session\n"
+        "from .repository import Notifier, ThingRepository, make_repository\n"
+        "from .models import Thing\n\n\n"
+        "class ThingService:\n"
+        "    audit: ThingRepository\n\n"
+        "    def __init__(self, repository: ThingRepository, notify: Notifier):\n"
+        "        self.repository = repository\n"
+        "        self.notify = notify\n"
+        "        self.spare = make_repository()\n\n"
+        "    async def create(self, thing):\n"
+        "        self.repository.save(thing)\n"
+        "        self.notify('created')\n"
+        "        self.spare.save(thing)\n"
+        "        self.audit.save(thing)\n"
+        "        found = await self.repository.find(thing.id)\n"
+        "        return found\n\n"
+        "    async def legal(self, things):\n"
+        "        await asyncio.gather(*[self.repository.save(t) for t in things])\n"
+        "        task = asyncio.create_task(self.notify('many'))\n"
+        "        pending = [self.spare.save(t) for t in things]\n"
+        "        await asyncio.gather(*pending)\n"
+        "        await task\n\n"
+        "    def later(self, thing):\n"
+        "        return self.repository.save(thing)  # handed to an awaiting caller\n\n\n"
+        "async def first_thing():\n"
+        "    return await session.execute(select(Thing)).scalars().first()\n\n\n"
+        "async def count():\n"
+        "    result = Session.execute(select(Thing))\n"
+        "    return result\n"
+    ),
+    "stk/models.py": "class Thing:\n    pass\n",
+}
+
+
+@pytest.fixture
+def typed_project(tmp_path):
+    for relative, text in TYPED_PROJECT.items():
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path / "stk"
+
+
+def test_types_from_annotations_and_module_bindings(typed_project):
+    found = {(Path(f.path).name, f.line) for f in stk202([typed_project])}
+    assert found == {
+        ("services.py", 19),  # `self.repository`: an annotated `__init__` parameter
+        ("services.py", 20),  # `self.notify`: `Notifier`, an alias of Callable[..., Awaitable]
+        ("services.py", 21),  # `self.spare`: `make_repository() -> ThingRepository`
+        ("services.py", 22),  # `audit: ThingRepository` in the class body
+        ("services.py", 38),  # the async_scoped_session of another module
+        ("services.py", 42),  # `async_sessionmaker()()` of another module
+    }
+
+
+def test_types_are_followed_with_the_skips_on_and_off(typed_project):
+    settings = Settings(select=["STK202"])
+    with_skips = run([typed_project], settings, jobs=1, use_cache=False, skips=True).findings
+    without = run([typed_project], settings, jobs=1, use_cache=False, skips=False).findings
+    assert with_skips == without and with_skips
+
+
+def test_quart_upload_save_needs_await():
+    source = (
+        "from quart import Blueprint, request\n\n"
+        "bp = Blueprint('photos', __name__)\n\n\n"
+        "@bp.post('/api/photo/')\n"
+        "async def upload():\n"
+        "    files = await request.files\n"
+        "    files['photo'].save('/srv/photos/p.jpg')\n"
+        "    files.get('thumb').save('/srv/photos/t.jpg')\n"
+        "    (await request.files)['cover'].save('/srv/photos/c.jpg')\n"
+        "    await files['backup'].save('/srv/backup/p.jpg')\n"
+        "    return {'ok': True}\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [9, 10, 11]
+
+
+def test_aiofiles_file_methods_are_coroutines():
+    source = (
+        "import aiofiles\n\n\n"
+        "async def export(path, rows):\n"
+        "    async with aiofiles.open(path, 'w') as out:\n"
+        "        out.write('id,name\\n')\n"
+        "        await out.writelines(rows)\n"
+        "    with open(path) as plain:\n"
+        "        plain.write('x')\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [6]
+
+
+def test_the_installed_definition_wins_over_the_builtin_table(tmp_path, monkeypatch):
+    library = tmp_path / "site" / "quart_security"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text(
+        "def hash_password_async(password, app=None):\n    return password\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    SUMMARIES.clear()
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from quart_security import hash_password_async\n\n\n"
+        "async def seed(password):\n    return {'hash': hash_password_async(password)}\n"
+    )
+    try:
+        assert stk202([app]) == []
+    finally:
+        SUMMARIES.clear()
+
+
+def test_the_installed_quart_decides_what_request_members_are(tmp_path, monkeypatch):
+    """A Quart whose `Request.get_json` is a plain `def` (and whose `get_body` is a
+    coroutine) is believed over the built-in table."""
+    quart = tmp_path / "site" / "quart"
+    (quart / "wrappers").mkdir(parents=True)
+    (quart / "__init__.py").write_text("from .globals import request\n")
+    (quart / "globals.py").write_text("request = None\n")
+    (quart / "wrappers" / "__init__.py").write_text("")
+    (quart / "wrappers" / "request.py").write_text(
+        "class Request:\n"
+        "    def get_json(self):\n        return {}\n\n"
+        "    async def get_body(self):\n        return b''\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    SUMMARIES.clear()
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from quart import request\n\n\n"
+        "async def create():\n"
+        "    data = request.get_json()\n"
+        "    body = request.get_body()\n"
+        "    return {'name': data.get('name'), 'size': len(body)}\n"
+    )
+    try:
+        assert [(f.line, f.message.split("`")[1]) for f in stk202([app])] == [
+            (6, "request.get_body")
+        ]
+    finally:
+        SUMMARIES.clear()

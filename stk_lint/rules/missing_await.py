@@ -28,14 +28,17 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from stk_lint.coroutines import (
+    ASYNC_WITH_TARGETS,
     COROUTINE_API,
     DEFAULT_CONSUMERS,
     KNOWN_COROUTINES,
     LOGGING_CALL,
+    QUART_PROXY_CLASSES,
     REQUEST_COROUTINES,
     REQUEST_PROPERTIES,
     SESSION_COROUTINES,
     STREAM_RESULTS,
+    UPLOAD_SAVE,
     VALUE_TAKERS,
     WEBSOCKET_COROUTINES,
 )
@@ -106,9 +109,16 @@ class _Frame:
     qualname: str  # as in the module summary: "Thing.from_dict", "outer.<locals>.inner"
     is_async: bool = False
     locals: set[str] = field(default_factory=set)
-    # name -> (class name as _qualify gives it, whether the class is in this module,
-    # whether it is known to be a class: looked up when first needed)
-    types: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)
+    # name -> (a dotted name as _qualify gives it, whether it is in this module, how the
+    # name's value comes from it: KNOWN (it is the value's class), INSTANCE (an
+    # annotation or `Thing(...)`: the class, if it is one), CALL/AWAIT (the result of
+    # calling it, awaited), ENTER/AENTER (the `as` target of `with`/`async with` on a
+    # call of it): looked up when a method is first called on the name)
+    types: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+    # Names holding a function that makes an awaitable (`send: Callable[..., Awaitable]`).
+    coroutine_functions: set[str] = field(default_factory=set)
+    # Names holding the mapping `await request.files` gives (of Quart `FileStorage`s).
+    uploads: set[str] = field(default_factory=set)
     sessions: set[str] = field(default_factory=set)
     # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
     sync_sessions: set[str] = field(default_factory=set)
@@ -119,6 +129,10 @@ class _Frame:
     # In a class: attribute -> whether it holds an AsyncSession (False: a sync Session),
     # from `self.x = <session>` in its methods and `x: AsyncSession` in its body.
     attributes: dict[str, bool] = field(default_factory=dict)
+    # In a class: attribute -> what `types` would hold for it, from the class body's
+    # annotations and `self.x = ...` in `__init__` and the methods above the use.
+    attribute_types: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+    coroutine_attributes: set[str] = field(default_factory=set)  # as coroutine_functions
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)  # open loops, innermost last
@@ -130,6 +144,16 @@ class _Frame:
 
 
 _WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
+
+# How a name's value comes from the dotted name in `_Frame.types`.
+KNOWN = "known"
+INSTANCE = "instance"
+CALL = "call"
+AWAIT = "await"
+ENTER = "enter"
+AENTER = "aenter"
+# `Callable[..., Awaitable[T]]` and kin, as `stk_lint.project.COROUTINE_CALLABLE` reads them.
+_AWAITABLE_RESULT = frozenset({"Awaitable", "Coroutine"})
 
 
 def _annotated_type(annotation: cst.BaseExpression) -> str | None:
@@ -266,7 +290,14 @@ class MissingAwait(PythonRule):
         "annotation, methods on the result of another method call) are not resolved. "
         "`self.x` is known as a session (or a synchronous `Session`) from an annotation "
         "in the class body or from an assignment in a method written above the use; "
-        "otherwise its name decides. Installed "
+        "otherwise its name decides. Other values are typed from annotations (parameters, "
+        "class bodies, `self.x: T`, a function's return annotation, `__aenter__`'s for "
+        "`async with f() as x`, `Self` included) and module-level bindings (`session = "
+        "async_scoped_session(...)`, `client: Client = ...`, an alias of "
+        "`Callable[..., Awaitable[T]]`), in the module or imported from another; a "
+        "`TypeVar`, a union of several classes, a generic's parameters (`list[Thing]`), "
+        "a `LocalProxy` and a value typed only by what a decorator does are not followed. "
+        "Installed "
         "libraries are read (never imported) from the Python environment stk-lint runs in "
         "and from the project's own `.venv`/`venv`; when a library is found in neither, "
         "only the built-in table of Quart, quart-security, SQLAlchemy and stk coroutines "
@@ -314,6 +345,30 @@ class MissingAwait(PythonRule):
         "        async with session.begin():\n"
         "            thing = await session.get(Thing, thing_id)\n"
         "            session.add(thing)\n",
+        # Coroutines of typed attributes and `Callable` parameters handed on: gathered,
+        # made tasks, stored in a list that is gathered, returned to an awaiting caller.
+        "import asyncio\nfrom collections.abc import Awaitable, Callable\n\n\n"
+        "class ThingRepository:\n    async def save(self, thing):\n        pass\n\n\n"
+        "class ThingService:\n"
+        "    def __init__(self, repository: ThingRepository,\n"
+        "                 notify: Callable[[str], Awaitable[None]]):\n"
+        "        self.repository = repository\n        self.notify = notify\n\n"
+        "    async def save_all(self, things):\n"
+        "        await asyncio.gather(*[self.repository.save(t) for t in things])\n"
+        "        task = asyncio.create_task(self.notify('saved'))\n"
+        "        pending = [self.repository.save(t) for t in things]\n"
+        "        await asyncio.gather(*pending)\n        await task\n\n"
+        "    def save_later(self, thing):\n        return self.repository.save(thing)\n",
+        # Uploads awaited; an async context manager's target used as its class says.
+        "from quart import request\n\n\nclass Upload:\n"
+        "    async def __aenter__(self) -> 'Upload':\n        return self\n\n"
+        "    async def __aexit__(self, *exc):\n        pass\n\n"
+        "    async def store(self, data):\n        pass\n\n"
+        "    def size(self):\n        return 0\n\n\n"
+        "async def upload():\n    files = await request.files\n"
+        "    await files['photo'].save('/srv/p.jpg')\n"
+        "    async with Upload() as target:\n        await target.store(b'')\n"
+        "        return {'size': target.size()}\n",
     )
     invalid = (
         "from quart import g\n\nasync def h():\n    g.db_session.commit()\n",
@@ -324,6 +379,20 @@ class MissingAwait(PythonRule):
         "async def notify(u):\n    pass\n\ndef signup(u):\n    notify(u)\n",
         "import stk.extensions as ext\n\nasync def job():\n"
         "    async with ext.async_session_factory() as s:\n        s.flush()\n",
+        # An attribute typed by an annotated `__init__` parameter.
+        "class ThingRepository:\n    async def save(self, thing):\n        pass\n\n\n"
+        "class ThingService:\n    def __init__(self, repository: ThingRepository):\n"
+        "        self.repository = repository\n\n"
+        "    async def create(self, thing):\n        self.repository.save(thing)\n",
+        # A file of `await request.files`: Quart's FileStorage.save is a coroutine.
+        "from quart import request\n\n\nasync def upload():\n"
+        "    files = await request.files\n    files['photo'].save('/srv/p.jpg')\n",
+        # A function annotated to return an instance, and a `Callable[..., Awaitable]`.
+        "from collections.abc import Awaitable, Callable\n\n\n"
+        "class Client:\n    async def fetch(self, url):\n        pass\n\n\n"
+        "def make_client() -> Client:\n    return Client()\n\n\n"
+        "async def poll(url, report: Callable[[str], Awaitable[None]]):\n"
+        "    client = make_client()\n    client.fetch(url)\n    report(url)\n",
     )
 
     # -- set-up ------------------------------------------------------------------------
@@ -503,6 +572,10 @@ class MissingAwait(PythonRule):
                 kind = _session_annotation(node.annotation.annotation)
                 if kind is not None:
                     self.frames[-1].attributes[node.target.value] = kind == "async"
+                else:
+                    self._note_attribute(
+                        self.frames[-1], node.target.value, node.annotation.annotation, None
+                    )
             if node.value is not None:
                 self._bind_value(node.target.value, node.value, frame)
             self._note_annotation(frame, node.target.value, node.annotation.annotation)
@@ -515,6 +588,8 @@ class MissingAwait(PythonRule):
             frame.sessions.add(name)
         elif kind == "sync":
             frame.sync_sessions.add(name)
+        elif self._is_coroutine_function_type(annotation):
+            frame.coroutine_functions.add(name)
         else:
             annotated = _annotated_type(annotation)
             if annotated:
@@ -542,6 +617,44 @@ class MissingAwait(PythonRule):
             owner.attributes[target.attr.value] = False
         elif value is not None and self._is_session(value):
             owner.attributes[target.attr.value] = True
+        else:
+            self._note_attribute(owner, target.attr.value, annotation, value)
+
+    def _note_attribute(
+        self,
+        owner: _Frame,
+        attribute: str,
+        annotation: cst.BaseExpression | None,
+        value: cst.BaseExpression | None,
+    ) -> None:
+        """What `self.attribute` holds, from its annotation or the value assigned: a
+        parameter's (`self.repository = repository`), a call's (`self.client =
+        Client()`), a function that makes awaitables (`self.send = send`)."""
+        owner.attribute_types.pop(attribute, None)
+        owner.coroutine_attributes.discard(attribute)
+        if annotation is not None:
+            if self._is_coroutine_function_type(annotation):
+                owner.coroutine_attributes.add(attribute)
+                return
+            annotated = _annotated_type(annotation)
+            qualified, in_module = self._qualify(annotated) if annotated else (None, False)
+            if qualified is not None:
+                owner.attribute_types[attribute] = (qualified, in_module, INSTANCE)
+            return
+        if isinstance(value, cst.Name):
+            function = self.function
+            if value.value in function.coroutine_functions:
+                owner.coroutine_attributes.add(attribute)
+            elif value.value in function.types:
+                owner.attribute_types[attribute] = function.types[value.value]
+            return
+        inner = value.expression if isinstance(value, cst.Await) else value
+        if isinstance(inner, cst.Call):
+            callee = dotted_name(inner.func)
+            qualified, in_module = self._qualify(callee) if callee else (None, False)
+            if qualified is not None:
+                how = AWAIT if isinstance(value, cst.Await) else CALL
+                owner.attribute_types[attribute] = (qualified, in_module, how)
 
     def _enclosing_class(self) -> _Frame | None:
         """The class of the method being visited (`self` refers to its instances)."""
@@ -563,6 +676,8 @@ class MissingAwait(PythonRule):
             self._role(target, TARGET)
             frame.locals.add(target.value)
             frame.types.pop(target.value, None)
+            frame.coroutine_functions.discard(target.value)
+            frame.uploads.discard(target.value)
             frame.sessions.discard(target.value)
             frame.sync_sessions.discard(target.value)
             frame.guessable.discard(target.value)
@@ -577,6 +692,9 @@ class MissingAwait(PythonRule):
             return
         if self._is_session(value):
             frame.sessions.add(name)  # `session = g.db_session`
+            return
+        if self._is_uploads(value) and isinstance(value, cst.Await):
+            frame.uploads.add(name)  # `files = await request.files`
             return
         inner = value.expression if isinstance(value, cst.Await) else value
         if not isinstance(inner, cst.Call):
@@ -605,24 +723,85 @@ class MissingAwait(PythonRule):
             method = inner.func.attr.value
             if method in STREAM_RESULTS and self._is_session(inner.func.value):
                 # `rows = await session.stream(q)`: an AsyncResult, `.all()` is a coroutine
-                frame.types[name] = (STREAM_RESULTS[method], False, True)
+                frame.types[name] = (STREAM_RESULTS[method], False, KNOWN)
                 return
             # `thing = await session.get(Thing, id)`: an instance of Thing
             if inner.func.attr.value in ("get", "get_one") and inner.args:
                 self._note_type(frame, name, dotted_name(inner.args[0].value) or "")
-            return
-        self._note_type(frame, name, callee)
+                return
+        self._note_type(frame, name, callee, AWAIT if isinstance(value, cst.Await) else CALL)
 
-    def _note_type(self, frame: _Frame, name: str, class_expression: str) -> None:
-        """Remember that `name` may hold an instance of the class `class_expression`
-        names: whether it is a class is looked up (in the project, in libraries) only
-        if a method is called on `name`, which most results never see."""
-        if not class_expression:
+    def _note_type(self, frame: _Frame, name: str, expression: str, how: str = INSTANCE) -> None:
+        """Remember that `name` may hold an instance of a class `expression` leads to
+        (see `_Frame.types`): what it is is looked up (in the project, in libraries)
+        only if a method is called on `name`, which most results never see."""
+        if not expression:
             return
-        qualified, in_module = self._qualify(class_expression)
+        qualified, in_module = self._qualify(expression)
         if qualified is None:
             return
-        frame.types[name] = (qualified, in_module, False)
+        frame.types[name] = (qualified, in_module, how)
+
+    def _held_class(self, qualified: str, in_module: bool, how: str) -> tuple[str, bool] | None:
+        """(class, whether in this module) of a value `types` describes, or None."""
+        if how == KNOWN:
+            return qualified, in_module
+        target = self._target(qualified, in_module)
+        if target is None:
+            return None
+        if how == INSTANCE:
+            return (qualified, in_module) if target.kind == "class" else None
+        if target.kind == "function" and target.is_async != (how == AWAIT):
+            return None  # an unawaited coroutine (followed as such), or a plain result awaited
+        if how == AWAIT and target.kind != "function":
+            return None
+        held = self.index.returned_class(target, self.local if in_module else None)
+        if held is None:
+            return None
+        located = self._localise(held)
+        if how in (ENTER, AENTER):
+            method = "__aenter__" if how == AENTER else "__enter__"
+            enter = self._target(f"{located[0]}.{method}", located[1])
+            if enter is None or enter.kind != "function" or enter.is_async != (how == AENTER):
+                return None
+            held = self.index.returned_class(enter, self.local if located[1] else None)
+            if held is None:
+                return None
+            located = self._localise(held)
+        return located
+
+    def _localise(self, qualified: str) -> tuple[str, bool]:
+        """(name, in this module) for a class's absolute name."""
+        classes = self.local.summary["classes"]
+        if self.module and qualified.startswith(self.module + "."):
+            rest = qualified[len(self.module) + 1 :]
+            if rest in classes:
+                return rest, True
+        if not self.module and qualified in classes:
+            return qualified, True
+        return qualified, False
+
+    def _is_coroutine_function_type(self, annotation: cst.BaseExpression) -> bool:
+        """`Callable[..., Awaitable[T]]`, `Callable[..., Coroutine[...]]`, or a name for
+        one (an alias here or imported: `ASGISendCallable`)."""
+        if isinstance(annotation, cst.Subscript):
+            if (dotted_name(annotation.value) or "").rsplit(".", 1)[-1] != "Callable":
+                return False
+            elements = annotation.slice
+            last = elements[-1].slice if elements else None
+            if not isinstance(last, cst.Index) or not isinstance(last.value, cst.Subscript):
+                return False
+            result = dotted_name(last.value.value) or ""
+            return result.rsplit(".", 1)[-1] in _AWAITABLE_RESULT
+        name = _annotated_type(annotation)
+        if not name or name.rsplit(".", 1)[-1] == "Callable":
+            return False
+        if name in self.local.summary.get("bindings", ()):
+            return self.index.is_coroutine_function_type(self.local, name)
+        head = name.split(".", 1)[0]
+        if head not in self.context.imports:
+            return False
+        return self.index.is_coroutine_function_type(self.local, name)
 
     def visit_With(self, node: cst.With) -> None:
         frame = self.scope
@@ -640,6 +819,13 @@ class MissingAwait(PythonRule):
                         frame.sessions.add(item.asname.name.value)
                     elif self._makes_sync_session(callee):
                         frame.sync_sessions.add(item.asname.name.value)
+                    elif node.asynchronous and self._qualify(callee)[0] in ASYNC_WITH_TARGETS:
+                        # `async with aiofiles.open(path) as f`: no annotation tells
+                        known = ASYNC_WITH_TARGETS[self._qualify(callee)[0] or ""]
+                        frame.types[item.asname.name.value] = (known, False, KNOWN)
+                    else:
+                        how = AENTER if node.asynchronous else ENTER
+                        self._note_type(frame, item.asname.name.value, callee, how)
 
     def _makes_session(self, callee: str) -> bool:
         """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
@@ -762,7 +948,11 @@ class MissingAwait(PythonRule):
         role = self.roles.get(id(node))
         if role is None:
             return  # the callee of a call, or somewhere we make no claim about
-        if node.attr.value in REQUEST_PROPERTIES and self._is_quart(node.value, "request"):
+        if (
+            node.attr.value in REQUEST_PROPERTIES
+            and self._is_quart(node.value, "request")
+            and self._quart_member("request", node.attr.value, True)
+        ):
             name = f"{dotted_name(node.value)}.{node.attr.value}"
             self._check(node, name, "Quart request", role, property=True, quart=True)
         elif isinstance(node.value, cst.Attribute) and node.value.attr.value == "awaitable_attrs":
@@ -1003,15 +1193,23 @@ class MissingAwait(PythonRule):
             if self._is_session(receiver):
                 return self._session_method(display or method, method)
             if self._is_quart(receiver, "request"):
-                if method in REQUEST_COROUTINES:
+                if self._quart_member("request", method, method in REQUEST_COROUTINES):
                     return display or method, "a Quart request coroutine"
                 return None
             if self._is_quart(receiver, "websocket"):
-                if method in WEBSOCKET_COROUTINES:
+                if self._quart_member("websocket", method, method in WEBSOCKET_COROUTINES):
                     return display or method, "a Quart websocket coroutine"
                 return None
         if display is None:
-            return self._method_of_super(func) or self._method_of_new_instance(func)
+            return (
+                self._method_of_super(func)
+                or self._method_of_new_instance(func)
+                or self._call_of_result(func)
+                or self._upload_save(func)
+            )
+        held = self._coroutine_function(display)
+        if held is not None:
+            return held
         qualified, in_module = self._qualify(display)
         if qualified is None:
             return None
@@ -1032,7 +1230,8 @@ class MissingAwait(PythonRule):
         return f"super().{func.attr.value}", self._where(target)
 
     def _method_of_new_instance(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """`Thing().from_dict(...)`: a method of the class just instantiated."""
+        """`Thing().from_dict(...)`, `app.test_client().get(...)`: a method of the class
+        just instantiated, or of the class a function's return annotation names."""
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
             return None
         class_expression = dotted_name(func.value.func)
@@ -1041,10 +1240,82 @@ class MissingAwait(PythonRule):
         qualified, in_module = self._qualify(class_expression)
         if qualified is None:
             return None
-        if not self._is_class(qualified, in_module):
+        held = self._held_class(qualified, in_module, CALL)
+        if held is None:
             return None
         display = f"{class_expression}().{func.attr.value}"
-        return self._async_target(display, f"{qualified}.{func.attr.value}", in_module)
+        return self._async_target(display, f"{held[0]}.{func.attr.value}", held[1])
+
+    def _call_of_result(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`self.ensure_async(handler)(...)`: calling what a function returns, annotated
+        `Callable[..., Awaitable[T]]`."""
+        if not isinstance(func, cst.Call):
+            return None
+        display = dotted_name(func.func)
+        qualified, in_module = self._qualify(display) if display else (None, False)
+        if qualified is None:
+            return None
+        target = self._target(qualified, in_module)
+        if target is None or target.kind != "function" or target.is_async:
+            return None
+        if not self.index.returns_coroutine_function(target, self.local if in_module else None):
+            return None
+        return f"{display}(...)", f"{self._where(target)}: returns a coroutine function"
+
+    def _coroutine_function(self, display: str) -> tuple[str, str] | None:
+        """`send(...)` where `send: Callable[..., Awaitable[None]]` (or `self.send`)."""
+        head, dot, rest = display.partition(".")
+        if not dot:
+            for frame in self._scopes():
+                if head in frame.coroutine_functions:
+                    return display, "annotated as a function returning an awaitable"
+                if head in frame.locals:
+                    return None
+            return None
+        if head == "self" and "." not in rest:
+            owner = self._enclosing_class()
+            if owner is not None and rest in owner.coroutine_attributes:
+                return display, "annotated as a function returning an awaitable"
+        return None
+
+    def _upload_save(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`files["upload"].save(path)` where `files = await request.files`: a Quart
+        `FileStorage`, whose `save` is a coroutine."""
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "save"):
+            return None
+        mapping = func.value
+        if isinstance(mapping, cst.Subscript):
+            mapping = mapping.value
+        elif (
+            isinstance(mapping, cst.Call)
+            and isinstance(mapping.func, cst.Attribute)
+            and mapping.func.attr.value == "get"
+        ):
+            mapping = mapping.func.value
+        else:
+            return None
+        if not self._is_uploads(mapping):
+            return None
+        return self._async_target(
+            f"{dotted_name(mapping) or 'files'}[...].save", UPLOAD_SAVE, False
+        )
+
+    def _is_uploads(self, expression: cst.BaseExpression) -> bool:
+        if isinstance(expression, cst.Await):
+            inner = expression.expression
+            return (
+                isinstance(inner, cst.Attribute)
+                and inner.attr.value == "files"
+                and self._is_quart(inner.value, "request")
+            )
+        if not isinstance(expression, cst.Name):
+            return False
+        for frame in self._scopes():
+            if expression.value in frame.uploads:
+                return True
+            if expression.value in frame.locals:
+                return False
+        return False
 
     def _async_target(
         self, display: str, qualified: str, in_module: bool
@@ -1125,6 +1396,14 @@ class MissingAwait(PythonRule):
             return any(m in ("quart", "quart.globals") for m in self.local.summary["star"])
         return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
 
+    def _quart_member(self, proxy: str, member: str, in_table: bool) -> bool:
+        """Whether `request.member`/`websocket.member` is a coroutine (an awaitable
+        property): as the installed Quart defines it, else as the built-in table says."""
+        target = self.index.resolve(f"{QUART_PROXY_CLASSES[proxy]}.{member}")
+        if target is None or target.kind != "function":
+            return in_table
+        return target.is_async
+
     def _is_local(self, name: str) -> bool:
         """Whether `name` is bound in the function being visited or one around it."""
         return any(name in frame.locals for frame in self._scopes() if frame.kind != "module")
@@ -1155,16 +1434,26 @@ class MissingAwait(PythonRule):
         functions = self.local.summary["functions"]
         classes = self.local.summary["classes"]
         if head in ("self", "cls") and rest:
+            attribute, nested, member = rest.partition(".")
+            owner = self._enclosing_class() if head == "self" and nested else None
+            if owner is not None and attribute in owner.attribute_types:
+                # `self.repository.save(...)`: a method of what the attribute holds
+                held = self._held_class(*owner.attribute_types[attribute])
+                if held is None:
+                    del owner.attribute_types[attribute]
+                    return None, False
+                owner.attribute_types[attribute] = (*held, KNOWN)
+                return held[0] + "." + member, held[1]
             for frame in reversed(self.frames):
                 if frame.kind == "class":
                     return f"{frame.qualname}.{rest}", True
         for frame in self._scopes():
             if head in frame.types:
-                class_name, in_module, known = frame.types[head]
-                if known or self._is_class(class_name, in_module):
-                    frame.types[head] = (class_name, in_module, True)
-                    return class_name + dot + rest, in_module
-                del frame.types[head]  # a call's result, not an instance: a plain local
+                held = self._held_class(*frame.types[head])
+                if held is not None:
+                    frame.types[head] = (*held, KNOWN)
+                    return held[0] + dot + rest, held[1]
+                del frame.types[head]  # not a class's instance that can be told: a plain local
             if head in frame.locals or head in frame.sessions:
                 return None, False  # a local variable of unknown type
             if frame.kind == "def":
