@@ -596,6 +596,7 @@ class ProjectIndex:
         self._registered: list[str] = []  # modules given to add_summary, in order
         self._session_jobs: set[str] | None = None  # see receives_session
         self._coroutine_classes: dict[str, bool] = {}  # see class_has_coroutines_at
+        self._reaching: dict[str, bool] = {}  # see class_reaches_coroutines
 
     def add(self, path: Path, source: str, display: str | None = None) -> Summary:
         module, is_package, root = module_name_for(path)
@@ -616,6 +617,7 @@ class ProjectIndex:
         display = display or path.as_posix()
         self._resolved.clear()
         self._coroutine_classes.clear()
+        self._reaching.clear()
         self._heads.clear()
         self.modules[summary["module"]] = ModuleEntry(summary, display)
         self._registered.append(summary["module"])
@@ -634,6 +636,7 @@ class ProjectIndex:
         self._missing.clear()
         self._resolved.clear()
         self._coroutine_classes.clear()
+        self._reaching.clear()
         self._heads.clear()
         self._folders.clear()
         self.libraries.extend(project_site_packages(root))
@@ -821,6 +824,15 @@ class ProjectIndex:
             if i == len(parts):
                 return Target("class", qualified, origin=origin)
             member = ".".join(parts[i:])
+            if "." in member:
+                # `Config.log.warning`: a member of what a property (a method used
+                # without a call) is annotated to return.
+                first, _, tail = member.partition(".")
+                held_by = self._in_module(entry, f"{class_name}.{first}", origin, depth + 1)
+                held = self.returned_class(held_by, entry) if held_by is not None else None
+                if held is not None and held_by is not None and not held_by.is_async:
+                    return self.resolve(f"{held}.{tail}", depth + 1)
+                return None
             for base in bases:
                 found = self._inherited(entry, base, member, origin, depth + 1)
                 if found is not None:
@@ -872,6 +884,43 @@ class ProjectIndex:
             known = split is None or not split[1] or self.class_has_coroutines(*split[:2])
             self._coroutine_classes[qualified] = known
         return known
+
+    def class_reaches_coroutines(self, qualified: str) -> bool:
+        """Whether a method of the class `qualified` is an `async def`, or what one of its
+        methods or properties is annotated to return (or to yield) is such a class, a
+        few steps on: every class whose methods STK202 may look up from an instance of
+        this one. True when unsure (its module cannot be told, the chain goes on)."""
+        known = self._reaching.get(qualified)
+        if known is None:
+            known = self._reaching[qualified] = self._reaches(qualified, set(), 0)
+        return known
+
+    def _reaches(self, qualified: str, seen: set[str], depth: int) -> bool:
+        if qualified in seen:
+            return False  # explored already on this search: its answer is given there
+        if depth > 3:
+            return True
+        known = self._reaching.get(qualified)
+        if known is not None:
+            return known
+        seen.add(qualified)
+        if self.class_has_coroutines_at(qualified):
+            return True
+        split = self._split(qualified)
+        if split is None or not split[1]:
+            return True
+        entry, class_name = split[0], split[1]
+        prefix = class_name + "."
+        for name in entry.summary.get("returns", ()):
+            if not name.startswith(prefix) or "." in name[len(prefix) :]:
+                continue
+            target = self._in_module(entry, name, "project", 0)
+            if target is None:
+                continue
+            for held in (self.returned_class(target, entry), self.yielded_class(target, entry)):
+                if held and self._reaches(held, seen, depth + 1):
+                    return True
+        return False
 
     def class_has_coroutines(
         self, entry: ModuleEntry, class_name: str, seen: set[tuple[str, str]] | None = None
@@ -942,6 +991,40 @@ class ProjectIndex:
             module = entry.summary["module"]
             return f"{module}.{owner}" if module else owner
         return self.class_named(entry, name)
+
+    def yielded_class(self, target: Target, entry: ModuleEntry | None = None) -> str | None:
+        """The class a generator function is annotated to yield (`-> AsyncIterator[X]`,
+        `Generator[X, None, None]`): what `with`/`async with` on it gives when a
+        `contextmanager`/`asynccontextmanager` decorator (not seen by the line scan)
+        wraps it."""
+        if target.kind != "function":
+            return None
+        located = self._definition(target.qualified, entry)
+        if located is None:
+            return None
+        entry, rest = located
+        annotation = entry.summary.get("returns", {}).get(rest, "").replace('"', "")
+        origin, bracket, arguments = annotation.partition("[")
+        if not bracket or origin.strip().rsplit(".", 1)[-1] not in _GENERATORS:
+            return None
+        first = _top_level_items(arguments.rstrip().removesuffix("]"))[0]
+        name = annotation_class(first)
+        return self.class_named(entry, name) if name else None
+
+    def returns_instance_of_owner(self, target: Target, entry: ModuleEntry | None = None) -> bool:
+        """Whether a method's `__await__` gives an instance of its own class: annotated
+        `Generator[Any, None, Owner]` (or `Self`)."""
+        located = self._definition(target.qualified, entry)
+        if located is None:
+            return False
+        entry, rest = located
+        annotation = entry.summary.get("returns", {}).get(rest, "").replace('"', "")
+        origin, bracket, arguments = annotation.partition("[")
+        if not bracket or origin.strip().rsplit(".", 1)[-1] not in _GENERATORS:
+            return False
+        last = _top_level_items(arguments.rstrip().removesuffix("]"))[-1].strip()
+        owner = rest.rpartition(".")[0]
+        return last.rsplit(".", 1)[-1] in ("Self", owner.rsplit(".", 1)[-1])
 
     def returns_coroutine_function(self, target: Target, entry: ModuleEntry | None = None) -> bool:
         """Whether calling `target` gives a function that makes an awaitable: its return
@@ -1043,6 +1126,7 @@ COROUTINE_CALLABLE = re.compile(
     r"(?:typing\.|collections\.abc\.|abc\.)?(?:Awaitable|Coroutine)\[.*\]\s*\]$",
     re.S,
 )
+_GENERATORS = frozenset({"AsyncIterator", "AsyncGenerator", "Iterator", "Generator"})
 _OPTIONAL = re.compile(r"(?:typing\.)?Optional\[(.*)\]$", re.S)
 
 

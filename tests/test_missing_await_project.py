@@ -872,3 +872,78 @@ def test_the_installed_quart_decides_what_request_members_are(tmp_path, monkeypa
         ]
     finally:
         SUMMARIES.clear()
+
+
+def test_library_values_through_context_managers_awaitables_and_properties(tmp_path):
+    """`async with` on an `@asynccontextmanager` method (`-> AsyncIterator[X]`), on an
+    `async def` a decorator makes a context manager, `await` on an object whose
+    `__await__` gives itself, and a property annotated to return a class."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import aiosqlite\n"
+        "from hypercorn.config import Config\n"
+        "from sqlalchemy.ext.asyncio import create_async_engine\n\n"
+        "engine = create_async_engine('sqlite+aiosqlite://')\n\n\n"
+        "async def create_all(metadata):\n"
+        "    async with engine.begin() as connection:\n"
+        "        connection.run_sync(metadata.create_all)\n\n\n"
+        "async def count(path):\n"
+        "    db = await aiosqlite.connect(path)\n"
+        "    async with db.execute('select count(*) from things') as cursor:\n"
+        "        row = await cursor.fetchone()\n"
+        "        cursor.close()\n"
+        "    await db.close()\n"
+        "    return row\n\n\n"
+        "class Server:\n"
+        "    def __init__(self, config: Config):\n        self.config = config\n\n"
+        "    async def stop(self):\n        self.config.log.warning('stopping')\n"
+    )
+    assert [f.line for f in stk202([app])] == [10, 17, 27]
+
+
+def test_a_bound_coroutine_tested_where_it_was_made_stood_for_its_result():
+    source = (
+        "from quart import abort\n\n\n"
+        "class Note:\n"
+        "    @classmethod\n    async def read(cls, note_id):\n        return None\n\n\n"
+        "async def show(note_id):\n"
+        "    note = Note.read(note_id)\n"
+        "    if not note:\n        abort(404)\n"
+        "    return render(note)\n\n\n"
+        "async def maybe(note_id, wanted):\n"
+        "    pending = None\n"
+        "    if wanted:\n        pending = Note.read(note_id)\n"
+        "    if pending is not None:\n        await pending\n\n\n"
+        "async def checked(note_id):\n"
+        "    pending = Note.read(note_id)\n"
+        "    if pending:\n        return await pending\n"
+    )
+    findings = lint(source, select=["STK202"])
+    assert [(f.line, "tested without `await`" in f.message) for f in findings] == [(11, True)]
+
+
+def test_an_instance_with_an_async_call_method_held_by_an_attribute():
+    source = (
+        "class App:\n    async def __call__(self, scope, receive, send):\n        pass\n\n\n"
+        "class Middleware:\n"
+        "    def __init__(self, app: App):\n        self.app = app\n\n"
+        "    async def __call__(self, scope, receive, send):\n"
+        "        self.app(scope, receive, send)\n\n"
+        "    def later(self, scope, receive, send):\n"
+        "        return self.app(scope, receive, send)\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [11]
+
+
+def test_a_coroutine_the_type_checkers_are_told_is_unused_is_not_reported():
+    source = (
+        "from typing import Protocol\n\n\n"
+        "class DriverCursor(Protocol):\n    async def close(self) -> None: ...\n\n\n"
+        "class CursorAdapter:\n"
+        "    def __init__(self, cursor: DriverCursor):\n        self._cursor = cursor\n\n"
+        "    def close(self, awaitable):\n"
+        "        if not awaitable:\n"
+        "            self._cursor.close()  # type: ignore[unused-coroutine]\n"
+        "        else:\n            self._cursor.close()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [16]

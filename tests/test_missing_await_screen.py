@@ -15,7 +15,8 @@ from stk_lint.rules.missing_await_screen import could_make_coroutine
 from stk_lint.runner import run
 
 SERVICES = """\
-from typing import Awaitable, Callable
+from contextlib import contextmanager
+from typing import Awaitable, Callable, Iterator
 
 
 class Repo:
@@ -54,6 +55,17 @@ def wrap(function) -> Callable[..., Awaitable[None]]:
 
 
 Handler = Callable[[int], Awaitable[None]]
+
+
+class Settings:
+    @property
+    def repository(self) -> Repo:
+        return Repo()
+
+
+@contextmanager
+def opened() -> Iterator[Repo]:
+    yield Repo()
 repository = Repo()
 """
 
@@ -104,6 +116,14 @@ REACHES_A_COROUTINE = {
     ),
     "callable_alias": (
         "from .services import Handler\n\n\ndef f(handler: Handler):\n    handler(1)\n"
+    ),
+    "property_chain": (
+        "from .services import Settings\n\n\ndef f(settings: Settings):\n"
+        "    settings.repository.save()\n"
+    ),
+    "context_manager": (
+        "from .services import opened\n\n\ndef f():\n    with opened() as repo:\n"
+        "        repo.save()\n"
     ),
     "returned_callable": "from .services import wrap\n\n\ndef f(g):\n    wrap(g)(1)\n",
     "builtin_table": (

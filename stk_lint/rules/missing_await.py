@@ -56,6 +56,9 @@ from stk_lint.rules.missing_await_screen import (
 # `await session.run_sync(fn)` calls `fn` with a synchronous Session.
 _RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
 
+# Type checkers' codes for an unused coroutine, in a comment that silences them.
+_ACKNOWLEDGED = ("unused-coroutine", "reportUnusedCoroutine")
+
 # Roles a parent gives its child expression.
 AWAITED = "awaited"
 HANDED = "handed"  # to a consumer, a container, a lambda ...
@@ -141,6 +144,8 @@ class _Frame:
     # whether the name is awaited later, which rules out the binding's fix.
     # (name, coroutine, what happened to it, the use that went wrong or None)
     late: list[tuple[str, _Pending, str, cst.CSTNode | None]] = field(default_factory=list)
+    # Bound coroutines truth-tested (or compared with `is`) in the block that made them.
+    tested: list[tuple[str, _Pending, cst.CSTNode]] = field(default_factory=list)
 
 
 _WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
@@ -281,7 +286,9 @@ class MissingAwait(PythonRule):
         "Within one function only: a coroutine stored in a container (a list of tasks, a "
         "dict), passed to a function stk-lint does not know, or captured by a nested "
         "function is assumed to be handled there. A name compared with `is`/`is not` or "
-        "truth-tested is not a use of it, and a coroutine bound in a loop under a name "
+        "truth-tested is not a use of it, unless the test is in the block that made the "
+        "coroutine and the function never awaits the name (`note = Note.read(id)` then "
+        "`if not note:`); a coroutine bound in a loop under a name "
         "that the loop awaits is taken to be awaited by the next iteration (the one bound "
         "by the last iteration is not followed past the loop). Calls through dynamic dispatch (a "
         "callback parameter, `getattr`, a variable holding a function, methods of objects "
@@ -296,7 +303,12 @@ class MissingAwait(PythonRule):
         "async_scoped_session(...)`, `client: Client = ...`, an alias of "
         "`Callable[..., Awaitable[T]]`), in the module or imported from another; a "
         "`TypeVar`, a union of several classes, a generic's parameters (`list[Thing]`), "
-        "a `LocalProxy` and a value typed only by what a decorator does are not followed. "
+        "a `LocalProxy` and a value typed only by what a decorator does are not followed, "
+        "except that `async with` on a method annotated `-> AsyncIterator[X]` (an "
+        "`@asynccontextmanager`) or on an `async def ... -> X` gives an `X`, and `await` "
+        "on an object whose `__await__` gives its own class gives that class. A statement "
+        "commented `# type: ignore[unused-coroutine]` (or pyright's "
+        "`reportUnusedCoroutine`) makes its coroutine on purpose and is not reported. "
         "Installed "
         "libraries are read (never imported) from the Python environment stk-lint runs in "
         "and from the project's own `.venv`/`venv`; when a library is found in neither, "
@@ -423,6 +435,18 @@ class MissingAwait(PythonRule):
         self.consumers_last = {c for c in consumers if "." not in c}
         self.session_functions = set(self.local.summary.get("run_with_session", ()))
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
+        self.acknowledged = any(marker in context.source for marker in _ACKNOWLEDGED)
+
+    def report(self, node, message, fix=None, statement=None) -> None:
+        """A statement whose comment silences the type checkers' own check of this
+        (`# type: ignore[unused-coroutine]`, pyright's `reportUnusedCoroutine`) makes
+        the coroutine on purpose: not reported again."""
+        if self.acknowledged:
+            line = statement or self.context.statement
+            comment = getattr(getattr(line, "trailing_whitespace", None), "comment", None)
+            if comment is not None and any(m in comment.value for m in _ACKNOWLEDGED):
+                return
+        super().report(node, message, fix, statement)
 
     # -- scopes ------------------------------------------------------------------------
 
@@ -751,11 +775,27 @@ class MissingAwait(PythonRule):
             return None
         if how == INSTANCE:
             return (qualified, in_module) if target.kind == "class" else None
-        if target.kind == "function" and target.is_async != (how == AWAIT):
-            return None  # an unawaited coroutine (followed as such), or a plain result awaited
+        entry = self.local if in_module else None
+        if how in (ENTER, AENTER) and target.kind == "function":
+            # `@asynccontextmanager async def begin(self) -> AsyncIterator[Connection]`
+            held = self.index.yielded_class(target, entry)
+            if held is not None:
+                return self._localise(held)
+            if target.is_async and how == AENTER:
+                # `async with db.execute(...) as cursor` on `async def execute(...) ->
+                # Cursor`: only a decorator making the call a context manager allows it.
+                held = self.index.returned_class(target, entry)
+                return self._localise(held) if held is not None else None
         if how == AWAIT and target.kind != "function":
             return None
-        held = self.index.returned_class(target, self.local if in_module else None)
+        if target.kind == "function" and target.is_async != (how == AWAIT):
+            if how != AWAIT:
+                return None  # an unawaited coroutine: followed as such
+            # `db = await connect(...)` on `def connect(...) -> Connection`: an
+            # awaitable whose `__await__` gives the instance itself.
+            held = self.index.returned_class(target, entry)
+            return self._awaits_to_itself(held) if held is not None else None
+        held = self.index.returned_class(target, entry)
         if held is None:
             return None
         located = self._localise(held)
@@ -769,6 +809,17 @@ class MissingAwait(PythonRule):
                 return None
             located = self._localise(held)
         return located
+
+    def _awaits_to_itself(self, qualified: str) -> tuple[str, bool] | None:
+        """A class whose `__await__` is annotated to give its own instances."""
+        located = self._localise(qualified)
+        method = self._target(f"{located[0]}.__await__", located[1])
+        if method is None or method.kind != "function" or method.is_async:
+            return None
+        entry = self.local if located[1] else None
+        if self.index.returns_instance_of_owner(method, entry):
+            return located
+        return None
 
     def _localise(self, qualified: str) -> tuple[str, bool]:
         """(name, in this module) for a class's absolute name."""
@@ -1006,7 +1057,17 @@ class MissingAwait(PythonRule):
                     return
             return
         if role == TESTED:
-            return  # `if coro is not None:` asks whether it was made, it does not use it
+            # `if coro is not None:` may ask whether it was made (`coro = None` above, the
+            # call in a branch): not a use. Tested in the block that made it, by a
+            # function that never awaits it, it stood for the result (`if not thing:`):
+            # decided when the function ends.
+            block = self.blocks[-1]
+            frame.tested.extend(
+                (node.value, pending, node)
+                for pending in frame.pending[node.value]
+                if pending.block == block
+            )
+            return
         if role == TARGET:
             # Rebound: lost unless the statement's own value awaits it (`x = await x`),
             # which is visited after the target. Settled at the next statement boundary.
@@ -1063,6 +1124,12 @@ class MissingAwait(PythonRule):
         for name, pendings in frame.pending.items():
             for pending in pendings:
                 self._report_pending(name, pending, frame, "is never awaited")
+        reported = {id(pending) for _, pending, _, _ in frame.late}
+        for name, pending, use in frame.tested:
+            if name not in frame.consumed and id(pending) not in reported:
+                reported.add(id(pending))
+                what = "is tested without `await` (a coroutine is always true, never None)"
+                frame.late.append((name, pending, what, use))
         for name, pending, what, use in frame.late:
             start = f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its "
             end = self._sync_advice(frame)
@@ -1274,8 +1341,15 @@ class MissingAwait(PythonRule):
             return None
         if head == "self" and "." not in rest:
             owner = self._enclosing_class()
-            if owner is not None and rest in owner.coroutine_attributes:
+            if owner is None:
+                return None
+            if rest in owner.coroutine_attributes:
                 return display, "annotated as a function returning an awaitable"
+            if rest in owner.attribute_types:
+                # `self.app(scope, receive, send)`: an instance whose `__call__` is async
+                held = self._held_class(*owner.attribute_types[rest])
+                if held is not None:
+                    return self._async_target(display, f"{held[0]}.__call__", held[1])
         return None
 
     def _upload_save(self, func: cst.BaseExpression) -> tuple[str, str] | None:

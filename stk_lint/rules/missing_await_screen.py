@@ -131,7 +131,7 @@ def _names_coroutines(index: ProjectIndex, qualified: str, instances: bool) -> b
         # what the function's return annotation names.
         if index.returns_coroutine_function(target):
             return True
-        held = index.returned_class(target)
+        held = index.returned_class(target) or index.yielded_class(target)
         return held is not None and _instances_have_coroutines(index, held)
     if target.kind == "class" and instances:
         # The rule looks a method up from the class's name as written, then in the tables.
@@ -140,9 +140,10 @@ def _names_coroutines(index: ProjectIndex, qualified: str, instances: bool) -> b
 
 
 def _instances_have_coroutines(index: ProjectIndex, qualified: str) -> bool:
-    """Whether the class, or what its `__enter__`/`__aenter__` gives (the rule follows
-    `with X() as y`), has a method that is an `async def`."""
-    if index.class_has_coroutines_at(qualified):
+    """Whether the class, what its methods and properties return, or what its
+    `__enter__`/`__aenter__` gives (the rule follows `with X() as y`) has a method that
+    is an `async def`."""
+    if index.class_reaches_coroutines(qualified):
         return True
     for method in ("__enter__", "__aenter__"):
         enter = index.resolve(f"{qualified}.{method}")
