@@ -155,6 +155,8 @@ VALUE_TAKERS = frozenset(
         "zip",
         "print",
         "repr",
+        "isinstance",  # unless it asks for an awaitable class (`isinstance(x, Awaitable)`)
+        "getattr",
         "json.dumps",
         "json.loads",
         "orjson.dumps",

@@ -30,6 +30,15 @@ def stk202(paths):
     return run([Path(p) for p in paths], Settings(select=["STK202"])).findings
 
 
+def write_project(folder: Path, files: dict[str, str]) -> Path:
+    """Write a project (relative path -> text) into `folder`."""
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
 # -- summaries ----------------------------------------------------------------------------
 
 
@@ -769,11 +778,7 @@ TYPED_PROJECT = {
 
 @pytest.fixture
 def typed_project(tmp_path):
-    for relative, text in TYPED_PROJECT.items():
-        path = tmp_path / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path / "stk"
+    return write_project(tmp_path, TYPED_PROJECT) / "stk"
 
 
 def test_types_from_annotations_and_module_bindings(typed_project):
@@ -945,5 +950,43 @@ def test_a_coroutine_the_type_checkers_are_told_is_unused_is_not_reported():
         "        if not awaitable:\n"
         "            self._cursor.close()  # type: ignore[unused-coroutine]\n"
         "        else:\n            self._cursor.close()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [16]
+
+
+def test_a_session_popped_from_g_and_a_coroutine_added_to_the_session(tmp_path):
+    source = (
+        "from quart import g\n\nfrom .models import Thing\n\n\n"
+        "async def close_db_session(exception):\n"
+        "    session = g.pop('db_session', None)\n"
+        "    if session is not None:\n        session.close()\n\n\n"
+        "async def create(data):\n"
+        "    g.db_session.add(Thing().from_dict(data))\n"
+        "    g.db_session.add(await Thing().from_dict(data))\n"
+        "    cookie = g.pop('theme', None)\n    cookie.close()\n"
+    )
+    models = "class Thing:\n    async def from_dict(self, data):\n        return self\n"
+    files = {"stk/__init__.py": "", "stk/models.py": models, "stk/app.py": source}
+    found = stk202([write_project(tmp_path, files)])
+    assert [(Path(f.path).name, f.line) for f in found] == [("app.py", 9), ("app.py", 13)]
+
+
+def test_bound_coroutines_given_to_functions_that_use_values():
+    source = (
+        "import asyncio\nfrom collections.abc import Awaitable\n\n\n"
+        "class Receiver:\n    async def receive(self):\n        return b''\n\n\n"
+        "class Stream:\n"
+        "    def __init__(self, receiver: Receiver, json_module):\n"
+        "        self.receiver = receiver\n        self.json_module = json_module\n\n"
+        "    async def message(self):\n"
+        "        data = self.receiver.receive()\n"
+        "        if isinstance(data, bytes):\n"
+        "            return self.json_module.loads(data)\n"
+        "        return None\n\n"
+        "    async def legal(self):\n"
+        "        pending = self.receiver.receive()\n"
+        "        if isinstance(pending, (Awaitable, asyncio.Future)):\n"
+        "            return await pending\n"
+        "        return pending\n"
     )
     assert [f.line for f in lint(source, select=["STK202"])] == [16]

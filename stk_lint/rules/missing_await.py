@@ -70,6 +70,8 @@ VALUE = "value"
 # AsyncSession coroutines whose result is a `Result`/`ScalarResult`: only plain methods.
 # (`get`, `scalar` return a model, whose methods may be async: no fix moves the await there.)
 PLAIN_RESULT_SESSION_METHODS = frozenset({"execute", "scalars"})
+# Plain AsyncSession methods that take model instances: a coroutine passed is a value.
+_SESSION_VALUE_METHODS = frozenset({"add", "add_all", "expunge", "expire", "is_modified"})
 
 PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
 # Truth-tested or compared with `is`: a bug for a call (a coroutine is always truthy),
@@ -159,6 +161,10 @@ ENTER = "enter"
 AENTER = "aenter"
 # `Callable[..., Awaitable[T]]` and kin, as `stk_lint.project.COROUTINE_CALLABLE` reads them.
 _AWAITABLE_RESULT = frozenset({"Awaitable", "Coroutine"})
+# Classes a coroutine may be an instance of (`isinstance(x, Awaitable)` is a fair question).
+_AWAITABLE_TYPES = frozenset(
+    {"Awaitable", "Coroutine", "CoroutineType", "Future", "Task", "Generator", "object"}
+)
 
 
 def _annotated_type(annotation: cst.BaseExpression) -> str | None:
@@ -196,6 +202,20 @@ def _session_annotation(annotation: cst.BaseExpression) -> str | None:
     if last == "Session":
         return "sync"
     return None
+
+
+def _asks_if_awaitable(call: cst.Call) -> bool:
+    """`isinstance(x, Awaitable)`, `isinstance(x, (asyncio.Future, Coroutine))`: asks
+    whether the value is one, which a coroutine may well be."""
+    if dotted_name(call.func) != "isinstance" or len(call.args) < 2:
+        return False
+    checked = call.args[1].value
+    classes = [e.value for e in checked.elements] if isinstance(checked, cst.Tuple) else [checked]
+    for value in classes:
+        name = (dotted_name(value) or "").rsplit(".", 1)[-1]
+        if not name or name in _AWAITABLE_TYPES:
+            return True
+    return False
 
 
 def _pending_message(
@@ -321,7 +341,10 @@ class MissingAwait(PythonRule):
         "only when that module is among the files checked (not when one file is checked "
         "alone). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
-        "`json.dumps`/`json.loads`, logging calls, Quart's `make_response`/`render_template`/`jsonify`); "
+        "`json.dumps`/`json.loads` and any `.loads`/`.dumps`, logging calls, `isinstance` "
+        "unless it asks for `Awaitable`/`Coroutine`/`Future`/`Task`, `getattr`, unittest's "
+        "`self.assert...`, AsyncSession's `add`/`add_all`/`expunge`, Quart's "
+        "`make_response`/`render_template`/`jsonify`); "
         "every other function is given the benefit of the doubt (it may run the "
         "coroutine), except with Quart's request and websocket awaitables "
         "(`request.json`, `request.get_json()`, `websocket.receive()`...): nobody hands "
@@ -714,8 +737,8 @@ class MissingAwait(PythonRule):
         if self._is_sync_session(value):
             frame.sync_sessions.add(name)  # `db = s`: an alias keeps what it aliases
             return
-        if self._is_session(value):
-            frame.sessions.add(name)  # `session = g.db_session`
+        if self._is_session(value) or self._popped_session(value):
+            frame.sessions.add(name)  # `session = g.db_session`, `g.pop("db_session")`
             return
         if self._is_uploads(value) and isinstance(value, cst.Await):
             frame.uploads.add(name)  # `files = await request.files`
@@ -1018,8 +1041,14 @@ class MissingAwait(PythonRule):
             arg_role: str = HANDED
             for arg in node.args:
                 self._note_consumed(arg.value)
-        elif qualified is not None and self._callee_name(display, qualified) in VALUE_TAKERS:
+        elif (
+            qualified is not None
+            and self._callee_name(display, qualified) in VALUE_TAKERS
+            and not _asks_if_awaitable(node)
+        ):
             arg_role = VALUE
+        elif self._plain_session_method(node.func):
+            arg_role = VALUE  # `session.add(thing)` takes a model, never a coroutine
         else:
             arg_role = ARGUMENT
         for arg in node.args:
@@ -1450,6 +1479,27 @@ class MissingAwait(PythonRule):
                 return owner.attributes[last]
         return last in self.session_names
 
+    def _plain_session_method(self, func: cst.BaseExpression) -> bool:
+        """`session.add`, `session.add_all`, `session.expunge`: a plain AsyncSession method."""
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _SESSION_VALUE_METHODS
+            and self._is_session(func.value)
+            and self._session_method(func.attr.value, func.attr.value) is None
+        )
+
+    def _popped_session(self, value: cst.BaseExpression) -> bool:
+        """`g.pop("db_session", None)`, `g.get("db_session")`: the request's session."""
+        if not (isinstance(value, cst.Call) and value.args):
+            return False
+        callee = dotted_name(value.func)
+        if callee not in ("g.pop", "g.get"):
+            return False
+        if self.context.imports.get("g", "quart.g") not in ("quart.g", "quart.globals.g"):
+            return False
+        key = value.args[0].value
+        return isinstance(key, cst.SimpleString) and key.evaluated_value in self.session_names
+
     def _is_sync_session(self, expression: cst.BaseExpression) -> bool:
         """A name bound to a synchronous `Session` in this scope or an enclosing one."""
         if not isinstance(expression, cst.Name):
@@ -1500,6 +1550,11 @@ class MissingAwait(PythonRule):
             return qualified
         if LOGGING_CALL.match(display):
             return "print"  # logging formats its arguments: a value taker like print
+        head, _, last = display.rpartition(".")
+        if head and last in ("loads", "dumps"):
+            return "json.dumps"  # `self.json_module.loads(data)`: a serialiser's
+        if head == "self" and last.startswith("assert"):
+            return "print"  # unittest's `self.assertEqual(row, ...)` compares values
         return None
 
     def _qualify(self, dotted: str) -> tuple[str | None, bool]:
