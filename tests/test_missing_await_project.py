@@ -990,3 +990,26 @@ def test_bound_coroutines_given_to_functions_that_use_values():
         "        return pending\n"
     )
     assert [f.line for f in lint(source, select=["STK202"])] == [16]
+
+
+def test_unions_and_attributes_set_by_a_base_class():
+    """A method is a coroutine on a union only when every class has it as one; `self.x`
+    set in a base class's `__init__` (above, in the same module) is followed."""
+    source = (
+        "class HttpStream:\n    async def handle(self, event):\n        pass\n\n\n"
+        "class WsStream:\n    async def handle(self, event):\n        pass\n\n"
+        "    def close(self):\n        pass\n\n\n"
+        "class Recorder:\n    def handle(self, event):\n        pass\n\n\n"
+        "class Protocol:\n"
+        "    def __init__(self, stream: HttpStream | WsStream | None) -> None:\n"
+        "        self.stream = stream\n"
+        "        self.current: HttpStream | WsStream | None = None\n"
+        "        self.listener: HttpStream | Recorder = Recorder()\n\n\n"
+        "class H11Protocol(Protocol):\n"
+        "    async def handle(self, event, other: HttpStream | WsStream):\n"
+        "        self.current.handle(event)\n"
+        "        self.listener.handle(event)\n"
+        "        other.handle(event)\n"
+        "        other.close()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [28, 30]

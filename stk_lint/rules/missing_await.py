@@ -138,6 +138,9 @@ class _Frame:
     # annotations and `self.x = ...` in `__init__` and the methods above the use.
     attribute_types: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
     coroutine_attributes: set[str] = field(default_factory=set)  # as coroutine_functions
+    # Names (in a class: attributes) annotated with a union of classes (`HTTPStream |
+    # WSStream | None`): each class, qualified, and whether it is in this module.
+    unions: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     # name -> coroutines bound to it, not awaited yet (several after if/else branches)
     pending: dict[str, list[_Pending]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)  # open loops, innermost last
@@ -322,8 +325,11 @@ class MissingAwait(PythonRule):
         "`async with f() as x`, `Self` included) and module-level bindings (`session = "
         "async_scoped_session(...)`, `client: Client = ...`, an alias of "
         "`Callable[..., Awaitable[T]]`), in the module or imported from another; a "
-        "`TypeVar`, a union of several classes, a generic's parameters (`list[Thing]`), "
-        "a `LocalProxy` and a value typed only by what a decorator does are not followed, "
+        "`TypeVar`, a generic's parameters (`list[Thing]`), "
+        "a `LocalProxy` and a value typed only by what a decorator does are not followed "
+        "(a union of classes is: a method is a coroutine there when every class has it "
+        "as one; `self.x` set by a base class is followed when the base is defined above "
+        "in the same module), "
         "except that `async with` on a method annotated `-> AsyncIterator[X]` (an "
         "`@asynccontextmanager`) or on an `async def ... -> X` gives an `X`, and `await` "
         "on an object whose `__await__` gives its own class gives that class. A statement "
@@ -459,6 +465,7 @@ class MissingAwait(PythonRule):
         self.session_functions = set(self.local.summary.get("run_with_session", ()))
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
         self.acknowledged = any(marker in context.source for marker in _ACKNOWLEDGED)
+        self.finished_classes: dict[str, _Frame] = {}  # qualname -> its frame, once visited
 
     def report(self, node, message, fix=None, statement=None) -> None:
         """A statement whose comment silences the type checkers' own check of this
@@ -483,7 +490,28 @@ class MissingAwait(PythonRule):
         self.frames.append(_Frame("class", node.name.value, self._prefix() + node.name.value))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        self.frames.pop()
+        frame = self.frames.pop()
+        self.finished_classes[frame.qualname] = frame  # its subclasses' `self.x` below
+
+    def _attribute_holder(self, owner: _Frame, attribute: str, depth: int = 0) -> _Frame | None:
+        """The class frame that says what `self.attribute` holds: the class's own, or a
+        base class's defined above it in this module (`self.app = app` in the base's
+        `__init__`)."""
+        if (
+            attribute in owner.attribute_types
+            or attribute in owner.coroutine_attributes
+            or attribute in owner.unions
+        ):
+            return owner
+        if depth > 8:
+            return None
+        for base in self.local.summary["classes"].get(owner.qualname, ()):
+            finished = self.finished_classes.get(base)
+            if finished is not None and finished is not owner:
+                found = self._attribute_holder(finished, attribute, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def _prefix(self) -> str:
         for frame in reversed(self.frames):
@@ -641,6 +669,21 @@ class MissingAwait(PythonRule):
             annotated = _annotated_type(annotation)
             if annotated:
                 self._note_type(frame, name, annotated)
+            else:
+                self._note_union(frame, name, annotation)
+
+    def _note_union(self, frame: _Frame, name: str, annotation: cst.BaseExpression) -> None:
+        """`stream: HTTPStream | WSStream | None`: each class, when every one is known."""
+        names = {n for n in _type_names(annotation) if n not in _WRAPPERS and n != "None"}
+        if len(names) < 2:
+            return
+        members = []
+        for written in sorted(names):
+            qualified, in_module = self._qualify(written) if written else (None, False)
+            if qualified is None:
+                return
+            members.append((qualified, in_module))
+        frame.unions[name] = members
 
     def _bind_attribute(
         self,
@@ -679,6 +722,7 @@ class MissingAwait(PythonRule):
         Client()`), a function that makes awaitables (`self.send = send`)."""
         owner.attribute_types.pop(attribute, None)
         owner.coroutine_attributes.discard(attribute)
+        owner.unions.pop(attribute, None)
         if annotation is not None:
             if self._is_coroutine_function_type(annotation):
                 owner.coroutine_attributes.add(attribute)
@@ -687,6 +731,8 @@ class MissingAwait(PythonRule):
             qualified, in_module = self._qualify(annotated) if annotated else (None, False)
             if qualified is not None:
                 owner.attribute_types[attribute] = (qualified, in_module, INSTANCE)
+            else:
+                self._note_union(owner, attribute, annotation)
             return
         if isinstance(value, cst.Name):
             function = self.function
@@ -725,6 +771,7 @@ class MissingAwait(PythonRule):
             frame.types.pop(target.value, None)
             frame.coroutine_functions.discard(target.value)
             frame.uploads.discard(target.value)
+            frame.unions.pop(target.value, None)
             frame.sessions.discard(target.value)
             frame.sync_sessions.discard(target.value)
             frame.guessable.discard(target.value)
@@ -1303,7 +1350,7 @@ class MissingAwait(PythonRule):
                 or self._call_of_result(func)
                 or self._upload_save(func)
             )
-        held = self._coroutine_function(display)
+        held = self._coroutine_function(display) or self._method_of_union(display)
         if held is not None:
             return held
         qualified, in_module = self._qualify(display)
@@ -1372,6 +1419,7 @@ class MissingAwait(PythonRule):
             owner = self._enclosing_class()
             if owner is None:
                 return None
+            owner = self._attribute_holder(owner, rest) or owner
             if rest in owner.coroutine_attributes:
                 return display, "annotated as a function returning an awaitable"
             if rest in owner.attribute_types:
@@ -1380,6 +1428,31 @@ class MissingAwait(PythonRule):
                 if held is not None:
                     return self._async_target(display, f"{held[0]}.__call__", held[1])
         return None
+
+    def _method_of_union(self, display: str) -> tuple[str, str] | None:
+        """`self.stream.handle(...)` where `stream: HTTPStream | WSStream | None`: a
+        coroutine when the method is an `async def` in every class of the union."""
+        parts = display.split(".")
+        members = None
+        if len(parts) == 2:
+            for frame in self._scopes():
+                if parts[0] in frame.unions:
+                    members = frame.unions[parts[0]]
+                    break
+                if parts[0] in frame.locals:
+                    return None
+        elif len(parts) == 3 and parts[0] == "self":
+            owner = self._enclosing_class()
+            holder = self._attribute_holder(owner, parts[1]) if owner is not None else None
+            members = holder.unions.get(parts[1]) if holder is not None else None
+        if not members:
+            return None
+        found = None
+        for qualified, in_module in members:
+            found = self._async_target(display, f"{qualified}.{parts[-1]}", in_module)
+            if found is None:
+                return None
+        return found
 
     def _upload_save(self, func: cst.BaseExpression) -> tuple[str, str] | None:
         """`files["upload"].save(path)` where `files = await request.files`: a Quart
@@ -1565,6 +1638,8 @@ class MissingAwait(PythonRule):
         if head in ("self", "cls") and rest:
             attribute, nested, member = rest.partition(".")
             owner = self._enclosing_class() if head == "self" and nested else None
+            if owner is not None:
+                owner = self._attribute_holder(owner, attribute)
             if owner is not None and attribute in owner.attribute_types:
                 # `self.repository.save(...)`: a method of what the attribute holds
                 held = self._held_class(*owner.attribute_types[attribute])
