@@ -1013,3 +1013,22 @@ def test_unions_and_attributes_set_by_a_base_class():
         "        other.close()\n"
     )
     assert [f.line for f in lint(source, select=["STK202"])] == [28, 30]
+
+
+def test_elements_of_containers_annotated_with_their_class():
+    source = (
+        "from collections import deque\n\n\n"
+        "class StreamBuffer:\n    async def drain(self):\n        pass\n\n\n"
+        "class Connection:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.buffers: dict[int, StreamBuffer] = {}\n"
+        "        self.waiting: deque[StreamBuffer] = deque()\n"
+        "        self.labels: dict[int, str] = {}\n\n"
+        "    async def flush(self, stream_id, pending: list[StreamBuffer]):\n"
+        "        self.buffers[stream_id].drain()\n"
+        "        self.waiting[0].drain()\n"
+        "        pending[-1].drain()\n"
+        "        self.labels[stream_id].upper()\n"
+        "        await self.buffers[stream_id].drain()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [16, 17, 18]

@@ -155,6 +155,13 @@ class _Frame:
 
 _WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
 
+# `name[]` in `_Frame.types`/`unions`: what an element of the container `name` holds.
+ELEMENT = "[]"
+_MAPPINGS = frozenset(
+    {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "DefaultDict", "OrderedDict"}
+)
+_SEQUENCES = frozenset({"list", "List", "Sequence", "MutableSequence", "deque", "Deque"})
+
 # How a name's value comes from the dotted name in `_Frame.types`.
 KNOWN = "known"
 INSTANCE = "instance"
@@ -205,6 +212,20 @@ def _session_annotation(annotation: cst.BaseExpression) -> str | None:
     if last == "Session":
         return "sync"
     return None
+
+
+def _element_annotation(annotation: cst.BaseExpression) -> cst.BaseExpression | None:
+    """The element type of `dict[K, V]` (V), `list[T]`, `Sequence[T]`, `deque[T]` (T)."""
+    if isinstance(annotation, cst.SimpleString) or not isinstance(annotation, cst.Subscript):
+        return None
+    origin = (dotted_name(annotation.value) or "").rsplit(".", 1)[-1]
+    if origin in _MAPPINGS and len(annotation.slice) == 2:
+        element = annotation.slice[1].slice
+    elif origin in _SEQUENCES and len(annotation.slice) == 1:
+        element = annotation.slice[0].slice
+    else:
+        return None
+    return element.value if isinstance(element, cst.Index) else None
 
 
 def _asks_if_awaitable(call: cst.Call) -> bool:
@@ -325,7 +346,8 @@ class MissingAwait(PythonRule):
         "`async with f() as x`, `Self` included) and module-level bindings (`session = "
         "async_scoped_session(...)`, `client: Client = ...`, an alias of "
         "`Callable[..., Awaitable[T]]`), in the module or imported from another; a "
-        "`TypeVar`, a generic's parameters (`list[Thing]`), "
+        "`TypeVar`, a generic's parameters (beyond the elements of `dict[K, V]`, "
+        "`list[T]`, `Sequence[T]`, `deque[T]` read by subscript), "
         "a `LocalProxy` and a value typed only by what a decorator does are not followed "
         "(a union of classes is: a method is a coroutine there when every class has it "
         "as one; `self.x` set by a base class is followed when the base is defined above "
@@ -671,6 +693,9 @@ class MissingAwait(PythonRule):
                 self._note_type(frame, name, annotated)
             else:
                 self._note_union(frame, name, annotation)
+            element = _element_annotation(annotation)
+            if element is not None:
+                self._note_annotation(frame, name + ELEMENT, element)
 
     def _note_union(self, frame: _Frame, name: str, annotation: cst.BaseExpression) -> None:
         """`stream: HTTPStream | WSStream | None`: each class, when every one is known."""
@@ -733,6 +758,9 @@ class MissingAwait(PythonRule):
                 owner.attribute_types[attribute] = (qualified, in_module, INSTANCE)
             else:
                 self._note_union(owner, attribute, annotation)
+            element = _element_annotation(annotation)
+            if element is not None:
+                self._note_attribute(owner, attribute + ELEMENT, element, None)
             return
         if isinstance(value, cst.Name):
             function = self.function
@@ -769,6 +797,8 @@ class MissingAwait(PythonRule):
             self._role(target, TARGET)
             frame.locals.add(target.value)
             frame.types.pop(target.value, None)
+            frame.types.pop(target.value + ELEMENT, None)
+            frame.unions.pop(target.value + ELEMENT, None)
             frame.coroutine_functions.discard(target.value)
             frame.uploads.discard(target.value)
             frame.unions.pop(target.value, None)
@@ -1349,6 +1379,7 @@ class MissingAwait(PythonRule):
                 or self._method_of_new_instance(func)
                 or self._call_of_result(func)
                 or self._upload_save(func)
+                or self._method_of_element(func)
             )
         held = self._coroutine_function(display) or self._method_of_union(display)
         if held is not None:
@@ -1453,6 +1484,23 @@ class MissingAwait(PythonRule):
             if found is None:
                 return None
         return found
+
+    def _method_of_element(self, func: cst.BaseExpression) -> tuple[str, str] | None:
+        """`self.streams[stream_id].handle(...)` where `streams: dict[int, Stream]`."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Subscript)):
+            return None
+        container = dotted_name(func.value.value)
+        if container is None:
+            return None
+        pseudo = f"{container}{ELEMENT}.{func.attr.value}"
+        display = f"{container}[...].{func.attr.value}"
+        found = self._method_of_union(pseudo)
+        if found is not None:
+            return display, found[1]
+        qualified, in_module = self._qualify(pseudo)
+        if qualified is None or ELEMENT in qualified:
+            return None
+        return self._async_target(display, qualified, in_module)
 
     def _upload_save(self, func: cst.BaseExpression) -> tuple[str, str] | None:
         """`files["upload"].save(path)` where `files = await request.files`: a Quart
