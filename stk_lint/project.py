@@ -974,14 +974,11 @@ class ProjectIndex:
         target was resolved in, when it may not be found by name (a file checked alone)."""
         if target.kind == "class":
             return target.qualified
-        if target.kind != "function":
+        annotated = self._return_annotation(target, entry)
+        if annotated is None:
             return None
-        located = self._definition(target.qualified, entry)
-        if located is None:
-            return None
-        entry, rest = located
-        annotation = entry.summary.get("returns", {}).get(rest)
-        name = annotation_class(annotation) if annotation else None
+        entry, rest, annotation = annotated
+        name = annotation_class(annotation)
         if name is None:
             return None
         if name.rsplit(".", 1)[-1] == "Self":
@@ -997,46 +994,38 @@ class ProjectIndex:
         `Generator[X, None, None]`): what `with`/`async with` on it gives when a
         `contextmanager`/`asynccontextmanager` decorator (not seen by the line scan)
         wraps it."""
-        if target.kind != "function":
-            return None
-        located = self._definition(target.qualified, entry)
-        if located is None:
-            return None
-        entry, rest = located
-        annotation = entry.summary.get("returns", {}).get(rest, "").replace('"', "")
-        origin, bracket, arguments = annotation.partition("[")
-        if not bracket or origin.strip().rsplit(".", 1)[-1] not in _GENERATORS:
-            return None
-        first = _top_level_items(arguments.rstrip().removesuffix("]"))[0]
-        name = annotation_class(first)
-        return self.class_named(entry, name) if name else None
+        annotated = self._return_annotation(target, entry)
+        arguments = _generator_arguments(annotated[2]) if annotated else None
+        name = annotation_class(arguments[0]) if arguments else None
+        return self.class_named(annotated[0], name) if annotated and name else None
 
     def returns_instance_of_owner(self, target: Target, entry: ModuleEntry | None = None) -> bool:
         """Whether a method's `__await__` gives an instance of its own class: annotated
         `Generator[Any, None, Owner]` (or `Self`)."""
-        located = self._definition(target.qualified, entry)
-        if located is None:
+        annotated = self._return_annotation(target, entry)
+        arguments = _generator_arguments(annotated[2]) if annotated else None
+        if not annotated or not arguments:
             return False
-        entry, rest = located
-        annotation = entry.summary.get("returns", {}).get(rest, "").replace('"', "")
-        origin, bracket, arguments = annotation.partition("[")
-        if not bracket or origin.strip().rsplit(".", 1)[-1] not in _GENERATORS:
-            return False
-        last = _top_level_items(arguments.rstrip().removesuffix("]"))[-1].strip()
-        owner = rest.rpartition(".")[0]
-        return last.rsplit(".", 1)[-1] in ("Self", owner.rsplit(".", 1)[-1])
+        owner = annotated[1].rpartition(".")[0]
+        return arguments[-1].rsplit(".", 1)[-1] in ("Self", owner.rsplit(".", 1)[-1])
 
     def returns_coroutine_function(self, target: Target, entry: ModuleEntry | None = None) -> bool:
         """Whether calling `target` gives a function that makes an awaitable: its return
         annotation is `Callable[..., Awaitable[T]]` (or `Coroutine`, or an alias of one)."""
+        annotated = self._return_annotation(target, entry)
+        return annotated is not None and self.is_coroutine_function_type(annotated[0], annotated[2])
+
+    def _return_annotation(
+        self, target: Target, entry: ModuleEntry | None
+    ) -> tuple[ModuleEntry, str, str] | None:
+        """(module entry, name inside it, return annotation) of a function that has one."""
         if target.kind != "function":
-            return False
+            return None
         located = self._definition(target.qualified, entry)
         if located is None:
-            return False
-        entry, rest = located
-        annotation = entry.summary.get("returns", {}).get(rest)
-        return bool(annotation) and self.is_coroutine_function_type(entry, annotation)
+            return None
+        annotation = located[0].summary.get("returns", {}).get(located[1])
+        return (*located, annotation) if annotation else None
 
     def is_coroutine_function_type(
         self, entry: ModuleEntry, annotation: str, depth: int = 0
@@ -1128,6 +1117,15 @@ COROUTINE_CALLABLE = re.compile(
 )
 _GENERATORS = frozenset({"AsyncIterator", "AsyncGenerator", "Iterator", "Generator"})
 _OPTIONAL = re.compile(r"(?:typing\.)?Optional\[(.*)\]$", re.S)
+
+
+def _generator_arguments(annotation: str) -> list[str] | None:
+    """`AsyncIterator[X]` -> ["X"], `Generator[A, B, C]` -> ["A", "B", "C"]; None for
+    anything but an iterator or generator."""
+    origin, bracket, arguments = annotation.replace('"', "").replace("'", "").partition("[")
+    if not bracket or origin.strip().rsplit(".", 1)[-1] not in _GENERATORS:
+        return None
+    return [item.strip() for item in _top_level_items(arguments.rstrip().removesuffix("]"))]
 
 
 def annotation_class(annotation: str) -> str | None:

@@ -829,40 +829,49 @@ def test_aiofiles_file_methods_are_coroutines():
     assert [f.line for f in lint(source, select=["STK202"])] == [6]
 
 
-def test_the_installed_definition_wins_over_the_builtin_table(tmp_path, monkeypatch):
-    library = tmp_path / "site" / "quart_security"
-    library.mkdir(parents=True)
-    (library / "__init__.py").write_text(
-        "def hash_password_async(password, app=None):\n    return password\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+@pytest.fixture
+def install(tmp_path, monkeypatch):
+    """Install a library (relative path -> text) where stk-lint looks first."""
+
+    def installed(files: dict[str, str]) -> None:
+        monkeypatch.syspath_prepend(str(write_project(tmp_path / "site", files)))
+        SUMMARIES.clear()
+
+    yield installed
     SUMMARIES.clear()
+
+
+def test_the_installed_definition_wins_over_the_builtin_table(tmp_path, install):
+    install(
+        {
+            "quart_security/__init__.py": (
+                "def hash_password_async(password, app=None):\n    return password\n"
+            )
+        }
+    )
     app = tmp_path / "app.py"
     app.write_text(
         "from quart_security import hash_password_async\n\n\n"
         "async def seed(password):\n    return {'hash': hash_password_async(password)}\n"
     )
-    try:
-        assert stk202([app]) == []
-    finally:
-        SUMMARIES.clear()
+    assert stk202([app]) == []
 
 
-def test_the_installed_quart_decides_what_request_members_are(tmp_path, monkeypatch):
+def test_the_installed_quart_decides_what_request_members_are(tmp_path, install):
     """A Quart whose `Request.get_json` is a plain `def` (and whose `get_body` is a
     coroutine) is believed over the built-in table."""
-    quart = tmp_path / "site" / "quart"
-    (quart / "wrappers").mkdir(parents=True)
-    (quart / "__init__.py").write_text("from .globals import request\n")
-    (quart / "globals.py").write_text("request = None\n")
-    (quart / "wrappers" / "__init__.py").write_text("")
-    (quart / "wrappers" / "request.py").write_text(
-        "class Request:\n"
-        "    def get_json(self):\n        return {}\n\n"
-        "    async def get_body(self):\n        return b''\n"
+    install(
+        {
+            "quart/__init__.py": "from .globals import request\n",
+            "quart/globals.py": "request = None\n",
+            "quart/wrappers/__init__.py": "",
+            "quart/wrappers/request.py": (
+                "class Request:\n"
+                "    def get_json(self):\n        return {}\n\n"
+                "    async def get_body(self):\n        return b''\n"
+            ),
+        }
     )
-    monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    SUMMARIES.clear()
     app = tmp_path / "app.py"
     app.write_text(
         "from quart import request\n\n\n"
@@ -871,12 +880,7 @@ def test_the_installed_quart_decides_what_request_members_are(tmp_path, monkeypa
         "    body = request.get_body()\n"
         "    return {'name': data.get('name'), 'size': len(body)}\n"
     )
-    try:
-        assert [(f.line, f.message.split("`")[1]) for f in stk202([app])] == [
-            (6, "request.get_body")
-        ]
-    finally:
-        SUMMARIES.clear()
+    assert [(f.line, f.message.split("`")[1]) for f in stk202([app])] == [(6, "request.get_body")]
 
 
 def test_library_values_through_context_managers_awaitables_and_properties(tmp_path):
