@@ -3,8 +3,9 @@
 Checked against the sources of SQLAlchemy 2.x (`sqlalchemy/ext/asyncio/session.py`) and
 Quart (`quart/wrappers/request.py`, `websocket.py`, `templating.py`, `helpers.py`). When
 a library is installed, STK202 reads its source instead and these tables are the
-fallback; the receiver tables (`request`, `websocket`) are always used, since Quart's
-proxies cannot be followed statically.
+fallback; the proxies (`request`, `websocket`) cannot be followed statically, so their
+members are looked up in the classes behind them (`QUART_PROXY_CLASSES`), and the
+receiver tables answer for members the installed Quart does not define.
 """
 
 import re
@@ -60,6 +61,12 @@ REQUEST_COROUTINES = frozenset({"get_json", "get_data", "send_push_promise", "cl
 WEBSOCKET_COROUTINES = frozenset(
     {"receive", "send", "receive_json", "send_json", "accept", "close"}
 )
+# The classes behind the proxies: where an installed Quart defines a member, its
+# definition decides instead of the tables above.
+QUART_PROXY_CLASSES = {
+    "request": "quart.wrappers.request.Request",
+    "websocket": "quart.wrappers.websocket.Websocket",
+}
 # Fallback when the library that defines them is not installed where stk-lint runs.
 KNOWN_COROUTINES = {
     name: "built-in table"
@@ -84,12 +91,45 @@ KNOWN_COROUTINES = {
         "stk.tasks.run_in_background",
         "stk.tasks.run_with_session",
         "stk.user.models.Activity.register",
+        # `(await request.files)["photo"].save(path)` (quart/datastructures.py)
+        "quart.datastructures.FileStorage.save",
+        # aiofiles' file objects: their methods are made by a decorator
+        # (`delegate_to_executor`), so no `async def` shows them.
+        *(
+            f"aiofiles.threadpool.text.AsyncTextIOWrapper.{method}"
+            for method in [
+                "close",
+                "flush",
+                "isatty",
+                "read",
+                "readall",
+                "read1",
+                "readinto",
+                "readline",
+                "readlines",
+                "seek",
+                "seekable",
+                "tell",
+                "truncate",
+                "writable",
+                "write",
+                "writelines",
+            ]
+        ),
         *(
             f"{result}.{method}"
             for result, methods in _STREAM_RESULT_COROUTINES.items()
             for method in methods.split()
         ),
     )
+}
+UPLOAD_SAVE = "quart.datastructures.FileStorage.save"
+# `async with <callee>(...) as f`: the class of `f`, for libraries whose `__aenter__`
+# says nothing (aiofiles.open gives a text or binary wrapper; their coroutine methods
+# are the same).
+ASYNC_WITH_TARGETS = {
+    "aiofiles.open": "aiofiles.threadpool.text.AsyncTextIOWrapper",
+    "aiofiles.threadpool.open": "aiofiles.threadpool.text.AsyncTextIOWrapper",
 }
 # Functions that take a value and use it as one: a coroutine passed to them is a bug.
 VALUE_TAKERS = frozenset(
@@ -115,6 +155,8 @@ VALUE_TAKERS = frozenset(
         "zip",
         "print",
         "repr",
+        "isinstance",  # unless it asks for an awaitable class (`isinstance(x, Awaitable)`)
+        "getattr",
         "json.dumps",
         "json.loads",
         "orjson.dumps",

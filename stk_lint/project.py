@@ -46,6 +46,10 @@ _CLASS = re.compile(r"class\s+(\w+)\s*(?:\[.*?\])?\s*(?:\((.*?)\))?\s*:", re.S)
 _YIELD = re.compile(r"\byield\b")
 _IMPORT_NAME = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
+# A module-level binding whose value says what the name holds: `session =
+# async_scoped_session(...)`, `crud = CRUD[User](User)`, `client: Client = ...`,
+# `Send = Callable[..., Awaitable[None]]`.
+_MODULE_BINDING = re.compile(r"([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*=(?!=)\s*([\w.]+)\s*([(\[])")
 # `run_with_session(job, ...)` calls `job(session, ...)`: the job's first parameter
 # is an AsyncSession, wherever the job is defined.
 RUN_WITH_SESSION = re.compile(r"\brun_with_session\(\s*([\w.]+)")
@@ -81,7 +85,9 @@ def _logical_lines(source: str):
                 continue
             start, indent = number, len(line) - len(stripped)
             word = stripped.split(None, 1)[0] if stripped[0].isalpha() else ""
-            keep = word.startswith(_KEYWORDS_WITH_STRUCTURE)
+            keep = word.startswith(_KEYWORDS_WITH_STRUCTURE) or (
+                indent == 0 and _MODULE_BINDING.match(stripped) is not None
+            )
             parts = []
             has_yield = False
         check_yield = "yield" in line
@@ -207,9 +213,14 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     returns a coroutine (not so for async generators); ``classes``: name -> base class
     expressions; ``imports``: module-level name -> absolute qualified target (how
     re-exports are followed); ``star``: modules imported with ``*``;
-    ``run_with_session``: the names handed to ``run_with_session(...)`` in the module.
+    ``run_with_session``: the names handed to ``run_with_session(...)`` in the module;
+    ``returns``: qualified name -> return annotation as written, for functions that
+    have one; ``bindings``: module-level name -> what it was bound to (see
+    `_binding`), for names bound to a call, a subscript or with an annotation.
     """
     functions: dict[str, list[Any]] = {}
+    returns: dict[str, str] = {}
+    bindings: dict[str, str] = {}
     classes: dict[str, list[str]] = {}
     imports: dict[str, str] = {}
     star: list[str] = []
@@ -229,6 +240,9 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
             name = prefix + definition.group(2)
             # `async def gen(): yield x`: the yield on the def line is its own body's.
             functions[name] = [line, definition.group(1) is not None and not has_yield]
+            annotation = _return_annotation(text, definition.end())
+            if annotation:
+                returns[name] = annotation
             scopes.append((indent, "def", name + ".<locals>."))
             continue
         klass = _CLASS.match(text)
@@ -239,7 +253,10 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
             continue
         if scopes:
             continue  # imports inside functions and classes are not module attributes
-        if text.startswith("import "):
+        binding = _binding(text)
+        if binding is not None:
+            bindings[binding[0]] = binding[1]
+        elif text.startswith("import "):
             for item in text[len("import ") :].split(","):
                 found = _IMPORT_NAME.fullmatch(item.strip())
                 if found:
@@ -273,7 +290,71 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
         "imports": imports,
         "star": star,
         "run_with_session": sorted(set(handed)),
+        "returns": returns,
+        "bindings": bindings,
     }
+
+
+def _return_annotation(text: str, start: int) -> str:
+    """The return annotation of a `def` line (`-> Thing | None`), "" without one."""
+    depth = 0
+    position = start
+    for position in range(start, len(text)):
+        char = text[position]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                break
+    rest = text[position + 1 :].lstrip()
+    if not rest.startswith("->"):
+        return ""
+    depth = 0
+    for end in range(2, len(rest)):
+        char = rest[end]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == ":" and depth == 0:
+            return rest[2:end].strip()
+    return ""
+
+
+def _binding(text: str) -> tuple[str, str] | None:
+    """(name, what it holds) for a module-level `name = callee(...)` (`call:callee`),
+    `name = Generic[...](...)` (`call:Generic`), `name: T = ...` (`type:T`) or `name =
+    X[...]` (`alias:X[...]`, a type alias): None for any other line."""
+    found = _MODULE_BINDING.match(text)
+    if found is None:
+        return None
+    name, annotation, callee, bracket = found.groups()
+    if annotation:
+        return name, f"type:{annotation.strip()}"
+    rest = text[found.end() - 1 :]
+    if bracket == "[":
+        close = _closing(rest)
+        if close is not None and rest[close + 1 : close + 2] == "(":
+            return name, f"call:{callee}"  # `crud = CRUD[User, Schema](User)`
+        return name, f"alias:{callee}{rest}"
+    close = _closing(rest)
+    if close is not None and rest[close + 1 : close + 2] == "(":
+        return name, f"call:{callee}()"  # `Session = factory(...)()`: a call's call
+    return name, f"call:{callee}"
+
+
+def _closing(text: str) -> int | None:
+    """Where the bracket opening `text` closes."""
+    depth = 0
+    for position, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return None
 
 
 def module_name_for(path: Path) -> tuple[str, bool, Path]:
@@ -557,6 +638,7 @@ class ProjectIndex:
         self._registered: list[str] = []  # modules given to add_summary, in order
         self._session_jobs: set[str] | None = None  # see receives_session
         self._coroutine_classes: dict[str, bool] = {}  # see class_has_coroutines_at
+        self._reaching: dict[str, bool] = {}  # see class_reaches_coroutines
         # The app's templates and endpoints (stk_lint.app_index), set by the front end.
         self.app_index: Any = None
 
@@ -579,6 +661,7 @@ class ProjectIndex:
         display = display or path.as_posix()
         self._resolved.clear()
         self._coroutine_classes.clear()
+        self._reaching.clear()
         self._heads.clear()
         self.modules[summary["module"]] = ModuleEntry(summary, display)
         self._registered.append(summary["module"])
@@ -597,6 +680,7 @@ class ProjectIndex:
         self._missing.clear()
         self._resolved.clear()
         self._coroutine_classes.clear()
+        self._reaching.clear()
         self._heads.clear()
         self._folders.clear()
         self.libraries.extend(project_site_packages(root))
@@ -785,12 +869,25 @@ class ProjectIndex:
             if i == len(parts):
                 return Target("class", qualified, origin=origin)
             member = ".".join(parts[i:])
+            if "." in member:
+                # `Config.log.warning`: a member of what a property (a method used
+                # without a call) is annotated to return.
+                first, _, tail = member.partition(".")
+                held_by = self._in_module(entry, f"{class_name}.{first}", origin, depth + 1)
+                held = self.returned_class(held_by, entry) if held_by is not None else None
+                if held is not None and held_by is not None and not held_by.is_async:
+                    return self.resolve(f"{held}.{tail}", depth + 1)
+                return None
             for base in bases:
                 found = self._inherited(entry, base, member, origin, depth + 1)
                 if found is not None:
                     return found
             return None
         head = parts[0]
+        if len(parts) > 1 and head in summary.get("bindings", ()):
+            # `session.execute` where `session = async_scoped_session(...)`
+            held = self._bound_class(entry, head)
+            return self.resolve(held + rest[len(head) :], depth + 1) if held else None
         if head in summary["imports"]:
             tail = rest[len(head) :]
             return self.resolve(summary["imports"][head] + tail, depth + 1)
@@ -833,6 +930,43 @@ class ProjectIndex:
             self._coroutine_classes[qualified] = known
         return known
 
+    def class_reaches_coroutines(self, qualified: str) -> bool:
+        """Whether a method of the class `qualified` is an `async def`, or what one of its
+        methods or properties is annotated to return (or to yield) is such a class, a
+        few steps on: every class whose methods STK202 may look up from an instance of
+        this one. True when unsure (its module cannot be told, the chain goes on)."""
+        known = self._reaching.get(qualified)
+        if known is None:
+            known = self._reaching[qualified] = self._reaches(qualified, set(), 0)
+        return known
+
+    def _reaches(self, qualified: str, seen: set[str], depth: int) -> bool:
+        if qualified in seen:
+            return False  # explored already on this search: its answer is given there
+        if depth > 3:
+            return True
+        known = self._reaching.get(qualified)
+        if known is not None:
+            return known
+        seen.add(qualified)
+        if self.class_has_coroutines_at(qualified):
+            return True
+        split = self._split(qualified)
+        if split is None or not split[1]:
+            return True
+        entry, class_name = split[0], split[1]
+        prefix = class_name + "."
+        for name in entry.summary.get("returns", ()):
+            if not name.startswith(prefix) or "." in name[len(prefix) :]:
+                continue
+            target = self._in_module(entry, name, "project", 0)
+            if target is None:
+                continue
+            for held in (self.returned_class(target, entry), self.yielded_class(target, entry)):
+                if held and self._reaches(held, seen, depth + 1):
+                    return True
+        return False
+
     def class_has_coroutines(
         self, entry: ModuleEntry, class_name: str, seen: set[tuple[str, str]] | None = None
     ) -> bool:
@@ -870,7 +1004,196 @@ class ProjectIndex:
             return summary["imports"][head] + dot + tail
         if head in summary["classes"] or head in summary["functions"]:
             return f"{summary['module']}.{dotted}"
+        if head in summary.get("bindings", ()):
+            return f"{summary['module']}.{dotted}" if summary["module"] else dotted
         return None
+
+    # -- what values are -------------------------------------------------------------
+    # Read from annotations and module-level bindings, only when a call on the value
+    # could be a coroutine (STK202 asks at calls whose answer can change a finding).
+
+    def returned_class(self, target: Target, entry: ModuleEntry | None = None) -> str | None:
+        """The class of what calling `target` gives: a class's own name; for a function,
+        the one class its return annotation names (`Self`: the method's class), which
+        for an `async def` is what awaiting the call gives. `entry`: the module the
+        target was resolved in, when it may not be found by name (a file checked alone)."""
+        if target.kind == "class":
+            return target.qualified
+        annotated = self._return_annotation(target, entry)
+        if annotated is None:
+            return None
+        entry, rest, annotation = annotated
+        name = annotation_class(annotation)
+        if name is None:
+            return None
+        if name.rsplit(".", 1)[-1] == "Self":
+            owner = rest.rpartition(".")[0]
+            if owner not in entry.summary["classes"]:
+                return None
+            module = entry.summary["module"]
+            return f"{module}.{owner}" if module else owner
+        return self.class_named(entry, name)
+
+    def yielded_class(self, target: Target, entry: ModuleEntry | None = None) -> str | None:
+        """The class a generator function is annotated to yield (`-> AsyncIterator[X]`,
+        `Generator[X, None, None]`): what `with`/`async with` on it gives when a
+        `contextmanager`/`asynccontextmanager` decorator (not seen by the line scan)
+        wraps it."""
+        annotated = self._return_annotation(target, entry)
+        arguments = _generator_arguments(annotated[2]) if annotated else None
+        name = annotation_class(arguments[0]) if arguments else None
+        return self.class_named(annotated[0], name) if annotated and name else None
+
+    def returns_instance_of_owner(self, target: Target, entry: ModuleEntry | None = None) -> bool:
+        """Whether a method's `__await__` gives an instance of its own class: annotated
+        `Generator[Any, None, Owner]` (or `Self`)."""
+        annotated = self._return_annotation(target, entry)
+        arguments = _generator_arguments(annotated[2]) if annotated else None
+        if not annotated or not arguments:
+            return False
+        owner = annotated[1].rpartition(".")[0]
+        return arguments[-1].rsplit(".", 1)[-1] in ("Self", owner.rsplit(".", 1)[-1])
+
+    def returns_coroutine_function(self, target: Target, entry: ModuleEntry | None = None) -> bool:
+        """Whether calling `target` gives a function that makes an awaitable: its return
+        annotation is `Callable[..., Awaitable[T]]` (or `Coroutine`, or an alias of one)."""
+        annotated = self._return_annotation(target, entry)
+        return annotated is not None and self.is_coroutine_function_type(annotated[0], annotated[2])
+
+    def _return_annotation(
+        self, target: Target, entry: ModuleEntry | None
+    ) -> tuple[ModuleEntry, str, str] | None:
+        """(module entry, name inside it, return annotation) of a function that has one."""
+        if target.kind != "function":
+            return None
+        located = self._definition(target.qualified, entry)
+        if located is None:
+            return None
+        annotation = located[0].summary.get("returns", {}).get(located[1])
+        return (*located, annotation) if annotation else None
+
+    def is_coroutine_function_type(
+        self, entry: ModuleEntry, annotation: str, depth: int = 0
+    ) -> bool:
+        """Whether an annotation written in `entry`'s module is a callable returning an
+        awaitable: `Callable[..., Awaitable[None]]`, or a module-level alias of one
+        (`ASGISendCallable`), here or imported."""
+        text = annotation.strip().strip("\"'")
+        if COROUTINE_CALLABLE.match(text):
+            return True
+        name = annotation_class(text)
+        if name is None or depth > 4:
+            return False
+        summary = entry.summary
+        binding = summary.get("bindings", {}).get(name)
+        if binding is not None:
+            return binding.startswith("alias:") and self.is_coroutine_function_type(
+                entry, binding[len("alias:") :], depth + 1
+            )
+        absolute = self._name_in(summary, name)
+        split = self._split(absolute) if absolute else None
+        if split is None or "." in split[1] or not split[1]:
+            return False
+        return self.is_coroutine_function_type(split[0], split[1], depth + 1)
+
+    def names_coroutine_function_type(self, qualified: str) -> bool:
+        """Whether a module-level name (`hypercorn.typing.ASGISendCallable`) is an alias
+        of `Callable[..., Awaitable[T]]`."""
+        split = self._split(qualified)
+        if split is None or not split[1] or "." in split[1]:
+            return False
+        return self.is_coroutine_function_type(split[0], split[1])
+
+    def _definition(
+        self, qualified: str, entry: ModuleEntry | None
+    ) -> tuple[ModuleEntry, str] | None:
+        """(module entry, name inside it) of a function the index resolved."""
+        if entry is not None:
+            module = entry.summary["module"]
+            rest = qualified[len(module) + 1 :] if module else qualified
+            if (not module or qualified.startswith(module + ".")) and rest in entry.summary[
+                "functions"
+            ]:
+                return entry, rest
+        split = self._split(qualified)
+        if split is None or not split[1]:
+            return None
+        return split[0], split[1]
+
+    def class_named(self, entry: ModuleEntry, dotted: str) -> str | None:
+        """The qualified name of the class a dotted name written in `entry`'s module
+        names, or None when it is not a class."""
+        summary = entry.summary
+        if dotted in summary["classes"]:
+            module = summary["module"]
+            return f"{module}.{dotted}" if module else dotted
+        absolute = self._name_in(summary, dotted) or dotted
+        target = self.resolve(absolute)
+        return target.qualified if target is not None and target.kind == "class" else None
+
+    def _bound_class(self, entry: ModuleEntry, name: str) -> str | None:
+        """The class of a module-level name's value, from its `bindings` entry."""
+        binding = entry.summary["bindings"][name]
+        kind, _, text = binding.partition(":")
+        if kind == "type":
+            written = annotation_class(text)
+            return self.class_named(entry, written) if written else None
+        if kind != "call":
+            return None
+        if text.endswith("()"):
+            # `Session = async_sessionmaker(engine)()`: what the factory makes.
+            text = text[:-2]
+            if text.rsplit(".", 1)[-1] != "async_sessionmaker":
+                return None
+            target = self.resolve("sqlalchemy.ext.asyncio.AsyncSession")
+            return target.qualified if target is not None and target.kind == "class" else None
+        absolute = self._name_in(entry.summary, text)
+        target = self.resolve(absolute) if absolute else None
+        if target is None:
+            return None
+        return self.returned_class(target)
+
+
+# `Callable[..., Awaitable[T]]`, `Callable[[A, B], Coroutine[Any, Any, T]]`.
+COROUTINE_CALLABLE = re.compile(
+    r"(?:typing\.|collections\.abc\.|abc\.)?Callable\[.*,\s*"
+    r"(?:typing\.|collections\.abc\.|abc\.)?(?:Awaitable|Coroutine)\[.*\]\s*\]$",
+    re.S,
+)
+_GENERATORS = frozenset({"AsyncIterator", "AsyncGenerator", "Iterator", "Generator"})
+_OPTIONAL = re.compile(r"(?:typing\.)?Optional\[(.*)\]$", re.S)
+
+
+def _generator_arguments(annotation: str) -> list[str] | None:
+    """`AsyncIterator[X]` -> ["X"], `Generator[A, B, C]` -> ["A", "B", "C"]; None for
+    anything but an iterator or generator."""
+    origin, bracket, arguments = annotation.replace('"', "").replace("'", "").partition("[")
+    if not bracket or origin.strip().rsplit(".", 1)[-1] not in _GENERATORS:
+        return None
+    return [item.strip() for item in _top_level_items(arguments.rstrip().removesuffix("]"))]
+
+
+def annotation_class(annotation: str) -> str | None:
+    """The one dotted name an annotation's text names, through quotes, `X | None` and
+    `Optional[X]`; a generic's origin (`Result[T]` -> `Result`). None for unions of
+    several, `Callable[...]` and anything else."""
+    text = annotation.replace('"', "").replace("'", "").strip()
+    optional = _OPTIONAL.match(text)
+    if optional:
+        text = optional.group(1)
+    names = [part.strip() for part in _top_level_items(text.replace("|", ","))]
+    names = [name for name in names if name != "None"]
+    if len(names) != 1:
+        return None
+    name = names[0].split("[", 1)[0].strip()
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", name) or name.rsplit(".", 1)[-1] in (
+        "Callable",
+        "Awaitable",
+        "Coroutine",
+        "Any",
+    ):
+        return None
+    return name
 
 
 _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")

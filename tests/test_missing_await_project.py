@@ -30,6 +30,15 @@ def stk202(paths):
     return run([Path(p) for p in paths], Settings(select=["STK202"])).findings
 
 
+def write_project(folder: Path, files: dict[str, str]) -> Path:
+    """Write a project (relative path -> text) into `folder`."""
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
 # -- summaries ----------------------------------------------------------------------------
 
 
@@ -715,3 +724,321 @@ def test_standard_library_coroutines_are_labelled_so():
     assert found[0].message.split(")", 1)[0].endswith(", standard library")
     if "built-in table" not in found[1].message:  # quart installed: read from its source
         assert ", installed)" in found[1].message
+
+
+# -- values whose type annotations and module-level bindings tell (issues 15, 21) -----------
+
+TYPED_PROJECT = {
+    "stk/__init__.py": "",
+    "stk/db.py": (
+        "import asyncio\n\n"
+        "from sqlalchemy.ext.asyncio import async_scoped_session, async_sessionmaker\n\n"
+        "session = async_scoped_session(async_sessionmaker(), scopefunc=asyncio.current_task)\n"
+        "Session = async_sessionmaker()()\n"
+    ),
+    "stk/repository.py": (
+        "from collections.abc import Awaitable, Callable\n\n"
+        "from .db import session\n\n\n"
+        "Notifier = Callable[[str], Awaitable[None]]\n\n\n"
+        "class ThingRepository:\n"
+        "    async def save(self, thing):\n        session.add(thing)\n\n"
+        "    async def find(self, thing_id):\n        return None\n\n\n"
+        "def make_repository() -> ThingRepository:\n    return ThingRepository()\n"
+    ),
+    "stk/services.py": (
+        "import asyncio\n\n"
+        "from sqlalchemy import select\n\n"
+        "from .db import Session, session\n"
+        "from .repository import Notifier, ThingRepository, make_repository\n"
+        "from .models import Thing\n\n\n"
+        "class ThingService:\n"
+        "    audit: ThingRepository\n\n"
+        "    def __init__(self, repository: ThingRepository, notify: Notifier):\n"
+        "        self.repository = repository\n"
+        "        self.notify = notify\n"
+        "        self.spare = make_repository()\n\n"
+        "    async def create(self, thing):\n"
+        "        self.repository.save(thing)\n"
+        "        self.notify('created')\n"
+        "        self.spare.save(thing)\n"
+        "        self.audit.save(thing)\n"
+        "        found = await self.repository.find(thing.id)\n"
+        "        return found\n\n"
+        "    async def legal(self, things):\n"
+        "        await asyncio.gather(*[self.repository.save(t) for t in things])\n"
+        "        task = asyncio.create_task(self.notify('many'))\n"
+        "        pending = [self.spare.save(t) for t in things]\n"
+        "        await asyncio.gather(*pending)\n"
+        "        await task\n\n"
+        "    def later(self, thing):\n"
+        "        return self.repository.save(thing)  # handed to an awaiting caller\n\n\n"
+        "async def first_thing():\n"
+        "    return await session.execute(select(Thing)).scalars().first()\n\n\n"
+        "async def count():\n"
+        "    result = Session.execute(select(Thing))\n"
+        "    return result\n"
+    ),
+    "stk/models.py": "class Thing:\n    pass\n",
+}
+
+
+@pytest.fixture
+def typed_project(tmp_path):
+    return write_project(tmp_path, TYPED_PROJECT) / "stk"
+
+
+def test_types_from_annotations_and_module_bindings(typed_project):
+    found = {(Path(f.path).name, f.line) for f in stk202([typed_project])}
+    assert found == {
+        ("services.py", 19),  # `self.repository`: an annotated `__init__` parameter
+        ("services.py", 20),  # `self.notify`: `Notifier`, an alias of Callable[..., Awaitable]
+        ("services.py", 21),  # `self.spare`: `make_repository() -> ThingRepository`
+        ("services.py", 22),  # `audit: ThingRepository` in the class body
+        ("services.py", 38),  # the async_scoped_session of another module
+        ("services.py", 42),  # `async_sessionmaker()()` of another module
+    }
+
+
+def test_types_are_followed_with_the_skips_on_and_off(typed_project):
+    settings = Settings(select=["STK202"])
+    with_skips = run([typed_project], settings, jobs=1, use_cache=False, skips=True).findings
+    without = run([typed_project], settings, jobs=1, use_cache=False, skips=False).findings
+    assert with_skips == without and with_skips
+
+
+def test_quart_upload_save_needs_await():
+    source = (
+        "from quart import Blueprint, request\n\n"
+        "bp = Blueprint('photos', __name__)\n\n\n"
+        "@bp.post('/api/photo/')\n"
+        "async def upload():\n"
+        "    files = await request.files\n"
+        "    files['photo'].save('/srv/photos/p.jpg')\n"
+        "    files.get('thumb').save('/srv/photos/t.jpg')\n"
+        "    (await request.files)['cover'].save('/srv/photos/c.jpg')\n"
+        "    await files['backup'].save('/srv/backup/p.jpg')\n"
+        "    return {'ok': True}\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [9, 10, 11]
+
+
+def test_aiofiles_file_methods_are_coroutines():
+    source = (
+        "import aiofiles\n\n\n"
+        "async def export(path, rows):\n"
+        "    async with aiofiles.open(path, 'w') as out:\n"
+        "        out.write('id,name\\n')\n"
+        "        await out.writelines(rows)\n"
+        "    with open(path) as plain:\n"
+        "        plain.write('x')\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [6]
+
+
+@pytest.fixture
+def install(tmp_path, monkeypatch):
+    """Install a library (relative path -> text) where stk-lint looks first."""
+
+    def installed(files: dict[str, str]) -> None:
+        monkeypatch.syspath_prepend(str(write_project(tmp_path / "site", files)))
+        SUMMARIES.clear()
+
+    yield installed
+    SUMMARIES.clear()
+
+
+def test_the_installed_definition_wins_over_the_builtin_table(tmp_path, install):
+    install(
+        {
+            "quart_security/__init__.py": (
+                "def hash_password_async(password, app=None):\n    return password\n"
+            )
+        }
+    )
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from quart_security import hash_password_async\n\n\n"
+        "async def seed(password):\n    return {'hash': hash_password_async(password)}\n"
+    )
+    assert stk202([app]) == []
+
+
+def test_the_installed_quart_decides_what_request_members_are(tmp_path, install):
+    """A Quart whose `Request.get_json` is a plain `def` (and whose `get_body` is a
+    coroutine) is believed over the built-in table."""
+    install(
+        {
+            "quart/__init__.py": "from .globals import request\n",
+            "quart/globals.py": "request = None\n",
+            "quart/wrappers/__init__.py": "",
+            "quart/wrappers/request.py": (
+                "class Request:\n"
+                "    def get_json(self):\n        return {}\n\n"
+                "    async def get_body(self):\n        return b''\n"
+            ),
+        }
+    )
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from quart import request\n\n\n"
+        "async def create():\n"
+        "    data = request.get_json()\n"
+        "    body = request.get_body()\n"
+        "    return {'name': data.get('name'), 'size': len(body)}\n"
+    )
+    assert [(f.line, f.message.split("`")[1]) for f in stk202([app])] == [(6, "request.get_body")]
+
+
+def test_library_values_through_context_managers_awaitables_and_properties(tmp_path):
+    """`async with` on an `@asynccontextmanager` method (`-> AsyncIterator[X]`), on an
+    `async def` a decorator makes a context manager, `await` on an object whose
+    `__await__` gives itself, and a property annotated to return a class."""
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import aiosqlite\n"
+        "from hypercorn.config import Config\n"
+        "from sqlalchemy.ext.asyncio import create_async_engine\n\n"
+        "engine = create_async_engine('sqlite+aiosqlite://')\n\n\n"
+        "async def create_all(metadata):\n"
+        "    async with engine.begin() as connection:\n"
+        "        connection.run_sync(metadata.create_all)\n\n\n"
+        "async def count(path):\n"
+        "    db = await aiosqlite.connect(path)\n"
+        "    async with db.execute('select count(*) from things') as cursor:\n"
+        "        row = await cursor.fetchone()\n"
+        "        cursor.close()\n"
+        "    await db.close()\n"
+        "    return row\n\n\n"
+        "class Server:\n"
+        "    def __init__(self, config: Config):\n        self.config = config\n\n"
+        "    async def stop(self):\n        self.config.log.warning('stopping')\n"
+    )
+    assert [f.line for f in stk202([app])] == [10, 17, 27]
+
+
+def test_a_bound_coroutine_tested_where_it_was_made_stood_for_its_result():
+    source = (
+        "from quart import abort\n\n\n"
+        "class Note:\n"
+        "    @classmethod\n    async def read(cls, note_id):\n        return None\n\n\n"
+        "async def show(note_id):\n"
+        "    note = Note.read(note_id)\n"
+        "    if not note:\n        abort(404)\n"
+        "    return render(note)\n\n\n"
+        "async def maybe(note_id, wanted):\n"
+        "    pending = None\n"
+        "    if wanted:\n        pending = Note.read(note_id)\n"
+        "    if pending is not None:\n        await pending\n\n\n"
+        "async def checked(note_id):\n"
+        "    pending = Note.read(note_id)\n"
+        "    if pending:\n        return await pending\n"
+    )
+    findings = lint(source, select=["STK202"])
+    assert [(f.line, "tested without `await`" in f.message) for f in findings] == [(11, True)]
+
+
+def test_an_instance_with_an_async_call_method_held_by_an_attribute():
+    source = (
+        "class App:\n    async def __call__(self, scope, receive, send):\n        pass\n\n\n"
+        "class Middleware:\n"
+        "    def __init__(self, app: App):\n        self.app = app\n\n"
+        "    async def __call__(self, scope, receive, send):\n"
+        "        self.app(scope, receive, send)\n\n"
+        "    def later(self, scope, receive, send):\n"
+        "        return self.app(scope, receive, send)\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [11]
+
+
+def test_a_coroutine_the_type_checkers_are_told_is_unused_is_not_reported():
+    source = (
+        "from typing import Protocol\n\n\n"
+        "class DriverCursor(Protocol):\n    async def close(self) -> None: ...\n\n\n"
+        "class CursorAdapter:\n"
+        "    def __init__(self, cursor: DriverCursor):\n        self._cursor = cursor\n\n"
+        "    def close(self, awaitable):\n"
+        "        if not awaitable:\n"
+        "            self._cursor.close()  # type: ignore[unused-coroutine]\n"
+        "        else:\n            self._cursor.close()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [16]
+
+
+def test_a_session_popped_from_g_and_a_coroutine_added_to_the_session(tmp_path):
+    source = (
+        "from quart import g\n\nfrom .models import Thing\n\n\n"
+        "async def close_db_session(exception):\n"
+        "    session = g.pop('db_session', None)\n"
+        "    if session is not None:\n        session.close()\n\n\n"
+        "async def create(data):\n"
+        "    g.db_session.add(Thing().from_dict(data))\n"
+        "    g.db_session.add(await Thing().from_dict(data))\n"
+        "    cookie = g.pop('theme', None)\n    cookie.close()\n"
+    )
+    models = "class Thing:\n    async def from_dict(self, data):\n        return self\n"
+    files = {"stk/__init__.py": "", "stk/models.py": models, "stk/app.py": source}
+    found = stk202([write_project(tmp_path, files)])
+    assert [(Path(f.path).name, f.line) for f in found] == [("app.py", 9), ("app.py", 13)]
+
+
+def test_bound_coroutines_given_to_functions_that_use_values():
+    source = (
+        "import asyncio\nfrom collections.abc import Awaitable\n\n\n"
+        "class Receiver:\n    async def receive(self):\n        return b''\n\n\n"
+        "class Stream:\n"
+        "    def __init__(self, receiver: Receiver, json_module):\n"
+        "        self.receiver = receiver\n        self.json_module = json_module\n\n"
+        "    async def message(self):\n"
+        "        data = self.receiver.receive()\n"
+        "        if isinstance(data, bytes):\n"
+        "            return self.json_module.loads(data)\n"
+        "        return None\n\n"
+        "    async def legal(self):\n"
+        "        pending = self.receiver.receive()\n"
+        "        if isinstance(pending, (Awaitable, asyncio.Future)):\n"
+        "            return await pending\n"
+        "        return pending\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [16]
+
+
+def test_unions_and_attributes_set_by_a_base_class():
+    """A method is a coroutine on a union only when every class has it as one; `self.x`
+    set in a base class's `__init__` (above, in the same module) is followed."""
+    source = (
+        "class HttpStream:\n    async def handle(self, event):\n        pass\n\n\n"
+        "class WsStream:\n    async def handle(self, event):\n        pass\n\n"
+        "    def close(self):\n        pass\n\n\n"
+        "class Recorder:\n    def handle(self, event):\n        pass\n\n\n"
+        "class Protocol:\n"
+        "    def __init__(self, stream: HttpStream | WsStream | None) -> None:\n"
+        "        self.stream = stream\n"
+        "        self.current: HttpStream | WsStream | None = None\n"
+        "        self.listener: HttpStream | Recorder = Recorder()\n\n\n"
+        "class H11Protocol(Protocol):\n"
+        "    async def handle(self, event, other: HttpStream | WsStream):\n"
+        "        self.current.handle(event)\n"
+        "        self.listener.handle(event)\n"
+        "        other.handle(event)\n"
+        "        other.close()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [28, 30]
+
+
+def test_elements_of_containers_annotated_with_their_class():
+    source = (
+        "from collections import deque\n\n\n"
+        "class StreamBuffer:\n    async def drain(self):\n        pass\n\n\n"
+        "class Connection:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.buffers: dict[int, StreamBuffer] = {}\n"
+        "        self.waiting: deque[StreamBuffer] = deque()\n"
+        "        self.labels: dict[int, str] = {}\n\n"
+        "    async def flush(self, stream_id, pending: list[StreamBuffer]):\n"
+        "        self.buffers[stream_id].drain()\n"
+        "        self.waiting[0].drain()\n"
+        "        pending[-1].drain()\n"
+        "        self.labels[stream_id].upper()\n"
+        "        await self.buffers[stream_id].drain()\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [16, 17, 18]

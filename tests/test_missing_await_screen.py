@@ -15,6 +15,10 @@ from stk_lint.rules.missing_await_screen import could_make_coroutine
 from stk_lint.runner import run
 
 SERVICES = """\
+from contextlib import contextmanager
+from typing import Awaitable, Callable, Iterator
+
+
 class Repo:
     async def save(self):
         pass
@@ -35,6 +39,34 @@ async def notify(item):
 
 def compute(item):
     return item
+
+
+def make_repo() -> "Repo":
+    return Repo()
+
+
+class Opener:
+    def __enter__(self) -> Repo:
+        return Repo()
+
+
+def wrap(function) -> Callable[..., Awaitable[None]]:
+    return function
+
+
+Handler = Callable[[int], Awaitable[None]]
+
+
+class Settings:
+    @property
+    def repository(self) -> Repo:
+        return Repo()
+
+
+@contextmanager
+def opened() -> Iterator[Repo]:
+    yield Repo()
+repository = Repo()
 """
 
 JOBS = """\
@@ -68,6 +100,32 @@ REACHES_A_COROUTINE = {
     ),
     "star_import": "from .services import *\n\n\ndef f():\n    notify(1)\n",
     "library_class": ("from fakelib2 import Client\n\n\ndef f():\n    Client().get('key')\n"),
+    # Values whose type an annotation or a module-level binding tells.
+    "returned_instance": (
+        "from .services import make_repo\n\n\ndef f():\n    repo = make_repo()\n    repo.save()\n"
+    ),
+    "returned_chain": "from .services import make_repo\n\n\ndef f():\n    make_repo().save()\n",
+    "self_attribute": (
+        "from .services import Repo\n\n\nclass Service:\n    def __init__(self):\n"
+        "        self.repo = Repo()\n\n    def go(self):\n        self.repo.save()\n"
+    ),
+    "module_binding": ("from .services import repository\n\n\ndef f():\n    repository.save()\n"),
+    "with_target": (
+        "from .services import Opener\n\n\ndef f():\n    with Opener() as repo:\n"
+        "        repo.save()\n"
+    ),
+    "callable_alias": (
+        "from .services import Handler\n\n\ndef f(handler: Handler):\n    handler(1)\n"
+    ),
+    "property_chain": (
+        "from .services import Settings\n\n\ndef f(settings: Settings):\n"
+        "    settings.repository.save()\n"
+    ),
+    "context_manager": (
+        "from .services import opened\n\n\ndef f():\n    with opened() as repo:\n"
+        "        repo.save()\n"
+    ),
+    "returned_callable": "from .services import wrap\n\n\ndef f(g):\n    wrap(g)(1)\n",
     "builtin_table": (
         "from stk.user.models import Activity\n\n\ndef f(user):\n"
         "    Activity.register(user, 'logged in')\n"

@@ -31,6 +31,7 @@ from typing import Any
 
 from stk_lint.coroutines import KNOWN_COROUTINES
 from stk_lint.project import (
+    COROUTINE_CALLABLE,
     LibraryIndex,
     ModuleEntry,
     ProjectIndex,
@@ -43,7 +44,9 @@ DEFAULT_SESSION_NAMES = ("db_session",)
 # Sources of coroutines that no import table shows: `async def` (and `await`), sessions
 # (`AsyncSession`, `*session_factory`, `*sessionmaker`, `run_with_session`, `db_session`
 # all contain "ession"), Quart's `request`/`websocket` (imported from quart), AsyncAttrs.
-_TEXTS = ("async", "await", "ession", "quart", "awaitable_attrs")
+# `Awaitable`/`Coroutine`: a `Callable[..., Awaitable[T]]` annotation says calling the
+# name makes a coroutine.
+_TEXTS = ("async", "await", "ession", "quart", "awaitable_attrs", "Awaitable", "Coroutine")
 
 # The words of a quoted annotation, as the rule reads them.
 TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
@@ -92,6 +95,8 @@ def could_make_coroutine(
             return True
     if any(index.class_has_coroutines(entry, name) for name in summary["classes"]):
         return True
+    if any(COROUTINE_CALLABLE.match(text) for text in summary.get("returns", {}).values()):
+        return True  # `self.ensure_async(f)(...)`
     names = _Names()
     if not names.read(tree):
         return True
@@ -113,12 +118,38 @@ def _names_coroutines(index: ProjectIndex, qualified: str, instances: bool) -> b
     `instances`, a call of a method of an instance of it."""
     target = index.resolve(qualified)
     if target is None:
-        return qualified in KNOWN_COROUTINES
+        # An alias of `Callable[..., Awaitable[T]]` annotating a name the file calls.
+        return qualified in KNOWN_COROUTINES or (
+            instances and index.names_coroutine_function_type(qualified)
+        )
     if target.kind == "function":
-        return target.is_async
+        if target.is_async:
+            return True
+        if not instances:
+            return False
+        # `client = make_client()`, `make_client().get()`, `ensure_async(f)(...)`:
+        # what the function's return annotation names.
+        if index.returns_coroutine_function(target):
+            return True
+        held = index.returned_class(target) or index.yielded_class(target)
+        return held is not None and _instances_have_coroutines(index, held)
     if target.kind == "class" and instances:
         # The rule looks a method up from the class's name as written, then in the tables.
-        return qualified in _KNOWN_PREFIXES or index.class_has_coroutines_at(target.qualified)
+        return qualified in _KNOWN_PREFIXES or _instances_have_coroutines(index, target.qualified)
+    return False
+
+
+def _instances_have_coroutines(index: ProjectIndex, qualified: str) -> bool:
+    """Whether the class, what its methods and properties return, or what its
+    `__enter__`/`__aenter__` gives (the rule follows `with X() as y`) has a method that
+    is an `async def`."""
+    if index.class_reaches_coroutines(qualified):
+        return True
+    for method in ("__enter__", "__aenter__"):
+        enter = index.resolve(f"{qualified}.{method}")
+        held = index.returned_class(enter) if enter is not None else None
+        if held is not None and held != qualified and index.class_has_coroutines_at(held):
+            return True
     return False
 
 
@@ -164,8 +195,14 @@ class _Names:
                         return False
                     imports.append((alias.asname or alias.name, f"{base}{joiner}{alias.name}"))
             elif node_type is ast.Assign:
-                if len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
-                    instances.add(_called(node.value))
+                if len(node.targets) == 1 and type(node.targets[0]) in (ast.Name, ast.Attribute):
+                    instances.add(_called(node.value))  # `x = Thing()`, `self.x = Thing()`
+            elif node_type is ast.Call:
+                if type(node.func) is ast.Call:
+                    instances.add(_dotted(node.func.func) or "")  # `ensure_async(f)(...)`
+            elif node_type is ast.withitem:
+                if node.optional_vars is not None:
+                    instances.add(_called(node.context_expr))  # `with Thing() as t`
             elif node_type is ast.AnnAssign or node_type is ast.arg:
                 if node.annotation is not None:
                     instances.update(_annotation_names(node.annotation))
