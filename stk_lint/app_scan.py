@@ -203,7 +203,7 @@ def _facts_on_disk(
     name = f"{path}\0{path}"
     key = digest(info.st_mtime_ns, info.st_size, module, is_package)
     if cache is not None:
-        known = cache.get(name, key, _KIND)
+        known = cache.get_sealed(name, key, _KIND)
         if _valid(known):
             return known[0], known[1]
     try:
@@ -219,7 +219,7 @@ def _facts(
     data: bytes, module: str, is_package: bool, cache: Cache | None, name: str, key: str
 ) -> tuple[dict[str, Any], list[str]] | None:
     if cache is not None:
-        known = cache.get(name, key, _KIND)
+        known = cache.get_sealed(name, key, _KIND)
         if _valid(known):
             return known[0], known[1]
     text, _ = decode(data, PYTHON)
@@ -230,7 +230,7 @@ def _facts(
     if cache is not None and (facts or names):
         # Most modules have neither, found again by two regular expressions: not worth
         # an entry in every run's cache file.
-        cache.put(name, key, [facts, names], _KIND)
+        cache.put_sealed(name, key, [facts, names], _KIND)
     return facts, names
 
 

@@ -155,6 +155,21 @@ class Cache:
         entry[kind] = [key, value]
         self._touched.add(path)
 
+    def get_sealed(self, path: str, key: str, kind: str) -> Any | None:
+        """A value `put_sealed` stored, or None when it was changed since: for values
+        too deeply shaped to check field by field (the app index's facts), a damaged
+        entry is a miss, never an error."""
+        stored = self.get(path, key, kind)
+        if isinstance(stored, list) and len(stored) == 2 and stored[0] == digest(stored[1]):
+            return stored[1]
+        if stored is not None:
+            self.hits -= 1
+            self.misses += 1
+        return None
+
+    def put_sealed(self, path: str, key: str, value: Any, kind: str) -> None:
+        self.put(path, key, [digest(value), value], kind)
+
     def put_findings(self, path: str, key: str, findings: list[Finding]) -> None:
         self.put(path, key, [finding_to_json(f) for f in findings])
 

@@ -193,12 +193,27 @@ def valid_summary(value: Any) -> bool:
         and _strings(list(value["imports"].values()))
         and _strings(value["star"])
         and _strings(value["run_with_session"])
+        and all(_string_map(value[key]) for key in ("returns", "bindings"))
     )
 
 
 _SUMMARY_KEYS = frozenset(
-    {"module", "package", "functions", "classes", "imports", "star", "run_with_session"}
+    {
+        "module",
+        "package",
+        "functions",
+        "classes",
+        "imports",
+        "star",
+        "run_with_session",
+        "returns",
+        "bindings",
+    }
 )
+
+
+def _string_map(value: Any) -> bool:
+    return isinstance(value, dict) and _strings(list(value.values()))
 
 
 def _strings(values: Any) -> bool:

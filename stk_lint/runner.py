@@ -273,7 +273,7 @@ def _app_pass(
             ],
             [str(path) for path in paths],
         )
-        known = AppIndexes.from_json(cache.get(entry, key, "facts:app-index"))
+        known = AppIndexes.from_json(cache.get_sealed(entry, key, "facts:app-index"))
         walked = [path.resolve() for path in paths if path.is_dir()]
         if known is not None and all(
             any(Path(root).is_relative_to(w) for w in walked) for root in known.by_root
@@ -286,7 +286,7 @@ def _app_pass(
     )
     if cache is None:
         return ""
-    cache.put(entry, key, project.app_index.to_json(), "facts:app-index")
+    cache.put_sealed(entry, key, project.app_index.to_json(), "facts:app-index")
     return index_digest(project.app_index)
 
 

@@ -679,3 +679,61 @@ def test_a_named_pipe_for_a_stylesheet_is_not_read(project):
     os.mkfifo(project / "app" / "static" / "icons" / "tabler-icons.css")
     result = run_process("--no-cache", ".")  # would block forever reading the pipe
     assert b"STK502" in result.stdout
+
+
+APP_PROJECT = {
+    "pyproject.toml": "[tool.stk-lint]\n",
+    "stk/__init__.py": "",
+    "stk/app.py": (
+        "from quart import Quart\n\nfrom stk.things.views import bp\n\n\n"
+        "def create_app():\n    app = Quart(__name__)\n    app.register_blueprint(bp)\n"
+        "    return app\n"
+    ),
+    "stk/things/__init__.py": "",
+    "stk/things/views.py": (
+        "from quart import Blueprint, render_template, url_for\n\n"
+        'bp = Blueprint("things", __name__)\n\n\n'
+        '@bp.get("/")\nasync def index():\n'
+        '    return await render_template("things/index.html", back=url_for("things.index"))\n'
+        '\n\n@bp.get("/gone")\nasync def gone():\n'
+        '    return await render_template("things/gone.html")\n'
+    ),
+    "stk/templates/layout.html": "{% block content %}{% endblock %}\n",
+    "stk/templates/things/index.html": (
+        '{% extends "layout.html" %}{% block content %}'
+        "<a href=\"{{ url_for('things.nowhere') }}\">x</a>{% endblock %}"
+        "{% block scripts %}{% endblock %}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", [None, 7, "x", [], {}])
+def test_damaged_app_facts_in_the_cache_are_a_miss(tmp_path, damage):
+    """The app index's facts (STK601-603) are too deeply shaped to check field by field:
+    they are sealed with a digest, so any change to them, of any type, is a miss."""
+    for name, text in APP_PROJECT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    fresh = _run(tmp_path, use_cache=False).findings
+    assert {f.code for f in fresh} == {"STK601", "STK602", "STK603"}
+    _run(tmp_path)
+    (entries,) = [p for p in _cache_files(tmp_path) if p.name != "summaries.json"]
+    pristine = entries.read_text()
+    document = json.loads(pristine)
+    places = [
+        (name, kind, path)
+        for name, entry in document.items()
+        for kind, stored in entry.items()
+        if kind.startswith("facts:app")
+        for path in list(_nodes(stored[1]))[1:]
+    ]
+    assert len(places) > 20
+    for name, kind, path in places[:: max(1, len(places) // 25)]:
+        document = json.loads(pristine)
+        parent = document[name][kind][1]
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = damage
+        entries.write_text(json.dumps(document))
+        result = _run(tmp_path)
+        assert result.errors == [] and result.findings == fresh, (name, kind, path)
