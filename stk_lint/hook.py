@@ -54,16 +54,13 @@ def display(path: Path, cwd: Any) -> str:
 
 def lint_file(path: Path, shown: str) -> list[Any]:
     from stk_lint.config import find_config, load_settings
-    from stk_lint.engine import check_file
-    from stk_lint.files import language_of
+    from stk_lint.request import CheckRequest, check_request
 
-    language = language_of(path)
     settings = load_settings(find_config(path.parent))
     if settings.is_excluded(path):
         return []
-    rules = settings.rules_for(path)
-    if not any(rule.needs_project for rule in rules):
-        return check_file(path, shown, rules, settings.resolved_options(), None, language)
+    if not any(rule.needs_project for rule in settings.rules_for(path)):
+        return check_request(CheckRequest(path, shown, settings))
     # Calls into sibling modules resolve on demand from the file's own location; the
     # summaries of the modules read for it are kept in the project's cache, so the next
     # edit does not scan the same libraries again.
@@ -76,7 +73,7 @@ def lint_file(path: Path, shown: str) -> list[Any]:
     project.place(path, shown)
     if settings.config_path is not None:
         project.add_project_root(settings.root)
-    findings = check_file(path, shown, rules, settings.resolved_options(), project, language)
+    findings = check_request(CheckRequest(path, shown, settings, project))
     cache.save_summaries()
     return findings
 
