@@ -22,6 +22,7 @@ keeps serving the others.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import traceback
 from bisect import bisect_right
@@ -95,6 +96,14 @@ class Positions:
         )
 
 
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        info = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size) if info is not None else None
+
+
 def minimal_edit(old: str, new: str) -> Edit:
     """One edit turning `old` into `new`: the span between their common prefix and suffix."""
     start = 0
@@ -115,6 +124,7 @@ def rules_document() -> Path:
     return Path(__file__).resolve().parent / "_skill" / "references" / "rules.md"
 
 
+@functools.cache
 def rule_href(code: str, name: str) -> str | None:
     """The rule's section of the catalogue: the installed copy, anchored as GitHub anchors
     the heading `## STK202 missing-await` (`#stk202-missing-await`)."""
@@ -182,6 +192,7 @@ class Project:
 
     root: Path
     settings: Settings
+    stamp: tuple[int, int] | None = None  # of the configuration file, when it was read
     index: Any = None
     summaries: dict[Path, Any] = field(default_factory=dict)  # registered, by resolved path
     places: dict[Path, tuple[str, bool, Path, Path]] = field(default_factory=dict)
@@ -276,9 +287,11 @@ class StkLanguageServer(LanguageServer):
             "stk-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
         )
         self.projects: dict[Path, Project] = {}  # by settings root
+        self.folders: dict[Path, Path] = {}  # folder -> the root of its project
         self.scopes: dict[Path, Scope] = {}  # by folder
         self.checked: dict[str, Checked] = {}  # by document URI
         self.pending: set[str] = set()
+        self.collecting_rarely = False
         self.reported_config: set[str] = set()
 
     # -- logging ---------------------------------------------------------------------
@@ -296,6 +309,14 @@ class StkLanguageServer(LanguageServer):
         return known
 
     def project_of(self, path: Path, scope: Scope) -> Project | None:
+        """The project whose settings apply to `path`, its configuration read once (and
+        again when the pyproject.toml changes on disk)."""
+        root = self.folders.get(path.parent)
+        project = self.projects.get(root) if root is not None else None
+        if project is not None:
+            if project.stamp == _stamp(project.settings.config_path):
+                return project
+            self.forget_projects()  # its configuration was edited
         try:
             config = find_config(path.parent)
             settings = load_settings(config)
@@ -310,12 +331,14 @@ class StkLanguageServer(LanguageServer):
         if project is None:
             if config is None:
                 settings = Settings(root=root)
-            project = self.projects[root] = Project(root, settings)
+            project = self.projects[root] = Project(root, settings, _stamp(config))
+        self.folders[path.parent] = root
         return project
 
     def forget_projects(self) -> None:
         """A configuration or the code that decides the scope changed: start again."""
         self.projects.clear()
+        self.folders.clear()
         self.scopes.clear()
         self.reported_config.clear()
 
@@ -352,6 +375,14 @@ class StkLanguageServer(LanguageServer):
             project.register(path, text)
         request = CheckRequest(path, project.display(path), project.settings, index, text)
         findings = check_request(request)
+        if not self.collecting_rarely:
+            # As a run does: what is imported and indexed by now lives as long as the
+            # server; collections that scan it all again after each check cost more than
+            # the check's own work (libcst's trees are freed by reference counting).
+            from stk_lint.runner import _tune_gc
+
+            _tune_gc()
+            self.collecting_rarely = True
         published = bool(findings) or (previous is not None and previous.published)
         if published:
             self.publish(uri, document.version, findings, text)
