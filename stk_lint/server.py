@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import sys
 import traceback
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -277,8 +278,7 @@ class Checked:
     path: Path
     language: str
     project: Project
-    findings: list[Finding]
-    published: bool
+    findings: list[Finding]  # published as diagnostics
 
 
 class StkLanguageServer(LanguageServer):
@@ -292,6 +292,7 @@ class StkLanguageServer(LanguageServer):
         self.checked: dict[str, Checked] = {}  # by document URI
         self.pending: set[str] = set()
         self.collecting_rarely = False
+        self.shut_down = False  # a shutdown request came
         self.reported_config: set[str] = set()
 
     # -- logging ---------------------------------------------------------------------
@@ -349,6 +350,10 @@ class StkLanguageServer(LanguageServer):
         try:
             return self._check(uri)
         except Exception as error:  # one document's failure must not stop the server
+            if self.checked.pop(uri, None) is not None:  # its findings are of an older text
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                )
             self.log(
                 f"stk-lint: internal error while checking {uri}: {type(error).__name__}: "
                 f"{error}\n{traceback.format_exc()}",
@@ -366,7 +371,7 @@ class StkLanguageServer(LanguageServer):
         project = self.project_of(path, scope) if scope is not None and scope.stk else None
         if project is None:
             self.checked.pop(uri, None)
-            if previous is not None and previous.published:
+            if previous is not None:  # it was in an stk project: clear what it showed
                 self.publish(uri, document.version, [], "")
             return None
         text = document.source
@@ -383,10 +388,9 @@ class StkLanguageServer(LanguageServer):
 
             _tune_gc()
             self.collecting_rarely = True
-        published = bool(findings) or (previous is not None and previous.published)
-        if published:
-            self.publish(uri, document.version, findings, text)
-        result = Checked(document.version, text, path, language, project, findings, published)
+        # In an stk project every check is published, an empty list included.
+        self.publish(uri, document.version, findings, text)
+        result = Checked(document.version, text, path, language, project, findings)
         self.checked[uri] = result
         return result
 
@@ -408,7 +412,6 @@ class StkLanguageServer(LanguageServer):
     @staticmethod
     def diagnostic(finding: Finding, positions: Positions) -> types.Diagnostic:
         href = rule_href(finding.code, finding.name)
-        fixable = finding.fix is not None and bool(finding.fix.edits)
         return types.Diagnostic(
             range=positions.finding_range(finding),
             message=finding.message,
@@ -418,7 +421,6 @@ class StkLanguageServer(LanguageServer):
             code=finding.code,
             code_description=types.CodeDescription(href=href) if href else None,
             source=SOURCE,
-            data={"name": finding.name, "fixable": fixable},
         )
 
     def schedule(self, uri: str) -> None:
@@ -668,6 +670,10 @@ def create_server() -> StkLanguageServer:
                 )
             )
 
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: StkLanguageServer, params: None) -> None:
+        ls.shut_down = True
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: StkLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.check(params.text_document.uri)
@@ -680,6 +686,8 @@ def create_server() -> StkLanguageServer:
     def did_save(ls: StkLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         path = _path_of(uri)
+        if path is not None and path.suffix in (".py", ".pyi"):
+            ls.scopes.clear()  # a new `import stk` may put its folder in an stk project
         known = ls.check(uri)
         if path is None:
             return
@@ -696,10 +704,9 @@ def create_server() -> StkLanguageServer:
         ls.pending.discard(uri)
         if known is None:
             return
-        if known.published:
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-            )
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
         # Unsaved changes are dropped with the buffer: the file's facts are the disk's.
         if known.language == PYTHON and known.project.refresh(known.path):
             ls.recheck_project(known.project)
@@ -747,4 +754,8 @@ def create_server() -> StkLanguageServer:
 
 
 def main() -> None:
-    create_server().start_io()
+    server = create_server()
+    server.start_io()
+    # The protocol's exit code: 0 after a shutdown request, 1 when the client exited
+    # without one (or went away).
+    sys.exit(0 if server.shut_down else 1)
