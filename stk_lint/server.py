@@ -195,6 +195,7 @@ class Project:
     settings: Settings
     stamp: tuple[int, int] | None = None  # of the configuration file, when it was read
     index: Any = None
+    generation: int = 0  # counts the changes of the index's facts
     summaries: dict[Path, Any] = field(default_factory=dict)  # registered, by resolved path
     places: dict[Path, tuple[str, bool, Path, Path]] = field(default_factory=dict)
 
@@ -242,6 +243,7 @@ class Project:
             return False
         self.summaries[resolved] = summary
         self.index.add_summary(path, summary, self.display(path), root, resolved)
+        self.generation += 1
         return True
 
     def refresh(self, path: Path) -> bool:
@@ -263,6 +265,7 @@ class Project:
             return False
         self.index.remove(resolved, self.display(path))
         self.places.pop(resolved, None)
+        self.generation += 1
         return True
 
     def contains(self, path: Path) -> bool:
@@ -279,6 +282,7 @@ class Checked:
     language: str
     project: Project
     findings: list[Finding]  # published as diagnostics
+    generation: int  # the project's facts it was checked with
 
 
 class StkLanguageServer(LanguageServer):
@@ -390,7 +394,9 @@ class StkLanguageServer(LanguageServer):
             self.collecting_rarely = True
         # In an stk project every check is published, an empty list included.
         self.publish(uri, document.version, findings, text)
-        result = Checked(document.version, text, path, language, project, findings)
+        result = Checked(
+            document.version, text, path, language, project, findings, project.generation
+        )
         self.checked[uri] = result
         return result
 
@@ -439,9 +445,10 @@ class StkLanguageServer(LanguageServer):
         except RuntimeError:  # no loop (called outside the server): at once
             run()
 
-    def recheck_project(self, project: Project | None, skip: str | None = None) -> None:
+    def recheck_project(self, project: Project) -> None:
+        """Check again the project's open documents checked with older facts."""
         for uri, known in list(self.checked.items()):
-            if uri != skip and (project is None or known.project is project):
+            if known.project is project and known.generation != project.generation:
                 self.check(uri)
 
     def files_changed(self, paths: list[Path]) -> None:
@@ -471,6 +478,9 @@ class StkLanguageServer(LanguageServer):
         for project in list(self.projects.values()):
             if id(project) in touched:
                 self.recheck_project(project)
+        for uri in list(self.workspace.text_documents):
+            if uri not in self.checked:  # out of scope until now, perhaps no longer
+                self.check(uri)
 
     # -- code actions ------------------------------------------------------------------
 
@@ -507,18 +517,15 @@ class StkLanguageServer(LanguageServer):
                 )
         return actions
 
-    def _checker(self, known: Checked):
-        request = CheckRequest(
-            known.path,
-            known.project.display(known.path),
-            known.project.settings,
-            known.project.index,
-        )
+    @staticmethod
+    def _checker(known: Checked):
+        """The document's check as a function of its text (as `--fix` re-checks)."""
+        project = known.project
+        display = project.display(known.path)
 
         def check(text: str) -> list[Finding]:
-            return check_request(
-                CheckRequest(request.path, request.display, request.settings, request.project, text)
-            )
+            request = CheckRequest(known.path, display, project.settings, project.index, text)
+            return check_request(request)
 
         return check
 
@@ -695,7 +702,7 @@ def create_server() -> StkLanguageServer:
             ls.files_changed([path])
         elif known.language == PYTHON:
             # Its facts are the buffer's already; the other open documents see them now.
-            ls.recheck_project(known.project, skip=uri)
+            ls.recheck_project(known.project)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: StkLanguageServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -120,7 +120,7 @@ def test_a_fix_that_would_not_parse_is_not_offered(tmp_path):
     positions = Positions(text, types.PositionEncodingKind.Utf16)
     for fix, offered in ((broken, False), (sound, True)):
         finding = _finding(column=6, end_column=14, fix=fix)
-        known = Checked(1, text, path, PYTHON, project, [finding])
+        known = Checked(1, text, path, PYTHON, project, [finding], 0)
         diagnostic = server.diagnostic(finding, positions)
         action = server.fix_action("file:///app.py", known, finding, diagnostic, positions)
         assert (action is not None) == offered
