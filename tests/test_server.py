@@ -248,6 +248,35 @@ async def test_diagnostics_equal_the_cli(client: LanguageClient, tmp_path: Path)
     assert utf16_range(VIEWS, views)[0] == (9, views["column"])
 
 
+async def test_the_broken_sample_app_equals_the_cli(client: LanguageClient, tmp_path: Path):
+    """Every rule's finding in the sample app's broken variant, file by file, at the
+    CLI's positions (STK102's and STK202's through the project index)."""
+    sys.path.insert(0, str(HERE / "sample_app"))
+    try:
+        from broken_variant import build
+    finally:
+        sys.path.pop(0)
+    root = build(tmp_path)
+    (root / "pyproject.toml").write_text('[tool.stk-lint]\nextend-select = ["STK900"]\n')
+    expected = cli_json(root)
+    assert len(expected) == 17
+    checked = set()
+    for name in sorted({f["path"] for f in expected}):
+        path = root / name
+        try:
+            text = path.read_text("utf-8")
+        except UnicodeDecodeError:
+            continue  # STK003: an editor's buffer is text; the file is not one stk-lint reads
+        uri = await open_document(client, path)
+        diagnostics = await until(lambda uri=uri: uri in client.diagnostics)
+        diagnostics = client.diagnostics[uri]
+        want = sorted((f["code"], utf16_range(text, f)) for f in expected if f["path"] == name)
+        assert sorted((d.code, lsp_range(d)) for d in diagnostics) == want, name
+        checked.update(code for code, _ in want)
+        close(client, uri)
+    assert len(checked) == 15  # every code but STK003
+
+
 async def test_quick_fix_and_unsafe_label(client: LanguageClient, tmp_path: Path):
     root = make_project(tmp_path)
     path = root / "app/views.py"
