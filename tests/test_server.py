@@ -378,6 +378,32 @@ async def test_async_def_in_another_module_reaches_an_open_caller(
     close(client, views)
 
 
+async def test_the_projects_configuration_applies_and_is_read_again(
+    client: LanguageClient, tmp_path: Path
+):
+    root = make_project(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.stk-lint]\nignore = ["STK201"]\nper-file-ignores = { "app/views.py" = ["STK501"] }\n'
+    )
+    uri = await open_document(client, root / "app/views.py")
+    diagnostics = await until(lambda: uri in client.diagnostics and client.diagnostics[uri])
+    assert sorted(d.code for d in diagnostics) == ["STK202"]
+    assert [f["code"] for f in cli_json(root) if f["path"] == "app/views.py"] == ["STK202"]
+    # Edited on disk: the watched-files notification brings the new settings.
+    pyproject.write_text("[tool.stk-lint]\n")
+    client.diagnostics.pop(uri, None)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri_of(pyproject), types.FileChangeType.Changed)]
+        )
+    )
+    diagnostics = await until(lambda: client.diagnostics.get(uri))
+    assert sorted(d.code for d in diagnostics) == ["STK201", "STK202", "STK501"]
+    close(client, uri)
+    assert not (root / ".stk_lint_cache").exists()  # the server writes nothing
+
+
 async def test_flask_project_gets_nothing(client: LanguageClient, tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "0"\n')
     views = tmp_path / "shop" / "views.py"
