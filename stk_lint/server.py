@@ -48,6 +48,7 @@ SOURCE = "stk-lint"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.stk-lint"
 ENGINE_CODES = ("STK001", "STK002", "STK003")  # the file could not be read or parsed
 PROJECT_FILES = ("pyproject.toml", ".gitignore")
+MAX_SUPPRESSIONS = 10  # findings per code action request offered a suppression
 
 
 # --- positions: stk-lint's 1-based code-point columns <-> LSP positions -------------------
@@ -284,6 +285,8 @@ class Checked:
     project: Project
     findings: list[Finding]  # published as diagnostics
     generation: int  # the project's facts it was checked with
+    # Code actions computed for this text (editors ask again at every cursor move).
+    actions: dict[Any, Any] = field(default_factory=dict)
 
 
 class StkLanguageServer(LanguageServer):
@@ -502,14 +505,20 @@ class StkLanguageServer(LanguageServer):
         only = params.context.only
         actions: list[types.CodeAction] = []
         if _wanted(types.CodeActionKind.QuickFix, only):
-            for finding in known.findings:
-                finding_range = positions.finding_range(finding)
-                if not _overlaps(finding_range, params.range):
-                    continue
+            in_range = [
+                finding
+                for finding in known.findings
+                if _overlaps(positions.finding_range(finding), params.range)
+            ]
+            # A suppression is verified by checking the text with it (a check or two
+            # each): offered for the findings of a few lines, not of a whole file.
+            for index, finding in enumerate(in_range):
                 diagnostic = self.diagnostic(finding, positions)
                 fix_action = self.fix_action(uri, known, finding, diagnostic, positions)
                 if fix_action is not None:
                     actions.append(fix_action)
+                if index >= MAX_SUPPRESSIONS:
+                    continue
                 suppress = self.suppress_action(uri, known, finding, diagnostic, positions)
                 if suppress is not None:
                     actions.append(suppress)
@@ -579,6 +588,22 @@ class StkLanguageServer(LanguageServer):
         diagnostic: types.Diagnostic,
         positions: Positions,
     ) -> types.CodeAction | None:
+        key = ("suppress", finding)
+        if key not in known.actions:
+            known.actions[key] = self.suppression(known, finding)
+        edit = known.actions[key]
+        if edit is None:
+            return None
+        return types.CodeAction(
+            title=f"Suppress {finding.code} on this line",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            edit=types.WorkspaceEdit(changes={uri: [positions.text_edit(edit)]}),
+        )
+
+    def suppression(self, known: Checked, finding: Finding) -> Edit | None:
+        """The first suppression comment that silences the finding and changes nothing
+        else, as a re-check of the text with it shows."""
         if finding.code in ENGINE_CODES:
             return None  # a file that cannot be parsed or read is not silenced line by line
         from stk_lint.fixing import apply_edits
@@ -597,14 +622,8 @@ class StkLanguageServer(LanguageServer):
                 (f.code, f.line - (1 if shifted and f.line > finding.line else 0), f.column)
                 for f in after
             }
-            if moved != others:
-                continue
-            return types.CodeAction(
-                title=f"Suppress {finding.code} on this line",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                edit=types.WorkspaceEdit(changes={uri: [positions.text_edit(edit)]}),
-            )
+            if moved == others:
+                return edit
         return None
 
     def fix_all(self, known: Checked) -> str | None:
@@ -612,8 +631,11 @@ class StkLanguageServer(LanguageServer):
         from stk_lint.engine import REPARSERS
         from stk_lint.fixing import fix_source
 
-        outcome = fix_source(known.text, self._checker(known), REPARSERS.get(known.language))
-        return outcome.source if outcome.changed else None
+        if "fix-all" not in known.actions:
+            check = self._checker(known)
+            outcome = fix_source(known.text, check, REPARSERS.get(known.language))
+            known.actions["fix-all"] = outcome.source if outcome.changed else None
+        return known.actions["fix-all"]
 
     def hover(self, params: types.HoverParams) -> types.Hover | None:
         known = self.checked.get(params.text_document.uri)
