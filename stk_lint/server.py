@@ -638,7 +638,10 @@ class StkLanguageServer(LanguageServer):
         return known.actions["fix-all"]
 
     def hover(self, params: types.HoverParams) -> types.Hover | None:
-        known = self.checked.get(params.text_document.uri)
+        uri = params.text_document.uri
+        if uri not in self.checked:
+            return None
+        known = self.current(uri)  # a change not checked yet is checked first
         if known is None:
             return None
         positions = Positions(known.text, self.workspace.position_encoding or "utf-16")

@@ -188,3 +188,15 @@ def test_exit_follows_the_protocol(tmp_path):
 
     assert asyncio.run(session(True)) == 0
     assert asyncio.run(session(False)) == 1
+
+
+def test_without_the_server_extra_the_command_says_what_to_install():
+    import subprocess
+
+    code = (
+        "import sys; sys.modules['pygls'] = None; sys.argv = ['stk-lint', 'server']\n"
+        "from stk_lint.cli import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'stk-lint[server]'" in done.stderr
