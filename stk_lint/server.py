@@ -200,6 +200,7 @@ class Project:
     generation: int = 0  # counts the changes of the index's facts
     summaries: dict[Path, Any] = field(default_factory=dict)  # registered, by resolved path
     places: dict[Path, tuple[str, bool, Path, Path]] = field(default_factory=dict)
+    packages: Any = None  # stk_lint.project.Packages: where files sit among packages
 
     def display(self, path: Path) -> str:
         try:
@@ -230,9 +231,11 @@ class Project:
         resolved = path.resolve()
         known = self.places.get(resolved)
         if known is None:
-            from stk_lint.project import Packages
+            if self.packages is None:
+                from stk_lint.project import Packages
 
-            known = self.places[resolved] = Packages().locate(path)
+                self.packages = Packages()
+            known = self.places[resolved] = self.packages.locate(path)
         return known
 
     def register(self, path: Path, text: str) -> bool:
