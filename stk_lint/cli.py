@@ -257,6 +257,18 @@ def _report_diff(result, quiet: bool, exit_zero: bool) -> None:
 
 
 @main.command()
+@click.option("--probe", is_flag=True, hidden=True, help="Exit 0 if the server can run here.")
+def server(probe: bool) -> None:
+    """Run the language server (LSP over stdio) for editors and Claude Code."""
+    try:
+        from stk_lint.server import main as serve
+    except ImportError as error:
+        fail(f"the language server needs pygls: pip install 'stk-lint[server]' ({error})")
+    if not probe:
+        serve()
+
+
+@main.command()
 @click.argument("code")
 def rule(code: str) -> None:
     """Explain a rule: what it flags, why, an example and what to write instead."""

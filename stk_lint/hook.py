@@ -54,16 +54,14 @@ def display(path: Path, cwd: Any) -> str:
 
 def lint_file(path: Path, shown: str) -> list[Any]:
     from stk_lint.config import find_config, load_settings
-    from stk_lint.engine import check_file
-    from stk_lint.files import language_of
+    from stk_lint.request import CheckRequest, check_request
 
-    language = language_of(path)
     settings = load_settings(find_config(path.parent))
     if settings.is_excluded(path):
         return []
     rules = settings.rules_for(path)
     if not any(rule.needs_project for rule in rules):
-        return check_file(path, shown, rules, settings.resolved_options(), None, language)
+        return check_request(CheckRequest(path, shown, settings))
     # Calls into sibling modules resolve on demand from the file's own location; the
     # summaries of the modules read for it are kept in the project's cache, so the next
     # edit does not scan the same libraries again.
@@ -80,11 +78,12 @@ def lint_file(path: Path, shown: str) -> list[Any]:
     if any(rule.code in APP_RULES for rule in rules):
         # Templates and endpoints: the whole app's, read under the file's import root.
         from stk_lint.app_scan import app_index_for
+        from stk_lint.files import language_of
 
-        checked = [(path, shown, language or "", None)]
+        checked = [(path, shown, language_of(path) or "", None)]
         search_path = project.libraries.search_path
         project.app_index = app_index_for(checked, [], settings, cache, search_path)
-    findings = check_file(path, shown, rules, settings.resolved_options(), project, language)
+    findings = check_request(CheckRequest(path, shown, settings, project))
     cache.save()
     cache.save_summaries()
     return findings

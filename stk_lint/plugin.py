@@ -12,6 +12,11 @@ libcst exists.
   `stk-lint hook claude` of, in this order: the project's own `.venv` (the project's root,
   then ``$CLAUDE_PROJECT_DIR``), an `stk-lint` on PATH, or the plugin's environment in
   ``$CLAUDE_PLUGIN_DATA``, built on first need from the source the plugin carries.
+- ``server`` (the plugin's language server, `lspServers` in plugin.json): runs
+  `stk-lint server` of the same checker, found the same way (a project's own stk-lint only
+  if it has the server: `stk-lint server --probe`), in place of this process, so Claude
+  Code talks to it directly. It starts in any project (a folder below may be an stk
+  project); the server itself says nothing outside stk projects.
 - ``session-start``: in an stk project with no stk-lint of its own, starts building that
   environment in the background, so the first edit usually finds it ready.
 
@@ -231,7 +236,8 @@ def _build_into(target: Path, log: IO[str]) -> None:
     """A virtual environment at `target` with stk-lint installed from SOURCE."""
     staging = target / "source"  # a copy: the plugin's own folder stays untouched
     python = str(target / BIN / f"python{EXE}")
-    install = ["install", "--no-input", "--disable-pip-version-check", str(staging)]
+    # The `server` extra: the plugin's language server runs from this environment too.
+    install = ["install", "--no-input", "--disable-pip-version-check", f"{staging}[server]"]
     if _host_pip_installs_elsewhere():
         _run_logged([sys.executable, "-m", "venv", "--without-pip", str(target)], log)
         pip = [sys.executable, "-m", "pip", "--python", python]
@@ -244,7 +250,9 @@ def _build_into(target: Path, log: IO[str]) -> None:
         shutil.copy2(SOURCE / name, staging / name)
     _run_logged([*pip, *install], log)
     shutil.rmtree(staging)
-    _run_logged([python, "-I", "-c", "import libcst, stk_lint.engine, stk_lint.hook"], log)
+    _run_logged(
+        [python, "-I", "-c", "import libcst, stk_lint.engine, stk_lint.hook, stk_lint.server"], log
+    )
 
 
 def build_main() -> None:
@@ -329,8 +337,44 @@ def session_start(environ: dict[str, str]) -> int:
     return EXIT_OK
 
 
+def has_server(command: list[str]) -> bool:
+    """Whether this stk-lint has `stk-lint server` (a version with it, and pygls)."""
+    try:
+        done = subprocess.run(
+            [*command, "server", "--probe"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=CHECK_TIMEOUT,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def server_command(environ: dict[str, str]) -> list[str]:
+    """`stk-lint server` of the checker the hook would use, for the session's project."""
+    from stk_lint.scope import project_root
+
+    project = Path(environ.get("CLAUDE_PROJECT_DIR") or os.getcwd())
+    command = pinned_checker([project_root(project), project])
+    if command is None or not has_server(command):
+        python = Environment(data_folder(environ)).wait(BUILD_TIMEOUT)
+        command = [str(python), "-I", "-m", "stk_lint"]
+    return [*command, "server"]
+
+
 def run(argv: list[str], stdin: IO[str], stderr: IO[str], environ: dict[str, str]) -> int:
     """The whole hook; returns the exit code. Never raises."""
+    if argv == ["server"]:  # stdin is the language server's: not read here
+        try:
+            command = server_command(environ)
+            stderr.flush()
+            os.execv(command[0], command)
+        except NotChecked as reason:
+            print(f"{PREFIX} no language server: {reason}", file=stderr)
+        except Exception as error:
+            print(f"{PREFIX} no language server: {type(error).__name__}: {error}", file=stderr)
+        return 1
     try:
         payload = stdin.read()
         if argv == ["post-tool-use"]:

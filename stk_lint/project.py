@@ -678,8 +678,10 @@ class ProjectIndex:
         self._coroutine_classes.clear()
         self._reaching.clear()
         self._heads.clear()
-        self.modules[summary["module"]] = ModuleEntry(summary, display)
-        self._registered.append(summary["module"])
+        name = summary["module"]
+        if name not in self.modules or name not in self._registered:  # not a new summary
+            self._registered.append(name)
+        self.modules[name] = ModuleEntry(summary, display)
         self._session_jobs = None
         self.top_level.add(summary["module"].split(".", 1)[0])
         self.by_path[display] = summary["module"]
@@ -687,6 +689,20 @@ class ProjectIndex:
         if root is None:
             root = module_name_for(path)[2]
         self._add_root(root)
+
+    def remove(self, path: Path, display: str | None = None) -> None:
+        """Forget a module given to `add_summary` (its file was deleted)."""
+        name = self.by_path.pop(str(path.resolve()), None)
+        if display is not None:
+            name = self.by_path.pop(display, None) or name
+        if name is None:
+            return
+        self.modules.pop(name, None)
+        self._registered = [module for module in self._registered if module != name]
+        self._resolved.clear()
+        self._coroutine_classes.clear()
+        self._heads.clear()
+        self._session_jobs = None
 
     def _add_root(self, root: Path) -> None:
         if root in self.roots:

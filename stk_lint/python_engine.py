@@ -288,6 +288,15 @@ def check_module(
     """Run the rules over a parsed module; findings with the line span a suppression may cover."""
     rules = [rule_type(context) for rule_type in rule_types]
     walk(context.module, [_Tracker(context), *rules])
+    try:
+        return _findings(context)
+    finally:
+        # Each report holds its rule, which holds the context: a cycle that would keep
+        # the whole tree alive until the next garbage collection (see runner._tune_gc).
+        context.reports.clear()
+
+
+def _findings(context: PythonContext) -> list[tuple[Finding, tuple[int, int]]]:
     if not context.reports:
         return []
     positions = Positions(context.module, context.source)

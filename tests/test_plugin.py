@@ -189,3 +189,61 @@ def test_the_installed_plugin_checks_stk_projects_only(tmp_path):
         f"sessions at once) {cold:.1f} s; warm edits {', '.join(f'{t:.2f}' for t in warm)} s;"
         f" edits in a Flask project {', '.join(f'{t:.2f}' for t in elsewhere)} s"
     )
+
+
+@pytest.mark.slow
+def test_the_installed_plugins_language_server(tmp_path):
+    """The lspServers entry of the installed plugin, started as Claude Code starts it, on
+    a machine without stk-lint: it builds its environment, then answers as a language
+    server (initialize, diagnostics for an open document, shutdown and exit)."""
+    import asyncio
+
+    from lsprotocol import types
+    from pytest_lsp.client import make_test_lsp_client
+
+    claude = shutil.which("claude")
+    if claude is None:
+        pytest.skip("the Claude Code CLI is not installed")
+    installed = InstalledPlugin.install(claude, tmp_path)
+    [server] = _json(installed.root / ".claude-plugin" / "plugin.json")["lspServers"].values()
+    assert server["extensionToLanguage"][".py"] == "python"
+    command = [
+        arg.replace("${CLAUDE_PLUGIN_ROOT}", str(installed.root))
+        for arg in [server["command"], *server["args"]]
+    ]
+    project = tmp_path / "stk-project"
+    views, _ = stk_project(project)
+    env = {
+        **installed.env,
+        "CLAUDE_PLUGIN_ROOT": str(installed.root),
+        "CLAUDE_PLUGIN_DATA": str(installed.data),
+        "CLAUDE_PROJECT_DIR": str(project),
+    }
+
+    async def session() -> list[types.Diagnostic]:
+        client = make_test_lsp_client()
+        await client.start_io(*command, env=env, cwd=str(project))
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(), root_uri=project.as_uri()
+            )
+        )
+        uri = views.as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri, "python", 1, views.read_text())
+            )
+        )
+        for _ in range(3000):
+            if uri in client.diagnostics:
+                break
+            await asyncio.sleep(0.05)
+        found = list(client.diagnostics.get(uri, []))
+        await client.shutdown_session()
+        await client.stop()
+        return found
+
+    diagnostics = asyncio.run(asyncio.wait_for(session(), timeout=600))
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in diagnostics] == [
+        ("STK202", 68, 8)
+    ]

@@ -300,3 +300,44 @@ def test_a_builder_that_waited_for_a_failed_build_does_not_repeat_it(tmp_path, m
     monkeypatch.setattr(plugin, "_build_into", lambda target, log: pytest.fail("built again"))
     environment.build()
     assert not environment.ready()
+
+
+# The language server (plugin.json's lspServers): the same checker, found the same way.
+
+
+def test_the_language_server_is_the_projects_own_stk_lint(tmp_path, system_python):
+    project = tmp_path / "shop"
+    _stk_project(project)
+    checker = _fake_checker(
+        project / ".venv" / "bin" / "stk-lint",
+        'if [ "$2" = "--probe" ]; then exit 0; fi\necho "serving on stdio"',
+    )
+    done = _run("server", "", system_python, tmp_path, project)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "serving on stdio\n", "")
+    assert (checker.parent / "args").read_text() == "server\n"  # run in the launcher's place
+    assert not (tmp_path / "data" / "envs").exists()
+
+
+def test_a_checker_without_the_server_leaves_it_to_the_plugins_environment(tmp_path, monkeypatch):
+    project = tmp_path / "shop"
+    _stk_project(project)
+    # An stk-lint from before `stk-lint server`: click's usage error.
+    _fake_checker(project / ".venv" / "bin" / "stk-lint", "exit 2")
+    built = tmp_path / "env" / "bin" / "python"
+    monkeypatch.setattr(plugin.Environment, "wait", lambda self, budget: built)
+    command = plugin.server_command({"CLAUDE_PROJECT_DIR": str(project), "PATH": "/usr/bin"})
+    assert command == [str(built), "-I", "-m", "stk_lint", "server"]
+
+
+def test_without_a_checker_the_server_says_why_in_one_line(tmp_path, monkeypatch):
+    def failed(self, budget):
+        raise plugin.NotChecked("its environment could not be built: pip failed")
+
+    monkeypatch.setattr(plugin.Environment, "wait", failed)
+    monkeypatch.setattr(plugin, "pinned_checker", lambda roots: None)
+    stderr = io.StringIO()
+    code = plugin.run(["server"], io.StringIO(), stderr, {"CLAUDE_PROJECT_DIR": str(tmp_path)})
+    assert code == 1
+    assert stderr.getvalue() == (
+        "stk-lint plugin: no language server: its environment could not be built: pip failed\n"
+    )

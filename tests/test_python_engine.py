@@ -73,3 +73,29 @@ def test_node_fix_on_a_one_line_function_and_crlf():
     source = "@bp.get('/')\r\ndef index(): return 1\r\n"
     [fix] = _fixes(source)
     assert _apply(source, fix) == "@bp.get('/')\r\nasync def index(): return 1\r\n"
+
+
+def test_a_checked_tree_is_freed_without_the_garbage_collector():
+    """libcst's trees hold no cycles and the engine adds none: a long-running checker
+    (`stk-lint server`) must not leave each file's tree to the collector, whose passes
+    over it cost more than the check itself (regression: report -> rule -> context)."""
+    import gc
+
+    from stk_lint.engine import check_source
+    from stk_lint.registry import ALL_RULES
+
+    source = (
+        "from quart import g\nfrom flask import Flask\n\n\nasync def show():\n"
+        "    g.db_session.commit()\n    return {'icon': 'mdi-pencil'}\n"
+    )
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        findings = check_source(source, "app/views.py", ALL_RULES, {})
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, cst.CSTNode)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert {f.code for f in findings} >= {"STK101", "STK202", "STK501"}
+    assert left == []
