@@ -1042,3 +1042,96 @@ def test_elements_of_containers_annotated_with_their_class():
         "        await self.buffers[stream_id].drain()\n"
     )
     assert [f.line for f in lint(source, select=["STK202"])] == [16, 17, 18]
+
+
+FACTORY_PROJECT = {
+    "stk/__init__.py": "",
+    "stk/signals.py": (
+        "class Signal:\n"
+        "    async def set(self) -> None:\n        pass\n\n"
+        "    async def wait(self) -> None:\n        pass\n\n"
+        "    def is_set(self) -> bool:\n        return False\n\n\n"
+        "class Counter:\n"
+        "    def add(self, n: int) -> None:\n        pass\n"
+    ),
+    "stk/context.py": (
+        "from typing import Protocol\n\n"
+        "from .signals import Counter, Signal\n\n\n"
+        "class AppContext(Protocol):\n"
+        "    signal_class: type[Signal]\n"
+        "    counter_class: type[Counter]\n"
+        "    shutdown: Signal\n"
+        "    name: str\n"
+        "    if True:\n        pass\n"
+    ),
+    "stk/worker.py": (
+        "import asyncio\n\n"
+        "from .context import AppContext\n"
+        "from .signals import Counter, Signal\n\n\n"
+        "class Worker:\n"
+        "    def __init__(self, context: AppContext, signal_class: type[Signal]) -> None:\n"
+        "        self.context = context\n"
+        "        self.ready = signal_class()\n"
+        "        self.done = context.signal_class()\n"
+        "        self.factory = signal_class\n"
+        "        self.counter = context.counter_class()\n\n"
+        "    async def run(self, spare: type[Signal] | None = None) -> None:\n"
+        "        self.ready.set()\n"  # 16
+        "        self.done.wait()\n"  # 17
+        "        self.context.shutdown.wait()\n"  # 18
+        "        made = self.context.signal_class()\n"
+        "        made.set()\n"  # 20
+        "        other = spare()\n"
+        "        other.wait()\n"  # 22
+        "        # legal: awaited, handed to a task, a sync method, building the class\n"
+        "        await self.ready.wait()\n"
+        "        task = asyncio.create_task(self.done.wait())\n"
+        "        self.done.is_set()\n"
+        "        self.counter.add(1)\n"
+        "        self.context.name.upper()\n"
+        "        self.factory()\n"
+        "        await task\n"
+    ),
+    "stk/stopping.py": (
+        "from .context import AppContext\n\n\n"
+        "def stop(context: AppContext) -> None:\n"
+        "    context.shutdown.set()\n"  # 5: a plain def; no text of the skips in the file
+    ),
+}
+
+
+def test_classes_made_by_type_annotated_factories_and_class_body_annotations(tmp_path):
+    project = write_project(tmp_path, FACTORY_PROJECT) / "stk"
+    found = {(Path(f.path).name, f.line) for f in stk202([project])}
+    assert found == {
+        ("worker.py", 16),  # `signal_class: type[Signal]` called in `__init__`
+        ("worker.py", 17),  # `context.signal_class()`: `type[Signal]` in AppContext's body
+        ("worker.py", 18),  # `shutdown: Signal` in AppContext's body
+        ("worker.py", 20),
+        ("worker.py", 22),  # `spare: type[Signal] | None`
+        ("stopping.py", 5),
+    }
+    settings = Settings(select=["STK202"])
+    with_skips = run([project], settings, jobs=1, use_cache=False, skips=True).findings
+    without = run([project], settings, jobs=1, use_cache=False, skips=False).findings
+    assert with_skips == without
+
+
+def test_summary_keeps_class_body_annotations_only():
+    source = (
+        "x: Thing = make()\n\n"
+        "class Context(Protocol):\n"
+        "    event_class: type[Event]\n"
+        "    terminated: 'Event' = None\n"
+        "    if TYPE_CHECKING:\n        hidden: Event\n"
+        "    else: pass\n"
+        "    def method(self):\n"
+        "        local: Event = make()\n"
+    )
+    summary = summarise(source, "m")
+    assert summary["bindings"] == {
+        "x": "type:Thing",
+        "Context.event_class": "type:type[Event]",
+        "Context.terminated": "type:'Event'",
+        "Context.hidden": "type:Event",
+    }

@@ -43,7 +43,7 @@ from stk_lint.coroutines import (
     WEBSOCKET_COROUTINES,
 )
 from stk_lint.findings import NodeFix
-from stk_lint.project import Target, absolute_import
+from stk_lint.project import Target, absolute_import, class_object_class
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 from stk_lint.rules.missing_await_screen import (
@@ -169,6 +169,7 @@ CALL = "call"
 AWAIT = "await"
 ENTER = "enter"
 AENTER = "aenter"
+CLASS = "class"  # the class itself (`factory: type[Thing]`): calling it makes an instance
 # `Callable[..., Awaitable[T]]` and kin, as `stk_lint.project.COROUTINE_CALLABLE` reads them.
 _AWAITABLE_RESULT = frozenset({"Awaitable", "Coroutine"})
 # Classes a coroutine may be an instance of (`isinstance(x, Awaitable)` is a fair question).
@@ -202,6 +203,30 @@ def _type_names(annotation: cst.BaseExpression) -> list[str]:
             ]
         return [dotted_name(annotation.value) or ""]  # `list[X]` is a list, not an X
     return [dotted_name(annotation) or ""]
+
+
+_CLASS_OBJECTS = frozenset({"type", "Type", "typing.Type"})
+
+
+def _class_object_annotation(annotation: cst.BaseExpression) -> str | None:
+    """The dotted name X of `type[X]`, `Type[X]`, `type[X] | None`, `Optional[type[X]]`:
+    the value is the class X itself, and calling it makes an X."""
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value
+        return class_object_class(text) if isinstance(text, str) else None
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        sides = [annotation.left, annotation.right]
+        others = [side for side in sides if dotted_name(side) != "None"]
+        return _class_object_annotation(others[0]) if len(others) == 1 else None
+    if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 1:
+        return None
+    element = annotation.slice[0].slice
+    if not isinstance(element, cst.Index):
+        return None
+    origin = dotted_name(annotation.value)
+    if origin in ("Optional", "typing.Optional"):
+        return _class_object_annotation(element.value)
+    return dotted_name(element.value) if origin in _CLASS_OBJECTS else None
 
 
 def _session_annotation(annotation: cst.BaseExpression) -> str | None:
@@ -345,7 +370,9 @@ class MissingAwait(PythonRule):
         "class bodies, `self.x: T`, a function's return annotation, `__aenter__`'s for "
         "`async with f() as x`, `Self` included) and module-level bindings (`session = "
         "async_scoped_session(...)`, `client: Client = ...`, an alias of "
-        "`Callable[..., Awaitable[T]]`), in the module or imported from another; a "
+        "`Callable[..., Awaitable[T]]`), in the module or imported from another; a value "
+        "annotated `type[X]` (a parameter, or a class body's `event_class: type[Event]` "
+        "reached as `self.context.event_class()`) makes an `X` when called; a "
         "`TypeVar`, a generic's parameters (beyond the elements of `dict[K, V]`, "
         "`list[T]`, `Sequence[T]`, `deque[T]` read by subscript), "
         "a `LocalProxy` and a value typed only by what a decorator does are not followed "
@@ -432,6 +459,15 @@ class MissingAwait(PythonRule):
         "    await files['photo'].save('/srv/p.jpg')\n"
         "    async with Upload() as target:\n        await target.store(b'')\n"
         "        return {'size': target.size()}\n",
+        # A class taken by `type[X]`: calling it builds an instance (nothing to await);
+        # its instances' plain methods.
+        "class Signal:\n    async def wait(self):\n        pass\n\n"
+        "    def is_set(self):\n        return False\n\n\n"
+        "class Worker:\n    def __init__(self, signal_class: type[Signal]):\n"
+        "        self.signal_class = signal_class\n        self.ready = signal_class()\n\n"
+        "    async def run(self):\n        spare = self.signal_class()\n"
+        "        if not self.ready.is_set():\n            await self.ready.wait()\n"
+        "        await spare.wait()\n",
     )
     invalid = (
         "from quart import g\n\nasync def h():\n    g.db_session.commit()\n",
@@ -456,6 +492,13 @@ class MissingAwait(PythonRule):
         "def make_client() -> Client:\n    return Client()\n\n\n"
         "async def poll(url, report: Callable[[str], Awaitable[None]]):\n"
         "    client = make_client()\n    client.fetch(url)\n    report(url)\n",
+        # An instance made by a class annotated `type[X]` in another class's body.
+        "from typing import Protocol\n\n\n"
+        "class Signal:\n    async def set(self):\n        pass\n\n\n"
+        "class AppContext(Protocol):\n    signal_class: type[Signal]\n\n\n"
+        "class Worker:\n    def __init__(self, context: AppContext):\n"
+        "        self.done = context.signal_class()\n\n"
+        "    async def finish(self):\n        self.done.set()\n",
     )
 
     # -- set-up ------------------------------------------------------------------------
@@ -687,6 +730,8 @@ class MissingAwait(PythonRule):
             frame.sync_sessions.add(name)
         elif self._is_coroutine_function_type(annotation):
             frame.coroutine_functions.add(name)
+        elif (made := _class_object_annotation(annotation)) is not None:
+            self._note_type(frame, name, made, CLASS)  # `event_class: type[Event]`
         else:
             annotated = _annotated_type(annotation)
             if annotated:
@@ -752,10 +797,12 @@ class MissingAwait(PythonRule):
             if self._is_coroutine_function_type(annotation):
                 owner.coroutine_attributes.add(attribute)
                 return
-            annotated = _annotated_type(annotation)
+            made = _class_object_annotation(annotation)
+            annotated = made or _annotated_type(annotation)
             qualified, in_module = self._qualify(annotated) if annotated else (None, False)
             if qualified is not None:
-                owner.attribute_types[attribute] = (qualified, in_module, INSTANCE)
+                how = CLASS if made else INSTANCE
+                owner.attribute_types[attribute] = (qualified, in_module, how)
             else:
                 self._note_union(owner, attribute, annotation)
             element = _element_annotation(annotation)
@@ -872,8 +919,13 @@ class MissingAwait(PythonRule):
             return qualified, in_module
         target = self._target(qualified, in_module)
         if target is None:
-            return None
-        if how == INSTANCE:
+            # `self.context.event_class()`: an attribute the class body annotates
+            # `type[Event]` (or `terminated: Event`, an instance).
+            annotated = self._attribute_class(qualified, in_module)
+            if annotated is None or (how == CALL) != annotated[1] or how not in (CALL, INSTANCE):
+                return None
+            return self._localise(annotated[0])
+        if how in (INSTANCE, CLASS):
             return (qualified, in_module) if target.kind == "class" else None
         entry = self.local if in_module else None
         if how in (ENTER, AENTER) and target.kind == "function":
@@ -909,6 +961,13 @@ class MissingAwait(PythonRule):
                 return None
             located = self._localise(held)
         return located
+
+    def _attribute_class(self, qualified: str, in_module: bool) -> tuple[str, bool] | None:
+        """What a class body annotates an attribute `Owner.attribute` with (see
+        `ProjectIndex.attribute_class`)."""
+        if in_module:
+            return self.index.attribute_class(self.local, qualified)
+        return self.index.qualified_attribute_class(qualified)
 
     def _awaits_to_itself(self, qualified: str) -> tuple[str, bool] | None:
         """A class whose `__await__` is annotated to give its own instances."""
@@ -1453,7 +1512,7 @@ class MissingAwait(PythonRule):
             owner = self._attribute_holder(owner, rest) or owner
             if rest in owner.coroutine_attributes:
                 return display, "annotated as a function returning an awaitable"
-            if rest in owner.attribute_types:
+            if rest in owner.attribute_types and owner.attribute_types[rest][2] != CLASS:
                 # `self.app(scope, receive, send)`: an instance whose `__call__` is async
                 held = self._held_class(*owner.attribute_types[rest])
                 if held is not None:
@@ -1694,7 +1753,8 @@ class MissingAwait(PythonRule):
                 if held is None:
                     del owner.attribute_types[attribute]
                     return None, False
-                owner.attribute_types[attribute] = (*held, KNOWN)
+                kind = CLASS if owner.attribute_types[attribute][2] == CLASS else KNOWN
+                owner.attribute_types[attribute] = (*held, kind)
                 return held[0] + "." + member, held[1]
             for frame in reversed(self.frames):
                 if frame.kind == "class":
@@ -1703,7 +1763,7 @@ class MissingAwait(PythonRule):
             if head in frame.types:
                 held = self._held_class(*frame.types[head])
                 if held is not None:
-                    frame.types[head] = (*held, KNOWN)
+                    frame.types[head] = (*held, CLASS if frame.types[head][2] == CLASS else KNOWN)
                     return held[0] + dot + rest, held[1]
                 del frame.types[head]  # not a class's instance that can be told: a plain local
             if head in frame.locals or head in frame.sessions:
