@@ -418,6 +418,13 @@ LEGAL = {
         def use(cache: Cache):
             cache.register("k")
     """,
+    "results unpacked after `await`, a tuple of coroutines unpacked": """
+        async def h(tasks):
+            done, pending = await asyncio.wait(tasks)
+            first, second = notify(1), notify(2)
+            await asyncio.gather(first, second)
+            return done
+    """,
 }
 
 
@@ -881,6 +888,16 @@ ILLEGAL = {
         """,
         12,
         ["`repository.get`", "is async"],
+    ),
+    "a coroutine unpacked into names": (
+        """
+        async def h(tasks):
+            done, pending = asyncio.wait(tasks)
+            [first, *rest] = asyncio.wait(tasks)
+            return done
+        """,
+        [3, 4],
+        ["`asyncio.wait`", "used as a value"],
     ),
     "nested async def": (
         """

@@ -702,6 +702,10 @@ class MissingAwait(PythonRule):
             self._bind_attribute(target.target, node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bind_value(node.targets[0].target.value, node.value, frame)
+        elif any(isinstance(t.target, cst.Tuple | cst.List) for t in node.targets):
+            # `done, pending = asyncio.wait(...)`: unpacking iterates a value (a coroutine
+            # raises TypeError there, once the call's result was meant).
+            self._role(node.value, VALUE)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         frame = self.scope
