@@ -1073,6 +1073,22 @@ class ProjectIndex:
             return f"{module}.{owner}" if module else owner
         return self.class_named(entry, name)
 
+    def is_protocol(self, qualified: str, entry: ModuleEntry | None = None) -> bool:
+        """Whether a class (as `resolve` names it; `entry`: its module, when it may not
+        be found by name) is a `Protocol` by its written bases, or cannot be told."""
+        if entry is not None:
+            module = entry.summary["module"]
+            name = qualified[len(module) + 1 :] if module else qualified
+        else:
+            split = self._split(qualified)
+            if split is None or not split[1]:
+                return True
+            entry, name = split[0], split[1]
+        bases = entry.summary["classes"].get(name)
+        if bases is None:
+            return True
+        return any(base.split("[", 1)[0].rsplit(".", 1)[-1] == "Protocol" for base in bases)
+
     def attribute_class(self, entry: ModuleEntry, attribute: str) -> tuple[str, bool] | None:
         """(qualified class, whether the attribute holds the class itself) for a class
         body's annotation in `entry`'s module: `Context.terminated` from `terminated:

@@ -229,6 +229,27 @@ def _class_object_annotation(annotation: cst.BaseExpression) -> str | None:
     return dotted_name(element.value) if origin in _CLASS_OBJECTS else None
 
 
+# Built-in classes no coroutine is an instance of.
+_PLAIN_VALUES = frozenset(
+    {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "dict", "list", "tuple"}
+    | {"set", "frozenset"}
+)
+# Modules of abstract classes and special forms a coroutine may satisfy (`Awaitable`,
+# `Hashable`, `Any`, a `Protocol`).
+_ABSTRACT_MODULES = frozenset({"typing", "typing_extensions", "collections", "_collections_abc"})
+_ABSTRACT_MODULES |= {"abc", "types", "builtins"}
+
+
+def _note_signature(
+    found: dict[str, tuple[cst.Parameters, int] | None], name: str, node: cst.FunctionDef
+) -> None:
+    decorators = [dotted_name(d.decorator) for d in node.decorators]
+    if name in found or any(d not in ("staticmethod", "classmethod") for d in decorators):
+        found[name] = None  # overloads, or a decorator that may change the signature
+        return
+    found[name] = (node.params, "staticmethod" in decorators)
+
+
 def _session_annotation(annotation: cst.BaseExpression) -> str | None:
     """`async` for an `AsyncSession` annotation, `sync` for a SQLAlchemy `Session`."""
     last = (_annotated_type(annotation) or "").rsplit(".", 1)[-1]
@@ -399,7 +420,11 @@ class MissingAwait(PythonRule):
         "`json.dumps`/`json.loads` and any `.loads`/`.dumps`, logging calls, `isinstance` "
         "unless it asks for `Awaitable`/`Coroutine`/`Future`/`Task`, `getattr`, unittest's "
         "`self.assert...`, AsyncSession's `add`/`add_all`/`expunge`, Quart's "
-        "`make_response`/`render_template`/`jsonify`); "
+        "`make_response`/`render_template`/`jsonify`) and for a function of the same "
+        "module (called by name, on `self`, or a class's `__init__`, undecorated) whose "
+        "parameter there is annotated with classes no coroutine is an instance of "
+        "(`str`, `dict[...]`, a class that is not a Protocol; not `Any`, a TypeVar, an "
+        "alias or `Awaitable`); "
         "every other function is given the benefit of the doubt (it may run the "
         "coroutine), except with Quart's request and websocket awaitables "
         "(`request.json`, `request.get_json()`, `websocket.receive()`...): nobody hands "
@@ -468,6 +493,11 @@ class MissingAwait(PythonRule):
         "    async def run(self):\n        spare = self.signal_class()\n"
         "        if not self.ready.is_set():\n            await self.ready.wait()\n"
         "        await spare.wait()\n",
+        # Handed to parameters that may take a coroutine: `Awaitable`, unannotated.
+        "from collections.abc import Awaitable\n\n\n"
+        "async def notify(user_id):\n    pass\n\n\n"
+        "def run_later(job: Awaitable[None], name) -> None:\n    pass\n\n\n"
+        "async def signup(user_id):\n    job = notify(user_id)\n    run_later(job, job)\n",
     )
     invalid = (
         "from quart import g\n\nasync def h():\n    g.db_session.commit()\n",
@@ -499,6 +529,13 @@ class MissingAwait(PythonRule):
         "class Worker:\n    def __init__(self, context: AppContext):\n"
         "        self.done = context.signal_class()\n\n"
         "    async def finish(self):\n        self.done.set()\n",
+        # A bound coroutine handed to a method whose parameter takes a model instance.
+        "class Thing:\n    id = 0\n\n\n"
+        "class ThingView:\n"
+        "    async def load(self, thing_id: int) -> Thing:\n        return Thing()\n\n"
+        "    def serialise(self, thing: Thing) -> dict:\n        return {'id': thing.id}\n\n"
+        "    async def get(self, thing_id):\n"
+        "        thing = self.load(thing_id)\n        return self.serialise(thing)\n",
     )
 
     # -- set-up ------------------------------------------------------------------------
@@ -531,6 +568,11 @@ class MissingAwait(PythonRule):
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
         self.acknowledged = any(marker in context.source for marker in _ACKNOWLEDGED)
         self.finished_classes: dict[str, _Frame] = {}  # qualname -> its frame, once visited
+        # Names of pending coroutines passed to a call: id(Name) -> (call, position or
+        # keyword); and the module's functions' parameters, read when first needed.
+        self.argument_of: dict[int, tuple[cst.Call, int | str]] = {}
+        self.module_node: cst.Module | None = None
+        self.signatures: dict[str, tuple[cst.Parameters, int] | None] | None = None
 
     def report(self, node, message, fix=None, statement=None) -> None:
         """A statement whose comment silences the type checkers' own check of this
@@ -547,6 +589,7 @@ class MissingAwait(PythonRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.frames.append(_Frame("module", "", ""))
+        self.module_node = node
 
     def leave_Module(self, node: cst.Module) -> None:
         self._flush(self.frames.pop())
@@ -1191,10 +1234,19 @@ class MissingAwait(PythonRule):
             arg_role = VALUE  # `session.add(thing)` takes a model, never a coroutine
         else:
             arg_role = ARGUMENT
+        position = 0
         for arg in node.args:
             # Unpacking (`*x`, `**x`) needs a value; `gather(*[...])` unpacks a list.
             self._role(arg.value, VALUE if arg.star else arg_role)
             self._role(arg.keyword, IGNORED)
+            if arg.star:
+                position = -1  # the positions after it cannot be told
+            if isinstance(arg.value, cst.Name) and arg.value.value in self.ever_pending:
+                where = arg.keyword.value if arg.keyword is not None else position
+                if where != -1:
+                    self.argument_of[id(arg.value)] = (node, where)
+            if position != -1 and arg.keyword is None and not arg.star:
+                position += 1
         role = self.roles.get(id(node))
         if role is None or role in (AWAITED, HANDED, TARGET):
             return  # nothing to report whatever the callee is: do not look it up
@@ -1252,7 +1304,117 @@ class MissingAwait(PythonRule):
             elif role == ARGUMENT and pending.quart:
                 what = "is passed to a function without `await`"
                 self._report_pending(name, pending, frame, what, node)
+            elif role == ARGUMENT and (taker := self._value_parameter(node)) is not None:
+                self._report_pending(name, pending, frame, taker, node)
             # awaited, handed on, aliased, returned from a plain def: handled there
+
+    def _value_parameter(self, node: cst.Name) -> str | None:
+        """Why the call `node` is passed to cannot take a coroutine: a function or method
+        of this module whose parameter there is annotated with classes no coroutine is an
+        instance of (`response: Response | None`, `payload: dict[str, Any]`)."""
+        found = self.argument_of.get(id(node))
+        signature = self._signature(found[0].func) if found is not None else None
+        if found is None or signature is None:
+            return None
+        (params, skipped), where = signature, found[1]
+        if isinstance(where, int):
+            positional = [*params.posonly_params, *params.params][skipped:]
+            param = positional[where] if where < len(positional) else None
+        else:
+            param = next(
+                (p for p in [*params.params, *params.kwonly_params] if p.name.value == where),
+                None,
+            )
+        if param is None or param.annotation is None:
+            return None
+        annotation = param.annotation.annotation
+        if not self._holds_no_coroutine(annotation):
+            return None
+        callee = dotted_name(found[0].func)
+        written = self.module_node.code_for_node(annotation) if self.module_node else "?"
+        return (
+            f"is passed to `{callee}`, whose parameter `{param.name.value}` takes "
+            f"`{written}`, never a coroutine,"
+        )
+
+    def _signature(self, func: cst.BaseExpression) -> tuple[cst.Parameters, int] | None:
+        """(parameters, how many leading ones the call does not pass) of a function of
+        this module called by name, a method called on `self`, or a class of the module
+        built (its `__init__`)."""
+        display = dotted_name(func)
+        if display is None:
+            return None
+        head, _, rest = display.partition(".")
+        if head == "self" and rest and "." not in rest:
+            owner = self._enclosing_class()
+            key = f"{owner.qualname}.{rest}" if owner is not None else None
+            bound = 1
+        elif rest or self._is_local(head) or head in self.context.imports:
+            return None
+        else:
+            key, bound = head, 0
+            if head in self.local.summary["classes"]:
+                key, bound = f"{head}.__init__", 1
+        if key is None:
+            return None
+        signature = self._signatures().get(key)
+        if signature is None:
+            return None
+        params, static = signature
+        return params, 0 if static else bound
+
+    def _signatures(self) -> dict[str, tuple[cst.Parameters, int] | None]:
+        """The module's functions and its classes' methods by qualified name: their
+        parameters and whether a call passes no `self` (a staticmethod). None for a name
+        defined twice (overloads) or with another decorator, which may change it."""
+        if self.signatures is None:
+            found: dict[str, tuple[cst.Parameters, int] | None] = {}
+            body = self.module_node.body if self.module_node is not None else ()
+            for statement in body:
+                if isinstance(statement, cst.FunctionDef):
+                    _note_signature(found, statement.name.value, statement)
+                elif isinstance(statement, cst.ClassDef):
+                    inner = (
+                        statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
+                    )
+                    for member in inner:
+                        if isinstance(member, cst.FunctionDef):
+                            name = f"{statement.name.value}.{member.name.value}"
+                            _note_signature(found, name, member)
+            self.signatures = found
+        return self.signatures
+
+    def _holds_no_coroutine(self, annotation: cst.BaseExpression) -> bool:
+        """Whether every class an annotation names is one no coroutine is an instance
+        of: `str`, `bytes`, `dict[...]`... (unless the module rebinds the name), or a
+        class of the project or a library that is not a Protocol, nor of `typing` or
+        `collections.abc` (`Awaitable`, `Any`); a TypeVar or an alias is not known."""
+        if isinstance(annotation, cst.SimpleString):
+            return False
+        names = [n for n in _type_names(annotation) if n not in _WRAPPERS and n != "None"]
+        if not names:
+            return False
+        for name in names:
+            if name in _PLAIN_VALUES and not self._is_module_name(name):
+                continue
+            qualified, in_module = self._qualify(name) if name else (None, False)
+            if qualified is None or qualified.split(".", 1)[0] in _ABSTRACT_MODULES:
+                return False
+            target = self._target(qualified, in_module)
+            if target is None or target.kind != "class":
+                return False
+            if self.index.is_protocol(target.qualified, self.local if in_module else None):
+                return False
+        return True
+
+    def _is_module_name(self, name: str) -> bool:
+        summary = self.local.summary
+        return (
+            name in self.context.imports
+            or name in summary["classes"]
+            or name in summary["functions"]
+            or name in summary.get("bindings", ())
+        )
 
     def _lose_rebound(
         self, frame: _Frame, name: str, block: int, before: tuple[_Pending, ...] | None = None
