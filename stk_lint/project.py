@@ -1073,6 +1073,42 @@ class ProjectIndex:
             return f"{module}.{owner}" if module else owner
         return self.class_named(entry, name)
 
+    def alias_classes(self, entry: ModuleEntry, name: str, depth: int = 0) -> list[str] | None:
+        """The classes a module-level alias of a union names, written in `entry`'s module
+        (`ResponseTypes = Union["Response", "WerkzeugResponse"]`, here or imported):
+        each qualified as `resolve` names it, or its plain name for a built-in class of
+        `BUILTIN_CLASSES`; None when a member is anything else (a TypeVar, `Any`...)."""
+        if depth > 4:
+            return None
+        summary = entry.summary
+        binding = summary.get("bindings", {}).get(name)
+        if binding is None:
+            absolute = self._name_in(summary, name) if name in summary["imports"] else None
+            split = self._split(absolute) if absolute else None
+            if split is None or not split[1] or "." in split[1]:
+                return None
+            return self.alias_classes(split[0], split[1], depth + 1)
+        if not binding.startswith("alias:"):
+            return None
+        text = binding[len("alias:") :].replace('"', "").replace("'", "").strip()
+        origin, bracket, inner = text.partition("[")
+        if not bracket or origin.strip().rsplit(".", 1)[-1] not in ("Union", "Optional"):
+            return None
+        classes = []
+        for item in _top_level_items(inner.rstrip().removesuffix("]").replace("|", ",")):
+            written = item.split("[", 1)[0].strip()
+            if written == "None":
+                continue
+            if written in BUILTIN_CLASSES and not self._name_in(summary, written):
+                classes.append(written)
+                continue
+            held = self.class_named(entry, written) if written else None
+            members = [held] if held else self.alias_classes(entry, written, depth + 1)
+            if not members:
+                return None
+            classes.extend(members)
+        return classes or None
+
     def is_protocol(self, qualified: str, entry: ModuleEntry | None = None) -> bool:
         """Whether a class (as `resolve` names it; `entry`: its module, when it may not
         be found by name) is a `Protocol` by its written bases, or cannot be told."""
@@ -1289,6 +1325,12 @@ def annotation_class(annotation: str) -> str | None:
         return None
     return name
 
+
+# Built-in classes no coroutine is an instance of (a name the module does not rebind).
+BUILTIN_CLASSES = frozenset(
+    {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "dict", "list", "tuple"}
+    | {"set", "frozenset"}
+)
 
 _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 

@@ -1135,3 +1135,37 @@ def test_summary_keeps_class_body_annotations_only():
         "Context.terminated": "type:'Event'",
         "Context.hidden": "type:Event",
     }
+
+
+ALIAS_PROJECT = {
+    "stk/__init__.py": "",
+    "stk/pages.py": "class Page:\n    pass\n\n\nclass Redirect:\n    pass\n",
+    "stk/types.py": (
+        "from typing import TYPE_CHECKING, Any, Optional, Union\n\n"
+        "if TYPE_CHECKING:\n    from .pages import Page, Redirect\n\n"
+        'PageTypes = Union["Page", "Redirect"]\n'
+        "MaybePage = Optional[PageTypes]\n"
+        'Loose = Union["Page", Any]\n'
+    ),
+    "stk/views.py": (
+        "from .types import Loose, MaybePage, PageTypes\n\n\n"
+        "class PageView:\n"
+        "    async def render(self, name: str) -> PageTypes:\n        return None\n\n"
+        "    async def finish(self, page: PageTypes) -> None:\n        pass\n\n"
+        "    def close(self, page: MaybePage, fallback: Loose = None) -> None:\n"
+        "        pass\n\n"
+        "    async def show(self, name: str) -> None:\n"
+        "        page = self.render(name)\n"  # 15
+        "        await self.finish(page)\n"
+        "        other = self.render(name)\n"  # 17
+        "        self.close(other)\n"
+        "        loose = self.render(name)\n"
+        "        self.close(None, loose)\n"  # Any in the union: maybe a coroutine
+    ),
+}
+
+
+def test_a_coroutine_passed_to_a_parameter_typed_by_an_alias_of_a_union(tmp_path):
+    project = write_project(tmp_path, ALIAS_PROJECT) / "stk"
+    found = {(Path(f.path).name, f.line) for f in stk202([project])}
+    assert found == {("views.py", 15), ("views.py", 17)}

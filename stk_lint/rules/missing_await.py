@@ -43,7 +43,7 @@ from stk_lint.coroutines import (
     WEBSOCKET_COROUTINES,
 )
 from stk_lint.findings import NodeFix
-from stk_lint.project import Target, absolute_import, class_object_class
+from stk_lint.project import BUILTIN_CLASSES, Target, absolute_import, class_object_class
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 from stk_lint.rules.missing_await_screen import (
@@ -229,11 +229,6 @@ def _class_object_annotation(annotation: cst.BaseExpression) -> str | None:
     return dotted_name(element.value) if origin in _CLASS_OBJECTS else None
 
 
-# Built-in classes no coroutine is an instance of.
-_PLAIN_VALUES = frozenset(
-    {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "dict", "list", "tuple"}
-    | {"set", "frozenset"}
-)
 # Modules of abstract classes and special forms a coroutine may satisfy (`Awaitable`,
 # `Hashable`, `Any`, a `Protocol`).
 _ABSTRACT_MODULES = frozenset({"typing", "typing_extensions", "collections", "_collections_abc"})
@@ -423,8 +418,8 @@ class MissingAwait(PythonRule):
         "`make_response`/`render_template`/`jsonify`) and for a function of the same "
         "module (called by name, on `self`, or a class's `__init__`, undecorated) whose "
         "parameter there is annotated with classes no coroutine is an instance of "
-        "(`str`, `dict[...]`, a class that is not a Protocol; not `Any`, a TypeVar, an "
-        "alias or `Awaitable`); "
+        "(`str`, `dict[...]`, a class that is not a Protocol, a module-level alias of a "
+        "`Union` of them; not `Any`, a TypeVar or `Awaitable`); "
         "every other function is given the benefit of the doubt (it may run the "
         "coroutine), except with Quart's request and websocket awaitables "
         "(`request.json`, `request.get_json()`, `websocket.receive()`...): nobody hands "
@@ -1395,16 +1390,23 @@ class MissingAwait(PythonRule):
         if not names:
             return False
         for name in names:
-            if name in _PLAIN_VALUES and not self._is_module_name(name):
+            if name in BUILTIN_CLASSES and not self._is_module_name(name):
                 continue
             qualified, in_module = self._qualify(name) if name else (None, False)
-            if qualified is None or qualified.split(".", 1)[0] in _ABSTRACT_MODULES:
-                return False
-            target = self._target(qualified, in_module)
-            if target is None or target.kind != "class":
-                return False
-            if self.index.is_protocol(target.qualified, self.local if in_module else None):
-                return False
+            target = self._target(qualified, in_module) if qualified is not None else None
+            if target is not None and target.kind == "class":
+                classes = [(target.qualified, in_module)]
+            else:
+                # `response: ResponseTypes`, an alias of `Union[Response, ...]`
+                aliased = self.index.alias_classes(self.local, name) if name else None
+                if aliased is None:
+                    return False
+                classes = [(c, False) for c in aliased if c not in BUILTIN_CLASSES]
+            for qualified, in_module in classes:
+                if qualified.split(".", 1)[0] in _ABSTRACT_MODULES:
+                    return False
+                if self.index.is_protocol(qualified, self.local if in_module else None):
+                    return False
         return True
 
     def _is_module_name(self, name: str) -> bool:
