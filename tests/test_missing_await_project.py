@@ -1169,3 +1169,15 @@ def test_a_coroutine_passed_to_a_parameter_typed_by_an_alias_of_a_union(tmp_path
     project = write_project(tmp_path, ALIAS_PROJECT) / "stk"
     found = {(Path(f.path).name, f.line) for f in stk202([project])}
     assert found == {("views.py", 15), ("views.py", 17)}
+
+
+def test_bound_coroutines_given_to_hasattr_and_vars():
+    source = (
+        "class Users:\n    async def create(self, **fields):\n        return None\n\n\n"
+        "async def register(users: Users, fields):\n"
+        "    user = users.create(**fields)\n"  # 7
+        "    if hasattr(user, 'confirmed_at'):\n        return {}\n"
+        "    other = users.create(**fields)\n"  # 10
+        "    return vars(other)\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [7, 10]

@@ -413,7 +413,7 @@ class MissingAwait(PythonRule):
         "alone). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
         "`json.dumps`/`json.loads` and any `.loads`/`.dumps`, logging calls, `isinstance` "
-        "unless it asks for `Awaitable`/`Coroutine`/`Future`/`Task`, `getattr`, unittest's "
+        "unless it asks for `Awaitable`/`Coroutine`/`Future`/`Task`, `getattr`/`hasattr`/`vars`, unittest's "
         "`self.assert...`, AsyncSession's `add`/`add_all`/`expunge`, Quart's "
         "`make_response`/`render_template`/`jsonify`) and for a function of the same "
         "module (called by name, on `self`, or a class's `__init__`, undecorated) whose "
