@@ -157,6 +157,8 @@ VALUE_TAKERS = frozenset(
         "repr",
         "isinstance",  # unless it asks for an awaitable class (`isinstance(x, Awaitable)`)
         "getattr",
+        "hasattr",
+        "vars",
         "json.dumps",
         "json.loads",
         "orjson.dumps",

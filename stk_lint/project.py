@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import keyword
 import os
 import re
 import sys
@@ -52,6 +53,9 @@ _KEYWORDS_WITH_STRUCTURE = ("def", "async", "class", "import", "from")
 _MODULE_BINDING = re.compile(r"([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*=(?!=)\s*([\w.]+)\s*([(\[])")
 # `run_with_session(job, ...)` calls `job(session, ...)`: the job's first parameter
 # is an AsyncSession, wherever the job is defined.
+# `name: Annotation` or `name: Annotation = value` in a class body.
+_ANNOTATED = re.compile(r"[A-Za-z_]\w*\s*:(?!=)")
+_CLASS_ATTRIBUTE = re.compile(r"([A-Za-z_]\w*)\s*:\s*([^=]+?)\s*(?:=(?!=).*)?")
 RUN_WITH_SESSION = re.compile(r"\brun_with_session\(\s*([\w.]+)")
 
 
@@ -86,7 +90,9 @@ def _logical_lines(source: str):
             start, indent = number, len(line) - len(stripped)
             word = stripped.split(None, 1)[0] if stripped[0].isalpha() else ""
             keep = word.startswith(_KEYWORDS_WITH_STRUCTURE) or (
-                indent == 0 and _MODULE_BINDING.match(stripped) is not None
+                _MODULE_BINDING.match(stripped) is not None
+                if indent == 0
+                else _ANNOTATED.match(stripped) is not None  # in a class body, maybe
             )
             parts = []
             has_yield = False
@@ -231,7 +237,8 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
     ``run_with_session``: the names handed to ``run_with_session(...)`` in the module;
     ``returns``: qualified name -> return annotation as written, for functions that
     have one; ``bindings``: module-level name -> what it was bound to (see
-    `_binding`), for names bound to a call, a subscript or with an annotation.
+    `_binding`), for names bound to a call, a subscript or with an annotation, and
+    ``Class.attribute`` -> ``type:<annotation>`` for a class body's annotations.
     """
     functions: dict[str, list[Any]] = {}
     returns: dict[str, str] = {}
@@ -267,8 +274,14 @@ def summarise(source: str, module: str, is_package: bool = False) -> Summary:
             scopes.append((indent, "class", name + "."))
             continue
         if scopes:
-            continue  # imports inside functions and classes are not module attributes
-        binding = _binding(text)
+            # Imports inside functions and classes are not module attributes; a class
+            # body's annotations say what its instances' attributes hold.
+            if scopes[-1][1] == "class":
+                annotated = _CLASS_ATTRIBUTE.fullmatch(text)
+                if annotated is not None and not keyword.iskeyword(annotated.group(1)):
+                    bindings[prefix + annotated.group(1)] = f"type:{annotated.group(2)}"
+            continue
+        binding = _binding(text) if indent == 0 else None
         if binding is not None:
             bindings[binding[0]] = binding[1]
         elif text.startswith("import "):
@@ -908,6 +921,11 @@ class ProjectIndex:
                 held = self.returned_class(held_by, entry) if held_by is not None else None
                 if held is not None and held_by is not None and not held_by.is_async:
                     return self.resolve(f"{held}.{tail}", depth + 1)
+                if held_by is None:
+                    # `context.terminated.wait` where the class body says `terminated: Event`
+                    annotated = self.attribute_class(entry, f"{class_name}.{first}")
+                    if annotated is not None and not annotated[1]:
+                        return self.resolve(f"{annotated[0]}.{tail}", depth + 1)
                 return None
             for base in bases:
                 found = self._inherited(entry, base, member, origin, depth + 1)
@@ -996,6 +1014,12 @@ class ProjectIndex:
             for held in (self.returned_class(target, entry), self.yielded_class(target, entry)):
                 if held and self._reaches(held, seen, depth + 1):
                     return True
+        for name in entry.summary.get("bindings", ()):
+            # `terminated: Event`, `event_class: type[Event]` in the class body
+            if name.startswith(prefix) and "." not in name[len(prefix) :]:
+                annotated = self.attribute_class(entry, name)
+                if annotated is not None and self._reaches(annotated[0], seen, depth + 1):
+                    return True
         return False
 
     def class_has_coroutines(
@@ -1064,6 +1088,83 @@ class ProjectIndex:
             module = entry.summary["module"]
             return f"{module}.{owner}" if module else owner
         return self.class_named(entry, name)
+
+    def alias_classes(self, entry: ModuleEntry, name: str, depth: int = 0) -> list[str] | None:
+        """The classes a module-level alias of a union names, written in `entry`'s module
+        (`ResponseTypes = Union["Response", "WerkzeugResponse"]`, here or imported):
+        each qualified as `resolve` names it, or its plain name for a built-in class of
+        `BUILTIN_CLASSES`; None when a member is anything else (a TypeVar, `Any`...)."""
+        if depth > 4:
+            return None
+        summary = entry.summary
+        binding = summary.get("bindings", {}).get(name)
+        if binding is None:
+            absolute = self._name_in(summary, name) if name in summary["imports"] else None
+            split = self._split(absolute) if absolute else None
+            if split is None or not split[1] or "." in split[1]:
+                return None
+            return self.alias_classes(split[0], split[1], depth + 1)
+        if not binding.startswith("alias:"):
+            return None
+        text = binding[len("alias:") :].replace('"', "").replace("'", "").strip()
+        origin, bracket, inner = text.partition("[")
+        if not bracket or origin.strip().rsplit(".", 1)[-1] not in ("Union", "Optional"):
+            return None
+        classes = []
+        for item in _top_level_items(inner.rstrip().removesuffix("]").replace("|", ",")):
+            written = item.split("[", 1)[0].strip()
+            if written == "None":
+                continue
+            if written in BUILTIN_CLASSES and not self._name_in(summary, written):
+                classes.append(written)
+                continue
+            held = self.class_named(entry, written) if written else None
+            members = [held] if held else self.alias_classes(entry, written, depth + 1)
+            if not members:
+                return None
+            classes.extend(members)
+        return classes or None
+
+    def is_protocol(self, qualified: str, entry: ModuleEntry | None = None) -> bool:
+        """Whether a class (as `resolve` names it; `entry`: its module, when it may not
+        be found by name) is a `Protocol` by its written bases, or cannot be told."""
+        if entry is not None:
+            module = entry.summary["module"]
+            name = qualified[len(module) + 1 :] if module else qualified
+        else:
+            split = self._split(qualified)
+            if split is None or not split[1]:
+                return True
+            entry, name = split[0], split[1]
+        bases = entry.summary["classes"].get(name)
+        if bases is None:
+            return True
+        return any(base.split("[", 1)[0].rsplit(".", 1)[-1] == "Protocol" for base in bases)
+
+    def attribute_class(self, entry: ModuleEntry, attribute: str) -> tuple[str, bool] | None:
+        """(qualified class, whether the attribute holds the class itself) for a class
+        body's annotation in `entry`'s module: `Context.terminated` from `terminated:
+        Event` is an Event; `Context.event_class` from `event_class: type[Event]` holds
+        the class, whose call makes an Event."""
+        binding = entry.summary.get("bindings", {}).get(attribute)
+        if binding is None or "." not in attribute or not binding.startswith("type:"):
+            return None
+        text = binding[len("type:") :]
+        written = class_object_class(text)
+        is_class = written is not None
+        written = written or annotation_class(text)
+        held = self.class_named(entry, written) if written else None
+        return (held, is_class) if held is not None else None
+
+    def qualified_attribute_class(self, qualified: str) -> tuple[str, bool] | None:
+        """`attribute_class` of `pkg.mod.Context.event_class` (the class as `resolve`
+        names it, then one of its annotated attributes)."""
+        owner, _, attribute = qualified.rpartition(".")
+        target = self.resolve(owner) if owner else None
+        if target is None or target.kind != "class":
+            return None
+        split = self._split(f"{target.qualified}.{attribute}")
+        return self.attribute_class(split[0], split[1]) if split is not None else None
 
     def yielded_class(self, target: Target, entry: ModuleEntry | None = None) -> str | None:
         """The class a generator function is annotated to yield (`-> AsyncIterator[X]`,
@@ -1204,6 +1305,20 @@ def _generator_arguments(annotation: str) -> list[str] | None:
     return [item.strip() for item in _top_level_items(arguments.rstrip().removesuffix("]"))]
 
 
+_CLASS_OBJECT = re.compile(
+    r"(?:typing\.)?(?:type|Type)\[\s*([A-Za-z_][\w.]*)\s*\](?:\s*\|\s*None)?"
+    r"|(?:typing\.)?Optional\[\s*(?:typing\.)?(?:type|Type)\[\s*([A-Za-z_][\w.]*)\s*\]\s*\]"
+)
+
+
+def class_object_class(annotation: str) -> str | None:
+    """`X` for an annotation naming the class X itself: `type[X]`, `Type[X]`, `type[X]
+    | None`, `Optional[type[X]]` (calling the value makes an X)."""
+    text = annotation.replace('"', "").replace("'", "").strip()
+    found = _CLASS_OBJECT.fullmatch(text)
+    return (found.group(1) or found.group(2)) if found else None
+
+
 def annotation_class(annotation: str) -> str | None:
     """The one dotted name an annotation's text names, through quotes, `X | None` and
     `Optional[X]`; a generic's origin (`Result[T]` -> `Result`). None for unions of
@@ -1226,6 +1341,12 @@ def annotation_class(annotation: str) -> str | None:
         return None
     return name
 
+
+# Built-in classes no coroutine is an instance of (a name the module does not rebind).
+BUILTIN_CLASSES = frozenset(
+    {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "dict", "list", "tuple"}
+    | {"set", "frozenset"}
+)
 
 _PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 

@@ -418,6 +418,58 @@ LEGAL = {
         def use(cache: Cache):
             cache.register("k")
     """,
+    "coroutines passed to parameters that may take one": """
+        from collections.abc import Awaitable
+        from typing import Any, Protocol, TypeVar
+
+        T = TypeVar("T")
+
+        class Runner(Protocol):
+            def close(self) -> None: ...
+
+        def run_later(job: Awaitable[None], runner: Runner | None = None) -> None:
+            asyncio.ensure_future(job)
+
+        def keep(value: T, extra: Any = None, *rest: str) -> T:
+            return value
+
+        def untyped(job):
+            return job
+
+        def cached(job: str) -> str:
+            return job
+
+        class Scheduler:
+            def add(self, job: Awaitable[None], name: str) -> None:
+                pass
+
+            @staticmethod
+            def build(name: str) -> str:
+                return name
+
+            async def plan(self, thing_id):
+                first = notify(thing_id)
+                self.add(first, "notify")
+                second = notify(thing_id)
+                run_later(second)
+                third = notify(thing_id)
+                keep(third)
+                fourth = notify(thing_id)
+                keep(None, fourth)
+                fifth = notify(thing_id)
+                untyped(fifth)
+                sixth = notify(thing_id)
+                keep(None, None, "a", sixth)
+                seventh = notify(thing_id)
+                run_later(runner=None, job=seventh)
+    """,
+    "results unpacked after `await`, a tuple of coroutines unpacked": """
+        async def h(tasks):
+            done, pending = await asyncio.wait(tasks)
+            first, second = notify(1), notify(2)
+            await asyncio.gather(first, second)
+            return done
+    """,
 }
 
 
@@ -881,6 +933,47 @@ ILLEGAL = {
         """,
         12,
         ["`repository.get`", "is async"],
+    ),
+    "a coroutine passed to a parameter annotated with a plain class": (
+        """
+        class ThingView:
+            async def load(self, thing_id: int) -> Thing:
+                return await g.db_session.get(Thing, thing_id)
+
+            def serialise(self, thing: Thing | None, *, fields: list[str]) -> dict:
+                return {"id": thing.id}
+
+            async def get(self, thing_id):
+                thing = self.load(thing_id)
+                return self.serialise(thing, fields=["id"])
+        """,
+        10,
+        ["`thing` holds its coroutine", "passed to `self.serialise`", "`Thing | None`"],
+    ),
+    "a coroutine passed by keyword to a function of the module": (
+        """
+        def page_title(name: str, *, suffix: str = "") -> str:
+            return name + suffix
+
+        async def title_of(thing_id):
+            return "thing"
+
+        async def show(thing_id):
+            title = title_of(thing_id)
+            return page_title("Thing", suffix=title)
+        """,
+        9,
+        ["passed to `page_title`", "`suffix`", "`str`"],
+    ),
+    "a coroutine unpacked into names": (
+        """
+        async def h(tasks):
+            done, pending = asyncio.wait(tasks)
+            [first, *rest] = asyncio.wait(tasks)
+            return done
+        """,
+        [3, 4],
+        ["`asyncio.wait`", "used as a value"],
     ),
     "nested async def": (
         """

@@ -1042,3 +1042,142 @@ def test_elements_of_containers_annotated_with_their_class():
         "        await self.buffers[stream_id].drain()\n"
     )
     assert [f.line for f in lint(source, select=["STK202"])] == [16, 17, 18]
+
+
+FACTORY_PROJECT = {
+    "stk/__init__.py": "",
+    "stk/signals.py": (
+        "class Signal:\n"
+        "    async def set(self) -> None:\n        pass\n\n"
+        "    async def wait(self) -> None:\n        pass\n\n"
+        "    def is_set(self) -> bool:\n        return False\n\n\n"
+        "class Counter:\n"
+        "    def add(self, n: int) -> None:\n        pass\n"
+    ),
+    "stk/context.py": (
+        "from typing import Protocol\n\n"
+        "from .signals import Counter, Signal\n\n\n"
+        "class AppContext(Protocol):\n"
+        "    signal_class: type[Signal]\n"
+        "    counter_class: type[Counter]\n"
+        "    shutdown: Signal\n"
+        "    name: str\n"
+        "    if True:\n        pass\n"
+    ),
+    "stk/worker.py": (
+        "import asyncio\n\n"
+        "from .context import AppContext\n"
+        "from .signals import Counter, Signal\n\n\n"
+        "class Worker:\n"
+        "    def __init__(self, context: AppContext, signal_class: type[Signal]) -> None:\n"
+        "        self.context = context\n"
+        "        self.ready = signal_class()\n"
+        "        self.done = context.signal_class()\n"
+        "        self.factory = signal_class\n"
+        "        self.counter = context.counter_class()\n\n"
+        "    async def run(self, spare: type[Signal] | None = None) -> None:\n"
+        "        self.ready.set()\n"  # 16
+        "        self.done.wait()\n"  # 17
+        "        self.context.shutdown.wait()\n"  # 18
+        "        made = self.context.signal_class()\n"
+        "        made.set()\n"  # 20
+        "        other = spare()\n"
+        "        other.wait()\n"  # 22
+        "        # legal: awaited, handed to a task, a sync method, building the class\n"
+        "        await self.ready.wait()\n"
+        "        task = asyncio.create_task(self.done.wait())\n"
+        "        self.done.is_set()\n"
+        "        self.counter.add(1)\n"
+        "        self.context.name.upper()\n"
+        "        self.factory()\n"
+        "        await task\n"
+    ),
+    "stk/stopping.py": (
+        "from .context import AppContext\n\n\n"
+        "def stop(context: AppContext) -> None:\n"
+        "    context.shutdown.set()\n"  # 5: a plain def; no text of the skips in the file
+    ),
+}
+
+
+def test_classes_made_by_type_annotated_factories_and_class_body_annotations(tmp_path):
+    project = write_project(tmp_path, FACTORY_PROJECT) / "stk"
+    found = {(Path(f.path).name, f.line) for f in stk202([project])}
+    assert found == {
+        ("worker.py", 16),  # `signal_class: type[Signal]` called in `__init__`
+        ("worker.py", 17),  # `context.signal_class()`: `type[Signal]` in AppContext's body
+        ("worker.py", 18),  # `shutdown: Signal` in AppContext's body
+        ("worker.py", 20),
+        ("worker.py", 22),  # `spare: type[Signal] | None`
+        ("stopping.py", 5),
+    }
+    settings = Settings(select=["STK202"])
+    with_skips = run([project], settings, jobs=1, use_cache=False, skips=True).findings
+    without = run([project], settings, jobs=1, use_cache=False, skips=False).findings
+    assert with_skips == without
+
+
+def test_summary_keeps_class_body_annotations_only():
+    source = (
+        "x: Thing = make()\n\n"
+        "class Context(Protocol):\n"
+        "    event_class: type[Event]\n"
+        "    terminated: 'Event' = None\n"
+        "    if TYPE_CHECKING:\n        hidden: Event\n"
+        "    else: pass\n"
+        "    def method(self):\n"
+        "        local: Event = make()\n"
+    )
+    summary = summarise(source, "m")
+    assert summary["bindings"] == {
+        "x": "type:Thing",
+        "Context.event_class": "type:type[Event]",
+        "Context.terminated": "type:'Event'",
+        "Context.hidden": "type:Event",
+    }
+
+
+ALIAS_PROJECT = {
+    "stk/__init__.py": "",
+    "stk/pages.py": "class Page:\n    pass\n\n\nclass Redirect:\n    pass\n",
+    "stk/types.py": (
+        "from typing import TYPE_CHECKING, Any, Optional, Union\n\n"
+        "if TYPE_CHECKING:\n    from .pages import Page, Redirect\n\n"
+        'PageTypes = Union["Page", "Redirect"]\n'
+        "MaybePage = Optional[PageTypes]\n"
+        'Loose = Union["Page", Any]\n'
+    ),
+    "stk/views.py": (
+        "from .types import Loose, MaybePage, PageTypes\n\n\n"
+        "class PageView:\n"
+        "    async def render(self, name: str) -> PageTypes:\n        return None\n\n"
+        "    async def finish(self, page: PageTypes) -> None:\n        pass\n\n"
+        "    def close(self, page: MaybePage, fallback: Loose = None) -> None:\n"
+        "        pass\n\n"
+        "    async def show(self, name: str) -> None:\n"
+        "        page = self.render(name)\n"  # 15
+        "        await self.finish(page)\n"
+        "        other = self.render(name)\n"  # 17
+        "        self.close(other)\n"
+        "        loose = self.render(name)\n"
+        "        self.close(None, loose)\n"  # Any in the union: maybe a coroutine
+    ),
+}
+
+
+def test_a_coroutine_passed_to_a_parameter_typed_by_an_alias_of_a_union(tmp_path):
+    project = write_project(tmp_path, ALIAS_PROJECT) / "stk"
+    found = {(Path(f.path).name, f.line) for f in stk202([project])}
+    assert found == {("views.py", 15), ("views.py", 17)}
+
+
+def test_bound_coroutines_given_to_hasattr_and_vars():
+    source = (
+        "class Users:\n    async def create(self, **fields):\n        return None\n\n\n"
+        "async def register(users: Users, fields):\n"
+        "    user = users.create(**fields)\n"  # 7
+        "    if hasattr(user, 'confirmed_at'):\n        return {}\n"
+        "    other = users.create(**fields)\n"  # 10
+        "    return vars(other)\n"
+    )
+    assert [f.line for f in lint(source, select=["STK202"])] == [7, 10]

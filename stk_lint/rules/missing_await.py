@@ -43,7 +43,7 @@ from stk_lint.coroutines import (
     WEBSOCKET_COROUTINES,
 )
 from stk_lint.findings import NodeFix
-from stk_lint.project import Target, absolute_import
+from stk_lint.project import BUILTIN_CLASSES, Target, absolute_import, class_object_class
 from stk_lint.python_engine import dotted_name
 from stk_lint.rule import Option, PythonRule
 from stk_lint.rules.missing_await_screen import (
@@ -169,6 +169,7 @@ CALL = "call"
 AWAIT = "await"
 ENTER = "enter"
 AENTER = "aenter"
+CLASS = "class"  # the class itself (`factory: type[Thing]`): calling it makes an instance
 # `Callable[..., Awaitable[T]]` and kin, as `stk_lint.project.COROUTINE_CALLABLE` reads them.
 _AWAITABLE_RESULT = frozenset({"Awaitable", "Coroutine"})
 # Classes a coroutine may be an instance of (`isinstance(x, Awaitable)` is a fair question).
@@ -202,6 +203,46 @@ def _type_names(annotation: cst.BaseExpression) -> list[str]:
             ]
         return [dotted_name(annotation.value) or ""]  # `list[X]` is a list, not an X
     return [dotted_name(annotation) or ""]
+
+
+_CLASS_OBJECTS = frozenset({"type", "Type", "typing.Type"})
+
+
+def _class_object_annotation(annotation: cst.BaseExpression) -> str | None:
+    """The dotted name X of `type[X]`, `Type[X]`, `type[X] | None`, `Optional[type[X]]`:
+    the value is the class X itself, and calling it makes an X."""
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value
+        return class_object_class(text) if isinstance(text, str) else None
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        sides = [annotation.left, annotation.right]
+        others = [side for side in sides if dotted_name(side) != "None"]
+        return _class_object_annotation(others[0]) if len(others) == 1 else None
+    if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 1:
+        return None
+    element = annotation.slice[0].slice
+    if not isinstance(element, cst.Index):
+        return None
+    origin = dotted_name(annotation.value)
+    if origin in ("Optional", "typing.Optional"):
+        return _class_object_annotation(element.value)
+    return dotted_name(element.value) if origin in _CLASS_OBJECTS else None
+
+
+# Modules of abstract classes and special forms a coroutine may satisfy (`Awaitable`,
+# `Hashable`, `Any`, a `Protocol`).
+_ABSTRACT_MODULES = frozenset({"typing", "typing_extensions", "collections", "_collections_abc"})
+_ABSTRACT_MODULES |= {"abc", "types", "builtins"}
+
+
+def _note_signature(
+    found: dict[str, tuple[cst.Parameters, int] | None], name: str, node: cst.FunctionDef
+) -> None:
+    decorators = [dotted_name(d.decorator) for d in node.decorators]
+    if name in found or any(d not in ("staticmethod", "classmethod") for d in decorators):
+        found[name] = None  # overloads, or a decorator that may change the signature
+        return
+    found[name] = (node.params, "staticmethod" in decorators)
 
 
 def _session_annotation(annotation: cst.BaseExpression) -> str | None:
@@ -345,7 +386,9 @@ class MissingAwait(PythonRule):
         "class bodies, `self.x: T`, a function's return annotation, `__aenter__`'s for "
         "`async with f() as x`, `Self` included) and module-level bindings (`session = "
         "async_scoped_session(...)`, `client: Client = ...`, an alias of "
-        "`Callable[..., Awaitable[T]]`), in the module or imported from another; a "
+        "`Callable[..., Awaitable[T]]`), in the module or imported from another; a value "
+        "annotated `type[X]` (a parameter, or a class body's `event_class: type[Event]` "
+        "reached as `self.context.event_class()`) makes an `X` when called; a "
         "`TypeVar`, a generic's parameters (beyond the elements of `dict[K, V]`, "
         "`list[T]`, `Sequence[T]`, `deque[T]` read by subscript), "
         "a `LocalProxy` and a value typed only by what a decorator does are not followed "
@@ -370,9 +413,13 @@ class MissingAwait(PythonRule):
         "alone). Passing a coroutine to a function counts as a bug only "
         "for functions that use values (`len`, `list`, `dict`, `str`, `print`, "
         "`json.dumps`/`json.loads` and any `.loads`/`.dumps`, logging calls, `isinstance` "
-        "unless it asks for `Awaitable`/`Coroutine`/`Future`/`Task`, `getattr`, unittest's "
+        "unless it asks for `Awaitable`/`Coroutine`/`Future`/`Task`, `getattr`/`hasattr`/`vars`, unittest's "
         "`self.assert...`, AsyncSession's `add`/`add_all`/`expunge`, Quart's "
-        "`make_response`/`render_template`/`jsonify`); "
+        "`make_response`/`render_template`/`jsonify`) and for a function of the same "
+        "module (called by name, on `self`, or a class's `__init__`, undecorated) whose "
+        "parameter there is annotated with classes no coroutine is an instance of "
+        "(`str`, `dict[...]`, a class that is not a Protocol, a module-level alias of a "
+        "`Union` of them; not `Any`, a TypeVar or `Awaitable`); "
         "every other function is given the benefit of the doubt (it may run the "
         "coroutine), except with Quart's request and websocket awaitables "
         "(`request.json`, `request.get_json()`, `websocket.receive()`...): nobody hands "
@@ -432,6 +479,20 @@ class MissingAwait(PythonRule):
         "    await files['photo'].save('/srv/p.jpg')\n"
         "    async with Upload() as target:\n        await target.store(b'')\n"
         "        return {'size': target.size()}\n",
+        # A class taken by `type[X]`: calling it builds an instance (nothing to await);
+        # its instances' plain methods.
+        "class Signal:\n    async def wait(self):\n        pass\n\n"
+        "    def is_set(self):\n        return False\n\n\n"
+        "class Worker:\n    def __init__(self, signal_class: type[Signal]):\n"
+        "        self.signal_class = signal_class\n        self.ready = signal_class()\n\n"
+        "    async def run(self):\n        spare = self.signal_class()\n"
+        "        if not self.ready.is_set():\n            await self.ready.wait()\n"
+        "        await spare.wait()\n",
+        # Handed to parameters that may take a coroutine: `Awaitable`, unannotated.
+        "from collections.abc import Awaitable\n\n\n"
+        "async def notify(user_id):\n    pass\n\n\n"
+        "def run_later(job: Awaitable[None], name) -> None:\n    pass\n\n\n"
+        "async def signup(user_id):\n    job = notify(user_id)\n    run_later(job, job)\n",
     )
     invalid = (
         "from quart import g\n\nasync def h():\n    g.db_session.commit()\n",
@@ -456,6 +517,20 @@ class MissingAwait(PythonRule):
         "def make_client() -> Client:\n    return Client()\n\n\n"
         "async def poll(url, report: Callable[[str], Awaitable[None]]):\n"
         "    client = make_client()\n    client.fetch(url)\n    report(url)\n",
+        # An instance made by a class annotated `type[X]` in another class's body.
+        "from typing import Protocol\n\n\n"
+        "class Signal:\n    async def set(self):\n        pass\n\n\n"
+        "class AppContext(Protocol):\n    signal_class: type[Signal]\n\n\n"
+        "class Worker:\n    def __init__(self, context: AppContext):\n"
+        "        self.done = context.signal_class()\n\n"
+        "    async def finish(self):\n        self.done.set()\n",
+        # A bound coroutine handed to a method whose parameter takes a model instance.
+        "class Thing:\n    id = 0\n\n\n"
+        "class ThingView:\n"
+        "    async def load(self, thing_id: int) -> Thing:\n        return Thing()\n\n"
+        "    def serialise(self, thing: Thing) -> dict:\n        return {'id': thing.id}\n\n"
+        "    async def get(self, thing_id):\n"
+        "        thing = self.load(thing_id)\n        return self.serialise(thing)\n",
     )
 
     # -- set-up ------------------------------------------------------------------------
@@ -488,6 +563,11 @@ class MissingAwait(PythonRule):
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
         self.acknowledged = any(marker in context.source for marker in _ACKNOWLEDGED)
         self.finished_classes: dict[str, _Frame] = {}  # qualname -> its frame, once visited
+        # Names of pending coroutines passed to a call: id(Name) -> (call, position or
+        # keyword); and the module's functions' parameters, read when first needed.
+        self.argument_of: dict[int, tuple[cst.Call, int | str]] = {}
+        self.module_node: cst.Module | None = None
+        self.signatures: dict[str, tuple[cst.Parameters, int] | None] | None = None
 
     def report(self, node, message, fix=None, statement=None) -> None:
         """A statement whose comment silences the type checkers' own check of this
@@ -504,6 +584,7 @@ class MissingAwait(PythonRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self.frames.append(_Frame("module", "", ""))
+        self.module_node = node
 
     def leave_Module(self, node: cst.Module) -> None:
         self._flush(self.frames.pop())
@@ -659,6 +740,10 @@ class MissingAwait(PythonRule):
             self._bind_attribute(target.target, node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bind_value(node.targets[0].target.value, node.value, frame)
+        elif any(isinstance(t.target, cst.Tuple | cst.List) for t in node.targets):
+            # `done, pending = asyncio.wait(...)`: unpacking iterates a value (a coroutine
+            # raises TypeError there, once the call's result was meant).
+            self._role(node.value, VALUE)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         frame = self.scope
@@ -687,6 +772,8 @@ class MissingAwait(PythonRule):
             frame.sync_sessions.add(name)
         elif self._is_coroutine_function_type(annotation):
             frame.coroutine_functions.add(name)
+        elif (made := _class_object_annotation(annotation)) is not None:
+            self._note_type(frame, name, made, CLASS)  # `event_class: type[Event]`
         else:
             annotated = _annotated_type(annotation)
             if annotated:
@@ -752,10 +839,12 @@ class MissingAwait(PythonRule):
             if self._is_coroutine_function_type(annotation):
                 owner.coroutine_attributes.add(attribute)
                 return
-            annotated = _annotated_type(annotation)
+            made = _class_object_annotation(annotation)
+            annotated = made or _annotated_type(annotation)
             qualified, in_module = self._qualify(annotated) if annotated else (None, False)
             if qualified is not None:
-                owner.attribute_types[attribute] = (qualified, in_module, INSTANCE)
+                how = CLASS if made else INSTANCE
+                owner.attribute_types[attribute] = (qualified, in_module, how)
             else:
                 self._note_union(owner, attribute, annotation)
             element = _element_annotation(annotation)
@@ -872,8 +961,13 @@ class MissingAwait(PythonRule):
             return qualified, in_module
         target = self._target(qualified, in_module)
         if target is None:
-            return None
-        if how == INSTANCE:
+            # `self.context.event_class()`: an attribute the class body annotates
+            # `type[Event]` (or `terminated: Event`, an instance).
+            annotated = self._attribute_class(qualified, in_module)
+            if annotated is None or (how == CALL) != annotated[1] or how not in (CALL, INSTANCE):
+                return None
+            return self._localise(annotated[0])
+        if how in (INSTANCE, CLASS):
             return (qualified, in_module) if target.kind == "class" else None
         entry = self.local if in_module else None
         if how in (ENTER, AENTER) and target.kind == "function":
@@ -909,6 +1003,13 @@ class MissingAwait(PythonRule):
                 return None
             located = self._localise(held)
         return located
+
+    def _attribute_class(self, qualified: str, in_module: bool) -> tuple[str, bool] | None:
+        """What a class body annotates an attribute `Owner.attribute` with (see
+        `ProjectIndex.attribute_class`)."""
+        if in_module:
+            return self.index.attribute_class(self.local, qualified)
+        return self.index.qualified_attribute_class(qualified)
 
     def _awaits_to_itself(self, qualified: str) -> tuple[str, bool] | None:
         """A class whose `__await__` is annotated to give its own instances."""
@@ -1128,10 +1229,19 @@ class MissingAwait(PythonRule):
             arg_role = VALUE  # `session.add(thing)` takes a model, never a coroutine
         else:
             arg_role = ARGUMENT
+        position = 0
         for arg in node.args:
             # Unpacking (`*x`, `**x`) needs a value; `gather(*[...])` unpacks a list.
             self._role(arg.value, VALUE if arg.star else arg_role)
             self._role(arg.keyword, IGNORED)
+            if arg.star:
+                position = -1  # the positions after it cannot be told
+            if isinstance(arg.value, cst.Name) and arg.value.value in self.ever_pending:
+                where = arg.keyword.value if arg.keyword is not None else position
+                if where != -1:
+                    self.argument_of[id(arg.value)] = (node, where)
+            if position != -1 and arg.keyword is None and not arg.star:
+                position += 1
         role = self.roles.get(id(node))
         if role is None or role in (AWAITED, HANDED, TARGET):
             return  # nothing to report whatever the callee is: do not look it up
@@ -1189,7 +1299,124 @@ class MissingAwait(PythonRule):
             elif role == ARGUMENT and pending.quart:
                 what = "is passed to a function without `await`"
                 self._report_pending(name, pending, frame, what, node)
+            elif role == ARGUMENT and (taker := self._value_parameter(node)) is not None:
+                self._report_pending(name, pending, frame, taker, node)
             # awaited, handed on, aliased, returned from a plain def: handled there
+
+    def _value_parameter(self, node: cst.Name) -> str | None:
+        """Why the call `node` is passed to cannot take a coroutine: a function or method
+        of this module whose parameter there is annotated with classes no coroutine is an
+        instance of (`response: Response | None`, `payload: dict[str, Any]`)."""
+        found = self.argument_of.get(id(node))
+        signature = self._signature(found[0].func) if found is not None else None
+        if found is None or signature is None:
+            return None
+        (params, skipped), where = signature, found[1]
+        if isinstance(where, int):
+            positional = [*params.posonly_params, *params.params][skipped:]
+            param = positional[where] if where < len(positional) else None
+        else:
+            param = next(
+                (p for p in [*params.params, *params.kwonly_params] if p.name.value == where),
+                None,
+            )
+        if param is None or param.annotation is None:
+            return None
+        annotation = param.annotation.annotation
+        if not self._holds_no_coroutine(annotation):
+            return None
+        callee = dotted_name(found[0].func)
+        written = self.module_node.code_for_node(annotation) if self.module_node else "?"
+        return (
+            f"is passed to `{callee}`, whose parameter `{param.name.value}` takes "
+            f"`{written}`, never a coroutine,"
+        )
+
+    def _signature(self, func: cst.BaseExpression) -> tuple[cst.Parameters, int] | None:
+        """(parameters, how many leading ones the call does not pass) of a function of
+        this module called by name, a method called on `self`, or a class of the module
+        built (its `__init__`)."""
+        display = dotted_name(func)
+        if display is None:
+            return None
+        head, _, rest = display.partition(".")
+        if head == "self" and rest and "." not in rest:
+            owner = self._enclosing_class()
+            key = f"{owner.qualname}.{rest}" if owner is not None else None
+            bound = 1
+        elif rest or self._is_local(head) or head in self.context.imports:
+            return None
+        else:
+            key, bound = head, 0
+            if head in self.local.summary["classes"]:
+                key, bound = f"{head}.__init__", 1
+        if key is None:
+            return None
+        signature = self._signatures().get(key)
+        if signature is None:
+            return None
+        params, static = signature
+        return params, 0 if static else bound
+
+    def _signatures(self) -> dict[str, tuple[cst.Parameters, int] | None]:
+        """The module's functions and its classes' methods by qualified name: their
+        parameters and whether a call passes no `self` (a staticmethod). None for a name
+        defined twice (overloads) or with another decorator, which may change it."""
+        if self.signatures is None:
+            found: dict[str, tuple[cst.Parameters, int] | None] = {}
+            body = self.module_node.body if self.module_node is not None else ()
+            for statement in body:
+                if isinstance(statement, cst.FunctionDef):
+                    _note_signature(found, statement.name.value, statement)
+                elif isinstance(statement, cst.ClassDef):
+                    inner = (
+                        statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
+                    )
+                    for member in inner:
+                        if isinstance(member, cst.FunctionDef):
+                            name = f"{statement.name.value}.{member.name.value}"
+                            _note_signature(found, name, member)
+            self.signatures = found
+        return self.signatures
+
+    def _holds_no_coroutine(self, annotation: cst.BaseExpression) -> bool:
+        """Whether every class an annotation names is one no coroutine is an instance
+        of: `str`, `bytes`, `dict[...]`... (unless the module rebinds the name), or a
+        class of the project or a library that is not a Protocol, nor of `typing` or
+        `collections.abc` (`Awaitable`, `Any`); a TypeVar or an alias is not known."""
+        if isinstance(annotation, cst.SimpleString):
+            return False
+        names = [n for n in _type_names(annotation) if n not in _WRAPPERS and n != "None"]
+        if not names:
+            return False
+        for name in names:
+            if name in BUILTIN_CLASSES and not self._is_module_name(name):
+                continue
+            qualified, in_module = self._qualify(name) if name else (None, False)
+            target = self._target(qualified, in_module) if qualified is not None else None
+            if target is not None and target.kind == "class":
+                classes = [(target.qualified, in_module)]
+            else:
+                # `response: ResponseTypes`, an alias of `Union[Response, ...]`
+                aliased = self.index.alias_classes(self.local, name) if name else None
+                if aliased is None:
+                    return False
+                classes = [(c, False) for c in aliased if c not in BUILTIN_CLASSES]
+            for qualified, in_module in classes:
+                if qualified.split(".", 1)[0] in _ABSTRACT_MODULES:
+                    return False
+                if self.index.is_protocol(qualified, self.local if in_module else None):
+                    return False
+        return True
+
+    def _is_module_name(self, name: str) -> bool:
+        summary = self.local.summary
+        return (
+            name in self.context.imports
+            or name in summary["classes"]
+            or name in summary["functions"]
+            or name in summary.get("bindings", ())
+        )
 
     def _lose_rebound(
         self, frame: _Frame, name: str, block: int, before: tuple[_Pending, ...] | None = None
@@ -1453,7 +1680,7 @@ class MissingAwait(PythonRule):
             owner = self._attribute_holder(owner, rest) or owner
             if rest in owner.coroutine_attributes:
                 return display, "annotated as a function returning an awaitable"
-            if rest in owner.attribute_types:
+            if rest in owner.attribute_types and owner.attribute_types[rest][2] != CLASS:
                 # `self.app(scope, receive, send)`: an instance whose `__call__` is async
                 held = self._held_class(*owner.attribute_types[rest])
                 if held is not None:
@@ -1694,7 +1921,8 @@ class MissingAwait(PythonRule):
                 if held is None:
                     del owner.attribute_types[attribute]
                     return None, False
-                owner.attribute_types[attribute] = (*held, KNOWN)
+                kind = CLASS if owner.attribute_types[attribute][2] == CLASS else KNOWN
+                owner.attribute_types[attribute] = (*held, kind)
                 return held[0] + "." + member, held[1]
             for frame in reversed(self.frames):
                 if frame.kind == "class":
@@ -1703,7 +1931,7 @@ class MissingAwait(PythonRule):
             if head in frame.types:
                 held = self._held_class(*frame.types[head])
                 if held is not None:
-                    frame.types[head] = (*held, KNOWN)
+                    frame.types[head] = (*held, CLASS if frame.types[head][2] == CLASS else KNOWN)
                     return held[0] + dot + rest, held[1]
                 del frame.types[head]  # not a class's instance that can be told: a plain local
             if head in frame.locals or head in frame.sessions:
