@@ -67,7 +67,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
 def finding_from_json(data: dict[str, Any]) -> Finding:
     """The finding kept in `data`; ValueError when it is not one (a damaged entry)."""
     fix = data["fix"]
-    finding = Finding(
+    return Finding(
         path=_typed(data["path"], str),
         line=_typed(data["line"], int),
         column=_typed(data["column"], int),
@@ -87,7 +87,6 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
             ),
         ),
     )
-    return finding
 
 
 def _typed(value: Any, kind: type) -> Any:

@@ -30,7 +30,7 @@ def check_request(request: CheckRequest) -> list[Finding]:
     """The findings `stk-lint check` would report for this file with this text (nothing for
     an excluded file or one stk-lint does not check)."""
     from stk_lint import engine
-    from stk_lint.files import language_of
+    from stk_lint.files import language_of, size_limit
 
     settings = request.settings
     language = language_of(request.path)
@@ -43,7 +43,7 @@ def check_request(request: CheckRequest) -> list[Finding]:
             request.path, request.display, rules, options, request.project, language
         )
     # The limits a file on disk gets (size, NUL bytes: STK003) hold for a buffer too.
-    limit = (options.get("max-file-size-kb") or 1024) * 1024
+    limit = size_limit(options)
     if "\x00" in request.text or len(request.text) * 4 > limit:  # else surely within it
         data = request.text.encode("utf-8", "surrogatepass")
         text, problems = engine.text_of(data, request.display, rules, options, language)
