@@ -283,13 +283,17 @@ class Project:
     def refresh(self, path: Path) -> bool:
         """Take a module's facts from disk again (it was saved, created or deleted)."""
         from stk_lint.decoding import decode
+        from stk_lint.files import read_source, size_limit
 
         if self.index is None:
             return False
         try:
-            data = path.read_bytes()
+            # As a run reads it: a regular file (a pipe would block), at most the limit.
+            data = read_source(path, size_limit(self.settings.options))
         except OSError:
             return self.forget(path)
+        if isinstance(data, int):
+            return self.forget(path)  # too large to check: STK003, no facts
         text, _ = decode(data, PYTHON)
         return self.register(path, text) if text is not None else False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -510,4 +511,28 @@ async def test_a_template_renamed_on_disk_reaches_an_open_view(
     after = await until(lambda: client.diagnostics.get(views))
     assert [(d.code, lsp_range(d)[0]) for d in after] == [("STK601", (7, 33))]
     assert "`things/index.html`" in after[0].message
+    close(client, views)
+
+
+async def test_a_named_pipe_changed_on_disk_does_not_block_the_server(
+    client: LanguageClient, tmp_path: Path
+):
+    """Facts are taken from disk as a run reads files: regular files only (reading a
+    pipe would block the server forever), so the module is forgotten and serving goes on."""
+    root = make_project(tmp_path)
+    views = await open_document(client, root / "app/views.py")
+    await until(lambda: views in client.diagnostics)
+    helpers = root / "app/helpers.py"
+    helpers.unlink()
+    os.mkfifo(helpers)
+    client.diagnostics.pop(views, None)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri_of(helpers), types.FileChangeType.Changed)]
+        )
+    )
+    await settled(client)
+    # still serving: a change to the open document is checked
+    await change(client, views, VIEWS + "\n", 2)
+    assert await until(lambda: views in client.diagnostics)
     close(client, views)
