@@ -158,7 +158,11 @@ def _python_files(path: Path, root: Path) -> Iterator[Path]:
                         child = Path(entry.path)
                         if child != done:
                             queue.append(child)
-                    elif entry.name.endswith(".py") and entry.path != str(path):
+                    elif (
+                        entry.name.endswith(".py")
+                        and entry.path != str(path)
+                        and entry.is_file()  # regular: reading a pipe would block the hook
+                    ):
                         files += 1
                         yield Path(entry.path)
                 except OSError:

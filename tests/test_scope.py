@@ -190,3 +190,14 @@ def test_scope_needs_only_the_standard_library():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "[]"]
+
+
+def test_a_named_pipe_among_the_modules_is_not_read(tmp_path):
+    """The scan reads regular files only: a pipe named like a module would block the
+    hook (and so the edit) until its timeout."""
+    import os
+
+    _project(tmp_path, {"pyproject.toml": "", "app/views.py": "x = 1\n"})
+    os.mkfifo(tmp_path / "app" / "a_pipe.py")
+    _project(tmp_path, {"app/z_db.py": "from stk.extensions import Base\n"})
+    assert project_scope(tmp_path / "app" / "views.py").stk
