@@ -293,7 +293,15 @@ def _nodes(value, path=()):
 DAMAGE = [None, "x", 7, -1, 2.5, True, [], {}, [1, 2], {"line": "x"}, "[" * 50]
 
 
-@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+# No example database: the draws index into a cache file whose shape changes with
+# stk-lint's own code, so an example saved by an earlier version replays as "inconsistent
+# data generation" instead of testing anything.
+@settings(
+    deadline=None,
+    max_examples=40,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
 @given(st.data())
 def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path_factory, data):
     root = tmp_path_factory.mktemp("cached")
