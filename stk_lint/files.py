@@ -13,7 +13,7 @@ from stk_lint.config import Settings
 from stk_lint.paths import exists, is_dir, is_file
 
 if TYPE_CHECKING:
-    from stk_lint.patterns import Patterns
+    from stk_lint.patterns import Patterns, PatternSet
 
 # The language names of stk_lint.rule, repeated so discovery does not import libcst.
 PYTHON, TEMPLATE, JS = "python", "template", "js"
@@ -75,7 +75,7 @@ class _GitIgnores:
     on the command line match its files too.
     """
 
-    def __init__(self, specs: tuple[tuple[Path, Patterns], ...] = ()) -> None:
+    def __init__(self, specs: tuple[tuple[Path, PatternSet], ...] = ()) -> None:
         self.specs = specs
 
     def entering(self, directory: Path, absolute: Path) -> _GitIgnores:
@@ -220,7 +220,7 @@ def discover(
                     warn(f"{path.as_posix()}: not a regular file ({kind}); skipped")
                 continue
             key = _identity(path)
-            if key not in seen:
+            if key not in seen and language is not None:
                 seen.add(key)
                 yield path, language
 
@@ -283,6 +283,6 @@ def _walk(
         else:
             if not _is_regular_or_unreadable(entry):
                 continue
-            if key not in seen:
+            if key not in seen and language is not None:
                 seen.add(key)
                 yield path, language

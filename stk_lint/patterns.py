@@ -61,7 +61,7 @@ class Patterns:
             if part not in ("", ".")
         )
 
-    def below(self, start: str) -> Patterns | _Rebased:
+    def below(self, start: str) -> PatternSet:
         """The patterns as they apply to the paths below the folder `start` when it is
         walked: a pattern matching `start` itself or a folder above it does not exclude
         everything below it."""
@@ -132,3 +132,7 @@ def _at_any_depth(line: str) -> bool:
     while text.startswith("**/"):
         text = text[3:]
     return "/" not in text.rstrip("/")
+
+
+# What `.below()` gives: the patterns themselves, or the same rebased below a folder.
+PatternSet = Patterns | _Rebased

@@ -25,6 +25,7 @@ from itertools import accumulate
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+from libcst.metadata import CodePosition, CodeRange
 
 from stk_lint import cpython
 from stk_lint.decoding import line_starts
@@ -86,11 +87,11 @@ class _Segment:
         self.code = "".join(tokens)
         self.line_ends = line_starts(self.code)[1:]
 
-    def position(self, token_index: int) -> cst.metadata.CodePosition:
+    def position(self, token_index: int) -> CodePosition:
         offset = self.offsets[token_index]
         lines_before = bisect_right(self.line_ends, offset)
         line_start = self.line_ends[lines_before - 1] if lines_before else 0
-        return cst.metadata.CodePosition(self.first_line + lines_before, offset - line_start)
+        return CodePosition(self.first_line + lines_before, offset - line_start)
 
 
 _Span = tuple[_Segment, int, int]
@@ -144,17 +145,17 @@ class Positions:
             raise ValueError("Positions made without the source has no line starts")
         return line_starts(self._source)
 
-    def __getitem__(self, node: cst.CSTNode) -> cst.metadata.CodeRange:
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         segment, start, end = self._spans.get(node) or self._locate(node, self._spans)
-        return cst.metadata.CodeRange(segment.position(start), segment.position(end))
+        return CodeRange(segment.position(start), segment.position(end))
 
-    def inclusive(self, node: cst.CSTNode) -> cst.metadata.CodeRange | None:
+    def inclusive(self, node: cst.CSTNode) -> CodeRange | None:
         try:
             span = self._inclusive.get(node) or self._locate(node, self._inclusive)
         except KeyError:
             return None
         segment, start, end = span
-        return cst.metadata.CodeRange(segment.position(start), segment.position(end))
+        return CodeRange(segment.position(start), segment.position(end))
 
     def _locate(self, node: cst.CSTNode, spans: dict[cst.CSTNode, _Span]) -> _Span:
         if not self.whole_module:
@@ -180,7 +181,7 @@ class Positions:
         if place in self._generated:
             return False  # generated, and the node asked for is not in it
         self._generated.add(place)
-        if not 1 <= place.first_line <= len(self.line_starts):
+        if self._source is None or not 1 <= place.first_line <= len(self.line_starts):
             return False
         recorder = _Recorder(self._module)
         recorder.indent_tokens = list(place.indents)
