@@ -3,8 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import module_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, module_name
 
 # What stk uses instead of each Flask package. Anything else `flask_*` gets the generic advice.
 REPLACEMENTS = {

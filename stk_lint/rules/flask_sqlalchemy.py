@@ -4,8 +4,7 @@ import re
 
 import libcst as cst
 
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
 
 # `await session.run_sync(count_things)`: `count_things(session)` gets a synchronous Session.
 _RUN_SYNC = re.compile(r"\brun_sync\(\s*(\w+)")

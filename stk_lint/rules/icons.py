@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.rule import PythonRule
-from stk_lint.rules.templates import PAGE_HEAD, PAGE_SCRIPT
+from stk_lint.python_rule import PythonRule
+from stk_lint.rule import JS, PYTHON, TEMPLATE
+from stk_lint.rules._examples import PAGE_HEAD, PAGE_SCRIPT
 from stk_lint.templates.icons import (
     MDI_FONT,
     class_list_tabler_uses,
@@ -29,7 +30,7 @@ from stk_lint.templates.icons import (
 )
 
 if TYPE_CHECKING:
-    from stk_lint.python_engine import PythonContext
+    from stk_lint.python_rule import PythonContext
     from stk_lint.templates.context import JsContext, TemplateContext
 
 _FONT_MESSAGE = (
@@ -60,6 +61,7 @@ class _StringVisitor(PythonRule):
 
 class MdiIcon(_StringVisitor):
     code = "STK501"
+    languages = (PYTHON, TEMPLATE, JS)
     name = "mdi-icon"
     requires = ("mdi", "materialdesignicons")  # Python files without them are not parsed
     summary = "A Material Design Icon (`mdi-*`) or the MDI font, where stk ships Tabler Icons."
@@ -199,6 +201,7 @@ class MdiIcon(_StringVisitor):
 
 class UnknownTablerIcon(_StringVisitor):
     code = "STK502"
+    languages = (PYTHON, TEMPLATE, JS)
     requires = ("ti-",)
     name = "unknown-tabler-icon"
     summary = "A `ti ti-NAME` whose NAME is not a Tabler icon."

@@ -7,8 +7,8 @@ import libcst as cst
 
 from stk_lint import cpython
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import dotted_name, module_name, string_value
-from stk_lint.rule import Option, PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name, module_name, string_value
+from stk_lint.rule import Option
 from stk_lint.rules._edit import insert_item
 
 SELECTIN = '"selectin"'

@@ -4,11 +4,10 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
 
 if TYPE_CHECKING:
-    from stk_lint.python_engine import PythonContext
+    from stk_lint.python_rule import PythonContext
 
 # Functions that run work after the request that scheduled it may have ended, by the last
 # part of their name: stk's helpers (stk.tasks) and Quart's `app.add_background_task`.

@@ -5,8 +5,7 @@ import re
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
 from stk_lint.tree import children
 
 HANDLER_DECORATORS = frozenset(

@@ -6,7 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from stk_lint.findings import Edit, Fix
-from stk_lint.rule import Option, TemplateRule
+from stk_lint.rule import JS, TEMPLATE, Option, TemplateRule
+from stk_lint.rules._examples import PAGE_HEAD, PAGE_SCRIPT
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import JsContext, Place, TemplateContext
@@ -18,26 +19,6 @@ if TYPE_CHECKING:
 
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
-
-PAGE_HEAD = '{% extends "layout.html" %}\n{% block content %}\n'
-PAGE_SCRIPT = (
-    "{% endblock %}\n"
-    "{% block js %}\n"
-    "<script>\n"
-    "const {createApp} = Vue;\n"
-    "const {createVuetify} = Vuetify;\n"
-    "window.app = createApp({\n"
-    "  mixins: [layoutMixin],\n"
-    "  delimiters: config.delimiters,\n"
-    "  data() {\n"
-    "    return { items: [], selected: null };\n"
-    "  },\n"
-    "});\n"
-    "registerStkComponents(app);\n"
-    "app.use(createVuetify(config.vuetifyConfig)).mount('#app');\n"
-    "</script>\n"
-    "{% endblock %}\n"
-)
 
 
 class TemplateSyntaxError(TemplateRule):
@@ -96,6 +77,7 @@ class TemplateSyntaxError(TemplateRule):
 
 class JinjaInVue(TemplateRule):
     code = "STK401"
+    languages = (TEMPLATE, JS)
     name = "jinja-in-vue"
     summary = "A `{{ ... }}` that reads Vue state, where Vue interpolation `${ ... }` was meant."
     why = (
@@ -562,6 +544,7 @@ _COMPILER_DELIMITERS = re.compile(
 
 class VueAppDelimiters(TemplateRule):
     code = "STK402"
+    languages = (TEMPLATE, JS)
     name = "vue-app-delimiters"
     summary = (
         "A `createApp({...})`, or a component whose template uses `${ }`, without "
@@ -778,6 +761,7 @@ def _selects_markup(value: Any, facts: JsFacts) -> bool:
 
 class VueCompositionApi(TemplateRule):
     code = "STK403"
+    languages = (TEMPLATE, JS)
     name = "vue-composition-api"
     summary = "Composition API in an stk page: `setup()`, `<script setup>`, `ref`/`reactive`/`onMounted`..."
     why = (

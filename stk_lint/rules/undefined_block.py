@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from stk_lint import app_index
 from stk_lint.rule import TemplateRule
-from stk_lint.rules.template_not_found import EXAMPLE_APP
+from stk_lint.rules._examples import EXAMPLE_APP
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import TemplateContext

@@ -6,9 +6,9 @@ import libcst as cst
 
 from stk_lint import app_index
 from stk_lint.project import absolute_import
-from stk_lint.python_engine import dotted_name, string_value
-from stk_lint.rule import PythonRule
-from stk_lint.rules.template_not_found import EXAMPLE_APP
+from stk_lint.python_rule import PythonRule, dotted_name, string_value
+from stk_lint.rule import PYTHON, TEMPLATE
+from stk_lint.rules._examples import EXAMPLE_APP
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import TemplateContext
@@ -40,6 +40,7 @@ def unknown_message(
 
 class UnknownEndpoint(PythonRule):
     code = "STK602"
+    languages = (PYTHON, TEMPLATE)
     name = "unknown-endpoint"
     requires = ("url_for",)
     needs_project = True
