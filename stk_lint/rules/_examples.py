@@ -4,11 +4,14 @@ layout, and a small app that the rules reading across files are checked in.
 Not a rule module: rules import it (a rule never imports another rule).
 """
 
+import textwrap
+
 # A page template: what comes before a rule's example markup, and the Vue app after it.
 PAGE_HEAD = """\
 {% extends "layout.html" %}
 {% block content %}
 """
+
 PAGE_SCRIPT = """\
 {% endblock %}
 {% block js %}
@@ -27,6 +30,7 @@ app.use(createVuetify(config.vuetifyConfig)).mount('#app');
 </script>
 {% endblock %}
 """
+
 
 # The example project the cross-file rules' cases are checked in (beside the checked
 # file; `Rule.example_files`).
@@ -61,3 +65,9 @@ bp = Blueprint("things", __name__, template_folder="templates")
     "stk/templates/things/index.html": '{% extends "layout.html" %}\n',
     "stk/things/templates/things/form.html": '{% extends "layout.html" %}\n',
 }
+
+
+def page(markup: str) -> str:
+    """A page of the stk layout with `markup` (dedented: write it as an indented
+    triple-quoted string) in its content block, and the page's Vue app after it."""
+    return PAGE_HEAD + textwrap.dedent(markup) + PAGE_SCRIPT

@@ -66,26 +66,26 @@ class TemplateNotFound(PythonRule):
         "the templates an installed extension such as quart-security ships, "
         "`security/*.html`), so it can say so before the page is requested."
     )
-    bad = (
-        "from quart import Blueprint, render_template\n"
-        "\n"
-        'bp = Blueprint("things", __name__, template_folder="templates")\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        '    return await render_template("things/indx.html")\n'
-    )
-    good = (
-        "from quart import Blueprint, render_template\n"
-        "\n"
-        'bp = Blueprint("things", __name__, template_folder="templates")\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        '    return await render_template("things/index.html")\n'
-    )
+    bad = """\
+        from quart import Blueprint, render_template
+
+        bp = Blueprint("things", __name__, template_folder="templates")
+
+
+        @bp.get("/things/")
+        async def things_page():
+            return await render_template("things/indx.html")
+        """
+    good = """\
+        from quart import Blueprint, render_template
+
+        bp = Blueprint("things", __name__, template_folder="templates")
+
+
+        @bp.get("/things/")
+        async def things_page():
+            return await render_template("things/index.html")
+        """
     limits = (
         "Only names written as constants are checked: a name built at run time "
         '(`f"{kind}/index.html"`, a variable) is not, nor `{% include ... ignore missing %}`. '

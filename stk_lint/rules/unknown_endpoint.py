@@ -58,36 +58,36 @@ class UnknownEndpoint(PythonRule):
         "`static_folder`, and those of installed extensions such as quart-security "
         "(`security.login`)."
     )
-    bad = (
-        "from quart import Blueprint, redirect, url_for\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        "    ...\n"
-        "\n"
-        "\n"
-        '@bp.post("/things/new")\n'
-        "async def create_thing():\n"
-        '    return redirect(url_for("things.thing_page"))\n'
-    )
-    good = (
-        "from quart import Blueprint, redirect, url_for\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        "    ...\n"
-        "\n"
-        "\n"
-        '@bp.post("/things/new")\n'
-        "async def create_thing():\n"
-        '    return redirect(url_for(".things_page"))\n'
-    )
+    bad = """\
+        from quart import Blueprint, redirect, url_for
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/things/")
+        async def things_page():
+            ...
+
+
+        @bp.post("/things/new")
+        async def create_thing():
+            return redirect(url_for("things.thing_page"))
+        """
+    good = """\
+        from quart import Blueprint, redirect, url_for
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/things/")
+        async def things_page():
+            ...
+
+
+        @bp.post("/things/new")
+        async def create_thing():
+            return redirect(url_for(".things_page"))
+        """
     limits = (
         "Only a constant endpoint is checked. The rule is silent where the app's routes "
         "are not all known: no `Quart(__name__)` app in the project, a route added to an "
@@ -106,16 +106,32 @@ class UnknownEndpoint(PythonRule):
     valid = (
         # quart-security's blueprint, read from the installed package
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.login")\n',
-        "from quart_security import url_for_security\n\n"
-        'def login_url():\n    return url_for_security("login")\n',
+        """\
+            from quart_security import url_for_security
+
+            def login_url():
+                return url_for_security("login")
+            """,
         'from quart import url_for\n\ndef css():\n    return url_for("static", filename="app.css")\n',
         # the endpoint= of a route, and add_url_rule
-        "from quart import Blueprint, url_for\n\n"
-        'bp = Blueprint("things", __name__)\n\n\n'
-        '@bp.get("/", endpoint="home")\nasync def index():\n    return url_for("things.home")\n\n\n'
-        "async def export():\n    ...\n\n\n"
-        'bp.add_url_rule("/export", view_func=export)\n'
-        'LINK = url_for("things.export")\n',
+        """\
+            from quart import Blueprint, url_for
+
+            bp = Blueprint("things", __name__)
+
+
+            @bp.get("/", endpoint="home")
+            async def index():
+                return url_for("things.home")
+
+
+            async def export():
+                ...
+
+
+            bp.add_url_rule("/export", view_func=export)
+            LINK = url_for("things.export")
+            """,
         # computed: not checked
         'from quart import url_for\n\ndef link(kind):\n    return url_for(f"{kind}.index")\n',
         # another url_for than Quart's
@@ -123,12 +139,23 @@ class UnknownEndpoint(PythonRule):
     )
     invalid = (
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.logon")\n',
-        "from quart_security import url_for_security\n\n"
-        'def login_url():\n    return url_for_security("logon")\n',
+        """\
+            from quart_security import url_for_security
+
+            def login_url():
+                return url_for_security("logon")
+            """,
         # relative to the view's own blueprint
-        "from quart import Blueprint, url_for\n\n"
-        'bp = Blueprint("things", __name__)\n\n\n'
-        '@bp.get("/")\nasync def index():\n    return url_for(".lst")\n',
+        """\
+            from quart import Blueprint, url_for
+
+            bp = Blueprint("things", __name__)
+
+
+            @bp.get("/")
+            async def index():
+                return url_for(".lst")
+            """,
         'from quart import url_for\n\nLINK = url_for("nothing.index")\n',
     )
 
