@@ -71,15 +71,17 @@ class Invalid:
 
 def _dedented(example: str) -> str:
     """An example written as an indented triple-quoted string (its first line break
-    escaped), as the text it stands for."""
-    return textwrap.dedent(example)
+    escaped, so its first line is indented), as the text it stands for. Any other
+    example is taken as written."""
+    return textwrap.dedent(example) if example[:1] in (" ", "\t") else example
 
 
 class Rule:
     """Documentation and metadata shared by every rule.
 
     Examples (`bad`, `good`, `valid`, `invalid`, `example_files`) may be written as
-    indented triple-quoted strings: they are dedented when the class is created.
+    indented triple-quoted strings, their first line break escaped with a backslash: an
+    example whose first line is indented is dedented when the class is created.
     """
 
     code: ClassVar[str]

@@ -95,6 +95,7 @@ def test_examples_are_dedented_when_the_class_is_made():
             a
              b
             """,
+            "a\n   \n    b\n",  # not indented on its first line: taken as written
         )
         invalid = (
             "{{ x }}\n",
@@ -117,7 +118,7 @@ def test_examples_are_dedented_when_the_class_is_made():
 
     assert Example.bad == "<p>\n  {{ x }}\n</p>\n"
     assert Example.good == "<p>${ x }</p>\n"
-    assert Example.valid == ("a\n b\n",)
+    assert Example.valid == ("a\n b\n", "a\n   \n    b\n")
     assert Example.invalid == ("{{ x }}\n", Invalid("{{ x }}\n  y\n", expected_fix="${ x }\n"))
     assert Example.invalid_cases() == (Invalid("{{ x }}\n"), Example.invalid[1])
     assert Example.example_files == {"t.html": "{% block a %}\n{% endblock %}\n"}
