@@ -10,7 +10,7 @@ import tokenize
 from collections.abc import Iterator
 from itertools import chain
 
-PYTHON = "python"
+from stk_lint.languages import PYTHON
 
 # What ends a line for Python and for libcst: \n, \r\n and \r. str.splitlines() also
 # splits at form feeds and other separators, which would shift every later line.

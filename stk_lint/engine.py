@@ -22,9 +22,10 @@ from stk_lint import cpython
 from stk_lint.decoding import LINE_BREAK, decode
 from stk_lint.files import language_of, read_source, size_limit
 from stk_lint.findings import Finding
-from stk_lint.python_engine import PythonContext, check_module
+from stk_lint.python_checker import check_module
+from stk_lint.python_rule import PythonContext
 from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
-from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
+from stk_lint.rules.builtin import SyntaxErrorRule, UnreadableFile, UnusedSuppression
 from stk_lint.suppression import is_suppressed, python_directives, unused_suppressions
 from stk_lint.templates.checker import check_js, check_template
 

@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stk_lint.config import Settings
+from stk_lint.languages import JS, PYTHON, TEMPLATE
 from stk_lint.paths import exists, is_dir, is_file
 
 if TYPE_CHECKING:
     from stk_lint.patterns import Patterns, PatternSet
-
-# The language names of stk_lint.rule, repeated so discovery does not import libcst.
-PYTHON, TEMPLATE, JS = "python", "template", "js"
 
 LANGUAGE_BY_SUFFIX = {
     ".py": PYTHON,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from stk_lint.rule import Option, Rule
+from stk_lint.rules.builtin import SyntaxErrorRule, UnreadableFile, UnusedSuppression
 from stk_lint.rules.celery import Celery
-from stk_lint.rules.engine import SyntaxErrorRule, UnreadableFile, UnusedSuppression
 from stk_lint.rules.flask_import import FlaskImport
 from stk_lint.rules.flask_sqlalchemy import FlaskSqlalchemyModel, FlaskSqlalchemySession
 from stk_lint.rules.icons import MdiIcon, UnknownTablerIcon

@@ -7,21 +7,24 @@ read them from there, so a rule is documented and tested where it is written.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
-import libcst as cst
+from stk_lint.languages import ANY, JS, PYTHON, TEMPLATE
 
-if TYPE_CHECKING:
-    from stk_lint.findings import Fix
-    from stk_lint.python_engine import LateMessage, PythonContext
-    from stk_lint.templates.context import TemplateContext
-
-PYTHON = "python"
-TEMPLATE = "template"
-JS = "js"
-ANY = "any"  # engine-level rules (syntax errors, unreadable files)
+__all__ = [
+    "ANY",
+    "JS",
+    "PYTHON",
+    "TEMPLATE",
+    "EngineRule",
+    "Invalid",
+    "Option",
+    "Rule",
+    "TemplateRule",
+]
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,30 @@ class Option:
         return value
 
 
+@dataclass(frozen=True)
+class Invalid:
+    """An `invalid` case that carries more than its code: `expected_fix` is the whole
+    text after the rule's fixes (unsafe ones included) are applied. A plain string in
+    `invalid` is a case that must fire, whatever its fix."""
+
+    code: str
+    expected_fix: str | None = None
+
+
+def _dedented(example: str) -> str:
+    """An example written as an indented triple-quoted string (its first line break
+    escaped, so its first line is indented), as the text it stands for. Any other
+    example is taken as written."""
+    return textwrap.dedent(example) if example[:1] in (" ", "\t") else example
+
+
 class Rule:
-    """Documentation and metadata shared by every rule."""
+    """Documentation and metadata shared by every rule.
+
+    Examples (`bad`, `good`, `valid`, `invalid`, `example_files`) may be written as
+    indented triple-quoted strings, their first line break escaped with a backslash: an
+    example whose first line is indented is dedented when the class is created.
+    """
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -65,6 +90,10 @@ class Rule:
     why: ClassVar[str]  # why it is wrong in stk
     bad: ClassVar[str]  # example that must fire
     good: ClassVar[str]  # the same code written the stk way; must not fire
+    # The languages the rule checks (`stk_lint.languages`); the checkers give a rule
+    # only the files of these. The first is the rule's own (`language`: the language of
+    # its examples in the docs and of `stk-lint rules --format json`).
+    languages: ClassVar[tuple[str, ...]]
     language: ClassVar[str]
     # None, "safe" (behaviour-preserving) or "unsafe" (needs --unsafe-fixes).
     fix: ClassVar[str | None] = None
@@ -79,9 +108,9 @@ class Rule:
     # File name the examples are checked as (matters for template/JS rules).
     example_path: ClassVar[str] = "app/views.py"
     # Extra tricky cases kept beside the rule: `valid` must not fire, each
-    # `invalid` must fire at least once.
+    # `invalid` must fire at least once (an `Invalid` also names the fixed text).
     valid: ClassVar[tuple[str, ...]] = ()
-    invalid: ClassVar[tuple[str, ...]] = ()
+    invalid: ClassVar[tuple[str | Invalid, ...]] = ()
     # For rules that read across files: the other files of the example project the
     # examples and cases are checked in (path -> text; the checked file joins them at
     # `example_path`).
@@ -92,6 +121,36 @@ class Rule:
     # enabled rule could fire. Empty: the rule may fire on any file. Override
     # `could_fire` for a condition that is not "any of these texts".
     requires: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.language = cls.languages[0]
+        own = vars(cls)
+        for kind in ("bad", "good"):
+            if kind in own:
+                setattr(cls, kind, _dedented(own[kind]))
+        if "valid" in own:
+            cls.valid = tuple(_dedented(case) for case in cls.valid)
+        if "invalid" in own:
+            cls.invalid = tuple(
+                _dedented(case)
+                if isinstance(case, str)
+                else replace(
+                    case,
+                    code=_dedented(case.code),
+                    expected_fix=None
+                    if case.expected_fix is None
+                    else _dedented(case.expected_fix),
+                )
+                for case in cls.invalid
+            )
+        if "example_files" in own:
+            cls.example_files = {path: _dedented(text) for path, text in cls.example_files.items()}
+
+    @classmethod
+    def invalid_cases(cls) -> tuple[Invalid, ...]:
+        """Every `invalid` case as an `Invalid`."""
+        return tuple(case if isinstance(case, Invalid) else Invalid(case) for case in cls.invalid)
 
     @classmethod
     def could_fire(cls, source: str) -> bool:
@@ -105,50 +164,29 @@ class Rule:
     could_fire_in: ClassVar[Callable[..., bool] | None] = None
 
 
-class PythonRule(Rule, cst.BatchableCSTVisitor):
-    """A libcst visitor run together with every other enabled rule in one pass.
-
-    Define ``visit_<Node>``/``leave_<Node>`` methods as with libcst. Shared state
-    kept by the engine (imports, enclosing functions, classes) is on ``self.context``.
-    """
-
-    language: ClassVar[str] = PYTHON
-
-    def __init__(self, context: PythonContext) -> None:
-        super().__init__()
-        self.context = context
-
-    def report(
-        self,
-        node: cst.CSTNode,
-        message: str | LateMessage,
-        fix: Fix | None = None,
-        statement: cst.CSTNode | None = None,
-    ) -> None:
-        self.context.report(self, node, message, fix, statement)
-
-
 class EngineRule(Rule):
-    """A finding the engine itself produces (files that cannot be read or parsed)."""
+    """A finding the checkers themselves produce (files that cannot be read or parsed)."""
 
-    language: ClassVar[str] = ANY
+    languages: ClassVar[tuple[str, ...]] = (ANY,)
 
 
 class TemplateRule(Rule):
-    """A rule over Jinja templates; define `check_js` too to check `.js` files.
+    """A rule over Jinja templates; to check `.js` files too, add `JS` to `languages`
+    and define `check_js`.
 
     The checker builds one context per file (Jinja tokens and tree, HTML tags, the
     page scripts' JS tree, the Vue state: each computed on first use) and calls
-    `check_template(context)` / `check_js(context)` on every enabled rule that has it.
-    Rules call `context.report(cls, start, end, message, fix)` with 0-based offsets.
-    A Python rule can check templates too by defining the same class methods.
+    `check_template(context)` / `check_js(context)` on every enabled rule that
+    declares `TEMPLATE` / `JS` in `languages`. Rules call
+    `context.report(cls, start, end, message, fix)` with 0-based offsets. A Python rule
+    can check templates too: it declares the languages and defines the same class methods.
     """
 
-    language: ClassVar[str] = TEMPLATE
+    languages: ClassVar[tuple[str, ...]] = (TEMPLATE,)
     example_path: ClassVar[str] = "app/templates/things/index.html"
 
-    @classmethod
-    def check_template(cls, context: TemplateContext) -> None:
-        """Report findings for one template."""
-
-    # Optional: `def check_js(cls, context: JsContext) -> None` (a classmethod).
+    # Define `def check_template(cls, context: TemplateContext) -> None` (a classmethod)
+    # to report findings for one template, and with `JS` in `languages`,
+    # `def check_js(cls, context: JsContext) -> None`. The contexts are in
+    # `stk_lint.templates.context` (imported under TYPE_CHECKING: this module stays free
+    # of the checkers' imports).

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from stk_lint.decoding import line_break_after, line_starts
 from stk_lint.findings import Edit, Finding, Fix
-from stk_lint.rules.engine import UnusedSuppression
+from stk_lint.rules.builtin import UnusedSuppression
 
 if TYPE_CHECKING:
     from stk_lint.rule import Rule

@@ -51,6 +51,27 @@ def example_project(rules: Iterable[type[Rule]], path: str, data: bytes) -> Any:
     return project
 
 
+def fixed(
+    source: str,
+    path: str = "app/views.py",
+    select: Iterable[str] | None = None,
+    options: dict[str, Any] | None = None,
+    unsafe: bool = False,
+) -> str:
+    """The snippet after `stk-lint check --fix` (`--unsafe-fixes` with `unsafe`) with the
+    same selection as `lint`; AssertionError when the fixer gives up on it."""
+    from stk_lint.engine import REPARSERS
+    from stk_lint.files import language_of
+    from stk_lint.fixing import fix_source
+
+    language = language_of(path)
+    reparse = REPARSERS.get(language) if language else None
+    outcome = fix_source(source, lambda text: lint(text, path, select, options), reparse, unsafe)
+    if outcome.error:
+        raise AssertionError(f"the fix of {path} failed: {outcome.error}")
+    return outcome.source
+
+
 def codes(findings: Iterable[Finding]) -> list[str]:
     return [f.code for f in findings]
 

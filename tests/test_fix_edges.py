@@ -68,7 +68,10 @@ MORE_SEEDS = {
 
 def _seeds():
     for rule in FIXABLE:
-        examples = [(source, rule.example_path) for source in (rule.bad, *rule.invalid)]
+        examples = [
+            (source, rule.example_path)
+            for source in (rule.bad, *(case.code for case in rule.invalid_cases()))
+        ]
         for number, (source, path) in enumerate(examples + MORE_SEEDS.get(rule.code, [])):
             if _fixable(_own(rule.code, source, path)):
                 yield pytest.param(rule.code, source, path, id=f"{rule.code}-{number}")

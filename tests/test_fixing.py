@@ -119,7 +119,7 @@ def test_fixing_the_bad_example_gives_the_good_one(code):
 @pytest.mark.parametrize("code", ["STK101", "STK201", "STK301"])
 def test_a_second_fix_run_changes_nothing(code):
     rule = BY_CODE[code]
-    for source in (rule.bad, *rule.invalid):
+    for source in (rule.bad, *(case.code for case in rule.invalid_cases())):
         once = fixed(source, [code], unsafe=True)
         assert fixed(once, [code], unsafe=True) == once
 

@@ -364,7 +364,7 @@ def test_a_named_pipe_in_the_cache_is_not_read(tmp_path, which):
 
 def test_the_size_default_is_stk003s():
     from stk_lint.files import DEFAULT_MAX_FILE_SIZE_KB
-    from stk_lint.rules.engine import UnreadableFile
+    from stk_lint.rules.builtin import UnreadableFile
 
     assert UnreadableFile.options["max-file-size-kb"].default == DEFAULT_MAX_FILE_SIZE_KB
 

@@ -19,7 +19,7 @@ PYTHON_EXAMPLES = [
     example
     for rule in ALL_RULES
     if rule.example_path.endswith(".py")
-    for example in (rule.bad, rule.good, *rule.invalid, *rule.valid)
+    for example in (rule.bad, rule.good, *(case.code for case in rule.invalid_cases()), *rule.valid)
 ]
 
 

@@ -44,7 +44,7 @@ def test_the_files_checked_are_the_readme_s():
         if hasattr(rule, "check_template")
         and any(
             finding.code == rule.code
-            for source in (rule.bad, *rule.invalid)
+            for source in (rule.bad, *(case.code for case in rule.invalid_cases()))
             for finding in lint(source, "stk/static/demo.html", select=[rule.code])
         )
     }

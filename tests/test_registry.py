@@ -3,7 +3,8 @@
 import pytest
 
 from stk_lint.registry import ALL_RULES
-from stk_lint.testing import codes, lint
+from stk_lint.rule import ANY, JS, PYTHON, TEMPLATE, Invalid, Rule, TemplateRule
+from stk_lint.testing import codes, fixed, lint
 
 
 def _cases(kind):
@@ -12,9 +13,19 @@ def _cases(kind):
             yield pytest.param(rule, rule.bad, id=f"{rule.code}-bad")
         elif kind == "good":
             yield pytest.param(rule, rule.good, id=f"{rule.code}-good")
+        elif kind == "invalid":
+            for i, case in enumerate(rule.invalid_cases()):
+                yield pytest.param(rule, case.code, id=f"{rule.code}-{kind}{i}")
         else:
             for i, example in enumerate(getattr(rule, kind)):
                 yield pytest.param(rule, example, id=f"{rule.code}-{kind}{i}")
+
+
+def _expected_fixes():
+    for rule in ALL_RULES:
+        for i, case in enumerate(rule.invalid_cases()):
+            if case.expected_fix is not None:
+                yield pytest.param(rule, case, id=f"{rule.code}-invalid{i}")
 
 
 def _selection(rule):
@@ -37,6 +48,82 @@ def test_bad_examples_fire(rule, source):
 @pytest.mark.parametrize(("rule", "source"), list(_cases("good")) + list(_cases("valid")))
 def test_good_examples_are_clean(rule, source):
     assert _own(rule, lint(source, rule.example_path, select=_selection(rule))) == []
+
+
+@pytest.mark.parametrize(("rule", "case"), list(_expected_fixes()))
+def test_invalid_cases_fix_to_the_expected_text(rule, case):
+    """`--fix --unsafe-fixes` with the rule alone turns the case into `expected_fix`."""
+    result = fixed(case.code, rule.example_path, select=_selection(rule), unsafe=True)
+    assert result == case.expected_fix
+    assert rule.fix is not None
+
+
+def test_some_cases_carry_their_expected_fix():
+    """Each kind of fix (Python, template, JS in a template, the suppression fixer) is
+    pinned by at least one case."""
+    languages = {rule.language for rule, _ in (param.values for param in _expected_fixes())}
+    assert {PYTHON, TEMPLATE, ANY} <= languages
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_rule_declares_the_languages_it_checks(rule):
+    """The checkers give a rule the files of the languages it declares and call the
+    method of each: declaration and methods must agree."""
+    assert rule.languages and rule.language == rule.languages[0]
+    assert set(rule.languages) <= {PYTHON, TEMPLATE, JS, ANY}
+    assert (TEMPLATE in rule.languages) == hasattr(rule, "check_template")
+    assert (JS in rule.languages) == hasattr(rule, "check_js")
+    if PYTHON in rule.languages:
+        from stk_lint.python_rule import PythonRule
+
+        assert issubclass(rule, PythonRule)
+    if ANY in rule.languages:
+        assert rule.languages == (ANY,)
+
+
+def test_examples_are_dedented_when_the_class_is_made():
+    class Example(TemplateRule):
+        code = "STK999"
+        bad = """\
+            <p>
+              {{ x }}
+            </p>
+            """
+        good = "<p>${ x }</p>\n"
+        valid = (
+            """\
+            a
+             b
+            """,
+            "a\n   \n    b\n",  # not indented on its first line: taken as written
+        )
+        invalid = (
+            "{{ x }}\n",
+            Invalid(
+                """\
+                {{ x }}
+                  y
+                """,
+                expected_fix="""\
+                    ${ x }
+                    """,
+            ),
+        )
+        example_files = {
+            "t.html": """\
+            {% block a %}
+            {% endblock %}
+            """
+        }
+
+    assert Example.bad == "<p>\n  {{ x }}\n</p>\n"
+    assert Example.good == "<p>${ x }</p>\n"
+    assert Example.valid == ("a\n b\n", "a\n   \n    b\n")
+    assert Example.invalid == ("{{ x }}\n", Invalid("{{ x }}\n  y\n", expected_fix="${ x }\n"))
+    assert Example.invalid_cases() == (Invalid("{{ x }}\n"), Example.invalid[1])
+    assert Example.example_files == {"t.html": "{% block a %}\n{% endblock %}\n"}
+    assert Example.language == TEMPLATE and Example.languages == (TEMPLATE,)
+    assert issubclass(Example, Rule) and Example not in ALL_RULES
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -3,8 +3,7 @@ from __future__ import annotations
 import libcst as cst
 
 from stk_lint.project import ModuleEntry, ProjectIndex, absolute_import
-from stk_lint.python_engine import dotted_name, module_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name, module_name
 
 TASK_CALLS = frozenset({"delay", "apply_async"})
 TASK_DECORATORS = frozenset({"task", "shared_task"})
@@ -50,29 +49,29 @@ class Celery(PythonRule):
         "to `stk.tasks.run_in_background()` (or `run_with_session()` when it needs its own "
         "database session); it runs on the same event loop, with no broker to deploy."
     )
-    bad = (
-        "from celery import shared_task\n"
-        "\n"
-        "\n"
-        "@shared_task\n"
-        "def send_welcome(user_id):\n"
-        "    ...\n"
-        "\n"
-        "\n"
-        "async def register(user):\n"
-        "    send_welcome.delay(user.id)\n"
-    )
-    good = (
-        "from stk.tasks import run_in_background\n"
-        "\n"
-        "\n"
-        "async def send_welcome(user_id):\n"
-        "    ...\n"
-        "\n"
-        "\n"
-        "async def register(user):\n"
-        "    await run_in_background(send_welcome(user.id))\n"
-    )
+    bad = """\
+        from celery import shared_task
+
+
+        @shared_task
+        def send_welcome(user_id):
+            ...
+
+
+        async def register(user):
+            send_welcome.delay(user.id)
+        """
+    good = """\
+        from stk.tasks import run_in_background
+
+
+        async def send_welcome(user_id):
+            ...
+
+
+        async def register(user):
+            await run_in_background(send_welcome(user.id))
+        """
     limits = (
         "`.delay()`/`.apply_async()` are flagged anywhere in a module that imports celery; "
         "elsewhere only on a function of the module decorated as a task (`@app.task`, "
@@ -83,10 +82,21 @@ class Celery(PythonRule):
         "another name is not recognised (that module's own celery import is still reported)."
     )
     valid = (
-        "from multiprocessing import Pool\n\n"
-        "def work(items):\n    pool = Pool()\n    return pool.apply_async(sum, (items,))\n",
-        "class Timer:\n    def delay(self, s):\n        return s\n\n"
-        "    def run(self):\n        return self.delay(3)\n",
+        """\
+            from multiprocessing import Pool
+
+            def work(items):
+                pool = Pool()
+                return pool.apply_async(sum, (items,))
+            """,
+        """\
+            class Timer:
+                def delay(self, s):
+                    return s
+
+                def run(self):
+                    return self.delay(3)
+            """,
         "async def handler(animation):\n    animation.delay(5)\n",
         "import config\n\nasync def view():\n    config.delay(5)\n",
         "from app.workers import pool\n\nasync def view():\n    pool.apply_async(sum, ([1],))\n",
@@ -94,10 +104,30 @@ class Celery(PythonRule):
     invalid = (
         "import celery\n",
         "from celery.schedules import crontab\n",
-        "from app.extensions import celery_app\n\n\n@celery_app.task\ndef send_email(to):\n"
-        "    ...\n\n\nasync def view():\n    send_email.delay('x')\n",
-        "from app.compat import shared_task\n\n\n@shared_task(bind=True)\ndef refresh(self):\n"
-        "    ...\n\n\nasync def view():\n    refresh.apply_async(countdown=5)\n",
+        """\
+            from app.extensions import celery_app
+
+
+            @celery_app.task
+            def send_email(to):
+                ...
+
+
+            async def view():
+                send_email.delay('x')
+            """,
+        """\
+            from app.compat import shared_task
+
+
+            @shared_task(bind=True)
+            def refresh(self):
+                ...
+
+
+            async def view():
+                refresh.apply_async(countdown=5)
+            """,
     )
 
     def __init__(self, context) -> None:
@@ -113,7 +143,11 @@ class Celery(PythonRule):
                 self.report(alias, f"Celery import; {ADVICE}")
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not node.relative and module_name(node.module).split(".")[0] == "celery":
+        if (
+            node.module is not None
+            and not node.relative
+            and module_name(node.module).split(".")[0] == "celery"
+        ):
             self.imports_celery = True
             self.report(node.module, f"Celery import; {ADVICE}")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import module_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, module_name
+from stk_lint.rule import Invalid
 
 # What stk uses instead of each Flask package. Anything else `flask_*` gets the generic advice.
 REPLACEMENTS = {
@@ -184,30 +184,30 @@ class FlaskImport(PythonRule):
         "flask_sqlalchemy's session is synchronous where stk uses `AsyncSession`. The code "
         "often imports fine and then fails at request time."
     )
-    bad = (
-        "from flask import Blueprint, render_template\n"
-        "from flask_security import auth_required\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        '@auth_required("session")\n'
-        "async def things_page():\n"
-        '    return await render_template("things/index.html")\n'
-    )
-    good = (
-        "from quart import Blueprint, render_template\n"
-        "from quart_security import auth_required\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        '@auth_required("session")\n'
-        "async def things_page():\n"
-        '    return await render_template("things/index.html")\n'
-    )
+    bad = """\
+        from flask import Blueprint, render_template
+        from flask_security import auth_required
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/things/")
+        @auth_required("session")
+        async def things_page():
+            return await render_template("things/index.html")
+        """
+    good = """\
+        from quart import Blueprint, render_template
+        from quart_security import auth_required
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/things/")
+        @auth_required("session")
+        async def things_page():
+            return await render_template("things/index.html")
+        """
     valid = (
         "import quart\nfrom quart import Quart\n",
         "from quart_security import current_user\n",
@@ -218,7 +218,10 @@ class FlaskImport(PythonRule):
     invalid = (
         "import flask\n",
         "import flask.json as fjson\n",
-        "from flask.views import MethodView\n",
+        Invalid(
+            "from flask.views import MethodView\n",
+            expected_fix="from quart.views import MethodView\n",
+        ),
         "from flask_sqlalchemy import SQLAlchemy\n",
         "import flask_login\n",
         "from flask_anything_else import thing\n",

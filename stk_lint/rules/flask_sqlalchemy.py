@@ -4,8 +4,7 @@ import re
 
 import libcst as cst
 
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
 
 # `await session.run_sync(count_things)`: `count_things(session)` gets a synchronous Session.
 _RUN_SYNC = re.compile(r"\brun_sync\(\s*(\w+)")
@@ -29,27 +28,27 @@ class FlaskSqlalchemyModel(PythonRule):
         "brings a synchronous session and `Model.query`, none of which exist under "
         "`AsyncSession`."
     )
-    bad = (
-        "from sqlalchemy import Column, Integer, String\n"
-        "\n"
-        "from app.extensions import db\n"
-        "\n"
-        "\n"
-        "class Thing(db.Model):\n"
-        "    id = Column(Integer, primary_key=True)\n"
-        "    name = Column(String(255))\n"
-    )
-    good = (
-        "from sqlalchemy import Column, Integer, String\n"
-        "\n"
-        "from stk.extensions import Base\n"
-        "\n"
-        "\n"
-        "class Thing(Base):\n"
-        '    __tablename__ = "things"\n'
-        "    id = Column(Integer, primary_key=True)\n"
-        "    name = Column(String(255))\n"
-    )
+    bad = """\
+        from sqlalchemy import Column, Integer, String
+
+        from app.extensions import db
+
+
+        class Thing(db.Model):
+            id = Column(Integer, primary_key=True)
+            name = Column(String(255))
+        """
+    good = """\
+        from sqlalchemy import Column, Integer, String
+
+        from stk.extensions import Base
+
+
+        class Thing(Base):
+            __tablename__ = "things"
+            id = Column(Integer, primary_key=True)
+            name = Column(String(255))
+        """
     limits = (
         "Only a base written `db.Model` is recognised: an alias (`Model = db.Model`, "
         "`from flask_sqlalchemy.model import Model`) is not; the `flask_sqlalchemy` import "
@@ -84,35 +83,35 @@ class FlaskSqlalchemySession(PythonRule):
         "`.scalar()`) and paginates by hand: `offset((page - 1) * per_page).limit(per_page)` "
         "plus `select(func.count())` for the total."
     )
-    bad = (
-        "from quart import request\n"
-        "\n"
-        "from app.extensions import db\n"
-        "from .models import Thing\n"
-        "\n"
-        "\n"
-        "async def list_things():\n"
-        '    page = request.args.get("page", 1, type=int)\n'
-        "    result = Thing.query.filter_by(active=True).paginate(page=page, per_page=25)\n"
-        "    db.session.commit()\n"
-        '    return {"items": [t.to_dict() for t in result.items]}\n'
-    )
-    good = (
-        "from quart import g, request\n"
-        "from sqlalchemy import func, select\n"
-        "\n"
-        "from .models import Thing\n"
-        "\n"
-        "\n"
-        "async def list_things():\n"
-        '    page = request.args.get("page", 1, type=int)\n'
-        "    query = select(Thing).where(Thing.active.is_(True))\n"
-        "    total = await g.db_session.scalar(select(func.count()).select_from(query.subquery()))\n"
-        "    result = await g.db_session.execute(\n"
-        "        query.order_by(Thing.id).offset((page - 1) * 25).limit(25)\n"
-        "    )\n"
-        '    return {"items": [t.to_dict() for t in result.scalars()], "total": total}\n'
-    )
+    bad = """\
+        from quart import request
+
+        from app.extensions import db
+        from .models import Thing
+
+
+        async def list_things():
+            page = request.args.get("page", 1, type=int)
+            result = Thing.query.filter_by(active=True).paginate(page=page, per_page=25)
+            db.session.commit()
+            return {"items": [t.to_dict() for t in result.items]}
+        """
+    good = """\
+        from quart import g, request
+        from sqlalchemy import func, select
+
+        from .models import Thing
+
+
+        async def list_things():
+            page = request.args.get("page", 1, type=int)
+            query = select(Thing).where(Thing.active.is_(True))
+            total = await g.db_session.scalar(select(func.count()).select_from(query.subquery()))
+            result = await g.db_session.execute(
+                query.order_by(Thing.id).offset((page - 1) * 25).limit(25)
+            )
+            return {"items": [t.to_dict() for t in result.scalars()], "total": total}
+        """
     limits = (
         "`Model.query` is recognised on capitalised names (classes); `.query(...)` calls on "
         "receivers named like a session (`session`, `db_session`, `s`, `*_session`). "
@@ -125,14 +124,23 @@ class FlaskSqlalchemySession(PythonRule):
         "async def search(request):\n    return request.args.get('query')\n",
         "def parse(url):\n    return url.query\n",
         "async def f(es):\n    return await es.query(index='x')\n",
-        "def pages(client):\n    paginator = client.get_paginator('list_objects')\n"
-        "    return paginator.paginate(Bucket='b')\n",
+        """\
+            def pages(client):
+                paginator = client.get_paginator('list_objects')
+                return paginator.paginate(Bucket='b')
+            """,
         # run_sync hands a synchronous Session, which has .query().
-        "from quart import g\n\n"
-        "def count_things(session):\n    return session.query(Thing).count()\n\n"
-        "async def f():\n    total = await g.db_session.run_sync(count_things)\n"
-        "    names = await g.db_session.run_sync(lambda s: s.query(Thing.name).all())\n"
-        "    return total, names\n",
+        """\
+            from quart import g
+
+            def count_things(session):
+                return session.query(Thing).count()
+
+            async def f():
+                total = await g.db_session.run_sync(count_things)
+                names = await g.db_session.run_sync(lambda s: s.query(Thing.name).all())
+                return total, names
+            """,
     )
     invalid = (
         "async def f():\n    return User.query.get(1)\n",
@@ -141,9 +149,14 @@ class FlaskSqlalchemySession(PythonRule):
         "async def f(stmt):\n    return db.paginate(stmt)\n",
         "async def f():\n    return Thing.query.filter_by(a=1).paginate(page=2)\n",
         "from app import db\n\nasync def f():\n    db.session.add(x)\n",
-        "from sqlalchemy.orm import scoped_session, sessionmaker\n\n"
-        "Session = scoped_session(sessionmaker(bind=engine))\n\n"
-        "async def f():\n    return Session.query(Thing).all()\n",
+        """\
+            from sqlalchemy.orm import scoped_session, sessionmaker
+
+            Session = scoped_session(sessionmaker(bind=engine))
+
+            async def f():
+                return Session.query(Thing).all()
+            """,
     )
 
     def __init__(self, context) -> None:

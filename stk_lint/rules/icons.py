@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.rule import PythonRule
-from stk_lint.rules.templates import PAGE_HEAD, PAGE_SCRIPT
+from stk_lint.python_rule import PythonRule
+from stk_lint.rule import JS, PYTHON, TEMPLATE, Invalid
+from stk_lint.rules._examples import page
 from stk_lint.templates.icons import (
     MDI_FONT,
     class_list_tabler_uses,
@@ -29,7 +30,7 @@ from stk_lint.templates.icons import (
 )
 
 if TYPE_CHECKING:
-    from stk_lint.python_engine import PythonContext
+    from stk_lint.python_rule import PythonContext
     from stk_lint.templates.context import JsContext, TemplateContext
 
 _FONT_MESSAGE = (
@@ -60,6 +61,7 @@ class _StringVisitor(PythonRule):
 
 class MdiIcon(_StringVisitor):
     code = "STK501"
+    languages = (PYTHON, TEMPLATE, JS)
     name = "mdi-icon"
     requires = ("mdi", "materialdesignicons")  # Python files without them are not parsed
     summary = "A Material Design Icon (`mdi-*`) or the MDI font, where stk ships Tabler Icons."
@@ -70,45 +72,48 @@ class MdiIcon(_StringVisitor):
         "Tabler equivalent when stk-lint knows it (and the fix swaps it in)."
     )
     example_path = "app/templates/things/index.html"
-    bad = (
-        PAGE_HEAD
-        + '<v-btn icon="mdi-close" variant="text"></v-btn>\n'
-        + '<v-icon size="small" @click="editItem(item)">mdi-pencil</v-icon>\n'
-        + PAGE_SCRIPT
-    )
-    good = (
-        PAGE_HEAD
-        + '<v-btn icon="ti ti-x" variant="text"></v-btn>\n'
-        + '<v-icon size="small" @click="editItem(item)">ti ti-pencil</v-icon>\n'
-        + PAGE_SCRIPT
-    )
+    bad = page("""\
+        <v-btn icon="mdi-close" variant="text"></v-btn>
+        <v-icon size="small" @click="editItem(item)">mdi-pencil</v-icon>
+        """)
+    good = page("""\
+        <v-btn icon="ti ti-x" variant="text"></v-btn>
+        <v-icon size="small" @click="editItem(item)">ti ti-pencil</v-icon>
+        """)
     fix = "safe"
     valid = (
-        PAGE_HEAD
-        + '<i class="ti ti-plus"></i>\n<a href="/docs/mdi-migration">Icons</a>\n'
-        + PAGE_SCRIPT,
-        PAGE_HEAD + "<p>Use mdi-pencil in text is prose, not an icon</p>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<img src="/static/img/mdi-logo.png">\n' + PAGE_SCRIPT,
+        page("""\
+            <i class="ti ti-plus"></i>
+            <a href="/docs/mdi-migration">Icons</a>
+            """),
+        page("<p>Use mdi-pencil in text is prose, not an icon</p>\n"),
+        page('<img src="/static/img/mdi-logo.png">\n'),
         "<script>\nconst hint = 'Replace mdi-home with ti-home';\n</script>\n",
     )
     invalid = (
-        PAGE_HEAD + '<i class="mdi mdi-account"></i>\n' + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-list-item prepend-icon="mdi-home"></v-list-item>\n' + PAGE_SCRIPT,
-        PAGE_HEAD
-        + "<v-btn :icon=\"open ? 'mdi-chevron-up' : 'mdi-chevron-down'\"></v-btn>\n"
-        + PAGE_SCRIPT,
+        page('<i class="mdi mdi-account"></i>\n'),
+        page('<v-list-item prepend-icon="mdi-home"></v-list-item>\n'),
+        page("<v-btn :icon=\"open ? 'mdi-chevron-up' : 'mdi-chevron-down'\"></v-btn>\n"),
         '{% block css %}<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@mdi/font'
         '@7/css/materialdesignicons.min.css">{% endblock %}\n',
         "{% block css %}<style>@import url('https://cdn.jsdelivr.net/npm/@mdi/font/css/"
         "materialdesignicons.min.css');</style>{% endblock %}\n",
-        PAGE_HEAD + "<v-icon v-text=\"'mdi-delete'\"></v-icon>\n" + PAGE_SCRIPT,
-        "<script>\nconst nav = [{ title: 'Home', icon: 'mdi-home', to: '/' }];\n</script>\n",
+        page("<v-icon v-text=\"'mdi-delete'\"></v-icon>\n"),
+        Invalid(
+            "<script>\nconst nav = [{ title: 'Home', icon: 'mdi-home', to: '/' }];\n</script>\n",
+            expected_fix=(
+                "<script>\nconst nav = [{ title: 'Home', icon: 'ti ti-home', to: '/' }];\n</script>\n"
+            ),
+        ),
         "<script>\nconst v = Vuetify.createVuetify({ icons: { defaultSet: 'mdi' } });\n</script>\n",
-        PAGE_HEAD
-        + "<v-icon>{% if admin %}mdi-cog{% else %}ti ti-refresh{% endif %}</v-icon>\n"
-        + PAGE_SCRIPT,
-        "<script>\napp.component('cart-badge', {\n  template: "
-        "'<v-chip prepend-icon=\"mdi-cart\">Cart</v-chip>',\n});\n</script>\n",
+        page("<v-icon>{% if admin %}mdi-cog{% else %}ti ti-refresh{% endif %}</v-icon>\n"),
+        """\
+            <script>
+            app.component('cart-badge', {
+              template: '<v-chip prepend-icon="mdi-cart">Cart</v-chip>',
+            });
+            </script>
+            """,
     )
     limits = (
         "An icon name built at run time (`'mdi-' + name`) is not seen. JS and Python "
@@ -199,6 +204,7 @@ class MdiIcon(_StringVisitor):
 
 class UnknownTablerIcon(_StringVisitor):
     code = "STK502"
+    languages = (PYTHON, TEMPLATE, JS)
     requires = ("ti-",)
     name = "unknown-tabler-icon"
     summary = "A `ti ti-NAME` whose NAME is not a Tabler icon."
@@ -210,23 +216,31 @@ class UnknownTablerIcon(_StringVisitor):
         "there is one, else from the @tabler/icons release it ships."
     )
     example_path = "app/templates/things/index.html"
-    bad = PAGE_HEAD + '<v-btn icon="ti ti-delete" @click="remove"></v-btn>\n' + PAGE_SCRIPT
-    good = PAGE_HEAD + '<v-btn icon="ti ti-trash" @click="remove"></v-btn>\n' + PAGE_SCRIPT
+    bad = page('<v-btn icon="ti ti-delete" @click="remove"></v-btn>\n')
+    good = page('<v-btn icon="ti ti-trash" @click="remove"></v-btn>\n')
     valid = (
-        PAGE_HEAD + '<i class="ti ti-users-group me-2"></i>\n' + PAGE_SCRIPT,
-        PAGE_HEAD + "<v-icon>ti ti-{{ icon }}</v-icon>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "<v-icon :icon=\"'ti ti-' + item.icon\"></v-icon>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<i class="text-ti ti-like"></i>\n' + PAGE_SCRIPT,
+        page('<i class="ti ti-users-group me-2"></i>\n'),
+        page("<v-icon>ti ti-{{ icon }}</v-icon>\n"),
+        page("<v-icon :icon=\"'ti ti-' + item.icon\"></v-icon>\n"),
+        page('<i class="text-ti ti-like"></i>\n'),
     )
     invalid = (
-        PAGE_HEAD + '<i class="me-2 ti ti-pencil-edit"></i>\n' + PAGE_SCRIPT,
-        PAGE_HEAD + "<v-icon>ti ti-not-an-icon</v-icon>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-list-item prepend-icon="ti ti-2fa"></v-list-item>\n' + PAGE_SCRIPT,
-        "<script>\nconst items = [{ title: 'Roles', icon: 'ti ti-shield-account', to: '/roles' }];\n"
-        "</script>\n",
-        PAGE_HEAD + "<v-icon>{% if saved %}ti ti-chek{% endif %}</v-icon>\n" + PAGE_SCRIPT,
-        "<script>\napp.component('save-button', {\n  template: "
-        "'<v-btn prepend-icon=\"ti ti-device-floppy-off\">Save</v-btn>',\n});\n</script>\n",
+        page('<i class="me-2 ti ti-pencil-edit"></i>\n'),
+        page("<v-icon>ti ti-not-an-icon</v-icon>\n"),
+        page('<v-list-item prepend-icon="ti ti-2fa"></v-list-item>\n'),
+        """\
+            <script>
+            const items = [{ title: 'Roles', icon: 'ti ti-shield-account', to: '/roles' }];
+            </script>
+            """,
+        page("<v-icon>{% if saved %}ti ti-chek{% endif %}</v-icon>\n"),
+        """\
+            <script>
+            app.component('save-button', {
+              template: '<v-btn prepend-icon="ti ti-device-floppy-off">Save</v-btn>',
+            });
+            </script>
+            """,
     )
     limits = (
         "Only whole names are checked: `'ti ti-' + name` and `ti ti-{{ icon }}` are built at "

@@ -44,8 +44,8 @@ from stk_lint.coroutines import (
 )
 from stk_lint.findings import NodeFix
 from stk_lint.project import BUILTIN_CLASSES, Target, absolute_import, class_object_class
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import Option, PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
+from stk_lint.rule import Option
 from stk_lint.rules.missing_await_screen import (
     DEFAULT_SESSION_NAMES,
     TYPE_NAME,

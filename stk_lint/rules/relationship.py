@@ -7,8 +7,8 @@ import libcst as cst
 
 from stk_lint import cpython
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import dotted_name, module_name, string_value
-from stk_lint.rule import Option, PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name, module_name, string_value
+from stk_lint.rule import Invalid, Option
 from stk_lint.rules._edit import insert_item
 
 SELECTIN = '"selectin"'
@@ -147,32 +147,32 @@ class NonSelectinRelationship(PythonRule):
         "the reverse relationship with the default lazy loading: use "
         '`backref=backref("things", lazy="selectin")`.'
     )
-    bad = (
-        "from sqlalchemy import Column, ForeignKey, Integer\n"
-        "from sqlalchemy.orm import relationship\n"
-        "\n"
-        "from stk.extensions import Base\n"
-        "\n"
-        "\n"
-        "class Thing(Base):\n"
-        '    __tablename__ = "things"\n'
-        "    id = Column(Integer, primary_key=True)\n"
-        '    user_id = Column(Integer, ForeignKey("user.id"))\n'
-        '    user = relationship("User", backref="things")\n'
-    )
-    good = (
-        "from sqlalchemy import Column, ForeignKey, Integer\n"
-        "from sqlalchemy.orm import backref, relationship\n"
-        "\n"
-        "from stk.extensions import Base\n"
-        "\n"
-        "\n"
-        "class Thing(Base):\n"
-        '    __tablename__ = "things"\n'
-        "    id = Column(Integer, primary_key=True)\n"
-        '    user_id = Column(Integer, ForeignKey("user.id"))\n'
-        '    user = relationship("User", lazy="selectin", backref=backref("things", lazy="selectin"))\n'
-    )
+    bad = """\
+        from sqlalchemy import Column, ForeignKey, Integer
+        from sqlalchemy.orm import relationship
+
+        from stk.extensions import Base
+
+
+        class Thing(Base):
+            __tablename__ = "things"
+            id = Column(Integer, primary_key=True)
+            user_id = Column(Integer, ForeignKey("user.id"))
+            user = relationship("User", backref="things")
+        """
+    good = """\
+        from sqlalchemy import Column, ForeignKey, Integer
+        from sqlalchemy.orm import backref, relationship
+
+        from stk.extensions import Base
+
+
+        class Thing(Base):
+            __tablename__ = "things"
+            id = Column(Integer, primary_key=True)
+            user_id = Column(Integer, ForeignKey("user.id"))
+            user = relationship("User", lazy="selectin", backref=backref("things", lazy="selectin"))
+        """
     options = {
         "allowed-lazy": Option(
             default=["selectin"],
@@ -206,48 +206,120 @@ class NonSelectinRelationship(PythonRule):
         "(`lazy=False`, SQLAlchemy's spelling of joined, is always reported)."
     )
     valid = (
-        "from sqlalchemy.orm import Mapped, relationship\n\n"
-        "class Role(Base):\n"
-        '    users: Mapped[list["User"]] = relationship(\n'
-        '        secondary="roles_users", back_populates="roles", lazy="selectin"\n    )\n',
-        "import sqlalchemy.orm as orm\n\n"
-        'class A(Base):\n    b = orm.relationship("B", lazy=LAZY)\n',
+        """\
+            from sqlalchemy.orm import Mapped, relationship
+
+            class Role(Base):
+                users: Mapped[list["User"]] = relationship(
+                    secondary="roles_users", back_populates="roles", lazy="selectin"
+                )
+            """,
+        """\
+            import sqlalchemy.orm as orm
+
+            class A(Base):
+                b = orm.relationship("B", lazy=LAZY)
+            """,
         "def relationship(a, b):\n    return a + b\n\nx = relationship(1, 2)\n",
         # A graph client's `relationship()` is not SQLAlchemy's.
         "from app.graph import client\n\nedge = client.relationship('FOLLOWS', a, b)\n",
-        "from stk.extensions import db\n\n"
-        'class Order(db.Model):\n    lines = db.relationship("OrderLine", lazy="selectin",\n'
-        '        backref=db.backref("order", lazy="selectin"))\n',
+        """\
+            from stk.extensions import db
+
+            class Order(db.Model):
+                lines = db.relationship("OrderLine", lazy="selectin",
+                    backref=db.backref("order", lazy="selectin"))
+            """,
         # Write-only collections are never loaded implicitly: fine under AsyncSession.
-        "from sqlalchemy.orm import Mapped, WriteOnlyMapped, relationship\n\n"
-        "class Customer(Base):\n"
-        '    events: WriteOnlyMapped["Event"] = relationship(back_populates="customer")\n'
-        '    orders: Mapped[list["Order"]] = relationship(lazy="write_only")\n',
+        """\
+            from sqlalchemy.orm import Mapped, WriteOnlyMapped, relationship
+
+            class Customer(Base):
+                events: WriteOnlyMapped["Event"] = relationship(back_populates="customer")
+                orders: Mapped[list["Order"]] = relationship(lazy="write_only")
+            """,
     )
     invalid = (
-        'from sqlalchemy.orm import relationship\n\nclass A(Base):\n    b = relationship("B")\n',
-        "from sqlalchemy.orm import relationship\n\n"
-        'class A(Base):\n    b = relationship("B", lazy="joined")\n',
-        "from sqlalchemy import orm\n\n"
-        'class A(Base):\n    b = orm.relationship("B", lazy="dynamic")\n',
-        "from sqlalchemy.orm import backref, relationship\n\n"
-        'class A(Base):\n    b = relationship("B", lazy="selectin", backref=backref("a"))\n',
+        Invalid(
+            'from sqlalchemy.orm import relationship\n\nclass A(Base):\n    b = relationship("B")\n',
+            expected_fix="""\
+            from sqlalchemy.orm import relationship
+
+            class A(Base):
+                b = relationship("B", lazy="selectin")
+            """,
+        ),
+        """\
+            from sqlalchemy.orm import relationship
+
+            class A(Base):
+                b = relationship("B", lazy="joined")
+            """,
+        """\
+            from sqlalchemy import orm
+
+            class A(Base):
+                b = orm.relationship("B", lazy="dynamic")
+            """,
+        Invalid(
+            """\
+            from sqlalchemy.orm import backref, relationship
+
+            class A(Base):
+                b = relationship("B", lazy="selectin", backref=backref("a"))
+            """,
+            expected_fix="""\
+            from sqlalchemy.orm import backref, relationship
+
+            class A(Base):
+                b = relationship("B", lazy="selectin", backref=backref("a", lazy="selectin"))
+            """,
+        ),
         'class A(db.Model):\n    b = db.relationship("B", lazy=True)\n',
         # Flask-SQLAlchemy's `db`, imported from the app, and its backrefs.
-        "from stk.extensions import db\n\n"
-        'class Order(db.Model):\n    lines = db.relationship("OrderLine", lazy="selectin",\n'
-        '        backref=db.backref("order", lazy="dynamic"))\n',
-        "from sqlalchemy.orm import backref, relationship\n\n"
-        'class Order(Base):\n    customer = relationship("Customer", lazy="selectin",\n'
-        '        backref=backref("orders", lazy=True))\n',
-        "from sqlalchemy.orm import dynamic_loader\n\n"
-        'class Customer(Base):\n    orders = dynamic_loader("Order")\n',
+        Invalid(
+            """\
+            from stk.extensions import db
+
+            class Order(db.Model):
+                lines = db.relationship("OrderLine", lazy="selectin",
+                    backref=db.backref("order", lazy="dynamic"))
+            """,
+            expected_fix="""\
+            from stk.extensions import db
+
+            class Order(db.Model):
+                lines = db.relationship("OrderLine", lazy="selectin",
+                    backref=db.backref("order", lazy="selectin"))
+            """,
+        ),
+        """\
+            from sqlalchemy.orm import backref, relationship
+
+            class Order(Base):
+                customer = relationship("Customer", lazy="selectin",
+                    backref=backref("orders", lazy=True))
+            """,
+        """\
+            from sqlalchemy.orm import dynamic_loader
+
+            class Customer(Base):
+                orders = dynamic_loader("Order")
+            """,
         # `relation()`, SQLAlchemy 1.x's alias, in code not yet ported.
-        "from sqlalchemy.orm import relation\n\n"
-        'class Customer(Base):\n    orders = relation("Order")\n',
+        """\
+            from sqlalchemy.orm import relation
+
+            class Customer(Base):
+                orders = relation("Order")
+            """,
         # The annotation wins over `lazy=`: still a dynamic loader.
-        "from sqlalchemy.orm import DynamicMapped, relationship\n\n"
-        'class A(Base):\n    bs: DynamicMapped["B"] = relationship(lazy="selectin")\n',
+        """\
+            from sqlalchemy.orm import DynamicMapped, relationship
+
+            class A(Base):
+                bs: DynamicMapped["B"] = relationship(lazy="selectin")
+            """,
     )
 
     def __init__(self, context) -> None:

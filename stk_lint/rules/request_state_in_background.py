@@ -4,11 +4,10 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
 
 if TYPE_CHECKING:
-    from stk_lint.python_engine import PythonContext
+    from stk_lint.python_rule import PythonContext
 
 # Functions that run work after the request that scheduled it may have ended, by the last
 # part of their name: stk's helpers (stk.tasks) and Quart's `app.add_background_task`.
@@ -97,7 +96,7 @@ class _Bindings(cst.CSTVisitor):
             self._targets(node.name.name)
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        bound = node.asname.name if node.asname is not None else node.name
+        bound: cst.BaseExpression = node.asname.name if node.asname is not None else node.name
         while isinstance(bound, cst.Attribute):
             bound = bound.value
         self._targets(bound)
@@ -163,47 +162,47 @@ class RequestStateInBackground(PythonRule):
         "calls `func(session, ...)` with a session of its own, committed when `func` returns; "
         "everything else the work needs is read in the view and passed in as arguments."
     )
-    bad = (
-        "from quart import Blueprint, g\n"
-        "from quart_security import current_user\n"
-        "from sqlalchemy import delete\n"
-        "\n"
-        "from stk.tasks import run_in_background\n"
-        "from stk.user.models import Activity\n"
-        "\n"
-        'bp = Blueprint("user", __name__)\n'
-        "\n"
-        "\n"
-        "async def prune(user_id):\n"
-        "    await g.db_session.execute(delete(Activity).where(Activity.user_id == user_id))\n"
-        "    await g.db_session.commit()\n"
-        "\n"
-        "\n"
-        '@bp.post("/api/activities/prune")\n'
-        "async def prune_activities():\n"
-        "    await run_in_background(prune(current_user.id))\n"
-        '    return {"message": "Pruning"}\n'
-    )
-    good = (
-        "from quart import Blueprint\n"
-        "from quart_security import current_user\n"
-        "from sqlalchemy import delete\n"
-        "\n"
-        "from stk.tasks import run_with_session\n"
-        "from stk.user.models import Activity\n"
-        "\n"
-        'bp = Blueprint("user", __name__)\n'
-        "\n"
-        "\n"
-        "async def prune(session, user_id):\n"
-        "    await session.execute(delete(Activity).where(Activity.user_id == user_id))\n"
-        "\n"
-        "\n"
-        '@bp.post("/api/activities/prune")\n'
-        "async def prune_activities():\n"
-        "    await run_with_session(prune, current_user.id)\n"
-        '    return {"message": "Pruning"}\n'
-    )
+    bad = """\
+        from quart import Blueprint, g
+        from quart_security import current_user
+        from sqlalchemy import delete
+
+        from stk.tasks import run_in_background
+        from stk.user.models import Activity
+
+        bp = Blueprint("user", __name__)
+
+
+        async def prune(user_id):
+            await g.db_session.execute(delete(Activity).where(Activity.user_id == user_id))
+            await g.db_session.commit()
+
+
+        @bp.post("/api/activities/prune")
+        async def prune_activities():
+            await run_in_background(prune(current_user.id))
+            return {"message": "Pruning"}
+        """
+    good = """\
+        from quart import Blueprint
+        from quart_security import current_user
+        from sqlalchemy import delete
+
+        from stk.tasks import run_with_session
+        from stk.user.models import Activity
+
+        bp = Blueprint("user", __name__)
+
+
+        async def prune(session, user_id):
+            await session.execute(delete(Activity).where(Activity.user_id == user_id))
+
+
+        @bp.post("/api/activities/prune")
+        async def prune_activities():
+            await run_with_session(prune, current_user.id)
+            return {"message": "Pruning"}
+        """
     limits = (
         "Only the body of the function handed over is read (with the functions nested in "
         "it), when it is defined in the same module under a name defined once: a helper it "
@@ -217,39 +216,110 @@ class RequestStateInBackground(PythonRule):
     )
     valid = (
         # the session run_with_session gives shadows Quart's session
-        "from quart import session\nfrom stk.tasks import run_with_session\n\n\n"
-        "async def job(session, thing_id):\n    await session.get(Thing, thing_id)\n\n\n"
-        "async def view():\n    await run_with_session(job, 1)\n",
+        """\
+            from quart import session
+            from stk.tasks import run_with_session
+
+
+            async def job(session, thing_id):
+                await session.get(Thing, thing_id)
+
+
+            async def view():
+                await run_with_session(job, 1)
+            """,
         # a local variable named like request state
-        "from quart import g, session\nimport stk.extensions as ext\n"
-        "from stk.tasks import run_in_background\n\n\n"
-        "async def job():\n    async with ext.async_session_factory() as session:\n"
-        "        await session.commit()\n\n\n"
-        "async def view():\n    await run_in_background(job())\n    return g.user\n",
+        """\
+            from quart import g, session
+            import stk.extensions as ext
+            from stk.tasks import run_in_background
+
+
+            async def job():
+                async with ext.async_session_factory() as session:
+                    await session.commit()
+
+
+            async def view():
+                await run_in_background(job())
+                return g.user
+            """,
         # request state read in the view and passed in
-        "from quart import request\nfrom stk.tasks import run_in_background\n\n\n"
-        "async def job(search):\n    return search\n\n\n"
-        "async def view():\n    await run_in_background(job(request.args['q']))\n",
+        """\
+            from quart import request
+            from stk.tasks import run_in_background
+
+
+            async def job(search):
+                return search
+
+
+            async def view():
+                await run_in_background(job(request.args['q']))
+            """,
         # a request context copied on purpose
-        "from quart import copy_current_request_context, request\n"
-        "from stk.tasks import run_in_background\n\n\n"
-        "@copy_current_request_context\nasync def job():\n    return request.path\n\n\n"
-        "async def view():\n    await run_in_background(job())\n",
+        """\
+            from quart import copy_current_request_context, request
+            from stk.tasks import run_in_background
+
+
+            @copy_current_request_context
+            async def job():
+                return request.path
+
+
+            async def view():
+                await run_in_background(job())
+            """,
         # a `g` that is not Quart's
-        "from app.state import g\nfrom stk.tasks import run_in_background\n\n\n"
-        "async def job():\n    return g.value\n\n\n"
-        "async def view():\n    await run_in_background(job())\n",
+        """\
+            from app.state import g
+            from stk.tasks import run_in_background
+
+
+            async def job():
+                return g.value
+
+
+            async def view():
+                await run_in_background(job())
+            """,
     )
     invalid = (
-        "from quart import current_app, request\n\n\n"
-        "async def audit():\n    print(request.remote_addr)\n\n\n"
-        "async def view():\n    current_app.add_background_task(audit)\n",
-        "import quart\nfrom stk.tasks import run_with_session\n\n\n"
-        "async def job(db):\n    return quart.session['cart']\n\n\n"
-        "async def view():\n    await run_with_session(job)\n",
-        "from quart import websocket\nfrom stk.tasks import run_in_background\n\n\n"
-        "async def view():\n    async def listen():\n        await websocket.receive()\n\n"
-        "    await run_in_background(listen())\n",
+        """\
+            from quart import current_app, request
+
+
+            async def audit():
+                print(request.remote_addr)
+
+
+            async def view():
+                current_app.add_background_task(audit)
+            """,
+        """\
+            import quart
+            from stk.tasks import run_with_session
+
+
+            async def job(db):
+                return quart.session['cart']
+
+
+            async def view():
+                await run_with_session(job)
+            """,
+        """\
+            from quart import websocket
+            from stk.tasks import run_in_background
+
+
+            async def view():
+                async def listen():
+                    await websocket.receive()
+
+                await run_in_background(listen())
+            """,
     )
 
     def __init__(self, context: PythonContext) -> None:

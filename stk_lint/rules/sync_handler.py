@@ -5,8 +5,8 @@ import re
 import libcst as cst
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import dotted_name
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, dotted_name
+from stk_lint.rule import Invalid
 from stk_lint.tree import children
 
 HANDLER_DECORATORS = frozenset(
@@ -105,30 +105,30 @@ class SyncHandler(PythonRule):
         "cannot await them. Quart runs a sync handler in a thread pool instead of on the "
         "event loop, where `g.db_session` (an AsyncSession bound to the loop) must not be used."
     )
-    bad = (
-        "from quart import Blueprint\n"
-        "from quart_security import auth_required\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/api/things")\n'
-        '@auth_required("session")\n'
-        "def list_things():\n"
-        '    return {"items": []}\n'
-    )
-    good = (
-        "from quart import Blueprint\n"
-        "from quart_security import auth_required\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/api/things")\n'
-        '@auth_required("session")\n'
-        "async def list_things():\n"
-        '    return {"items": []}\n'
-    )
+    bad = """\
+        from quart import Blueprint
+        from quart_security import auth_required
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/api/things")
+        @auth_required("session")
+        def list_things():
+            return {"items": []}
+        """
+    good = """\
+        from quart import Blueprint
+        from quart_security import auth_required
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/api/things")
+        @auth_required("session")
+        async def list_things():
+            return {"items": []}
+        """
     limits = (
         "The decorator's receiver must be bound in the module to `Quart(...)`/`Blueprint(...)` "
         "or carry a conventional name (`app`, `bp`, `blueprint`, `api`, `*_bp`, `*_app`, ...). "
@@ -139,30 +139,121 @@ class SyncHandler(PythonRule):
         "`yield from` or `return <value>`, which an `async def` cannot contain."
     )
     valid = (
-        "from quart import Quart\n\napp = Quart(__name__)\n\n"
-        "@app.cli.command('seed')\ndef seed():\n    pass\n\n"
-        "@app.template_filter('money')\ndef money(value):\n    return f'{value:.2f}'\n",
+        """\
+            from quart import Quart
+
+            app = Quart(__name__)
+
+            @app.cli.command('seed')
+            def seed():
+                pass
+
+            @app.template_filter('money')
+            def money(value):
+                return f'{value:.2f}'
+            """,
         "def helper(items):\n    return [i for i in items if i]\n",
         "cache = {}\n\n@cache.get\ndef not_a_route():\n    pass\n",
-        "from quart import Blueprint\n\nbp = Blueprint('x', __name__)\n\n"
-        "@bp.get('/')\nasync def index():\n    return 'ok'\n",
+        """\
+            from quart import Blueprint
+
+            bp = Blueprint('x', __name__)
+
+            @bp.get('/')
+            async def index():
+                return 'ok'
+            """,
     )
     invalid = (
-        "from quart import Blueprint\n\nbp = Blueprint('x', __name__)\n\n"
-        "@bp.before_request\ndef check():\n    pass\n",
-        "from quart import Quart\n\ndef create_app():\n    app = Quart(__name__)\n\n"
-        "    @app.errorhandler(404)\n    def not_found(e):\n        return 'missing', 404\n\n"
-        "    return app\n",
-        "from .views import admin_bp\n\n@admin_bp.route('/x', methods=['POST'])\n"
-        "def x():\n    return ''\n",
-        "from quart import Blueprint\n\nws = Blueprint('ws', __name__)\n\n"
-        "@ws.websocket('/ws')\ndef feed():\n    pass\n",
-        "from quart import Blueprint\n\nbp = Blueprint('x', __name__)\n\n"
-        "def health():\n    return 'ok'\n\nbp.add_url_rule('/health', view_func=health)\n",
-        "from quart import Blueprint\nfrom quart.views import MethodView\n\n"
-        "bp = Blueprint('x', __name__)\n\n"
-        "class ThingAPI(MethodView):\n    def get(self, id):\n        return {}\n\n"
-        "view = ThingAPI.as_view('thing_api')\nbp.add_url_rule('/things/<int:id>', view_func=view)\n",
+        """\
+            from quart import Blueprint
+
+            bp = Blueprint('x', __name__)
+
+            @bp.before_request
+            def check():
+                pass
+            """,
+        Invalid(
+            """\
+            from quart import Quart
+
+            def create_app():
+                app = Quart(__name__)
+
+                @app.errorhandler(404)
+                def not_found(e):
+                    return 'missing', 404
+
+                return app
+            """,
+            expected_fix="""\
+            from quart import Quart
+
+            def create_app():
+                app = Quart(__name__)
+
+                @app.errorhandler(404)
+                async def not_found(e):
+                    return 'missing', 404
+
+                return app
+            """,
+        ),
+        """\
+            from .views import admin_bp
+
+            @admin_bp.route('/x', methods=['POST'])
+            def x():
+                return ''
+            """,
+        """\
+            from quart import Blueprint
+
+            ws = Blueprint('ws', __name__)
+
+            @ws.websocket('/ws')
+            def feed():
+                pass
+            """,
+        """\
+            from quart import Blueprint
+
+            bp = Blueprint('x', __name__)
+
+            def health():
+                return 'ok'
+
+            bp.add_url_rule('/health', view_func=health)
+            """,
+        Invalid(
+            """\
+            from quart import Blueprint
+            from quart.views import MethodView
+
+            bp = Blueprint('x', __name__)
+
+            class ThingAPI(MethodView):
+                def get(self, id):
+                    return {}
+
+            view = ThingAPI.as_view('thing_api')
+            bp.add_url_rule('/things/<int:id>', view_func=view)
+            """,
+            expected_fix="""\
+            from quart import Blueprint
+            from quart.views import MethodView
+
+            bp = Blueprint('x', __name__)
+
+            class ThingAPI(MethodView):
+                async def get(self, id):
+                    return {}
+
+            view = ThingAPI.as_view('thing_api')
+            bp.add_url_rule('/things/<int:id>', view_func=view)
+            """,
+        ),
     )
 
     @classmethod

@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from stk_lint import app_index
-from stk_lint.python_engine import string_value
-from stk_lint.rule import PythonRule
+from stk_lint.python_rule import PythonRule, string_value
+from stk_lint.rule import PYTHON, TEMPLATE
+from stk_lint.rules._examples import EXAMPLE_APP
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import TemplateContext
@@ -16,37 +17,6 @@ RENDERERS = frozenset(
     for package in ("quart", "quart.templating", "flask", "flask.templating")
     for function in ("render_template", "stream_template")
 )
-
-# The example project the cases below are checked in (beside the checked file).
-EXAMPLE_APP = {
-    "stk/__init__.py": "",
-    "stk/app.py": (
-        "from quart import Quart\n"
-        "from quart_security import Security\n"
-        "\n"
-        "from stk.things.views import bp as things_bp\n"
-        "\n"
-        "\n"
-        "def create_app():\n"
-        "    app = Quart(__name__)\n"
-        "    Security(app, None)\n"
-        "    app.register_blueprint(things_bp)\n"
-        "    return app\n"
-    ),
-    "stk/things/__init__.py": "",
-    "stk/things/views.py": (
-        "from quart import Blueprint\n"
-        "\n"
-        'bp = Blueprint("things", __name__, template_folder="templates")\n'
-    ),
-    "stk/templates/layout.html": (
-        "<html><head>{% block css %}{% endblock %}</head>\n"
-        "<body>{% block content %}{% endblock %}{% block js %}{% endblock %}</body></html>\n"
-    ),
-    "stk/templates/macros.html": "{% macro card(title) %}<v-card>{{ title }}</v-card>{% endmacro %}\n",
-    "stk/templates/things/index.html": '{% extends "layout.html" %}\n',
-    "stk/things/templates/things/form.html": '{% extends "layout.html" %}\n',
-}
 
 
 def template_names(node: cst.BaseExpression) -> tuple[str, ...] | None:
@@ -80,6 +50,7 @@ def missing_message(index: app_index.AppIndex, names: tuple[str, ...]) -> str | 
 
 class TemplateNotFound(PythonRule):
     code = "STK601"
+    languages = (PYTHON, TEMPLATE)
     name = "template-not-found"
     requires = ("render_template", "stream_template")
     needs_project = True
@@ -95,26 +66,26 @@ class TemplateNotFound(PythonRule):
         "the templates an installed extension such as quart-security ships, "
         "`security/*.html`), so it can say so before the page is requested."
     )
-    bad = (
-        "from quart import Blueprint, render_template\n"
-        "\n"
-        'bp = Blueprint("things", __name__, template_folder="templates")\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        '    return await render_template("things/indx.html")\n'
-    )
-    good = (
-        "from quart import Blueprint, render_template\n"
-        "\n"
-        'bp = Blueprint("things", __name__, template_folder="templates")\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        '    return await render_template("things/index.html")\n'
-    )
+    bad = """\
+        from quart import Blueprint, render_template
+
+        bp = Blueprint("things", __name__, template_folder="templates")
+
+
+        @bp.get("/things/")
+        async def things_page():
+            return await render_template("things/indx.html")
+        """
+    good = """\
+        from quart import Blueprint, render_template
+
+        bp = Blueprint("things", __name__, template_folder="templates")
+
+
+        @bp.get("/things/")
+        async def things_page():
+            return await render_template("things/index.html")
+        """
     limits = (
         "Only names written as constants are checked: a name built at run time "
         '(`f"{kind}/index.html"`, a variable) is not, nor `{% include ... ignore missing %}`. '

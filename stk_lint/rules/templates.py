@@ -6,7 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from stk_lint.findings import Edit, Fix
-from stk_lint.rule import Option, TemplateRule
+from stk_lint.rule import JS, TEMPLATE, Invalid, Option, TemplateRule
+from stk_lint.rules._examples import PAGE_HEAD, PAGE_SCRIPT, page
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import JsContext, Place, TemplateContext
@@ -19,26 +20,6 @@ if TYPE_CHECKING:
 # Blocks a layout places in <head>, outside the Vue app: `{{ }}` there is server-side.
 HEAD_BLOCKS = frozenset({"title", "head", "meta", "css", "styles", "extra_head", "head_css"})
 
-PAGE_HEAD = '{% extends "layout.html" %}\n{% block content %}\n'
-PAGE_SCRIPT = (
-    "{% endblock %}\n"
-    "{% block js %}\n"
-    "<script>\n"
-    "const {createApp} = Vue;\n"
-    "const {createVuetify} = Vuetify;\n"
-    "window.app = createApp({\n"
-    "  mixins: [layoutMixin],\n"
-    "  delimiters: config.delimiters,\n"
-    "  data() {\n"
-    "    return { items: [], selected: null };\n"
-    "  },\n"
-    "});\n"
-    "registerStkComponents(app);\n"
-    "app.use(createVuetify(config.vuetifyConfig)).mount('#app');\n"
-    "</script>\n"
-    "{% endblock %}\n"
-)
-
 
 class TemplateSyntaxError(TemplateRule):
     code = "STK002"
@@ -50,8 +31,15 @@ class TemplateSyntaxError(TemplateRule):
         "either (its other rules still run on what could be read). The finding points at the "
         "line Jinja names; the run goes on with the other files."
     )
-    bad = PAGE_HEAD + "{% if items %}\n<v-list></v-list>\n" + PAGE_SCRIPT
-    good = PAGE_HEAD + "{% if items %}\n<v-list></v-list>\n{% endif %}\n" + PAGE_SCRIPT
+    bad = page("""\
+        {% if items %}
+        <v-list></v-list>
+        """)
+    good = page("""\
+        {% if items %}
+        <v-list></v-list>
+        {% endif %}
+        """)
     valid = (
         "{% trans count=n %}One thing{% pluralize %}{{ count }} things{% endtrans %}\n",
         "{% for x in xs %}{% if x %}{% continue %}{% endif %}{% do xs.append(1) %}{% endfor %}\n",
@@ -96,6 +84,7 @@ class TemplateSyntaxError(TemplateRule):
 
 class JinjaInVue(TemplateRule):
     code = "STK401"
+    languages = (TEMPLATE, JS)
     name = "jinja-in-vue"
     summary = "A `{{ ... }}` that reads Vue state, where Vue interpolation `${ ... }` was meant."
     why = (
@@ -111,61 +100,70 @@ class JinjaInVue(TemplateRule):
         "that reads Vue state, or in a component's `template:` string, is flagged too: with "
         "`${ }` delimiters Vue does not interpolate it either."
     )
-    bad = (
-        PAGE_HEAD
-        + '<v-data-table-server :items="items" :headers="headers">\n'
-        + '  <template v-slot:item.name="{ item }">\n'
-        + "    <strong>{{ item.name }}</strong>\n"
-        + "  </template>\n"
-        + "</v-data-table-server>\n"
-        + PAGE_SCRIPT
-    )
-    good = (
-        PAGE_HEAD
-        + '<v-data-table-server :items="items" :headers="headers">\n'
-        + '  <template v-slot:item.name="{ item }">\n'
-        + "    <strong>${ item.name }</strong>\n"
-        + "  </template>\n"
-        + "</v-data-table-server>\n"
-        + PAGE_SCRIPT
-    )
+    bad = page("""\
+        <v-data-table-server :items="items" :headers="headers">
+          <template v-slot:item.name="{ item }">
+            <strong>{{ item.name }}</strong>
+          </template>
+        </v-data-table-server>
+        """)
+    good = page("""\
+        <v-data-table-server :items="items" :headers="headers">
+          <template v-slot:item.name="{ item }">
+            <strong>${ item.name }</strong>
+          </template>
+        </v-data-table-server>
+        """)
     fix = "safe"
     valid = (
         # Server values inside Vue markup: Jinja names, loops, filters, macros, globals.
-        PAGE_HEAD + "<a href=\"{{ url_for('things.things_page') }}\">${ items.length }</a>\n"
-        "<span>{{ current_user.email }}</span>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "{% for value in ['a', 'b'] %}\n"
-        "<v-chip :color=\"selected === '{{ value }}' ? 'primary' : undefined\">{{ value }}</v-chip>\n"
-        "{% endfor %}\n" + PAGE_SCRIPT,
-        PAGE_HEAD
-        + '<script type="application/json" id="items-data">{{ items | tojson }}</script>\n'
-        + PAGE_SCRIPT,
-        PAGE_HEAD
-        + "{% macro field(items) %}<b>{{ items }}</b>{% endmacro %}{{ field(1) }}\n"
-        + PAGE_SCRIPT,
-        PAGE_HEAD + "{% set selected = 'x' %}<i>{{ selected }}</i>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-list><v-list-item v-for="item in items">${ item.name }</v-list-item>'
-        "</v-list>\n<p>{{ item.name }}</p>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "<script>const items = {{ items | tojson }};</script>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "<!-- {{ items }} -->\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "{# stk-lint: ignore[STK401] #}\n<p>{{ items }}</p>\n" + PAGE_SCRIPT,
+        page("""\
+            <a href="{{ url_for('things.things_page') }}">${ items.length }</a>
+            <span>{{ current_user.email }}</span>
+            """),
+        page("""\
+            {% for value in ['a', 'b'] %}
+            <v-chip :color="selected === '{{ value }}' ? 'primary' : undefined">{{ value }}</v-chip>
+            {% endfor %}
+            """),
+        page('<script type="application/json" id="items-data">{{ items | tojson }}</script>\n'),
+        page("{% macro field(items) %}<b>{{ items }}</b>{% endmacro %}{{ field(1) }}\n"),
+        page("{% set selected = 'x' %}<i>{{ selected }}</i>\n"),
+        page("""\
+            <v-list><v-list-item v-for="item in items">${ item.name }</v-list-item></v-list>
+            <p>{{ item.name }}</p>
+            """),
+        page("<script>const items = {{ items | tojson }};</script>\n"),
+        page("<!-- {{ items }} -->\n"),
+        page("""\
+            {# stk-lint: ignore[STK401] #}
+            <p>{{ items }}</p>
+            """),
         # `selected` is seeded from the same server value the markup shows.
         PAGE_HEAD
         + "<p>{{ selected }}</p>\n"
         + PAGE_SCRIPT.replace("selected: null", "selected: '{{ selected }}'"),
     )
     invalid = (
-        PAGE_HEAD + "<p>{{ items.length }} things</p>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-list-item v-for="(thing, i) in items" :title="{{ thing.name }}">'
-        "</v-list-item>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + "{% raw %}<p>{{ items.length }}</p>{% endraw %}\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-data-table :items="items"><template #item.actions="{ item }">'
-        '<v-btn @click="edit(item)">{{ item.id }}</v-btn></template></v-data-table>\n'
-        + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-list-item v-for="user in items">{{ user.first ~ " " ~ user.last }}'
-        "</v-list-item>\n" + PAGE_SCRIPT,
-        PAGE_HEAD + '<v-data-table :items="items"><template #item.created="{ item }">'
-        "{{ item.created | date }}</template></v-data-table>\n" + PAGE_SCRIPT,
+        page("<p>{{ items.length }} things</p>\n"),
+        Invalid(
+            page(
+                '<v-list-item v-for="(thing, i) in items" :title="{{ thing.name }}"></v-list-item>\n'
+            ),
+            expected_fix=page(
+                '<v-list-item v-for="(thing, i) in items" :title="thing.name"></v-list-item>\n'
+            ),
+        ),
+        page("{% raw %}<p>{{ items.length }}</p>{% endraw %}\n"),
+        page(
+            '<v-data-table :items="items"><template #item.actions="{ item }"><v-btn @click="edit(item)">{{ item.id }}</v-btn></template></v-data-table>\n'
+        ),
+        page(
+            '<v-list-item v-for="user in items">{{ user.first ~ " " ~ user.last }}</v-list-item>\n'
+        ),
+        page(
+            '<v-data-table :items="items"><template #item.created="{ item }">{{ item.created | date }}</template></v-data-table>\n'
+        ),
     )
     limits = (
         "Vue state is what this template's own scripts define: `data()`, `methods`, "
@@ -433,7 +431,7 @@ def _attribute_advice(
             fixable = False
         elif not whole:
             advice = f"`{name}` is already a Vue expression: drop the braces"
-        edits = (Edit(output.start, output.end, expression),)
+        edits: tuple[Edit, ...] = (Edit(output.start, output.end, expression),)
     else:
         # `title="{{ x }}"` next to a `:title`: binding it would give Vue a duplicate.
         taken = place.tag is not None and place.tag.attribute(f":{name}", f"v-bind:{name}")
@@ -562,6 +560,7 @@ _COMPILER_DELIMITERS = re.compile(
 
 class VueAppDelimiters(TemplateRule):
     code = "STK402"
+    languages = (TEMPLATE, JS)
     name = "vue-app-delimiters"
     summary = (
         "A `createApp({...})`, or a component whose template uses `${ }`, without "
@@ -584,21 +583,36 @@ class VueAppDelimiters(TemplateRule):
     valid = (
         "<script>\nVue.createApp({ delimiters: ['${', '}'], data() { return {}; } });\n</script>\n",
         "<script>\nconst App = { delimiters: config.delimiters };\nVue.createApp(App).mount('#app');\n</script>\n",
-        "<script>\nconst App = { data() { return {}; } };\nApp.delimiters = config.delimiters;\n"
-        "Vue.createApp(App).mount('#app');\n</script>\n",
-        "<script>\nconst app = Vue.createApp({ data() { return {}; } });\n"
-        "app.config.compilerOptions.delimiters = ['${', '}'];\n</script>\n",
+        """\
+            <script>
+            const App = { data() { return {}; } };
+            App.delimiters = config.delimiters;
+            Vue.createApp(App).mount('#app');
+            </script>
+            """,
+        """\
+            <script>
+            const app = Vue.createApp({ data() { return {}; } });
+            app.config.compilerOptions.delimiters = ['${', '}'];
+            </script>
+            """,
         "<script>\nVue.createApp({ compilerOptions: { delimiters: config.delimiters } });\n</script>\n",
         "<script>\n// a createApp( mention in a comment\nconst s = 'createApp({})';\n</script>\n",
-        "<script>\napp.component('badge', { props: ['n'], delimiters: config.delimiters,"
-        " template: '<b>${ n }</b>' });\n</script>\n",
+        """\
+            <script>
+            app.component('badge', { props: ['n'], delimiters: config.delimiters, template: '<b>${ n }</b>' });
+            </script>
+            """,
     )
     invalid = (
         "<script>\nVue.createApp({ data() { return {}; } }).mount('#app');\n</script>\n",
         "<script>\nconst {createApp} = Vue;\ncreateApp({ delimiters: ['{{', '}}'] });\n</script>\n",
         "<script>\nconst { createApp: mk } = Vue;\nmk({ data() { return {}; } });\n</script>\n",
-        "<script>\napp.component('badge', { props: ['n'], template: '<b>${ n }</b>' });\n"
-        "</script>\n",
+        """\
+            <script>
+            app.component('badge', { props: ['n'], template: '<b>${ n }</b>' });
+            </script>
+            """,
         "<script>\nconst App = { data() { return {}; } };\nVue.createApp(App);\n</script>\n",
     )
     limits = (
@@ -778,6 +792,7 @@ def _selects_markup(value: Any, facts: JsFacts) -> bool:
 
 class VueCompositionApi(TemplateRule):
     code = "STK403"
+    languages = (TEMPLATE, JS)
     name = "vue-composition-api"
     summary = "Composition API in an stk page: `setup()`, `<script setup>`, `ref`/`reactive`/`onMounted`..."
     why = (
@@ -799,8 +814,12 @@ class VueCompositionApi(TemplateRule):
         "{% endblock %}\n{% block js %}", '{% extends "layout.html" %}\n{% block js %}', 1
     )
     valid = (
-        "<script>\nconst {createApp, toRaw, nextTick} = Vue;\ncreateApp({ delimiters: config.delimiters,"
-        " computed: { total() { return 1; } }, watch: { q() {} }, mounted() {} });\n</script>\n",
+        """\
+            <script>
+            const {createApp, toRaw, nextTick} = Vue;
+            createApp({ delimiters: config.delimiters, computed: { total() { return 1; } }, watch: { q() {} }, mounted() {} });
+            </script>
+            """,
         "<script>\nfunction ref(x) { return x; }\nconst r = ref(1);\n</script>\n",
         "<script>\nconst { ref } = Vue;\nfunction cell(ref) { return ref(1); }\n</script>\n",
     )

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from stk_lint import app_index
 from stk_lint.rule import TemplateRule
-from stk_lint.rules.template_not_found import EXAMPLE_APP
+from stk_lint.rules._examples import EXAMPLE_APP
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import TemplateContext
@@ -26,18 +26,24 @@ class UndefinedBlock(TemplateRule):
         "its Vue app never mounts, and no test that checks the status code notices. The "
         "message names the blocks the chain does define."
     )
-    bad = (
-        '{% extends "layout.html" %}\n'
-        '{% block content %}<div id="app">...</div>{% endblock %}\n'
-        "{% block scripts %}\n<script>\nVue.createApp({ delimiters: ['${', '}'] }).mount('#app');\n</script>\n"
-        "{% endblock %}\n"
-    )
-    good = (
-        '{% extends "layout.html" %}\n'
-        '{% block content %}<div id="app">...</div>{% endblock %}\n'
-        "{% block js %}\n<script>\nVue.createApp({ delimiters: ['${', '}'] }).mount('#app');\n</script>\n"
-        "{% endblock %}\n"
-    )
+    bad = """\
+        {% extends "layout.html" %}
+        {% block content %}<div id="app">...</div>{% endblock %}
+        {% block scripts %}
+        <script>
+        Vue.createApp({ delimiters: ['${', '}'] }).mount('#app');
+        </script>
+        {% endblock %}
+        """
+    good = """\
+        {% extends "layout.html" %}
+        {% block content %}<div id="app">...</div>{% endblock %}
+        {% block js %}
+        <script>
+        Vue.createApp({ delimiters: ['${', '}'] }).mount('#app');
+        </script>
+        {% endblock %}
+        """
     limits = (
         "Checked only when the whole chain is known: a constant, unconditional "
         "`{% extends %}` in each template, every parent found for certain in the app's "
@@ -50,8 +56,10 @@ class UndefinedBlock(TemplateRule):
     example_files = EXAMPLE_APP
     valid = (
         # nested in a block the layout renders
-        '{% extends "layout.html" %}\n{% block content %}{% block toolbar %}{% endblock %}'
-        "{% endblock %}\n",
+        """\
+            {% extends "layout.html" %}
+            {% block content %}{% block toolbar %}{% endblock %}{% endblock %}
+            """,
         # the parent is computed: not checked
         "{% extends layout_name %}\n{% block scripts %}{% endblock %}\n",
         # through a middle template that adds a block inside the layout's

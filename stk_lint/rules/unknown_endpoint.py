@@ -6,9 +6,9 @@ import libcst as cst
 
 from stk_lint import app_index
 from stk_lint.project import absolute_import
-from stk_lint.python_engine import dotted_name, string_value
-from stk_lint.rule import PythonRule
-from stk_lint.rules.template_not_found import EXAMPLE_APP
+from stk_lint.python_rule import PythonRule, dotted_name, string_value
+from stk_lint.rule import PYTHON, TEMPLATE
+from stk_lint.rules._examples import EXAMPLE_APP
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import TemplateContext
@@ -40,6 +40,7 @@ def unknown_message(
 
 class UnknownEndpoint(PythonRule):
     code = "STK602"
+    languages = (PYTHON, TEMPLATE)
     name = "unknown-endpoint"
     requires = ("url_for",)
     needs_project = True
@@ -57,36 +58,36 @@ class UnknownEndpoint(PythonRule):
         "`static_folder`, and those of installed extensions such as quart-security "
         "(`security.login`)."
     )
-    bad = (
-        "from quart import Blueprint, redirect, url_for\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        "    ...\n"
-        "\n"
-        "\n"
-        '@bp.post("/things/new")\n'
-        "async def create_thing():\n"
-        '    return redirect(url_for("things.thing_page"))\n'
-    )
-    good = (
-        "from quart import Blueprint, redirect, url_for\n"
-        "\n"
-        'bp = Blueprint("things", __name__)\n'
-        "\n"
-        "\n"
-        '@bp.get("/things/")\n'
-        "async def things_page():\n"
-        "    ...\n"
-        "\n"
-        "\n"
-        '@bp.post("/things/new")\n'
-        "async def create_thing():\n"
-        '    return redirect(url_for(".things_page"))\n'
-    )
+    bad = """\
+        from quart import Blueprint, redirect, url_for
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/things/")
+        async def things_page():
+            ...
+
+
+        @bp.post("/things/new")
+        async def create_thing():
+            return redirect(url_for("things.thing_page"))
+        """
+    good = """\
+        from quart import Blueprint, redirect, url_for
+
+        bp = Blueprint("things", __name__)
+
+
+        @bp.get("/things/")
+        async def things_page():
+            ...
+
+
+        @bp.post("/things/new")
+        async def create_thing():
+            return redirect(url_for(".things_page"))
+        """
     limits = (
         "Only a constant endpoint is checked. The rule is silent where the app's routes "
         "are not all known: no `Quart(__name__)` app in the project, a route added to an "
@@ -105,16 +106,32 @@ class UnknownEndpoint(PythonRule):
     valid = (
         # quart-security's blueprint, read from the installed package
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.login")\n',
-        "from quart_security import url_for_security\n\n"
-        'def login_url():\n    return url_for_security("login")\n',
+        """\
+            from quart_security import url_for_security
+
+            def login_url():
+                return url_for_security("login")
+            """,
         'from quart import url_for\n\ndef css():\n    return url_for("static", filename="app.css")\n',
         # the endpoint= of a route, and add_url_rule
-        "from quart import Blueprint, url_for\n\n"
-        'bp = Blueprint("things", __name__)\n\n\n'
-        '@bp.get("/", endpoint="home")\nasync def index():\n    return url_for("things.home")\n\n\n'
-        "async def export():\n    ...\n\n\n"
-        'bp.add_url_rule("/export", view_func=export)\n'
-        'LINK = url_for("things.export")\n',
+        """\
+            from quart import Blueprint, url_for
+
+            bp = Blueprint("things", __name__)
+
+
+            @bp.get("/", endpoint="home")
+            async def index():
+                return url_for("things.home")
+
+
+            async def export():
+                ...
+
+
+            bp.add_url_rule("/export", view_func=export)
+            LINK = url_for("things.export")
+            """,
         # computed: not checked
         'from quart import url_for\n\ndef link(kind):\n    return url_for(f"{kind}.index")\n',
         # another url_for than Quart's
@@ -122,12 +139,23 @@ class UnknownEndpoint(PythonRule):
     )
     invalid = (
         'from quart import url_for\n\ndef login_url():\n    return url_for("security.logon")\n',
-        "from quart_security import url_for_security\n\n"
-        'def login_url():\n    return url_for_security("logon")\n',
+        """\
+            from quart_security import url_for_security
+
+            def login_url():
+                return url_for_security("logon")
+            """,
         # relative to the view's own blueprint
-        "from quart import Blueprint, url_for\n\n"
-        'bp = Blueprint("things", __name__)\n\n\n'
-        '@bp.get("/")\nasync def index():\n    return url_for(".lst")\n',
+        """\
+            from quart import Blueprint, url_for
+
+            bp = Blueprint("things", __name__)
+
+
+            @bp.get("/")
+            async def index():
+                return url_for(".lst")
+            """,
         'from quart import url_for\n\nLINK = url_for("nothing.index")\n',
     )
 

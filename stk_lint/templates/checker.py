@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from stk_lint.findings import Finding
-from stk_lint.rule import Rule
+from stk_lint.rule import JS, TEMPLATE, Rule
 
 
 def check_template(
@@ -15,7 +15,7 @@ def check_template(
     options: dict[str, Any],
     project: Any = None,
 ) -> list[Finding]:
-    checks = [rule for rule in rules if hasattr(rule, "check_template")]
+    checks = [rule for rule in rules if TEMPLATE in rule.languages]
     if not checks:
         return []
     # Imported on the first template: a run over Python files alone never needs it.
@@ -50,7 +50,7 @@ def check_js(
     options: dict[str, Any],
     project: Any = None,
 ) -> list[Finding]:
-    checks = [rule for rule in rules if hasattr(rule, "check_js")]
+    checks = [rule for rule in rules if JS in rule.languages]
     if not checks or is_vendored_js(path, source):
         return []
     from stk_lint.templates.context import JsContext

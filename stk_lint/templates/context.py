@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from stk_lint.decoding import line_break_after, line_starts
 from stk_lint.findings import Finding, Fix
-from stk_lint.rules.engine import UnusedSuppression
+from stk_lint.rules.builtin import UnusedSuppression
 from stk_lint.suppression import Directive, is_suppressed, parse_directive, unused_suppressions
 from stk_lint.templates import html, vue
 from stk_lint.templates.icons import tabler_names

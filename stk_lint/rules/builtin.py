@@ -1,6 +1,6 @@
 """Findings the engine produces itself, documented like every other rule."""
 
-from stk_lint.rule import EngineRule, Option
+from stk_lint.rule import EngineRule, Invalid, Option
 
 
 class SyntaxErrorRule(EngineRule):
@@ -80,8 +80,11 @@ class UnusedSuppression(EngineRule):
     )
     invalid = (
         "x = 1  # stk-lint: ignore\n",
-        "# noqa\nx = 1\n",
+        Invalid("# noqa\nx = 1\n", expected_fix="x = 1\n"),
         "x = 1  # NOQA\n",
-        "x = 1  # type: ignore  # noqa: STK999\n",
+        Invalid(
+            "x = 1  # type: ignore  # noqa: STK999\n",
+            expected_fix="x = 1  # type: ignore\n",
+        ),
         "x = 1  # stk-lint: ignore[]\n",
     )

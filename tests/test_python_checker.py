@@ -1,4 +1,4 @@
-"""The engine's own walker must see what libcst's visitor sees, minus layout nodes."""
+"""The Python checker's own walker must see what libcst's visitor sees, minus layout nodes."""
 
 from pathlib import Path
 
@@ -6,8 +6,8 @@ import libcst as cst
 import pytest
 
 from stk_lint.findings import NodeFix
-from stk_lint.python_engine import PythonContext, check_module, walk
-from stk_lint.rule import PythonRule
+from stk_lint.python_checker import check_module, walk
+from stk_lint.python_rule import PythonContext, PythonRule
 from stk_lint.tree import LAYOUT_TYPES
 
 SAMPLES = sorted((Path(__file__).parent / "fixtures" / "stk_app").rglob("*.py"))
