@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from stk_lint.engine import check_bytes
 from stk_lint.findings import Finding
+from stk_lint.pipeline import check_bytes
 from stk_lint.registry import ALL_RULES, BY_CODE, options_by_key
 from stk_lint.rule import Rule
 
