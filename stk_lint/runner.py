@@ -156,11 +156,10 @@ def run(
                 result.cached += 1
 
     todo = [index for index, found in enumerate(per_file) if found is None]
-    if todo or not files:
-        # A configuration error is reported even with nothing to check.
-        resolved = _resolve(settings)
+    if not files:
+        _resolve(settings)  # a configuration error is reported even with nothing to check
     if todo:
-        checked = _check([files[index] for index in todo], resolved, jobs, project, skips)
+        checked = _check([files[index] for index in todo], _resolve(settings), jobs, project, skips)
         for index, findings in zip(todo, checked, strict=True):
             item = files[index]
             if isinstance(findings, str):
