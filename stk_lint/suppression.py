@@ -3,8 +3,9 @@
 A comment suppresses a finding when it is on one of the lines of the finding's
 statement (a multi-line statement is covered as a whole; a compound statement
 by its header), or alone on the line just above that statement. Template and JS
-checkers parse their own comment syntax (`{# #}`, `//`, `/* */`) and hand it to the
-same matcher.
+checkers parse their own comment syntax (`{# #}`, `//`, `/* */`); the one post-check
+stage (stk_lint.pipeline.post_check) matches every language's findings against them.
+What this module needs of the rules (the codes there are, STK900 itself) is passed in.
 """
 
 from __future__ import annotations

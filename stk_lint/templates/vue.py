@@ -1,4 +1,5 @@
-"""Names Vue binds in the markup: `v-for` variables and slot props of enclosing elements."""
+"""What Vue makes of a page: the names it binds in the markup (`v-for` variables and slot
+props of enclosing elements), and where each app's and component's state applies."""
 
 from __future__ import annotations
 
