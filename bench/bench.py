@@ -56,7 +56,7 @@ sys.path.insert(0, str(REPO))
 
 import make_corpus  # noqa: E402
 
-from stk_lint.engine import LIBCST_ONLY  # noqa: E402
+from stk_lint.pipeline import LIBCST_ONLY  # noqa: E402
 
 FLOOR_SCRIPT = """
 import sys, time

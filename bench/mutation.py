@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from stk_lint.config import DEFAULT_EXCLUDE  # noqa: E402
-from stk_lint.engine import check_source  # noqa: E402
+from stk_lint.pipeline import check_source  # noqa: E402
 from stk_lint.project import ProjectIndex  # noqa: E402
 from stk_lint.registry import BY_CODE, options_by_key  # noqa: E402
 

@@ -277,7 +277,11 @@ class _Collector(ast.NodeVisitor):
                 self.objects.pop(name, None)
                 called = self.qualify(value.func) if isinstance(value, ast.Call) else None
                 # `router = APIRouter()`: what it is depends on where the callee comes from.
-                imported = called is not None and called != getattr(value.func, "id", None)
+                imported = (
+                    isinstance(value, ast.Call)
+                    and called is not None
+                    and called != getattr(value.func, "id", None)
+                )
                 self.assigned[name] = f"call:{called}" if imported else "other"
 
     def _made(self, call: ast.Call) -> dict[str, Any] | None:
@@ -645,6 +649,9 @@ class AppIndex:
                     unknown_prefixes = True
                     continue
                 base = name or own
+                if not isinstance(base, str):  # a blueprint whose name is not known
+                    unknown_prefixes = True
+                    continue
                 if parent is None:
                     found.add(base)
                 else:

@@ -14,13 +14,36 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from stk_lint.app_index import AppIndexes, Module, build, imported_top_levels, python_facts
 from stk_lint.cache import Cache, digest
 from stk_lint.config import Settings
 from stk_lint.decoding import decode
 from stk_lint.files import PYTHON, TEMPLATE, discover, read_source, size_limit
+
+# The rules that read the app index (STK601-603).
+APP_RULES = ("STK601", "STK602", "STK603")
+
+
+def index_apps(
+    project: Any,
+    enabled: Iterable[str],
+    checked: Iterable[tuple[Path, str, str, bytes | None]],
+    paths: list[Path],
+    settings: Settings,
+    cache: Cache | None,
+    packages: Any = None,
+) -> bool:
+    """The one builder of the app index for `stk-lint check`, the hook and the server:
+    when a rule reading it is among the `enabled` codes, set on the project index
+    (`project.app_index`) the index of the apps the `checked` files belong to (see
+    `app_index_for`); whether it did."""
+    if project is None or not any(code in APP_RULES for code in enabled):
+        return False
+    search_path = project.libraries.search_path
+    project.app_index = app_index_for(checked, paths, settings, cache, search_path, packages)
+    return True
 
 
 def app_index_for(
@@ -60,12 +83,11 @@ def app_index_for(
         if language != PYTHON:
             continue
         try:
-            if data is None:
-                data = read_source(path, limit)
+            content = read_source(path, limit) if data is None else data
             module, is_package, root, resolved = packages.locate(path)
         except (OSError, RuntimeError):  # unreadable; a symlink loop (RuntimeError before 3.13)
             continue
-        if isinstance(data, int):
+        if isinstance(content, int):
             continue  # too large to check (STK003): read no further than the limit
         root = owner(root)
         entry = by_root.setdefault(root, _Root())
@@ -75,7 +97,7 @@ def app_index_for(
             entry.displayed[display] = str(path)
         seen.add(str(resolved))
         entry.add(
-            module, resolved, _facts_of_content(path, display, module, is_package, data, cache)
+            module, resolved, _facts_of_content(path, display, module, is_package, content, cache)
         )
     walked = [path.resolve() for path in paths if path.is_dir()]
     others = [path for root in by_root for path in _unwalked(root, walked)]
@@ -234,7 +256,7 @@ def _facts(
     return facts, names
 
 
-def _valid(value: Any) -> bool:
+def _valid(value: Any) -> TypeGuard[list[Any]]:
     return (
         isinstance(value, list)
         and len(value) == 2

@@ -7,11 +7,12 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from stk_lint import __version__
-from stk_lint.config import ConfigError, Settings, find_config, load_settings, validate_codes
+from stk_lint.config import ConfigError, Settings, find_config, load_settings
 from stk_lint.output import (
     FORMATTERS,
     MACHINE_FORMATS,
@@ -22,7 +23,7 @@ from stk_lint.output import (
 )
 from stk_lint.skill_commands import hook, skill
 
-# The registry (every rule, and libcst) and the engine are imported where needed: the
+# The registry (every rule, and libcst) and the pipeline are imported where needed: the
 # Claude Code hook runs `stk-lint check one_file.py` after each edit, and a run
 # answered from the cache needs neither.
 
@@ -33,7 +34,7 @@ def _codes(value: str | None) -> list[str]:
     return [c for c in (value or "").replace(" ", ",").split(",") if c]
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     click.echo(f"stk-lint: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -44,29 +45,19 @@ def resolve_settings(
     select: str | None,
     extend_select: str | None,
     ignore: str | None,
-    defer_checks: bool = False,
 ) -> Settings:
-    """File configuration, then command-line options on top (select replaces, ignore adds).
-
-    With `defer_checks`, rule codes are checked by `Settings.validate()` (see there).
-    """
+    """File configuration, then command-line options on top (select replaces, ignore adds):
+    configuration step one (stk_lint.config); the run resolves it (stk_lint.resolve)."""
     config_path = config or find_config(paths[0] if paths else Path.cwd())
-    settings = load_settings(config_path, defer_checks=defer_checks)
-
-    def codes(value: str, where: str) -> list[str]:
-        if not defer_checks:
-            return validate_codes(_codes(value), where)
-        settings.deferred_checks.append(lambda: validate_codes(_codes(value), where))
-        return [code.upper() for code in _codes(value)]
-
+    settings = load_settings(config_path)
     if select is not None:
         if not _codes(select):
             raise ConfigError("--select: no rule code given (`--select ALL` for every rule)")
-        settings.select = codes(select, "--select")
+        settings.add_codes("select", _codes(select), "--select")
     if extend_select is not None:
-        settings.extend_select += codes(extend_select, "--extend-select")
+        settings.add_codes("extend-select", _codes(extend_select), "--extend-select")
     if ignore is not None:
-        settings.ignore += codes(ignore, "--ignore")
+        settings.add_codes("ignore", _codes(ignore), "--ignore")
     return settings
 
 
@@ -166,9 +157,7 @@ def check(
         mode = "diff" if diff else "apply" if fix else None
         # Fixing rewrites files: it always checks them afresh, in this process.
         use_cache = not no_cache and mode is None
-        settings = resolve_settings(
-            targets, config, select, extend_select, ignore, defer_checks=use_cache
-        )
+        settings = resolve_settings(targets, config, select, extend_select, ignore)
         result = run(
             targets,
             settings,

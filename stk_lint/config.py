@@ -1,4 +1,12 @@
-"""``[tool.stk-lint]`` settings: loading, validation and rule selection."""
+"""``[tool.stk-lint]`` settings, step one: read and check the table as written.
+
+Configuration comes in two steps, as fixit's does. This module is step one: it reads
+the TOML, checks its shape (types, patterns, empty codes) and normalises the rule codes,
+without the rule registry (every rule, and libcst): its result, `Settings`, is also the
+cache key (stk_lint.runner.configuration_digest), so a run answered from the cache never
+imports the registry. Step two, stk_lint.resolve, checks the codes and option keys
+against the registry and resolves the rules and options, in one place.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from stk_lint import paths
 
-# The registry imports every rule and so libcst, and pathspec is only needed for
-# patterns: both are imported where used, so a run answered from the cache stays light.
+# pathspec is only needed for patterns: imported where used, so a run answered from the
+# cache stays light.
 if TYPE_CHECKING:
     import pathspec
 
     from stk_lint.patterns import Patterns
-    from stk_lint.registry import Rule
 
 DEFAULT_EXCLUDE = (
     ".bzr",
@@ -55,25 +62,13 @@ ALWAYS_SELECTED = ("STK001", "STK002", "STK003")
 SCOPE_SWITCH = "stk-project"
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
+CODE_KEYS = ("select", "extend-select", "ignore")
+# The keys of [tool.stk-lint] that are not rule options.
+TABLE_KEYS = (*_LIST_KEYS, "per-file-ignores", SCOPE_SWITCH)
 
 
 class ConfigError(Exception):
     """Invalid configuration or command-line selection: exit code 2."""
-
-
-def validate_codes(codes: list[str], where: str) -> list[str]:
-    """Upper-case the codes and check each names at least one rule (or is a prefix of one)."""
-    from stk_lint.registry import ALL_RULES
-
-    result = []
-    for raw in _named(codes, where):
-        code = raw.strip().upper()
-        if code != "ALL" and not any(rule.code.startswith(code) for rule in ALL_RULES):
-            raise ConfigError(
-                f"{where}: unknown rule code or prefix `{raw}` (see `stk-lint rules`)"
-            )
-        result.append(code)
-    return result
 
 
 def check_patterns(patterns: list[str], where: str) -> None:
@@ -107,31 +102,10 @@ class Settings:
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
-    # Checks of rule codes and option keys need the registry (every rule, and libcst).
-    # Loading with `defer_checks` postpones them to `validate()`, called as soon as any
-    # file has to be checked: a run answered wholly from the cache never needs them, and
-    # the cache only holds entries made under a configuration that passed them.
-    deferred_checks: list[Callable[[], object]] = field(
-        default_factory=list, repr=False, compare=False
-    )
-
-    def validate(self) -> None:
-        """Run the postponed checks (raises ConfigError)."""
-        checks, self.deferred_checks = self.deferred_checks, []
-        for check in checks:
-            check()
-
-    @cached_property
-    def rules(self) -> tuple[type[Rule], ...]:
-        """Rules enabled for every file (before per-file ignores).
-
-        Opt-in rules need a selector naming them more specifically than `STK`/`ALL`.
-        """
-        from stk_lint.registry import ALL_RULES
-
-        self.validate()
-        return tuple(rule for rule in ALL_RULES if self.selects(rule.code, rule.default_enabled))
+    options: dict[str, Any] = field(default_factory=dict)  # as written
+    # What step two (stk_lint.resolve) checks against the rule registry, in the order it
+    # was written: ("codes", where, codes as written) and ("option", where, key).
+    pending: list[tuple[str, str, Any]] = field(default_factory=list, repr=False, compare=False)
 
     def selects(self, code: str, default_enabled: bool = True) -> bool:
         """Whether a rule code is enabled (before per-file ignores); needs no registry."""
@@ -186,29 +160,28 @@ class Settings:
         """`is_excluded` for the paths below a folder named on the command line, which is
         walked even if its own path is excluded (see stk_lint.patterns)."""
         below = self._exclusions.below(self.relative(directory))
-        return lambda path, resolved=None: below.matches(self.relative(path, resolved))
 
-    def rules_for(self, path: Path) -> tuple[type[Rule], ...]:
+        def excluded(path: Path, resolved: Path | None = None) -> bool:
+            return below.matches(self.relative(path, resolved))
+
+        return excluded
+
+    def ignored_for(self, path: Path) -> list[str]:
+        """The codes and prefixes `per-file-ignores` turns off for this file."""
         if not self.per_file_ignores:
-            return self.rules
+            return []
         relative = self.relative(path)
-        ignored = [c for spec, codes in self._per_file if spec.match_file(relative) for c in codes]
-        if not ignored:
-            return self.rules
-        return tuple(
-            r for r in self.rules if not any(c == "ALL" or r.code.startswith(c) for c in ignored)
-        )
+        return [c for spec, codes in self._per_file if spec.match_file(relative) for c in codes]
 
-    def option(self, key: str) -> Any:
-        from stk_lint.registry import options_by_key
-
-        return self.options.get(key, options_by_key()[key].default)
-
-    def resolved_options(self) -> dict[str, Any]:
-        from stk_lint.registry import options_by_key
-
-        self.validate()
-        return {key: self.option(key) for key in options_by_key()}
+    def add_codes(self, key: str, raw: list[str], where: str) -> None:
+        """Codes given on the command line (`--select` replaces, the others add), checked
+        by step two like the table's."""
+        codes = [code.upper() for code in raw]
+        if key == "select":
+            self.select = codes
+        else:
+            setattr(self, key.replace("-", "_"), getattr(self, key.replace("-", "_")) + codes)
+        self.pending.append(("codes", where, raw))
 
 
 def find_config(start: Path) -> Path | None:
@@ -235,11 +208,9 @@ def _tool_table(data: dict[str, Any], pyproject: Path) -> dict[str, Any]:
     return tool
 
 
-def load_settings(config_path: Path | None, defer_checks: bool = False) -> Settings:
-    """Settings from a pyproject.toml's [tool.stk-lint] table; defaults when there is none.
-
-    With `defer_checks`, rule codes and option keys are checked by `Settings.validate()`.
-    """
+def load_settings(config_path: Path | None) -> Settings:
+    """Settings from a pyproject.toml's [tool.stk-lint] table; defaults when there is none
+    (step one: rule codes and option keys are checked by stk_lint.resolve)."""
     if config_path is None:
         return Settings()
     try:
@@ -247,11 +218,7 @@ def load_settings(config_path: Path | None, defer_checks: bool = False) -> Setti
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{config_path}: cannot read: {error}") from error
     table = _tool_table(data, config_path).get("stk-lint", {})
-    if not defer_checks:
-        return settings_from_table(table, config_path)
-    settings = settings_from_table(table, config_path, check_rules=False)
-    settings.deferred_checks.append(lambda: settings_from_table(table, config_path))
-    return settings
+    return settings_from_table(table, config_path)
 
 
 def _upper_codes(codes: list[str], where: str) -> list[str]:
@@ -266,24 +233,13 @@ def _named(codes: list[str], where: str) -> list[str]:
     return codes
 
 
-def settings_from_table(
-    table: dict[str, Any], config_path: Path, check_rules: bool = True
-) -> Settings:
-    """Settings from a table. Without `check_rules` the codes are only normalised and
-    options kept as written (see `Settings.deferred_checks`)."""
+def settings_from_table(table: dict[str, Any], config_path: Path) -> Settings:
+    """Settings from a table: its shape checked, codes upper-cased, options as written
+    (their keys and values, and the codes, are checked by stk_lint.resolve)."""
     where = f"{config_path} [tool.stk-lint]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")
     settings = Settings(root=config_path.parent, config_path=config_path)
-    if check_rules:
-        from stk_lint.registry import options_by_key
-
-        known_options = options_by_key()
-        codes = validate_codes
-    else:
-        known_options = {}
-        codes = _upper_codes
-    valid_keys = {*_LIST_KEYS, "per-file-ignores", SCOPE_SWITCH, *known_options}
     for key, value in table.items():
         if key == SCOPE_SWITCH:
             # Read by stk_lint.scope for the integrations that run by themselves (the
@@ -298,8 +254,9 @@ def settings_from_table(
                     f"{where}: `select` is empty, which would enable no rule; leave it out "
                     "for the default rules, or name codes, prefixes or `ALL`"
                 )
-            if key in ("select", "extend-select", "ignore"):
-                value = codes(value, f"{where} `{key}`")
+            if key in CODE_KEYS:
+                settings.pending.append(("codes", f"{where} `{key}`", value))
+                value = _upper_codes(value, f"{where} `{key}`")
             else:
                 check_patterns(value, f"{where} `{key}`")
             setattr(settings, key.replace("-", "_"), list(value))
@@ -312,18 +269,10 @@ def settings_from_table(
                         f"{where}: `per-file-ignores` entry `{pattern}` must be a list of codes"
                     )
                 check_patterns([pattern], f"{where} `per-file-ignores`")
-                settings.per_file_ignores[pattern] = codes(
-                    listed, f"{where} `per-file-ignores` `{pattern}`"
-                )
-        elif not check_rules:
-            settings.options[key] = value  # checked against the registry when needed
-        elif key not in known_options:
-            raise ConfigError(
-                f"{where}: unknown key `{key}`; valid keys: {', '.join(sorted(valid_keys))}"
-            )
+                codes_where = f"{where} `per-file-ignores` `{pattern}`"
+                settings.pending.append(("codes", codes_where, listed))
+                settings.per_file_ignores[pattern] = _upper_codes(listed, codes_where)
         else:
-            try:
-                settings.options[key] = known_options[key].validate(key, value)
-            except ValueError as error:
-                raise ConfigError(f"{where}: {error}") from error
+            settings.options[key] = value  # a rule option: checked by stk_lint.resolve
+            settings.pending.append(("option", where, key))
     return settings

@@ -16,14 +16,10 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from stk_lint.atomic import read_only, read_regular_file, replace_content
 from stk_lint.decoding import PYTHON, python_encoding
 from stk_lint.findings import Edit, Finding, applicable
-
-if TYPE_CHECKING:
-    from stk_lint.rule import Rule
 
 MAX_ROUNDS = 10
 
@@ -245,56 +241,3 @@ def write_atomic(path: Path, original: bytes, text: str, encoding: str) -> None:
         replace_content(real, data, original)
     except OSError as error:
         raise WriteError(f"cannot write: {error.strerror or error}") from error
-
-
-@dataclass
-class FileFix:
-    """What fixing one file did: the remaining findings, and a diff or an error."""
-
-    remaining: list[Finding]
-    fixed: list[Finding] = field(default_factory=list)
-    diff: bytes = b""
-    error: str = ""
-
-
-def fix_file(
-    path: Path,
-    display: str,
-    rules: tuple[type[Rule], ...],
-    options: dict[str, Any],
-    project: Any,
-    language: str,
-    unsafe: bool = False,
-    write: bool = True,
-) -> FileFix:
-    """Check a file, apply its fixes, and write it back (or, with write=False, diff it)."""
-    from stk_lint.engine import REPARSERS, check_file, check_source, text_of
-    from stk_lint.files import read_source, size_limit
-
-    try:
-        data = read_source(path, size_limit(options))
-    except OSError:  # let the checker report it the usual way
-        data = 0
-    if isinstance(data, int):  # unreadable or too large: the checker says which
-        return FileFix(check_file(path, display, rules, options, project, language))
-    text, problems = text_of(data, display, rules, options, language)
-    if text is None:
-        return FileFix(problems)
-
-    def check(source: str) -> list[Finding]:
-        return check_source(source, display, rules, options, project, language)
-
-    outcome = fix_source(text, check, REPARSERS.get(language), unsafe)
-    result = FileFix(outcome.remaining, error=outcome.error)
-    if not outcome.changed:
-        return result
-    if not write:
-        result.fixed = outcome.fixed
-        result.diff = diff_bytes(text, outcome.source, display, source_encoding(data, language))
-        return result
-    try:
-        write_atomic(path, data, outcome.source, source_encoding(data, language))
-    except WriteError as error:
-        return FileFix(check(text), error=str(error))
-    result.fixed = outcome.fixed
-    return result

@@ -54,35 +54,34 @@ def display(path: Path, cwd: Any) -> str:
 
 def lint_file(path: Path, shown: str) -> list[Any]:
     from stk_lint.config import find_config, load_settings
-    from stk_lint.request import CheckRequest, check_request
 
-    settings = load_settings(find_config(path.parent))
-    if settings.is_excluded(path):
+    config = load_settings(find_config(path.parent))
+    if config.is_excluded(path):
         return []
+    from stk_lint.request import CheckRequest, check_request
+    from stk_lint.resolve import resolve
+
+    settings = resolve(config)
     rules = settings.rules_for(path)
     if not any(rule.needs_project for rule in rules):
         return check_request(CheckRequest(path, shown, settings))
     # Calls into sibling modules resolve on demand from the file's own location; the
     # summaries of the modules read for it are kept in the project's cache, so the next
     # edit does not scan the same libraries again.
+    from stk_lint.app_scan import index_apps
     from stk_lint.cache import Cache
+    from stk_lint.files import language_of
     from stk_lint.project import ProjectIndex
-    from stk_lint.runner import APP_RULES
 
-    cache = Cache(settings.root, configuration="")
+    cache = Cache(config.root, configuration="")
     cache.load_summaries()
     project = ProjectIndex()
     project.place(path, shown)
-    if settings.config_path is not None:
-        project.add_project_root(settings.root)
-    if any(rule.code in APP_RULES for rule in rules):
-        # Templates and endpoints: the whole app's, read under the file's import root.
-        from stk_lint.app_scan import app_index_for
-        from stk_lint.files import language_of
-
-        checked = [(path, shown, language_of(path) or "", None)]
-        search_path = project.libraries.search_path
-        project.app_index = app_index_for(checked, [], settings, cache, search_path)
+    if config.config_path is not None:
+        project.add_project_root(config.root)
+    # Templates and endpoints: the whole app's, read under the file's import root.
+    checked = [(path, shown, language_of(path) or "", None)]
+    index_apps(project, [rule.code for rule in rules], checked, [], config, cache)
     findings = check_request(CheckRequest(path, shown, settings, project))
     cache.save()
     cache.save_summaries()

@@ -251,7 +251,8 @@ def _build_into(target: Path, log: IO[str]) -> None:
     _run_logged([*pip, *install], log)
     shutil.rmtree(staging)
     _run_logged(
-        [python, "-I", "-c", "import libcst, stk_lint.engine, stk_lint.hook, stk_lint.server"], log
+        [python, "-I", "-c", "import libcst, stk_lint.pipeline, stk_lint.hook, stk_lint.server"],
+        log,
     )
 
 

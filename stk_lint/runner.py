@@ -2,10 +2,12 @@
 
 The order of work keeps the cheap path cheap. Files are discovered and (with the
 cache on) read and hashed; every file whose cache entry still matches is answered
-from it. Only when something must really be checked are the configuration's rule
-codes validated and the engine imported (libcst and the rules), so a run where
-nothing changed never imports them. The files left are checked in this process or,
-with `jobs` > 1, in worker processes; the result is the same either way, sorted.
+from it. Only when something must really be checked is the configuration resolved
+against the rule registry (stk_lint.resolve) and the pipeline imported (libcst and the
+rules), so a run where nothing changed never imports them. The files left are checked
+in this process or, with `jobs` > 1, in worker processes, each through the one entry
+point the hook and the server use too (stk_lint.request); the result is the same
+either way, sorted.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stk_lint.cache import Cache, digest
 from stk_lint.config import Settings
@@ -28,15 +30,17 @@ from stk_lint.files import PYTHON, discover, read_source, size_limit
 from stk_lint.findings import Finding
 from stk_lint.paths import is_dir
 
+if TYPE_CHECKING:
+    from stk_lint.resolve import Resolved
+
 # Below this much source, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 200_000
 
 
 # Rules that read the project index (`Rule.needs_project`), named here so that a run
 # answered from the cache decides without importing the registry (a test keeps it true).
+# Of those, STK601-603 read the app index (stk_lint.app_scan.APP_RULES).
 PROJECT_RULES = ("STK102", "STK202", "STK601", "STK602", "STK603")
-# Of those, the rules that read the app index (templates, endpoints: stk_lint.app_index).
-APP_RULES = ("STK601", "STK602", "STK603")
 
 
 @dataclass
@@ -128,8 +132,7 @@ def run(
     project, dependency = _project_pass(files, settings, cache, paths)
     app_dependency = _app_pass(files, settings, cache, paths, project)
     if fix is not None:
-        settings.validate()
-        _fix(files, settings, project, fix, unsafe_fixes, result)
+        _fix(files, _resolve(settings), project, fix, unsafe_fixes, result)
         return result
 
     per_file: list[list[Finding] | None] = [None] * len(files)
@@ -153,10 +156,10 @@ def run(
                 result.cached += 1
 
     todo = [index for index, found in enumerate(per_file) if found is None]
-    if todo or not files:
-        settings.validate()  # a configuration error is reported even with nothing to check
+    if not files:
+        _resolve(settings)  # a configuration error is reported even with nothing to check
     if todo:
-        checked = _check([files[index] for index in todo], settings, jobs, project, skips=skips)
+        checked = _check([files[index] for index in todo], _resolve(settings), jobs, project, skips)
         for index, findings in zip(todo, checked, strict=True):
             item = files[index]
             if isinstance(findings, str):
@@ -172,6 +175,13 @@ def run(
         if project is not None:
             cache.save_summaries()
     return result
+
+
+def _resolve(settings: Settings) -> Resolved:
+    """Configuration step two (imports the registry: only once something is checked)."""
+    from stk_lint.resolve import resolve
+
+    return resolve(settings)
 
 
 def _entry_name(item: _File) -> str:
@@ -206,11 +216,12 @@ def _project_pass(
         data = item.data
         if data is None:
             try:
-                data = read_source(item.path, size_limit(settings.options))
+                read = read_source(item.path, size_limit(settings.options))
             except OSError:
                 continue
-            if isinstance(data, int):
+            if isinstance(read, int):
                 continue  # too large to check
+            data = read
             if cache is None:
                 item.data = data  # read once: the check uses it
         try:
@@ -256,10 +267,14 @@ def _app_pass(
     index reads: while their contents are the same, the index is read back whole from the
     cache, not rebuilt file by file (template folders are still listed: they are not in
     it)."""
-    if project is None or not any(settings.selects(code) for code in APP_RULES):
+    if project is None:
         return ""
     from stk_lint.app_index import AppIndexes
-    from stk_lint.app_scan import app_index_for, index_digest
+    from stk_lint.app_scan import APP_RULES, index_apps, index_digest
+
+    enabled = [code for code in APP_RULES if settings.selects(code)]
+    if not enabled:
+        return ""
 
     entry = f"\0app-index\0{os.path.abspath(settings.root)}"
     key = ""
@@ -281,9 +296,7 @@ def _app_pass(
             project.app_index = known
             return index_digest(known)
     checked = [(item.path, item.display, item.language, item.data) for item in files]
-    project.app_index = app_index_for(
-        checked, paths, settings, cache, project.libraries.search_path
-    )
+    index_apps(project, enabled, checked, paths, settings, cache)
     if cache is None:
         return ""
     cache.put_sealed(entry, key, project.app_index.to_json(), "facts:app-index")
@@ -317,29 +330,28 @@ def _unchecked_modules(
 
 def _fix(
     files: Sequence[_File],
-    settings: Settings,
+    settings: Resolved,
     project: Any,
     mode: str,
     unsafe_fixes: bool,
     result: RunResult,
 ) -> None:
-    from stk_lint.fixing import fix_file
+    from stk_lint.request import CheckRequest, run_request
 
-    options = settings.resolved_options()
     for item in files:
-        rules = settings.rules_for(item.path)
         # Fixing reads the file again: it must see the bytes it is about to replace.
+        request = CheckRequest(
+            item.path,
+            item.display,
+            settings,
+            project,
+            language=item.language,
+            fix=mode,
+            unsafe_fixes=unsafe_fixes,
+            exclusions=False,
+        )
         try:
-            outcome = fix_file(
-                item.path,
-                item.display,
-                rules,
-                options,
-                project,
-                item.language,
-                unsafe_fixes,
-                write=mode == "apply",
-            )
+            outcome = run_request(request)
         except Exception as error:  # a bug in stk-lint: this file only (never half-written)
             result.errors.append(f"{item.display}: {_describe(error)}")
             continue
@@ -349,42 +361,32 @@ def _fix(
         if outcome.error:
             result.fix_errors.append(f"{item.display}: {outcome.error}")
             # The file was left as it was (the warning says why): its fixes are not on offer.
-            result.findings.extend(dataclasses.replace(f, fix=None) for f in outcome.remaining)
+            result.findings.extend(dataclasses.replace(f, fix=None) for f in outcome.findings)
         else:
-            result.findings.extend(outcome.remaining)
+            result.findings.extend(outcome.findings)
     result.findings.sort()
 
 
 # --- checking -------------------------------------------------------------------------
 
-# (path, displayed path, language, content or None, enabled rule codes)
-_Task = tuple[str, str, str, bytes | None, tuple[str, ...]]
+# (path, displayed path, language, content or None)
+_Task = tuple[str, str, str, bytes | None]
 
-# Set in each worker process by _start_worker: (options, project).
-_worker_state: tuple[dict[str, Any], Any] | None = None
+# What every file's request shares, set in each worker process by _start_worker:
+# (resolved settings, project index, whether the pre-parse skips apply).
+_worker_state: tuple[Resolved, Any, bool] | None = None
 
 
 def _check(
-    items: Sequence[_File], settings: Settings, jobs: int, project: Any, skips: bool
+    items: Sequence[_File], settings: Resolved, jobs: int, project: Any, skips: bool
 ) -> list[list[Finding] | str]:
-    from stk_lint import engine
-
-    engine.PRE_PARSE_SKIPS = skips
-    options = settings.resolved_options()
     tasks: list[_Task] = [
-        (
-            str(item.path),
-            item.display,
-            item.language,
-            item.data,
-            tuple(rule.code for rule in settings.rules_for(item.path)),
-        )
-        for item in items
+        (str(item.path), item.display, item.language, item.data) for item in items
     ]
     with _collecting_rarely():
         if jobs > 1 and len(tasks) > 1 and _total_size(items) >= PARALLEL_MIN_BYTES:
-            return _check_parallel(tasks, jobs, options, project, skips)
-        return [_check_task(task, options, project) for task in tasks]
+            return _check_parallel(tasks, jobs, settings, project, skips)
+        return [_check_task(task, settings, project, skips) for task in tasks]
 
 
 def _tune_gc() -> None:
@@ -422,18 +424,24 @@ def _total_size(items: Sequence[_File]) -> int:
     return total
 
 
-def _check_task(task: _Task, options: dict[str, Any], project: Any) -> list[Finding] | str:
+def _check_task(task: _Task, settings: Resolved, project: Any, skips: bool) -> list[Finding] | str:
     """The file's findings, or what went wrong when a bug in stk-lint stopped the check
     (the other files are still checked)."""
-    from stk_lint import engine
-    from stk_lint.registry import BY_CODE
+    from stk_lint.request import CheckRequest, check_request
 
-    path, display, language, data, codes = task
-    rules = tuple(BY_CODE[code] for code in codes)
+    path, display, language, data = task
+    request = CheckRequest(
+        Path(path),
+        display,
+        settings,
+        project,
+        data=data,
+        language=language,
+        skips=skips,
+        exclusions=False,
+    )
     try:
-        if data is None:
-            return engine.check_file(Path(path), display, rules, options, project, language)
-        return engine.check_bytes(data, display, rules, options, project, language)
+        return check_request(request)
     except Exception as error:
         return _describe(error)
 
@@ -445,13 +453,10 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
+def _start_worker(settings: Resolved, project: Any, skips: bool) -> None:
     global _worker_state
-    from stk_lint import engine
-
-    engine.PRE_PARSE_SKIPS = skips
     _tune_gc()  # inherited with fork; not with spawn
-    _worker_state = (options, project)
+    _worker_state = (settings, project, skips)
     if project is not None:
         from stk_lint.project import SUMMARIES
 
@@ -462,8 +467,8 @@ def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding] | str], dict[st
     """The chunk's findings, and the module summaries the worker read on demand (the
     parent keeps them for the next run)."""
     assert _worker_state is not None
-    options, project = _worker_state
-    findings = [_check_task(task, options, project) for task in tasks]
+    settings, project, skips = _worker_state
+    findings = [_check_task(task, settings, project, skips) for task in tasks]
     if project is None:
         return findings, {}
     from stk_lint.project import SUMMARIES
@@ -472,7 +477,7 @@ def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding] | str], dict[st
 
 
 def _check_parallel(
-    tasks: list[_Task], jobs: int, options: dict[str, Any], project: Any, skips: bool
+    tasks: list[_Task], jobs: int, settings: Resolved, project: Any, skips: bool
 ) -> list[list[Finding] | str]:
     """Chunks of files, biggest first, each about 1/(8 * jobs) of the bytes: big files
     go alone and early, so no worker is left with one at the end. Results are put
@@ -495,7 +500,7 @@ def _check_parallel(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork shares the already imported engine with the workers; elsewhere they import it.
+    # fork shares the already imported pipeline with the workers; elsewhere they import it.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     results: list[list[Finding] | str] = [[] for _ in tasks]
@@ -503,7 +508,7 @@ def _check_parallel(
         max_workers=min(jobs, len(chunks)),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(options, project, skips),
+        initargs=(settings, project, skips),
     ) as pool:
         futures = [
             (chunk, pool.submit(_check_chunk, [tasks[i] for i in chunk])) for chunk in chunks
@@ -520,7 +525,7 @@ def _check_parallel(
 
 
 def _task_size(task: _Task) -> int:
-    path, _, _, data, _ = task
+    path, _, _, data = task
     if data is not None:
         return len(data)
     try:

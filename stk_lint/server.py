@@ -28,9 +28,10 @@ import re
 import sys
 import traceback
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -41,8 +42,11 @@ from stk_lint.config import ConfigError, Settings, find_config, load_settings
 from stk_lint.decoding import LINE_BREAK, line_starts
 from stk_lint.files import PYTHON, TEMPLATE, language_of
 from stk_lint.findings import Edit, Finding, applicable
-from stk_lint.request import CheckRequest, check_request
+from stk_lint.request import FIX_TEXT, CheckRequest, check_request, run_request
 from stk_lint.scope import Scope, project_scope
+
+if TYPE_CHECKING:
+    from stk_lint.resolve import Resolved
 
 SOURCE = "stk-lint"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.stk-lint"
@@ -194,7 +198,7 @@ class Project:
     """One project's settings and its index of Python modules (built on first need)."""
 
     root: Path
-    settings: Settings
+    settings: Resolved
     stamp: tuple[int, int] | None = None  # of the configuration file, when it was read
     index: Any = None
     generation: int = 0  # counts the changes of the index's facts
@@ -221,7 +225,7 @@ class Project:
         from stk_lint.project import ProjectIndex
 
         self.index = ProjectIndex()
-        for path, language in discover([self.root], self.settings):
+        for path, language in discover([self.root], self.settings.config):
             if language == PYTHON:
                 self.refresh(path)
         if self.settings.config_path is not None:
@@ -234,21 +238,16 @@ class Project:
         if self.index is None or not self.app_stale:
             return
         self.app_stale = False
-        from stk_lint.runner import APP_RULES
-
-        if not any(rule.code in APP_RULES for rule in self.settings.rules):
-            return
-        from stk_lint.app_scan import app_index_for
+        from stk_lint.app_scan import index_apps
         from stk_lint.files import discover
 
+        enabled = [rule.code for rule in self.settings.rules]
+        config = self.settings.config
         checked = [
             (path, self.display(path), language, None)
-            for path, language in discover([self.root], self.settings)
+            for path, language in discover([self.root], config)
         ]
-        search_path = self.index.libraries.search_path
-        self.index.app_index = app_index_for(
-            checked, [self.root], self.settings, None, search_path, self.packages
-        )
+        index_apps(self.index, enabled, checked, [self.root], config, None, self.packages)
 
     def disk_changed(self) -> None:
         """A Python file or template changed on disk: the app index is read again."""
@@ -362,10 +361,11 @@ class StkLanguageServer(LanguageServer):
             if project.stamp == _stamp(project.settings.config_path):
                 return project
             self.forget_projects()  # its configuration was edited
+        from stk_lint.resolve import resolve  # the registry: every rule
+
         try:
             config = find_config(path.parent)
-            settings = load_settings(config)
-            settings.validate()
+            settings = resolve(load_settings(config))
         except ConfigError as error:
             if str(error) not in self.reported_config:
                 self.reported_config.add(str(error))
@@ -375,7 +375,7 @@ class StkLanguageServer(LanguageServer):
         project = self.projects.get(root)
         if project is None:
             if config is None:
-                settings = Settings(root=root)
+                settings = resolve(Settings(root=root))
             project = self.projects[root] = Project(root, settings, _stamp(config))
         self.folders[path.parent] = root
         return project
@@ -419,9 +419,11 @@ class StkLanguageServer(LanguageServer):
         fs_path = to_fs_path(uri)
         path = Path(fs_path) if fs_path else None
         language = language_of(path) if path is not None else None
-        scope = self.scope_of(path) if language is not None else None
-        project = self.project_of(path, scope) if scope is not None and scope.stk else None
-        if project is None:
+        scope = self.scope_of(path) if path is not None and language is not None else None
+        project = None
+        if path is not None and scope is not None and scope.stk:
+            project = self.project_of(path, scope)
+        if path is None or language is None or project is None:
             self.checked.pop(uri, None)
             if previous is not None:  # it was in an stk project: clear what it showed
                 self.publish(uri, document.version, [], "")
@@ -600,8 +602,8 @@ class StkLanguageServer(LanguageServer):
         diagnostic: types.Diagnostic,
         positions: Positions,
     ) -> types.CodeAction | None:
-        from stk_lint.engine import REPARSERS
         from stk_lint.fixing import apply_edits
+        from stk_lint.pipeline import REPARSERS
 
         fix = finding.fix
         if fix is None or not fix.edits:
@@ -673,13 +675,13 @@ class StkLanguageServer(LanguageServer):
 
     def fix_all(self, known: Checked) -> str | None:
         """The text after `--fix` (safe fixes, re-checked until stable, must parse)."""
-        from stk_lint.engine import REPARSERS
-        from stk_lint.fixing import fix_source
-
         if "fix-all" not in known.actions:
-            check = self._checker(known)
-            outcome = fix_source(known.text, check, REPARSERS.get(known.language))
-            known.actions["fix-all"] = outcome.source if outcome.changed else None
+            project = known.project
+            display = project.display(known.path)
+            request = CheckRequest(
+                known.path, display, project.settings, project.index, known.text, fix=FIX_TEXT
+            )
+            known.actions["fix-all"] = run_request(request).text
         return known.actions["fix-all"]
 
     def hover(self, params: types.HoverParams) -> types.Hover | None:
@@ -719,7 +721,7 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return _key(a.start) <= _key(b.end) and _key(b.start) <= _key(a.end)
 
 
-def _wanted(kind: str, only: list[str] | None) -> bool:
+def _wanted(kind: str, only: Sequence[str] | None) -> bool:
     if not only:
         return True
     return any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no types (stubs: types-PyYAML)
+import yaml
 
 from stk_lint.atomic import write_atomically
 
@@ -198,7 +198,7 @@ def code_blocks(text: str, path: Path) -> list[CodeBlock]:
 
 def lint_block(block: CodeBlock) -> list[str]:
     """The distinct codes the default rule set (plus any expected rule) reports for a block."""
-    from stk_lint.engine import check_source
+    from stk_lint.pipeline import check_source
     from stk_lint.registry import ALL_RULES, options_by_key
     from stk_lint.testing import example_project
 

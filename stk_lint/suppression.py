@@ -3,8 +3,9 @@
 A comment suppresses a finding when it is on one of the lines of the finding's
 statement (a multi-line statement is covered as a whole; a compound statement
 by its header), or alone on the line just above that statement. Template and JS
-checkers parse their own comment syntax (`{# #}`, `//`, `/* */`) and hand it to the
-same matcher.
+checkers parse their own comment syntax (`{# #}`, `//`, `/* */`); the one post-check
+stage (stk_lint.pipeline.post_check) matches every language's findings against them.
+What this module needs of the rules (the codes there are, STK900 itself) is passed in.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from stk_lint.decoding import line_break_after, line_starts
 from stk_lint.findings import Edit, Finding, Fix
-from stk_lint.rules.builtin import UnusedSuppression
 
 if TYPE_CHECKING:
     from stk_lint.rule import Rule
@@ -142,7 +142,10 @@ def is_suppressed(
 
 
 def unused_directives(
-    directives: dict[int, Directive], enabled: frozenset[str], judge_bare: bool = True
+    directives: dict[int, Directive],
+    enabled: frozenset[str],
+    known: frozenset[str],
+    judge_bare: bool = True,
 ) -> list[tuple[Directive, str, frozenset[str]]]:
     """Directives that silenced nothing, or name what is no rule: (directive, message,
     the codes to take out of it, or ALL).
@@ -152,9 +155,8 @@ def unused_directives(
     judged either, and nor can a bare directive unless `judge_bare` (every rule that
     checks the file ran). A code of ours that names no rule (`STK999`, a prefix such as
     `STK2`: suppressions match whole codes) and an empty list (`ignore[]`) silence
-    nothing whatever runs: they are always reported.
+    nothing whatever runs: they are always reported. `known` is every rule code there is.
     """
-    known = _known_codes()
     unused = []
     for line in sorted(directives):
         directive = directives[line]
@@ -193,63 +195,33 @@ def unused_directives(
     return unused
 
 
-def _known_codes() -> frozenset[str]:
-    from stk_lint.registry import ALL_RULES
-
-    return frozenset(rule.code for rule in ALL_RULES)
-
-
 def unused_suppressions(
     directives: dict[int, Directive],
     path: str,
-    rules: tuple[type[Rule], ...],
+    rule: type[Rule],
+    enabled: frozenset[str],
+    known: frozenset[str],
+    judge_bare: bool,
     source: str | None = None,
 ) -> list[Finding]:
-    """STK900 findings for suppression comments that silenced nothing in this run.
-
-    Call after every finding of the file went through `is_suppressed` (which records
-    what each directive silenced). Any checker with its own comment syntax can use it.
-    """
-    if not directives or not any(rule.code == UnusedSuppression.code for rule in rules):
-        return []
-    enabled = frozenset(rule.code for rule in rules)
-    judge_bare = _every_rule_ran(enabled, path)
+    """`rule`'s (STK900's) findings for the suppression comments that silenced nothing in
+    this run: call after every finding of the file went through `is_suppressed` (which
+    records what each directive silenced). `judge_bare`: every rule that checks this kind
+    of file ran, so a bare suppression (which may be there for any of them) is judged."""
     return [
         Finding(
             path=path,
             line=directive.line,
             column=directive.column + 1,
-            code=UnusedSuppression.code,
+            code=rule.code,
             message=message,
-            name=UnusedSuppression.name,
+            name=rule.name,
             end_line=directive.line,
             end_column=directive.column + 1 + len(directive.text),
             fix=_removal(source, directive, stale),
         )
-        for directive, message, stale in unused_directives(directives, enabled, judge_bare)
+        for directive, message, stale in unused_directives(directives, enabled, known, judge_bare)
     ]
-
-
-def _every_rule_ran(enabled: frozenset[str], path: str) -> bool:
-    """Whether every rule that checks this kind of file was enabled: a bare suppression
-    may be there for any of them, so it is judged only then."""
-    from stk_lint.files import language_of
-    from stk_lint.registry import ALL_RULES
-
-    language = language_of(path)
-    return all(rule.code in enabled for rule in ALL_RULES if language and _checks(rule, language))
-
-
-def _checks(rule: type[Rule], language: str) -> bool:
-    from stk_lint.rule import ANY, JS, PYTHON, TEMPLATE
-
-    if rule.language == ANY:
-        return True
-    if language == PYTHON:
-        return rule.language == PYTHON
-    if language == TEMPLATE:
-        return hasattr(rule, "check_template")
-    return language == JS and hasattr(rule, "check_js")
 
 
 def _removal(source: str | None, directive: Directive, stale: frozenset[str]) -> Fix | None:

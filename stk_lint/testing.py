@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from stk_lint.engine import check_bytes
 from stk_lint.findings import Finding
+from stk_lint.pipeline import check_bytes
 from stk_lint.registry import ALL_RULES, BY_CODE, options_by_key
 from stk_lint.rule import Rule
 
@@ -60,9 +60,9 @@ def fixed(
 ) -> str:
     """The snippet after `stk-lint check --fix` (`--unsafe-fixes` with `unsafe`) with the
     same selection as `lint`; AssertionError when the fixer gives up on it."""
-    from stk_lint.engine import REPARSERS
     from stk_lint.files import language_of
     from stk_lint.fixing import fix_source
+    from stk_lint.pipeline import REPARSERS
 
     language = language_of(path)
     reparse = REPARSERS.get(language) if language else None

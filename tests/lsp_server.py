@@ -1,7 +1,7 @@
 """`stk-lint server` for tests/test_server.py, with one fault planted: checking a file
 whose name contains `boom_fails` raises, as a bug in a rule would."""
 
-from stk_lint import engine
+from stk_lint import pipeline as engine
 from stk_lint.server import main
 
 _check_source = engine.check_source

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stk_lint import engine, runner
+from stk_lint import pipeline as engine
+from stk_lint import runner
 from stk_lint.cli import main
+from stk_lint.registry import ALL_RULES, options_by_key
 from stk_lint.testing import codes, lint
 
 
@@ -307,9 +309,7 @@ def test_libcst_parse_failures_show_only_where_a_rule_needs_the_tree():
     assert lint(plain) == []
     with_rule = "from flask import g\n(pars): bool = True\n"
     assert codes(lint(with_rule)) == ["STK001"]
-    engine.PRE_PARSE_SKIPS = False
-    try:
-        finding = only(lint(plain))
-    finally:
-        engine.PRE_PARSE_SKIPS = True
+    every_rule = tuple(rule for rule in ALL_RULES if rule.default_enabled)
+    options = {key: option.default for key, option in options_by_key().items()}
+    finding = only(engine.check_source(plain, "app/views.py", every_rule, options, skips=False))
     assert finding.message.startswith("valid Python that libcst cannot parse: ")

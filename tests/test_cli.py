@@ -236,16 +236,16 @@ def test_a_run_that_checks_nothing_says_so_on_stderr_and_exits_0(stk_lint, proje
 def _fail_on(monkeypatch, suffix, error):
     """Make checking the files whose path ends with `suffix` raise `error` (a bug in
     stk-lint, as far as the run can tell)."""
-    from stk_lint import engine
+    from stk_lint import pipeline as engine
 
-    real_check_bytes = engine.check_bytes
+    real_check_source = engine.check_source
 
-    def check_bytes(data, path, *args, **kwargs):
+    def check_source(text, path, *args, **kwargs):
         if path.endswith(suffix):
             raise error
-        return real_check_bytes(data, path, *args, **kwargs)
+        return real_check_source(text, path, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "check_bytes", check_bytes)
+    monkeypatch.setattr(engine, "check_source", check_source)
 
 
 def test_a_run_with_an_internal_error_never_says_all_checks_passed(stk_lint, project, monkeypatch):

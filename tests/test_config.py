@@ -1,6 +1,7 @@
 import pytest
 
 from stk_lint.config import ConfigError, Settings, find_config, load_settings
+from stk_lint.resolve import resolve
 
 VIEW = (
     "import flask\nfrom sqlalchemy.orm import relationship\nr = relationship('X', lazy='raise')\n"
@@ -80,8 +81,9 @@ def test_invalid_configuration_is_a_clear_error(stk_lint, project, table, messag
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    with pytest.raises(ConfigError):
-        load_settings(root / "pyproject.toml")
+    with pytest.raises(ConfigError) as raised:
+        resolve(load_settings(root / "pyproject.toml"))  # step one, else step two
+    assert message in str(raised.value)
 
 
 def test_broken_toml_is_a_clear_error(stk_lint, project):
@@ -91,9 +93,9 @@ def test_broken_toml_is_a_clear_error(stk_lint, project):
 
 
 def test_opt_in_rules_need_an_explicit_selector():
-    settings = Settings()
+    settings = resolve(Settings())
     assert all(rule.default_enabled for rule in settings.rules)
-    assert Settings(select=["STK"]).rules == settings.rules
+    assert resolve(Settings(select=["STK"])).rules == settings.rules
 
 
 @pytest.mark.parametrize("key", ["exclude", "extend-exclude"])
@@ -131,4 +133,4 @@ def test_allowed_lazy_takes_sqlalchemy_loader_names(project):
     names = ["select", "joined", "selectin", "subquery", "raise", "raise_on_sql"]
     names += ["noload", "immediate", "write_only", "dynamic"]
     root = project({"pyproject.toml": f"[tool.stk-lint]\nallowed-lazy = {names!r}\n"})
-    assert load_settings(root / "pyproject.toml").options["allowed-lazy"] == names
+    assert resolve(load_settings(root / "pyproject.toml")).options["allowed-lazy"] == names

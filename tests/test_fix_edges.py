@@ -5,9 +5,9 @@ the plain version with the same line breaks and final-line state."""
 
 import pytest
 
-from stk_lint.engine import REPARSERS
 from stk_lint.files import language_of
 from stk_lint.fixing import fix_source
+from stk_lint.pipeline import REPARSERS
 from stk_lint.registry import ALL_RULES
 from stk_lint.testing import lint
 

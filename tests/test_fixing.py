@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from stk_lint.cli import main
-from stk_lint.engine import reparse_python
 from stk_lint.findings import Edit, Finding, Fix
 from stk_lint.fixing import apply_edits, apply_fixes, fix_source, select_fixes
+from stk_lint.pipeline import reparse_python
 from stk_lint.registry import BY_CODE
 from stk_lint.testing import codes, lint
 
@@ -505,19 +505,21 @@ def test_fix_keeps_the_owner(project):
 
 def test_any_languages_fixes_go_through_its_reparse_check(project, monkeypatch):
     """Generic: a template checker's span edits are applied, and undone if Jinja breaks."""
-    from stk_lint import engine
+    from stk_lint import pipeline as engine
+    from stk_lint.checked import Checked
     from stk_lint.rule import TEMPLATE
 
     def template_checker(source, path, rules, options, project):
         start = source.find("{{ ")
         if start < 0:
-            return []
+            return Checked()
         end = source.index(" }}", start) + 3
         replacement = "${ " + source[start + 3 : end - 3] + " }"
         if "BREAK" in source:
             replacement = "{% if %}"
         fix = Fix("Use a Vue binding", "safe", (Edit(start, end, replacement),))
-        return [Finding(path, 1, start + 1, "STK101", "m", "flask-import", 1, end + 1, fix)]
+        finding = Finding(path, 1, start + 1, "STK101", "m", "flask-import", 1, end + 1, fix)
+        return Checked([(finding, (1, 1))], dict)
 
     monkeypatch.setitem(engine.CHECKERS, TEMPLATE, template_checker)
     good, broken = Path("page.html"), Path("broken.html")
@@ -539,7 +541,7 @@ def test_diff_headers_keep_absolute_paths_readable():
 
 
 def test_a_fix_that_libcst_accepts_but_python_cannot_compile_is_refused():
-    from stk_lint.engine import reparse_python
+    from stk_lint.pipeline import reparse_python
 
     assert reparse_python("async def f(x):\n    await x\n") is None
     reason = reparse_python("def f(x):\n    await x\n")

@@ -555,7 +555,7 @@ def test_a_double_bom_file_is_stk001():
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from("()[]{}:=,.'\"#\\\nfrx1 \ufeff{}*"), max_size=60))
 def test_stk001_iff_cpython_rejects(text):
-    from stk_lint.engine import LIBCST_ONLY
+    from stk_lint.pipeline import LIBCST_ONLY
 
     source = NEEDS_TREE + text
     found = [f for f in lint(source) if f.code == "STK001"]

@@ -14,8 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("module_graph", ROOT / "scripts" / "module_graph.py")
 assert _spec is not None and _spec.loader is not None
@@ -32,29 +30,9 @@ RULE_API = ("stk_lint.languages", "stk_lint.rule", "stk_lint.python_rule")
 # imports them: the pipeline, the CLI, the hook, the server).
 CHECKERS = ("stk_lint.python_checker", "stk_lint.templates.checker")
 
-# Imports up to the registry and the rule modules from below them, left to the change
-# that makes configuration and suppression registry-free (issue 20b: settings read in
-# two steps, one post-check stage). Until then the layer rules are judged without them,
-# and `test_..._with_every_import` below fails on them (xfail); once they are gone it
-# passes and its xfail mark and this table go.
-PENDING = ("stk_lint.config", "stk_lint.suppression", "stk_lint.templates.context")
-PENDING_REASON = (
-    "issue-20b: config.py, suppression.py and templates/context.py import the registry "
-    "or rules.builtin (configuration in two steps, one post-check stage)"
-)
 
-
-def _graph(*, pending_removed: bool) -> dict[str, set[str]]:
-    edges = module_graph.restrict(module_graph.graph(ROOT), ALL_KINDS)
-    if pending_removed:
-        for source in PENDING:
-            if source in edges:
-                edges[source] = {t for t in edges[source] if not _is_rules_or_registry(t)}
-    return edges
-
-
-def _is_rules_or_registry(module: str) -> bool:
-    return module == REGISTRY or module.startswith("stk_lint.rules.")
+def _graph() -> dict[str, set[str]]:
+    return module_graph.restrict(module_graph.graph(ROOT), ALL_KINDS)
 
 
 def _rule_modules(edges: dict[str, set[str]]) -> set[str]:
@@ -109,19 +87,14 @@ def _api_problems(edges: dict[str, set[str]]) -> list[str]:
 
 def test_the_named_modules_exist():
     """The few names the layer tests anchor on; a rename must update them here."""
-    edges = _graph(pending_removed=False)
-    for module in (REGISTRY, *RULE_API, *CHECKERS, *PENDING):
+    edges = _graph()
+    for module in (REGISTRY, *RULE_API, *CHECKERS):
         assert module in edges, module
     assert _rule_modules(edges), "the registry imports no rule module"
 
 
 def test_no_import_cycle():
-    assert _cycles(_graph(pending_removed=True)) == []
-
-
-@pytest.mark.xfail(strict=True, reason=PENDING_REASON)
-def test_no_import_cycle_with_every_import():
-    assert _cycles(_graph(pending_removed=False)) == []
+    assert _cycles(_graph()) == []
 
 
 def test_no_cycle_at_import_time():
@@ -131,21 +104,16 @@ def test_no_cycle_at_import_time():
 
 
 def test_rules_import_only_the_rule_api_and_helpers():
-    assert _rule_import_problems(_graph(pending_removed=True)) == []
-
-
-@pytest.mark.xfail(strict=True, reason=PENDING_REASON)
-def test_rules_import_only_the_rule_api_and_helpers_with_every_import():
-    assert _rule_import_problems(_graph(pending_removed=False)) == []
+    assert _rule_import_problems(_graph()) == []
 
 
 def test_the_rule_api_depends_on_nothing_above_it():
-    assert _api_problems(_graph(pending_removed=True)) == []
+    assert _api_problems(_graph()) == []
 
 
 def test_the_rule_api_names_no_checker():
     """python_rule is implemented by python_checker, never the other way round."""
-    edges = _graph(pending_removed=False)
+    edges = _graph()
     for module in RULE_API:
         assert not set(edges[module]) & set(CHECKERS), module
 

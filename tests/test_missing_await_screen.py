@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stk_lint import engine
+from stk_lint import pipeline as engine
 from stk_lint.config import Settings
 from stk_lint.project import SUMMARIES
 from stk_lint.rules.missing_await_screen import could_make_coroutine

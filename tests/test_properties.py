@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stk_lint.engine import reparse_python
 from stk_lint.findings import Edit, Finding, Fix
 from stk_lint.fixing import apply_fixes, fix_source, select_fixes
+from stk_lint.pipeline import reparse_python
 from stk_lint.registry import ALL_RULES
 from stk_lint.testing import lint
 

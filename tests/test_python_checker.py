@@ -81,7 +81,7 @@ def test_a_checked_tree_is_freed_without_the_garbage_collector():
     over it cost more than the check itself (regression: report -> rule -> context)."""
     import gc
 
-    from stk_lint.engine import check_source
+    from stk_lint.pipeline import check_source
     from stk_lint.registry import ALL_RULES
 
     source = (

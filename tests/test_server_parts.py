@@ -14,6 +14,7 @@ from stk_lint.config import Settings
 from stk_lint.files import JS, PYTHON, TEMPLATE
 from stk_lint.findings import Edit, Finding, Fix
 from stk_lint.request import CheckRequest, check_request
+from stk_lint.resolve import resolve
 from stk_lint.server import (
     Checked,
     Positions,
@@ -115,7 +116,7 @@ def test_a_fix_that_would_not_parse_is_not_offered(tmp_path):
     broken = Fix("break it", "safe", (Edit(0, 1, "def ("),))
     sound = Fix("replace", "safe", (Edit(5, 13, "ti ti-home"),))
     path = tmp_path / "app.py"
-    project = Project(tmp_path, Settings(root=tmp_path))
+    project = Project(tmp_path, resolve(Settings(root=tmp_path)))
     server = StkLanguageServer()
     positions = Positions(text, types.PositionEncodingKind.Utf16)
     for fix, offered in ((broken, False), (sound, True)):
@@ -147,7 +148,7 @@ def test_the_index_is_refreshed_one_module_at_a_time(tmp_path):
     views.write_text(
         "from app.helpers import notify\n\n\nasync def show(thing_id):\n    notify(thing_id)\n"
     )
-    settings = Settings(root=tmp_path, config_path=tmp_path / "pyproject.toml")
+    settings = resolve(Settings(root=tmp_path, config_path=tmp_path / "pyproject.toml"))
     project = Project(tmp_path, settings)
     index = project.ensure_index()
     assert index.resolve("app.helpers.notify").is_async is False

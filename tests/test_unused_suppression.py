@@ -44,9 +44,10 @@ def test_codes_of_other_tools_and_unselected_rules_are_not_judged():
 
 def test_opt_in_only():
     from stk_lint.config import Settings
+    from stk_lint.resolve import resolve
 
-    assert "STK900" not in {rule.code for rule in Settings().rules}
-    assert "STK900" in {rule.code for rule in Settings(extend_select=["STK900"]).rules}
+    assert "STK900" not in {rule.code for rule in resolve(Settings()).rules}
+    assert "STK900" in {rule.code for rule in resolve(Settings(extend_select=["STK900"])).rules}
 
 
 def test_fix_removes_the_comment_or_its_line():

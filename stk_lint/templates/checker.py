@@ -1,10 +1,10 @@
-"""The template and JS checkers registered in `engine.CHECKERS`."""
+"""The template and JS checkers registered in `pipeline.CHECKERS`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from stk_lint.findings import Finding
+from stk_lint.checked import Checked
 from stk_lint.rule import JS, TEMPLATE, Rule
 
 
@@ -14,17 +14,17 @@ def check_template(
     rules: tuple[type[Rule], ...],
     options: dict[str, Any],
     project: Any = None,
-) -> list[Finding]:
+) -> Checked:
     checks = [rule for rule in rules if TEMPLATE in rule.languages]
     if not checks:
-        return []
+        return Checked()
     # Imported on the first template: a run over Python files alone never needs it.
     from stk_lint.templates.context import TemplateContext
 
     context = TemplateContext(path, source, options, project)
     for rule in checks:
         rule.check_template(context)  # type: ignore[attr-defined]
-    return context.findings(rules)
+    return context.checked()
 
 
 _VENDOR_FOLDERS = frozenset({"vendor", "vendors", "third_party", "third-party", "bower_components"})
@@ -49,13 +49,13 @@ def check_js(
     rules: tuple[type[Rule], ...],
     options: dict[str, Any],
     project: Any = None,
-) -> list[Finding]:
+) -> Checked:
     checks = [rule for rule in rules if JS in rule.languages]
     if not checks or is_vendored_js(path, source):
-        return []
+        return Checked()
     from stk_lint.templates.context import JsContext
 
     context = JsContext(path, source, options, project)
     for rule in checks:
         rule.check_js(context)  # type: ignore[attr-defined]
-    return context.findings(rules)
+    return context.checked()

@@ -2,25 +2,29 @@
 
 Each layer (Jinja tokens and tree, HTML tags, the scripts' JS tree, the page's Vue
 state) is computed once, on first use, and shared by every rule. Rules report
-0-based character offsets; the checker turns them into 1-based lines and columns.
+0-based character offsets; `checked()` turns them into 1-based lines and columns for
+the post-check stage (stk_lint.pipeline), with the file's suppression comments. Where
+each Vue app's state applies is stk_lint.templates.vue's; the text that may name icons,
+stk_lint.templates.icons'.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from stk_lint.checked import Checked
 from stk_lint.decoding import line_break_after, line_starts
 from stk_lint.findings import Finding, Fix
-from stk_lint.rules.builtin import UnusedSuppression
-from stk_lint.suppression import Directive, is_suppressed, parse_directive, unused_suppressions
+from stk_lint.suppression import Directive, parse_directive
 from stk_lint.templates import html, vue
-from stk_lint.templates.icons import tabler_names
-from stk_lint.templates.js import default_delimiters
+from stk_lint.templates.html import Attribute, Document, Element, Tag
+from stk_lint.templates.icons import IconText, markup_icons, string_markup_icons, tabler_names
+from stk_lint.templates.vue import VueScopes
 
 if TYPE_CHECKING:
     from stk_lint.rule import Rule
@@ -28,8 +32,6 @@ if TYPE_CHECKING:
     from stk_lint.templates.js import JsFacts
 
 _JS_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})
-_ICON_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:icon|[\w-]+-icon)$", re.IGNORECASE)
-_CLASS_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?class$", re.IGNORECASE)
 _LINK_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:href|src)$", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import\b[^;{}]*;?")
 
@@ -55,27 +57,8 @@ class Place:
     own_delimiters: bool = True
     # the props and data of the component whose template holds it
     state: frozenset[str] = frozenset()
-    attribute: html.Attribute | None = None  # for "attribute": the one whose value holds it
-    tag: html.Tag | None = None  # for "attribute": the tag holding it
-
-
-@dataclass
-class VueScopes:
-    page: frozenset[str]  # apps' state, and components' whose template is elsewhere
-    by_id: dict[str, frozenset[str]]  # `template: '#id'` components, by element id
-    by_string: dict[tuple[int, int], frozenset[str]]  # `template: '...'`, by string span
-    without_delimiters: frozenset[str]  # ids of `#id` components on Vue's `{{ }}`
-
-
-@dataclass
-class IconText:
-    """A stretch of the file that may name icons."""
-
-    start: int
-    text: str
-    # "class" (plain class attribute), "string" (a JS string literal: icons only when it
-    # is wholly a class list), "icon" (any other place)
-    kind: str
+    attribute: Attribute | None = None  # for "attribute": the one whose value holds it
+    tag: Tag | None = None  # for "attribute": the tag holding it
 
 
 class SourceContext:
@@ -120,33 +103,26 @@ class SourceContext:
     def directives(self) -> dict[int, Directive]:
         return {}
 
-    def findings(self, rules: tuple[type[Rule], ...] = ()) -> list[Finding]:
-        """The reports as findings, less the suppressed ones; with STK900 among `rules`,
-        plus the suppression comments that silenced nothing."""
-        judge_suppressions = any(rule.code == UnusedSuppression.code for rule in rules)
-        if not self.reports and not judge_suppressions:
-            return []
-        directives = self.directives()
-        findings = []
+    def checked(self) -> Checked:
+        """The reports as findings, each with the lines a suppression comment may stand
+        on, for the post-check stage (stk_lint.pipeline.post_check)."""
+        reports = []
         for report in self.reports:
             line, column = self.position(report.start)
             end_line, end_column = self.position(max(report.end, report.start))
-            if is_suppressed(directives, report.rule.code, (line, end_line)):
-                continue
-            findings.append(
-                Finding(
-                    path=self.path,
-                    line=line,
-                    column=column,
-                    code=report.rule.code,
-                    message=report.message,
-                    name=report.rule.name,
-                    end_line=end_line,
-                    end_column=end_column,
-                    fix=report.fix,
-                )
+            finding = Finding(
+                path=self.path,
+                line=line,
+                column=column,
+                code=report.rule.code,
+                message=report.message,
+                name=report.rule.name,
+                end_line=end_line,
+                end_column=end_column,
+                fix=report.fix,
             )
-        return findings + unused_suppressions(directives, self.path, rules, self.source)
+            reports.append((finding, (line, end_line)))
+        return Checked(reports, self.directives)
 
     def _directive(self, directives: dict[int, Directive], start: int, end: int) -> None:
         """The suppression comment between `start` and `end`, if it is one."""
@@ -194,54 +170,8 @@ class JsContext(SourceContext):
         for literal in self.js.strings:
             for a, b in literal.segments:
                 found.append(IconText(a, source[a:b], "string"))
-                found.extend(_string_markup_icons(source, a, b, lambda x, y: source[x:y]))
+                found.extend(string_markup_icons(source, a, b, lambda x, y: source[x:y]))
         return found
-
-
-def _markup_icons(
-    document: html.Document,
-    length: int,
-    branches: Sequence[tuple[int, str]],
-    value_of: Callable[[int, int], str],
-    offset: int = 0,
-) -> Iterator[IconText]:
-    """The places markup names icons: class and `*-icon` attributes, `<v-icon>` text.
-    `value_of(start, end)` reads the text between two offsets of the file; `offset` is
-    where the markup starts in the file (the document's offsets count from there)."""
-    for tag, stack in html.elements(document, length, branches):
-        if tag.closing:
-            if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
-                start = offset + stack[-1].content_start
-                yield IconText(start, value_of(start, offset + tag.start), "icon")
-            continue
-        for attribute in tag.attributes:
-            if attribute.value is None:
-                continue
-            start = offset + attribute.value_start
-            value = value_of(start, offset + attribute.value_end)
-            if attribute.name.lower() == "class":
-                yield IconText(start, value, "class")
-            elif (
-                _CLASS_ATTRIBUTE.match(attribute.name)
-                or _ICON_ATTRIBUTE.match(attribute.name)
-                or (tag.name == "v-icon" and attribute.name.lower() == "v-text")
-            ):
-                yield IconText(start, value, "icon")
-
-
-# A JavaScript string holding markup: a component's `template: '<v-chip ...>'`, HTML
-# given to `innerHTML`.
-_MARKUP_START = re.compile(r"<[A-Za-z]")
-
-
-def _string_markup_icons(
-    text: str, start: int, end: int, value_of: Callable[[int, int], str]
-) -> list[IconText]:
-    """Icon names in the markup a JS string (its content from `start` to `end`) holds."""
-    content = text[start:end]
-    if _MARKUP_START.search(content) is None:
-        return []
-    return list(_markup_icons(html.scan(content), len(content), (), value_of, start))
 
 
 _JINJA_SUFFIXES = (".jinja", ".jinja2", ".j2")
@@ -283,11 +213,11 @@ class TemplateContext(SourceContext):
         return self.jinja.text
 
     @cached_property
-    def html(self) -> html.Document:
+    def html(self) -> Document:
         return html.scan(self.jinja.masked)
 
     @cached_property
-    def scripts(self) -> list[tuple[html.Tag, int, int]]:
+    def scripts(self) -> list[tuple[Tag, int, int]]:
         """JavaScript `<script>` elements: (tag, content start, content end)."""
         found = []
         for tag, start, end in self.html.raw_text:
@@ -321,21 +251,9 @@ class TemplateContext(SourceContext):
 
     @cached_property
     def _vue_scopes(self) -> VueScopes:
-        """Where the state of each app and component applies.
-
-        An app mounted on an element of this file (`.mount('#notes')`) is scoped to that
-        element like a `template: '#id'` component; the main app is usually mounted on
-        the layout's `#app`, not in this file, and its state applies page-wide.
-
-        A component's props and data exist only inside its own template: a
-        `props: ['item']` component with `template: '#item-tpl'` says nothing about a
-        server `{{ item.name }}` elsewhere on the page, and one without a template here
-        (a `render()` function, a template from elsewhere) says nothing about any of it.
-        A mixin's state goes where its owners' goes.
-        """
+        """Where the state of each app and component applies (see `vue.scopes_of`)."""
         if not self.scripts:
             return VueScopes(frozenset(), {}, {}, frozenset())
-        facts = self.js
         element_ids = {
             a.value.strip()
             for tag in self.html.tags
@@ -343,27 +261,7 @@ class TemplateContext(SourceContext):
             for a in tag.attributes
             if a.name.lower() == "id" and a.value
         }
-        page: set[str] = set()
-        by_id: dict[str, set[str]] = {}
-        by_string: dict[tuple[int, int], set[str]] = {}
-        without_delimiters: set[str] = set()
-        for options in facts.options:
-            state = options.state(facts.text)
-            for scope in _scopes(options, facts, element_ids):
-                if scope is _PAGE:
-                    page |= state
-                elif isinstance(scope, str):
-                    by_id.setdefault(scope, set()).update(state)
-                    if options.kind != "mixin" and not self._own_delimiters(options):
-                        without_delimiters.add(scope)
-                else:
-                    by_string.setdefault(scope, set()).update(state)
-        return VueScopes(
-            frozenset(page),
-            {k: frozenset(v) for k, v in by_id.items()},
-            {k: frozenset(v) for k, v in by_string.items()},
-            frozenset(without_delimiters),
-        )
+        return vue.scopes_of(self.js, element_ids, self.text)
 
     def directives(self) -> dict[int, Directive]:
         directives: dict[int, Directive] = {}
@@ -391,20 +289,12 @@ class TemplateContext(SourceContext):
             value = entry[1]
             if value.type in ("string", "template_string"):
                 quote = "`" if value.type == "template_string" else "'"
-                own = self._own_delimiters(options)
+                own = vue.own_delimiters(options, self.text)
                 state = self._vue_scopes.by_string.get(
                     (value.start_byte, value.end_byte), frozenset()
                 )
                 found.append((value.start_byte, value.end_byte, quote, own, state))
         return found
-
-    def _own_delimiters(self, options: Any) -> bool:
-        """Whether component options set delimiters other than Vue's `{{ }}`."""
-        delimiters = options.keys.get("delimiters")
-        if delimiters is None or delimiters[1] is None:
-            return False
-        value = delimiters[1]
-        return not default_delimiters(self.text[value.start_byte : value.end_byte])
 
     def place(self, start: int) -> Place:
         """Where the Jinja construct at `start` stands (see `places`)."""
@@ -426,10 +316,10 @@ class TemplateContext(SourceContext):
         )
         script_ranges = {(a, b) for _, a, b in self.scripts}
         index = 0
-        stack: list[html.Element] = []  # the scanner's live stack: the final state at the end
+        stack: list[Element] = []  # the scanner's live stack: the final state at the end
         binding_cache: dict[int, tuple[set[str], set[str]]] = {}
 
-        def bound_inside(elements: list[html.Element]) -> frozenset[str]:
+        def bound_inside(elements: list[Element]) -> frozenset[str]:
             names: set[str] = set()
             for element in elements:
                 names |= _bindings(element.tag, binding_cache)[1]
@@ -442,7 +332,7 @@ class TemplateContext(SourceContext):
         def markup_place(
             kind: str,
             names: frozenset[str],
-            elements: list[html.Element],
+            elements: list[Element],
             attribute: Any = None,
             tag: Any = None,
         ) -> Place:
@@ -460,7 +350,7 @@ class TemplateContext(SourceContext):
                     own = own and element_id not in scopes.without_delimiters
             return Place(kind, names, own_delimiters=own, state=state, attribute=attribute, tag=tag)
 
-        def place_at(offset: int, tag: html.Tag | None, stack: list[html.Element]) -> Place:
+        def place_at(offset: int, tag: Tag | None, stack: list[Element]) -> Place:
             # Comments and script/style bodies never overlap: the one starting last before
             # `offset` is the only candidate.
             candidate = bisect.bisect_right(skipped_starts, offset) - 1
@@ -472,14 +362,14 @@ class TemplateContext(SourceContext):
                     if s < offset < e:
                         return Place("js-template", frozenset(), quote, own, state)
                 return Place("script", frozenset())
-            if _skipped_by_vue(stack, tag):
+            if vue.skipped_by_vue(stack, tag):
                 return Place("ignored", frozenset())
             if tag is not None:
-                own = _bindings(tag, binding_cache)[0] if not tag.closing else set()
+                bound = _bindings(tag, binding_cache)[0] if not tag.closing else set()
                 attribute = next(
                     (a for a in tag.attributes if a.value_start <= offset < a.value_end), None
                 )
-                return markup_place("attribute", bound_inside(stack) | own, stack, attribute, tag)
+                return markup_place("attribute", bound_inside(stack) | bound, stack, attribute, tag)
             return markup_place("text", bound_inside(stack), stack)
 
         for tag, stack in html.elements(document, len(self.text), self.jinja.branches):
@@ -504,12 +394,12 @@ class TemplateContext(SourceContext):
         text = self.text
         jinja = self.jinja
         # `{% if %}...{% endif %}` blanked: the names each branch can render stand alone.
-        found = list(_markup_icons(self.html, len(text), jinja.branches, jinja.without_tags))
+        found = list(markup_icons(self.html, len(text), jinja.branches, jinja.without_tags))
         if self.scripts:
             for literal in self.js.strings:
                 for a, b in literal.segments:
                     found.append(IconText(a, text[a:b], "string"))
-                    found.extend(_string_markup_icons(text, a, b, jinja.without_tags))
+                    found.extend(string_markup_icons(text, a, b, jinja.without_tags))
         for start, end, kind in jinja.spans:
             if kind != "comment":  # `{{ icon_button('mdi-x') }}`, `{% set icon = 'ti ti-x' %}`
                 found.append(IconText(start, text[start:end], "icon"))
@@ -560,48 +450,7 @@ class TemplateContext(SourceContext):
         return " ".join(self.text[output.inner_start : output.inner_end].split())
 
 
-_PAGE = None  # the scope of an app mounted outside this file: the whole page
-Scope = str | tuple[int, int] | None  # an element id, a `template:` string's span, _PAGE
-
-
-def _scopes(
-    options: Any, facts: JsFacts, element_ids: set[str], seen: frozenset[int] = frozenset()
-) -> list[Scope]:
-    """Where the state of an app, component or mixin can be read on this page."""
-    if options.kind == "mixin":
-        seen = seen | {id(options)}  # mixins of mixins, with no endless cycle
-        return [
-            scope
-            for owner in options.owners
-            if id(owner) not in seen
-            for scope in _scopes(owner, facts, element_ids, seen)
-        ]
-    if options.kind == "app":
-        mounted_on = facts.mount_target(options)
-        # A second app on its own element of this page (`other.mount('#notes')`).
-        return [mounted_on] if mounted_on in element_ids else [_PAGE]
-    entry = options.keys.get("template")
-    value = entry[1] if entry is not None else None
-    if value is None:
-        return []
-    if value.type == "string" and facts.node_text(value)[1:2] == "#":
-        return [facts.node_text(value)[2:-1].strip()]
-    if value.type in ("string", "template_string"):
-        return [(value.start_byte, value.end_byte)]
-    return []
-
-
-def _skipped_by_vue(stack: list[html.Element], tag: html.Tag | None) -> bool:
-    """Inside (or on) a `v-pre` element: Vue does not compile it, so its braces are the
-    server's or literal text."""
-    if tag is not None and not tag.closing and tag.attribute("v-pre") is not None:
-        return True
-    return any(element.tag.attribute("v-pre") is not None for element in stack)
-
-
-def _bindings(
-    tag: html.Tag, cache: dict[int, tuple[set[str], set[str]]]
-) -> tuple[set[str], set[str]]:
+def _bindings(tag: Tag, cache: dict[int, tuple[set[str], set[str]]]) -> tuple[set[str], set[str]]:
     key = id(tag)
     if key not in cache:
         cache[key] = vue.bindings(tag)

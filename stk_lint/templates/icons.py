@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stk_lint import paths
 from stk_lint.findings import Edit, Fix
+
+if TYPE_CHECKING:  # the markup scanner: imported where a template is checked
+    from stk_lint.templates import html
 
 # An icon name stands alone in a class list or string: whitespace or a quote on each side.
 _EDGE_BEFORE = r"(?<![^\s'\"`])"
@@ -260,3 +264,70 @@ def _closest(name: str, names: frozenset[str]) -> str | None:
             return shorter
     matches = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     return matches[0] if matches else None
+
+
+# --- where a template or script names icons ----------------------------------------
+
+_ICON_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?(?:icon|[\w-]+-icon)$", re.IGNORECASE)
+_CLASS_ATTRIBUTE = re.compile(r"^(?::|v-bind:)?class$", re.IGNORECASE)
+
+
+@dataclass
+class IconText:
+    """A stretch of the file that may name icons."""
+
+    start: int
+    text: str
+    # "class" (plain class attribute), "string" (a JS string literal: icons only when it
+    # is wholly a class list), "icon" (any other place)
+    kind: str
+
+
+def markup_icons(
+    document: html.Document,
+    length: int,
+    branches: Sequence[tuple[int, str]],
+    value_of: Callable[[int, int], str],
+    offset: int = 0,
+) -> Iterator[IconText]:
+    """The places markup names icons: class and `*-icon` attributes, `<v-icon>` text.
+    `value_of(start, end)` reads the text between two offsets of the file; `offset` is
+    where the markup starts in the file (the document's offsets count from there)."""
+    from stk_lint.templates import html
+
+    for tag, stack in html.elements(document, length, branches):
+        if tag.closing:
+            if stack and stack[-1].tag.name == "v-icon" and tag.name == "v-icon":
+                start = offset + stack[-1].content_start
+                yield IconText(start, value_of(start, offset + tag.start), "icon")
+            continue
+        for attribute in tag.attributes:
+            if attribute.value is None:
+                continue
+            start = offset + attribute.value_start
+            value = value_of(start, offset + attribute.value_end)
+            if attribute.name.lower() == "class":
+                yield IconText(start, value, "class")
+            elif (
+                _CLASS_ATTRIBUTE.match(attribute.name)
+                or _ICON_ATTRIBUTE.match(attribute.name)
+                or (tag.name == "v-icon" and attribute.name.lower() == "v-text")
+            ):
+                yield IconText(start, value, "icon")
+
+
+# A JavaScript string holding markup: a component's `template: '<v-chip ...>'`, HTML
+# given to `innerHTML`.
+_MARKUP_START = re.compile(r"<[A-Za-z]")
+
+
+def string_markup_icons(
+    text: str, start: int, end: int, value_of: Callable[[int, int], str]
+) -> list[IconText]:
+    """Icon names in the markup a JS string (its content from `start` to `end`) holds."""
+    content = text[start:end]
+    if _MARKUP_START.search(content) is None:
+        return []
+    from stk_lint.templates import html
+
+    return list(markup_icons(html.scan(content), len(content), (), value_of, start))

@@ -204,7 +204,7 @@ def _add_mixins(
 def _shared_options(options: Options, declarations: dict[str, Any], text: str) -> list[Any]:
     """Objects of this file whose options join these: `mixins: [listMixin]` and a
     spread `{...base}`, each a `const X = {...}` here."""
-    found = []
+    found: list[Any] = []
     node = options.node
     if node.type != "object":
         return found

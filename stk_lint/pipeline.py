@@ -1,8 +1,13 @@
-"""Checking: pure functions from source text to findings, and the run over many files.
+"""The check pipeline: one file's text (or bytes) to its findings, with no I/O.
 
-``check_source`` is the unit every front end uses (the CLI, the Claude Code hook,
-the tests, later the parallel workers and the cache): it does no I/O. ``check_file``
-adds reading and decoding; ``run`` adds discovery and the project-wide pass.
+A checker per language (`check_python` here, the template and JS checkers in
+stk_lint.templates.checker) runs the rules and hands back what they reported with the
+lines a suppression may cover, and the file's suppression comments (stk_lint.checked).
+Then ONE post-check stage, `post_check`, applies suppression, STK900 (suppressions that
+silenced nothing), the enabled-codes filter and the order, whatever the language.
+``check_source`` is that unit; ``check_bytes`` adds decoding and the size limit;
+stk_lint.request routes a request (a file, an editor's text, a fix) through them for
+every front end: `stk-lint check` (stk_lint.runner), the Claude Code hook, the server.
 """
 
 from __future__ import annotations
@@ -13,24 +18,25 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import libcst as cst
 
 from stk_lint import cpython
+from stk_lint.checked import Checked
 from stk_lint.decoding import LINE_BREAK, decode
-from stk_lint.files import language_of, read_source, size_limit
+from stk_lint.files import language_of, size_limit
 from stk_lint.findings import Finding
 from stk_lint.python_checker import check_module
-from stk_lint.python_rule import PythonContext
-from stk_lint.rule import JS, PYTHON, TEMPLATE, Rule
+from stk_lint.python_rule import PythonContext, PythonRule
+from stk_lint.registry import ALL_RULES
+from stk_lint.rule import ANY, JS, PYTHON, TEMPLATE, Rule
 from stk_lint.rules.builtin import SyntaxErrorRule, UnreadableFile, UnusedSuppression
 from stk_lint.suppression import is_suppressed, python_directives, unused_suppressions
 from stk_lint.templates.checker import check_js, check_template
 
-# A checker turns one file's text into findings for the rules it is given.
-Checker = Callable[[str, str, tuple[type[Rule], ...], dict[str, Any], Any], list[Finding]]
+# A checker turns one file's text into what the rules it is given reported.
+Checker = Callable[[str, str, tuple[type[Rule], ...], dict[str, Any], Any], Checked]
 
 
 def engine_finding(
@@ -48,69 +54,112 @@ def engine_finding(
     )
 
 
-# Give each rule only the files it could fire on (`Rule.requires`), and parse no file that
-# none of the enabled rules could fire on. Off only to prove the skips lose nothing
-# (`stk-lint check --no-skip`; the benchmark compares both outputs).
-PRE_PARSE_SKIPS = True
-
-
 def check_python(
     source: str,
     path: str,
     rules: tuple[type[Rule], ...],
     options: dict[str, Any],
     project: Any = None,
-) -> list[Finding]:
-    python_rules = [rule for rule in rules if rule.language == PYTHON]
+    skips: bool = True,
+) -> Checked:
+    """With `skips` (the default), each rule gets only the files it could fire on
+    (`Rule.requires`), and no file is parsed that none of the enabled rules could fire
+    on. Off only to prove the skips lose nothing (`stk-lint check --no-skip`; the
+    benchmark compares both outputs)."""
+    python_rules = [
+        rule for rule in rules if rule.language == PYTHON and issubclass(rule, PythonRule)
+    ]
     judge_suppressions = UnusedSuppression in rules
-    if PRE_PARSE_SKIPS and not judge_suppressions:
+    if skips and not judge_suppressions:
         python_rules = [rule for rule in python_rules if rule.could_fire(source)]
         if not python_rules and SyntaxErrorRule not in rules:
-            return []
+            return Checked()
     too_deep = too_deep_to_parse(source)
     if too_deep is not None:
-        return [engine_finding(SyntaxErrorRule, path, too_deep)]
+        return _verdict(path, too_deep)
     tree = _CPythonTree(source)
     # No rule could fire, or only rules whose finer skip reads CPython's tree (several
     # times faster to build than libcst's) and finds nothing for them: only a syntax error
     # could be reported, and that tree tells whether there is one. A file CPython rejects
     # still goes to libcst for the verdict and message a full check gives; valid Python
     # that libcst alone cannot parse is reported where a rule needs its tree.
-    if (
-        PRE_PARSE_SKIPS
-        and not judge_suppressions
-        and all(rule.could_fire_in is not None for rule in python_rules)
-    ):
-        needed = any(
-            rule.could_fire_in(source, tree, path, options, project) for rule in python_rules
-        )
+    finer = [rule.could_fire_in for rule in python_rules if rule.could_fire_in is not None]
+    if skips and not judge_suppressions and len(finer) == len(python_rules):
+        needed = any(could_fire(source, tree, path, options, project) for could_fire in finer)
         if not needed and (SyntaxErrorRule not in rules or tree() is not None):
-            return []
+            return Checked()
     try:
         module = parse_unvalidated(source)
     except cst.ParserSyntaxError as error:
-        reason, line, column = syntax_error_location(source, error)
-        return [engine_finding(SyntaxErrorRule, path, reason, line, column)]
+        return _verdict(path, *syntax_error_location(source, error))
     except RecursionError:
-        return [engine_finding(SyntaxErrorRule, path, _too_deep_for_libcst(source))]
+        return _verdict(path, _too_deep_for_libcst(source))
     if SyntaxErrorRule in rules and tree() is None:
         # libcst's grammar is not the running CPython's: it takes syntax of newer
         # Pythons (nested same-quote f-strings before 3.12) and characters CPython
         # refuses (a second BOM). CPython decides, as for a file no rule needs.
-        return [engine_finding(SyntaxErrorRule, path, *_cpython_reason(tree.error))]
+        return _verdict(path, *_cpython_reason(tree.error))
     if not python_rules and not judge_suppressions:
-        return []
+        return Checked()
     context = PythonContext(path, source, module, options, project)
     try:
         with _recursion_limit(RECURSION_LIMIT):
             reported = check_module(context, python_rules)
     except RecursionError:
-        return [engine_finding(SyntaxErrorRule, path, "nested too deeply to check")]
-    if not reported and not judge_suppressions:
-        return []
-    directives = python_directives(source)
-    findings = [f for f, span in reported if not is_suppressed(directives, f.code, span)]
-    return findings + unused_suppressions(directives, path, rules, source)
+        return _verdict(path, "nested too deeply to check")
+    return Checked(reported, lambda: python_directives(source))
+
+
+def _verdict(path: str, reason: str, line: int = 1, column: int = 1) -> Checked:
+    """STK001 for a file that cannot be parsed: its only finding, never suppressed."""
+    return Checked.verdict(engine_finding(SyntaxErrorRule, path, reason, line, column))
+
+
+def post_check(
+    checked: Checked,
+    path: str,
+    source: str,
+    language: str,
+    rules: tuple[type[Rule], ...],
+    known: Iterable[type[Rule]] = ALL_RULES,
+) -> list[Finding]:
+    """The one stage after every checker: the findings less those a suppression comment
+    silences, plus (with STK900 among `rules`) the suppression comments that silenced
+    nothing, only the enabled codes, in order. `known` is every rule there is (the
+    codes a suppression may name, and which rules check this kind of file)."""
+    enabled = frozenset(rule.code for rule in rules)
+    judge = UnusedSuppression.code in enabled
+    findings = [finding for finding, _ in checked.reports]
+    if checked.directives is not None and (checked.reports or judge):
+        directives = checked.directives()
+        if directives:
+            findings = [
+                finding
+                for finding, span in checked.reports
+                if not is_suppressed(directives, finding.code, span)
+            ]
+        if judge and directives:
+            known = tuple(known)
+            # A bare suppression may be there for any rule that checks this kind of
+            # file: it is judged only when every one of them ran.
+            every_rule_ran = all(
+                rule.code in enabled for rule in known if checks_language(rule, language)
+            )
+            findings += unused_suppressions(
+                directives,
+                path,
+                UnusedSuppression,
+                enabled,
+                frozenset(rule.code for rule in known),
+                every_rule_ran,
+                source,
+            )
+    return sorted(finding for finding in findings if finding.code in enabled)
+
+
+def checks_language(rule: type[Rule], language: str) -> bool:
+    """Whether a rule checks files of this language."""
+    return ANY in rule.languages or language in rule.languages
 
 
 def parse_unvalidated(source: str) -> cst.Module:
@@ -128,11 +177,12 @@ def parse_unvalidated(source: str) -> cst.Module:
     validate = node_class.__dict__.get("__post_init__")
     if validate is None:  # a libcst that no longer validates this way
         return cst.parse_module(source)
-    node_class.__post_init__ = _skip_validation
+    # setattr: replacing a method of the class is what this does, on purpose.
+    setattr(node_class, "__post_init__", _skip_validation)  # noqa: B010
     try:
         return cst.parse_module(source)
     finally:
-        node_class.__post_init__ = validate
+        setattr(node_class, "__post_init__", validate)  # noqa: B010
 
 
 def _skip_validation(node: cst.CSTNode) -> None:
@@ -282,7 +332,8 @@ def _too_deep_for_libcst(source: str) -> str:
     return "nested too deeply for the parser"
 
 
-CHECKERS: dict[str, Checker] = {PYTHON: check_python, TEMPLATE: check_template, JS: check_js}
+# The checkers of the other languages (Python's, `check_python`, takes `skips` too).
+CHECKERS: dict[str, Checker] = {TEMPLATE: check_template, JS: check_js}
 
 
 def reparse_python(source: str) -> str | None:
@@ -338,37 +389,23 @@ def check_source(
     options: dict[str, Any],
     project: Any = None,
     language: str | None = None,
+    skips: bool = True,
+    known: Iterable[type[Rule]] = ALL_RULES,
 ) -> list[Finding]:
-    """Findings for one file's text. Pure: reads nothing, writes nothing."""
-    language = language or language_of(path)
-    checker = CHECKERS.get(language) if language else None
-    if checker is None:
-        return []
-    enabled = tuple(rules)
-    findings = checker(source, path, enabled, options, project)
-    enabled_codes = {rule.code for rule in enabled}
-    return sorted(f for f in findings if f.code in enabled_codes)
-
-
-def check_file(
-    path: Path,
-    display: str,
-    rules: tuple[type[Rule], ...],
-    options: dict[str, Any],
-    project: Any = None,
-    language: str | None = None,
-) -> list[Finding]:
+    """Findings for one file's text: a checker, then the post-check stage. Pure: reads
+    nothing, writes nothing."""
     language = language or language_of(path)
     if language is None:
         return []
-    try:
-        data = read_source(path, size_limit(options))
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return _if_enabled(rules, engine_finding(UnreadableFile, display, f"cannot read: {reason}"))
-    if isinstance(data, int):
-        return _if_enabled(rules, too_large(display, data, options))
-    return check_bytes(data, display, rules, options, project, language)
+    enabled = tuple(rules)
+    if language == PYTHON:
+        checked = check_python(source, path, enabled, options, project, skips)
+    else:
+        checker = CHECKERS.get(language)
+        if checker is None:
+            return []
+        checked = checker(source, path, enabled, options, project)
+    return post_check(checked, path, source, language, enabled, known)
 
 
 def check_bytes(
@@ -378,6 +415,8 @@ def check_bytes(
     options: dict[str, Any],
     project: Any = None,
     language: str | None = None,
+    skips: bool = True,
+    known: Iterable[type[Rule]] = ALL_RULES,
 ) -> list[Finding]:
     """Findings for a file's raw content. Pure, like check_source."""
     language = language or language_of(path)
@@ -386,7 +425,7 @@ def check_bytes(
     text, problems = text_of(data, path, rules, options, language)
     if text is None:
         return problems
-    return check_source(text, path, rules, options, project, language)
+    return check_source(text, path, rules, options, project, language, skips, known)
 
 
 def text_of(
@@ -394,10 +433,10 @@ def text_of(
 ) -> tuple[str | None, list[Finding]]:
     """(text, []) for a file that can be checked, else (None, the STK003 finding if enabled)."""
     if len(data) > size_limit(options):
-        return None, _if_enabled(rules, too_large(path, len(data), options))
+        return None, if_enabled(rules, too_large(path, len(data), options))
     text, reason = decode(data, language)
     if text is None:
-        return None, _if_enabled(rules, engine_finding(UnreadableFile, path, reason))
+        return None, if_enabled(rules, engine_finding(UnreadableFile, path, reason))
     return text, []
 
 
@@ -410,8 +449,10 @@ def too_large(path: str, size: int, options: dict[str, Any]) -> Finding:
     return engine_finding(UnreadableFile, path, reason)
 
 
-def _if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding]:
+def unreadable(path: str, error: OSError) -> Finding:
+    reason = error.strerror or type(error).__name__
+    return engine_finding(UnreadableFile, path, f"cannot read: {reason}")
+
+
+def if_enabled(rules: tuple[type[Rule], ...], finding: Finding) -> list[Finding]:
     return [finding] if any(rule.code == finding.code for rule in rules) else []
-
-
-# The run over many files (discovery, cache, parallel workers, fixes) is stk_lint.runner.
