@@ -495,9 +495,9 @@ class SummaryStore:
         text = _read_text(path)
         if text is None:
             return None
-        entry = [info.st_mtime_ns, info.st_size, summarise(text, module, is_package)]
-        self._entries[key] = self._added[key] = entry
-        return entry[2]
+        summary = summarise(text, module, is_package)
+        self._entries[key] = self._added[key] = [info.st_mtime_ns, info.st_size, summary]
+        return summary
 
     def has_added(self) -> bool:
         return bool(self._added)
@@ -1363,7 +1363,7 @@ def project_site_packages(root: Path) -> list[str]:
     """site-packages of a virtualenv kept in the project (`.venv`, `venv`, `env`): stk-lint
     is often installed on its own (pipx, a hook's environment), away from the project's
     libraries, and reads them from there."""
-    found = []
+    found: list[str] = []
     for name in (".venv", "venv", "env"):
         venv = root / name
         if not paths.is_file(venv / "pyvenv.cfg"):

@@ -90,6 +90,11 @@ class _Loop:
     consumed: set[str] = field(default_factory=set)
 
 
+# The `if` statements around a node, and which arm of each it is in: (id(If), 0 for the
+# body, 1 for what follows `elif`/`else`).
+_Arms = tuple[tuple[int, int], ...]
+
+
 @dataclass(eq=False)  # compared by identity
 class _Pending:
     """A coroutine bound to a name that has not been awaited yet."""
@@ -105,6 +110,9 @@ class _Pending:
     awaitable_here: bool = True
     loops: tuple[_Loop, ...] = ()  # the loops it was bound in, outermost first
     quart: bool = False  # a Quart request/websocket awaitable: see ARGUMENT
+    # Usage evidence: nothing declares the callee, an `await` of the same callee (this
+    # key: see `MissingAwait._evidence_key`) elsewhere must be found for a finding.
+    evidence: tuple[tuple[object, str], _Arms] | None = None
 
 
 @dataclass
@@ -152,6 +160,30 @@ class _Frame:
     # Bound coroutines truth-tested (or compared with `is`) in the block that made them.
     tested: list[tuple[str, _Pending, cst.CSTNode]] = field(default_factory=list)
 
+
+@dataclass
+class _Unknown:
+    """A bare statement call of a callee nothing declares (usage evidence decides it)."""
+
+    call: cst.Call
+    key: tuple[object, str]
+    arms: _Arms
+    frame: _Frame
+    statement: cst.CSTNode | None
+    awaitable_here: bool
+
+
+# Calls that schedule work and return a handle: awaiting one waits for the work, a bare
+# call lets it run on its own (both legal).
+# Methods whose result is awaitable by the data model (PEP 492, PEP 525), whatever the
+# receiver: a bare call drops it.
+ASYNC_PROTOCOL_METHODS = frozenset(
+    {"__aenter__", "__aexit__", "__anext__", "aclose", "asend", "athrow"}
+)
+_AWAITED_CALL = re.compile(r"\bawait\s+([A-Za-z_][\w.]*)\s*\(")
+_SCHEDULERS = frozenset(
+    {"run_in_executor", "start_soon", "call_soon", "call_later", "call_at", "spawn"}
+)
 
 _WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
 
@@ -568,6 +600,16 @@ class MissingAwait(PythonRule):
         self.argument_of: dict[int, tuple[cst.Call, int | str]] = {}
         self.module_node: cst.Module | None = None
         self.signatures: dict[str, tuple[cst.Parameters, int] | None] | None = None
+        # Usage evidence: the first `await` of each callee (its key: where its head name
+        # lives, and the dotted name), and bare statement calls of callees nothing
+        # declares, judged against those awaits when the module ends.
+        self.awaited_calls: dict[tuple[object, str], list[tuple[cst.Await, _Arms]]] = {}
+        self.arms_of: dict[int, _Arms] = {}  # id(block) -> the if-arms it is in
+        self.elif_arms: dict[int, _Arms] = {}  # id(elif's If) -> the arms around it
+        self.unknown_statements: list[_Unknown] = []
+        self.deferred: list[tuple[str, _Pending, str, cst.CSTNode | None, NodeFix | None, str]] = []
+        self.awaited_texts: set[str] | None = None  # callees written after `await`
+        self.evidence_frames: list[_Frame] = []  # keeps the frames keyed by id alive
 
     def report(self, node, message, fix=None, statement=None) -> None:
         """A statement whose comment silences the type checkers' own check of this
@@ -588,6 +630,7 @@ class MissingAwait(PythonRule):
 
     def leave_Module(self, node: cst.Module) -> None:
         self._flush(self.frames.pop())
+        self._report_unknown_statements()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.frames.append(_Frame("class", node.name.value, self._prefix() + node.name.value))
@@ -668,7 +711,7 @@ class MissingAwait(PythonRule):
     def _enter_comprehension(self, node: cst.CSTNode) -> None:
         self.comprehensions += 1
 
-    def _leave_comprehension(self, node: cst.CSTNode) -> None:
+    def _leave_comprehension(self, original_node: cst.CSTNode) -> None:
         self.comprehensions -= 1
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter_comprehension
@@ -704,6 +747,12 @@ class MissingAwait(PythonRule):
     def visit_Await(self, node: cst.Await) -> None:
         self._role(node.expression, AWAITED)
         self._note_consumed(node.expression)
+        call = node.expression
+        if isinstance(call, cst.Call) and not call.lpar:
+            display = dotted_name(call.func)
+            key = None if display is None else self._evidence_key(display)
+            if key is not None:
+                self.awaited_calls.setdefault(key, []).append((node, self._arms()))
         # `await request.json.get("a")`: the await is on `.get()`'s result.
         inner = node.expression
         while not inner.lpar:
@@ -1127,6 +1176,13 @@ class MissingAwait(PythonRule):
 
     def visit_If(self, node: cst.If) -> None:
         self._role(node.test, TESTED)
+        # The arms of `if`/`elif`/`else` each block is in, for usage evidence.
+        around = self.elif_arms.pop(id(node), ())
+        self.arms_of[id(node.body)] = ((id(node), 0), *around)
+        if isinstance(node.orelse, cst.Else):
+            self.arms_of[id(node.orelse.body)] = ((id(node), 1), *around)
+        elif isinstance(node.orelse, cst.If):
+            self.elif_arms[id(node.orelse)] = ((id(node), 1), *around)
 
     def visit_While(self, node: cst.While) -> None:
         self._role(node.test, TESTED)
@@ -1171,7 +1227,7 @@ class MissingAwait(PythonRule):
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         self._role(node.expression, VALUE)
 
-    def _elements_of_returned(self, node: cst.CSTNode) -> None:
+    def _elements_of_returned(self, node: cst.Dict | cst.List | cst.Tuple | cst.Set) -> None:
         """A list or dict literal returned by an async def becomes the response body:
         a coroutine inside it is a value that was never computed."""
         frame = self.function
@@ -1220,7 +1276,8 @@ class MissingAwait(PythonRule):
             for arg in node.args:
                 self._note_consumed(arg.value)
         elif (
-            qualified is not None
+            display is not None
+            and qualified is not None
             and self._callee_name(display, qualified) in VALUE_TAKERS
             and not _asks_if_awaitable(node)
         ):
@@ -1252,6 +1309,123 @@ class MissingAwait(PythonRule):
         if found is not None:
             display, how = found
             self._check(node, display, how, role, quart=quart)
+        elif (
+            (role == STATEMENT or isinstance(role, tuple))
+            and display is not None
+            and qualified is not None
+            and display in self._awaited_texts()
+        ):
+            self._note_unknown_call(node, display, qualified, role)
+
+    # -- usage evidence ------------------------------------------------------------------
+
+    def _evidence_key(self, display: str) -> tuple[object, str] | None:
+        """Where the callee's head name lives, with the dotted name: two calls with the
+        same key call the same thing. `self.x.y` is keyed by the class of the method,
+        a function's local by that function, anything else by the module."""
+        head = display.partition(".")[0]
+        if head == "self":
+            owner = self._enclosing_class()
+            return None if owner is None else (owner.qualname, display)
+        for frame in self._scopes():
+            if frame.kind == "class":
+                return None  # a class body's own names: not followed
+            if frame.kind != "module" and head in frame.locals:
+                if not self.evidence_frames or self.evidence_frames[-1] is not frame:
+                    self.evidence_frames.append(frame)
+                return (id(frame), display)
+        return ("", display)
+
+    def _arms(self) -> _Arms:
+        """The arms of the `if` statements around the node being visited."""
+        return tuple(arm for block in self.blocks for arm in self.arms_of.get(block, ()))
+
+    def _awaited_elsewhere(
+        self, key: tuple[object, str], arms: _Arms, call: cst.CSTNode
+    ) -> cst.Await | None:
+        """The first `await` of the callee that is evidence for `call`: not the same call
+        in another arm of an `if` around it (`if is_sync: x = cb(*a) else: x = await
+        cb(*a)` chooses by the callee)."""
+        mine = dict(arms)
+        for awaited, where in self.awaited_calls.get(key, ()):
+            opposite = any(mine.get(statement, arm) != arm for statement, arm in where)
+            if not opposite or not awaited.expression.deep_equals(call):
+                return awaited
+        return None
+
+    def _awaited_texts(self) -> set[str]:
+        """The dotted callees written right after an `await` in the file (a text
+        pre-check: the keys of `awaited_calls` are the real test)."""
+        if self.awaited_texts is None:
+            self.awaited_texts = set(_AWAITED_CALL.findall(self.context.source))
+        return self.awaited_texts
+
+    def _note_unknown_call(
+        self, node: cst.Call, display: str, qualified: str, role: str | tuple[str, str]
+    ) -> None:
+        """A bare statement call (or a call bound to a name) in an `async def` of a
+        callee nothing declares: a finding if the same callee is awaited elsewhere in its
+        scope (see `_report_unknown_statements`, `_flush`)."""
+        frame = self.function
+        if frame.kind != "def" or not frame.is_async or self._is_consumer(qualified):
+            return
+        if qualified.rsplit(".", 1)[-1] in _SCHEDULERS:
+            return
+        key = self._evidence_key(display)
+        if key is None:
+            return
+        if isinstance(role, tuple):
+            self._check(node, display, "awaited elsewhere", role, evidence=(key, self._arms()))
+            return
+        statement = self.context.statement
+        self.unknown_statements.append(
+            _Unknown(node, key, self._arms(), frame, statement, self._awaitable_here())
+        )
+
+    def _report_unknown_statements(self) -> None:
+        """Usage evidence: `await self.datastore.commit()` at one place and a bare
+        `self.datastore.commit()` statement at another. Nothing declares what the
+        callee returns, but the code awaits it: the bare call drops an awaitable."""
+        for unknown in self.unknown_statements:
+            awaited = self._awaited_elsewhere(unknown.key, unknown.arms, unknown.call)
+            if awaited is None:
+                continue
+            display = unknown.key[1]
+            fix = self._fix(unknown.call, unknown.frame, False, unknown.awaitable_here)
+
+            def message(
+                line_of: Callable[[cst.CSTNode], int],
+                display: str = display,
+                awaited: cst.Await = awaited,
+            ) -> str:
+                return (
+                    f"`{display}(...)` is awaited on line {line_of(awaited)}, so it makes "
+                    "an awaitable, but here it is called without `await`, so it never runs"
+                )
+
+            self.report(unknown.call, message, fix, unknown.statement)
+        for name, pending, what, use, fix, end in self.deferred:
+            assert pending.evidence is not None
+            awaited = self._awaited_elsewhere(*pending.evidence, pending.call)
+            if awaited is None:
+                continue
+
+            def bound_message(
+                line_of: Callable[[cst.CSTNode], int],
+                name: str = name,
+                pending: _Pending = pending,
+                what: str = what,
+                use: cst.CSTNode | None = use,
+                end: str = end,
+                awaited: cst.Await = awaited,
+            ) -> str:
+                where = "" if use is None else f" on line {line_of(use)}"
+                return (
+                    f"`{pending.callee}(...)` is awaited on line {line_of(awaited)}, so it "
+                    f"makes an awaitable; `{name}` holds it but {what}{where}{end}"
+                )
+
+            self.report(pending.call, bound_message, fix, pending.statement)
 
     def _on_quart_proxy(self, func: cst.BaseExpression) -> bool:
         """`request.get_json`, `websocket.receive`: a method of a Quart proxy."""
@@ -1435,7 +1609,7 @@ class MissingAwait(PythonRule):
         else:
             frame.pending.pop(name, None)
 
-    def _settle_rebinding(self, node: cst.CSTNode | None = None) -> None:
+    def _settle_rebinding(self, original_node: cst.CSTNode | None = None) -> None:
         for frame, name, block, before in self.rebinding:
             self._lose_rebound(frame, name, block, before)
         self.rebinding.clear()
@@ -1444,7 +1618,7 @@ class MissingAwait(PythonRule):
         self._settle_rebinding()
         self.blocks.append(id(node))
 
-    def _leave_block(self, node: cst.CSTNode) -> None:
+    def _leave_block(self, original_node: cst.CSTNode) -> None:
         self._settle_rebinding()
         self.blocks.pop()
 
@@ -1458,11 +1632,11 @@ class MissingAwait(PythonRule):
             for pending in pendings:
                 self._report_pending(name, pending, frame, "is never awaited")
         reported = {id(pending) for _, pending, _, _ in frame.late}
-        for name, pending, use in frame.tested:
+        for name, pending, test in frame.tested:
             if name not in frame.consumed and id(pending) not in reported:
                 reported.add(id(pending))
                 what = "is tested without `await` (a coroutine is always true, never None)"
-                frame.late.append((name, pending, what, use))
+                frame.late.append((name, pending, what, test))
         for name, pending, what, use in frame.late:
             start = f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its "
             end = self._sync_advice(frame)
@@ -1470,6 +1644,9 @@ class MissingAwait(PythonRule):
             if name not in frame.consumed:
                 # `x = await call()` would break a later `await x`.
                 fix = self._fix(pending.call, frame, False, pending.awaitable_here)
+            if pending.evidence is not None:
+                self.deferred.append((name, pending, what, use, fix, end))
+                continue
             message = _pending_message(f"{start}coroutine but {what}", use, end)
             self.report(pending.call, message, fix, pending.statement)
 
@@ -1492,6 +1669,7 @@ class MissingAwait(PythonRule):
         role: str | tuple[str, str] | None,
         property: bool = False,
         quart: bool = False,
+        evidence: tuple[tuple[object, str], _Arms] | None = None,
     ) -> None:
         frame = self.function
         if role == ARGUMENT and quart:
@@ -1515,6 +1693,7 @@ class MissingAwait(PythonRule):
                 self._awaitable_here(),
                 tuple(frame.loops),
                 quart,
+                evidence,
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
@@ -1607,14 +1786,37 @@ class MissingAwait(PythonRule):
                 or self._call_of_result(func)
                 or self._upload_save(func)
                 or self._method_of_element(func)
+                or self._protocol_method(func, display)
             )
         held = self._coroutine_function(display) or self._method_of_union(display)
         if held is not None:
             return held
         qualified, in_module = self._qualify(display)
-        if qualified is None:
+        found = None if qualified is None else self._async_target(display, qualified, in_module)
+        return found or self._protocol_method(func, display)
+
+    def _protocol_method(
+        self, func: cst.BaseExpression, display: str | None
+    ) -> tuple[str, str] | None:
+        """`x.__aenter__()`, `x.__anext__()`, `gen.aclose()`: methods of the async
+        protocols (async context managers, iterators, generators) return awaitables
+        whatever `x` is; so does the built-in `anext(x)`. Followed in `async def`s only:
+        a plain `def` may drive the awaitable by hand (`an.send(None)`, `an.__next__()`)."""
+        frame = self.function
+        if frame.kind != "def" or not frame.is_async:
             return None
-        return self._async_target(display, qualified, in_module)
+        if isinstance(func, cst.Attribute) and func.attr.value in ASYNC_PROTOCOL_METHODS:
+            name = display or f"(...).{func.attr.value}"
+            return name, "a method of the async protocols, which returns an awaitable"
+        if (
+            display == "anext"
+            and not self._is_local("anext")
+            and "anext" not in self.context.imports
+            and "anext" not in self.local.summary["functions"]
+            and "anext" not in self.local.summary.get("bindings", ())
+        ):
+            return "anext", "the built-in, which returns an awaitable"
+        return None
 
     def _method_of_super(self, func: cst.BaseExpression) -> tuple[str, str] | None:
         """`super().save(...)` in a method: the bases' `save`."""

@@ -46,7 +46,24 @@ DEFAULT_SESSION_NAMES = ("db_session",)
 # all contain "ession"), Quart's `request`/`websocket` (imported from quart), AsyncAttrs.
 # `Awaitable`/`Coroutine`: a `Callable[..., Awaitable[T]]` annotation says calling the
 # name makes a coroutine.
-_TEXTS = ("async", "await", "ession", "quart", "awaitable_attrs", "Awaitable", "Coroutine")
+# `__aenter__` ... `athrow`: the async protocols' methods (`ASYNC_PROTOCOL_METHODS`);
+# `anext`: the built-in.
+_TEXTS = (
+    "async",
+    "await",
+    "ession",
+    "quart",
+    "awaitable_attrs",
+    "Awaitable",
+    "Coroutine",
+    "__aenter__",
+    "__aexit__",
+    "__anext__",
+    "aclose",
+    "asend",
+    "athrow",
+    "anext",
+)
 
 # The words of a quoted annotation, as the rule reads them.
 TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
