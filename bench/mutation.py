@@ -223,7 +223,7 @@ class _Scopes(ast.NodeVisitor):
             return "other"
         imported = self.imports.get(head)
         if imported is not None:
-            from stk_lint.project import absolute_import
+            from stk_lint.summaries import absolute_import
 
             absolute = absolute_import(imported, self.module, False) or imported
             target = self.index.resolve(absolute)

@@ -193,7 +193,8 @@ def _project_pass(
     """
     if not any(settings.selects(code) for code in PROJECT_RULES):
         return None, ""
-    from stk_lint.project import Packages, ProjectIndex, summarise, valid_summary
+    from stk_lint.project import Packages, ProjectIndex
+    from stk_lint.summaries import summarise, valid_summary
 
     if cache is not None:
         cache.load_summaries()  # libraries and project modules read on demand
@@ -453,7 +454,7 @@ def _start_worker(options: dict[str, Any], project: Any, skips: bool) -> None:
     _tune_gc()  # inherited with fork; not with spawn
     _worker_state = (options, project)
     if project is not None:
-        from stk_lint.project import SUMMARIES
+        from stk_lint.summary_store import SUMMARIES
 
         SUMMARIES.take_added()  # the parent's, inherited by fork: it has them already
 
@@ -466,7 +467,7 @@ def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding] | str], dict[st
     findings = [_check_task(task, options, project) for task in tasks]
     if project is None:
         return findings, {}
-    from stk_lint.project import SUMMARIES
+    from stk_lint.summary_store import SUMMARIES
 
     return findings, SUMMARIES.take_added()
 
@@ -513,7 +514,7 @@ def _check_parallel(
             for index, found in zip(chunk, findings, strict=True):
                 results[index] = found
             if summaries:
-                from stk_lint.project import SUMMARIES
+                from stk_lint.summary_store import SUMMARIES
 
                 SUMMARIES.merge(summaries)
     return results

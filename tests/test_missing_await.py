@@ -8,7 +8,8 @@ import libcst as cst
 import pytest
 
 from stk_lint.coroutines import DEFAULT_CONSUMERS
-from stk_lint.project import LibraryIndex, ProjectIndex
+from stk_lint.libraries import LibraryIndex
+from stk_lint.project import ProjectIndex
 from stk_lint.testing import lint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "await_project"

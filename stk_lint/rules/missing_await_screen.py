@@ -25,19 +25,14 @@ loses nothing is checked by running the corpora with the skips on and off
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from stk_lint.awaits.annotations import TYPE_NAME
 from stk_lint.coroutines import KNOWN_COROUTINES
-from stk_lint.project import (
-    COROUTINE_CALLABLE,
-    LibraryIndex,
-    ModuleEntry,
-    ProjectIndex,
-    absolute_import,
-    summarise,
-)
+from stk_lint.libraries import LibraryIndex
+from stk_lint.project import ProjectIndex
+from stk_lint.summaries import COROUTINE_CALLABLE, ModuleEntry, absolute_import, summarise
 
 DEFAULT_SESSION_NAMES = ("db_session",)
 
@@ -65,8 +60,6 @@ _TEXTS = (
     "anext",
 )
 
-# The words of a quoted annotation, as the rule reads them.
-TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
 
 # Names starting a dotted name in the built-in tables, for `KNOWN_COROUTINES` look-ups
 # of a class's members.
