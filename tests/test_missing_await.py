@@ -527,6 +527,33 @@ LEGAL = {
             except StopIteration as stop:
                 return stop.value
     """,
+    "usage evidence: another binding of the name (a `with` target, a nested `def`)": """
+        import socket
+
+        async def listen(trio_socket):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+            with trio_socket.socket() as s:
+                await s.bind(("127.0.0.1", 0))
+
+        async def relay(make_sender):
+            def send(message):
+                return message
+
+            send("a")
+            send = make_sender()
+            await send("b")
+    """,
+    "usage evidence: awaits and calls a test expects to raise": """
+        import pytest
+
+        async def test_channel(r):
+            assert r.receive_nowait() == 2
+            with pytest.raises(EndOfChannel):
+                r.receive_nowait()
+            with pytest.raises(ClosedResourceError):
+                await r.receive_nowait()
+    """,
     "usage evidence: a scheduler's handle may be left to run": """
         async def h(loop, job):
             await loop.run_in_executor(None, job)

@@ -91,6 +91,9 @@ class Frame:
     late: list[tuple[str, Pending, str, cst.CSTNode | None]] = field(default_factory=list)
     # Bound coroutines truth-tested (or compared with `is`) in the block that made them.
     tested: list[tuple[str, Pending, cst.CSTNode]] = field(default_factory=list)
+    # How many times each name was bound so far (assignments, `with`/`for` targets,
+    # nested `def`s and classes): usage evidence compares calls of one binding only.
+    generations: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

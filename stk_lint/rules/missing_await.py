@@ -102,6 +102,16 @@ _SCHEDULERS = frozenset(
 )
 
 
+# `with pytest.raises(E):`, `with self.assertRaises(E):`: the block is expected to raise.
+_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "RaisesGroup"})
+
+
+def _expects_raise(item: cst.BaseExpression) -> bool:
+    return (
+        isinstance(item, cst.Call) and (dotted_name(item.func) or "").rsplit(".", 1)[-1] in _RAISES
+    )
+
+
 def _pending_message(
     text: str, use: cst.CSTNode | None, end: str
 ) -> str | Callable[[Callable[[cst.CSTNode], int]], str]:
@@ -200,7 +210,8 @@ class MissingAwait(Inference, PythonRule):
         "`x = await session.get(Class, ...)`, `x = await session.stream(...)` or an "
         "annotation, methods on the result of another method call) are not resolved, "
         "unless usage evidence decides: when the same dotted callee (`self.` in the same "
-        "class, a local in the same function, else the module) is awaited elsewhere, a "
+        "class, the same binding of a local in the same function, else the module) is "
+        "awaited elsewhere (not in a block a test expects to raise), a "
         "bare statement call of it, or a call bound to a name then misused, in an `async "
         "def` is a finding (not for callees that schedule work and return a handle: "
         "`run_in_executor`, `start_soon`, `call_soon`...; nor when the `await` is the very "
@@ -405,6 +416,9 @@ class MissingAwait(Inference, PythonRule):
         self.unknown_statements: list[Unknown] = []
         self.deferred: list[tuple[str, Pending, str, cst.CSTNode | None, NodeFix | None, str]] = []
         self.awaited_texts: set[str] | None = None  # callees written after `await`
+        # `with pytest.raises(...)` blocks open: an `await` there may be of something that
+        # raises before it makes an awaitable (no usage evidence).
+        self.raising = 0
         self.evidence_frames: list[Frame] = []  # keeps the frames keyed by id alive
 
     def report(self, node, message, fix=None, statement=None) -> None:
@@ -429,6 +443,7 @@ class MissingAwait(Inference, PythonRule):
         self._report_unknown_statements()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._count_binding(node.name.value)
         self.frames.append(Frame("class", node.name.value, self._prefix() + node.name.value))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
@@ -437,6 +452,7 @@ class MissingAwait(Inference, PythonRule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
+        self._count_binding(name)
         frame = Frame("def", name, self._prefix() + name, node.asynchronous is not None)
         params = node.params
         every = [*params.posonly_params, *params.params, *params.kwonly_params]
@@ -463,6 +479,13 @@ class MissingAwait(Inference, PythonRule):
             return True
         qualified = f"{self.module}.{frame.qualname}" if self.module else frame.qualname
         return self.index.receives_session(qualified)
+
+    def _count_binding(self, name: str) -> None:
+        """A `def`/`class` statement binds its name in a function (see
+        `Frame.generations`; module and class bodies are not counted)."""
+        scope = self.frames[-1]
+        if scope.kind in ("def", "lambda"):
+            scope.generations[name] = scope.generations.get(name, 0) + 1
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._flush(self.frames.pop())
@@ -495,7 +518,7 @@ class MissingAwait(Inference, PythonRule):
         self._role(node.expression, AWAITED)
         self._note_consumed(node.expression)
         call = node.expression
-        if isinstance(call, cst.Call) and not call.lpar:
+        if isinstance(call, cst.Call) and not call.lpar and not self.raising:
             display = dotted_name(call.func)
             key = None if display is None else self._evidence_key(display)
             if key is not None:
@@ -596,6 +619,7 @@ class MissingAwait(Inference, PythonRule):
         if isinstance(target, cst.Name):
             self._role(target, TARGET)
             frame.locals.add(target.value)
+            frame.generations[target.value] = frame.generations.get(target.value, 0) + 1
             frame.types.pop(target.value, None)
             frame.types.pop(target.value + ELEMENT, None)
             frame.unions.pop(target.value + ELEMENT, None)
@@ -656,6 +680,8 @@ class MissingAwait(Inference, PythonRule):
         self._note_type(frame, name, callee, AWAIT if isinstance(value, cst.Await) else CALL)
 
     def visit_With(self, node: cst.With) -> None:
+        if any(_expects_raise(item.item) for item in node.items):
+            self.raising += 1
         frame = self.scope
         for item in node.items:
             self._role(item.item, HANDED if node.asynchronous else VALUE)
@@ -678,6 +704,10 @@ class MissingAwait(Inference, PythonRule):
                     else:
                         how = AENTER if node.asynchronous else ENTER
                         self._note_type(frame, item.asname.name.value, callee, how)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        if any(_expects_raise(item.item) for item in original_node.items):
+            self.raising -= 1
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
@@ -864,10 +894,12 @@ class MissingAwait(Inference, PythonRule):
         for frame in self._scopes():
             if frame.kind == "class":
                 return None  # a class body's own names: not followed
-            if frame.kind != "module" and head in frame.locals:
+            if frame.kind != "module" and (head in frame.locals or head in frame.generations):
                 if not self.evidence_frames or self.evidence_frames[-1] is not frame:
                     self.evidence_frames.append(frame)
-                return (id(frame), display)
+                # `with socket() as s: s.bind(...)` then `with tsocket() as s: await
+                # s.bind(...)`: another binding of the name may hold another thing.
+                return ((id(frame), frame.generations.get(head, 0)), display)
         return ("", display)
 
     def _arms(self) -> Arms:
@@ -903,7 +935,7 @@ class MissingAwait(Inference, PythonRule):
         frame = self.function
         if frame.kind != "def" or not frame.is_async or self._is_consumer(qualified):
             return
-        if qualified.rsplit(".", 1)[-1] in _SCHEDULERS:
+        if self.raising or qualified.rsplit(".", 1)[-1] in _SCHEDULERS:
             return
         key = self._evidence_key(display)
         if key is None:
