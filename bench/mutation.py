@@ -223,7 +223,7 @@ class _Scopes(ast.NodeVisitor):
             return "other"
         imported = self.imports.get(head)
         if imported is not None:
-            from stk_lint.project import absolute_import
+            from stk_lint.summaries import absolute_import
 
             absolute = absolute_import(imported, self.module, False) or imported
             target = self.index.resolve(absolute)
@@ -278,7 +278,9 @@ def measure(root: Path, sample: int, seed: int) -> tuple[list[tuple[Site, bool]]
     sites: list[Site] = []
     for path, source in sources.items():
         display = path.relative_to(base).as_posix()
-        module = project.module_of(display).summary["module"]
+        entry = project.module_of(display)
+        assert entry is not None  # added just above
+        module = entry.summary["module"]
         sites.extend(sites_of(path, display, source, project, module))
     if sample and len(sites) > sample:
         sites = random.Random(seed).sample(sites, sample)

@@ -36,7 +36,7 @@ from typing import Any
 
 from stk_lint import cpython
 from stk_lint.files import DEFAULT_MAX_FILE_SIZE_KB, read_source
-from stk_lint.project import absolute_import
+from stk_lint.summaries import absolute_import
 
 Facts = dict[str, Any]
 

@@ -192,13 +192,13 @@ class Cache:
 
     def load_summaries(self) -> None:
         """Let stk_lint.project use the module summaries kept by earlier runs."""
-        from stk_lint.project import SUMMARIES
+        from stk_lint.summary_store import SUMMARIES
 
         SUMMARIES.load(self.directory / "summaries.json")
 
     def save_summaries(self) -> None:
         """Keep the module summaries this run read on demand for the next one."""
-        from stk_lint.project import SUMMARIES
+        from stk_lint.summary_store import SUMMARIES
 
         if SUMMARIES.has_added():
             with contextlib.suppress(OSError):

@@ -203,7 +203,8 @@ def _project_pass(
     """
     if not any(settings.selects(code) for code in PROJECT_RULES):
         return None, ""
-    from stk_lint.project import Packages, ProjectIndex, summarise, valid_summary
+    from stk_lint.project import Packages, ProjectIndex
+    from stk_lint.summaries import summarise, valid_summary
 
     if cache is not None:
         cache.load_summaries()  # libraries and project modules read on demand
@@ -458,7 +459,7 @@ def _start_worker(settings: Resolved, project: Any, skips: bool) -> None:
     _tune_gc()  # inherited with fork; not with spawn
     _worker_state = (settings, project, skips)
     if project is not None:
-        from stk_lint.project import SUMMARIES
+        from stk_lint.summary_store import SUMMARIES
 
         SUMMARIES.take_added()  # the parent's, inherited by fork: it has them already
 
@@ -471,7 +472,7 @@ def _check_chunk(tasks: list[_Task]) -> tuple[list[list[Finding] | str], dict[st
     findings = [_check_task(task, settings, project, skips) for task in tasks]
     if project is None:
         return findings, {}
-    from stk_lint.project import SUMMARIES
+    from stk_lint.summary_store import SUMMARIES
 
     return findings, SUMMARIES.take_added()
 
@@ -518,7 +519,7 @@ def _check_parallel(
             for index, found in zip(chunk, findings, strict=True):
                 results[index] = found
             if summaries:
-                from stk_lint.project import SUMMARIES
+                from stk_lint.summary_store import SUMMARIES
 
                 SUMMARIES.merge(summaries)
     return results

@@ -268,7 +268,7 @@ class Project:
 
     def register(self, path: Path, text: str) -> bool:
         """Use `text` for this module's facts; False when they did not change."""
-        from stk_lint.project import summarise
+        from stk_lint.summaries import summarise
 
         module, is_package, root, resolved = self._place(path)
         summary = summarise(text, module, is_package)

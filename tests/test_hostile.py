@@ -269,7 +269,7 @@ def _write_project(root):
 def _run(root, use_cache=True):
     from stk_lint import runner
     from stk_lint.config import find_config, load_settings
-    from stk_lint.project import SUMMARIES
+    from stk_lint.summary_store import SUMMARIES
 
     SUMMARIES.clear()
     settings = load_settings(find_config(root))

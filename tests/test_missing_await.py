@@ -8,7 +8,8 @@ import libcst as cst
 import pytest
 
 from stk_lint.coroutines import DEFAULT_CONSUMERS
-from stk_lint.project import LibraryIndex, ProjectIndex
+from stk_lint.libraries import LibraryIndex
+from stk_lint.project import ProjectIndex
 from stk_lint.testing import lint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "await_project"
@@ -462,6 +463,101 @@ LEGAL = {
                 keep(None, None, "a", sixth)
                 seventh = notify(thing_id)
                 run_later(runner=None, job=seventh)
+    """,
+    "usage evidence: the same callee awaited, then handed on, gathered, made a task": """
+        class Store:
+            def __init__(self, datastore):
+                self.datastore = datastore
+
+            async def save(self, user):
+                await self.datastore.put(user)
+                pending = self.datastore.put(user)
+                await asyncio.gather(self.datastore.put(user), pending)
+                task = asyncio.create_task(self.datastore.put(user))
+                jobs = [self.datastore.put(u) for u in (user,)]
+                await asyncio.gather(*jobs)
+                await task
+
+            async def later(self, user):
+                return self.datastore.put(user)
+    """,
+    "usage evidence: awaited in one arm of an `if` that chooses by the callee": """
+        async def run(callback, is_sync, effect, deferred):
+            if is_sync:
+                result = callback()
+            else:
+                result = await callback()
+            if asyncio.iscoroutinefunction(effect):
+                await effect()
+            elif deferred:
+                pass
+            else:
+                effect()
+            return result
+    """,
+    "usage evidence: same name, another function's parameter, or another class": """
+        async def one(send):
+            await send({"type": "start"})
+
+        async def two(send):
+            send({"type": "start"})
+
+        class A:
+            async def a(self):
+                await self.hook()
+
+        class B:
+            async def b(self):
+                self.hook()
+    """,
+    "a project's own `anext`, and `anext` handed on": """
+        def anext(items):
+            return items[0]
+
+        async def h(gen, items):
+            first = anext(items)
+            await asyncio.wait_for(__builtins__.anext(gen), 1)
+            return first.id
+    """,
+    "a plain `def` driving an async generator by hand": """
+        def drive(gen):
+            step = gen.__anext__()
+            try:
+                step.send(None)
+            except StopIteration as stop:
+                return stop.value
+    """,
+    "usage evidence: another binding of the name (a `with` target, a nested `def`)": """
+        import socket
+
+        async def listen(trio_socket):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+            with trio_socket.socket() as s:
+                await s.bind(("127.0.0.1", 0))
+
+        async def relay(make_sender):
+            def send(message):
+                return message
+
+            send("a")
+            send = make_sender()
+            await send("b")
+    """,
+    "usage evidence: awaits and calls a test expects to raise": """
+        import pytest
+
+        async def test_channel(r):
+            assert r.receive_nowait() == 2
+            with pytest.raises(EndOfChannel):
+                r.receive_nowait()
+            with pytest.raises(ClosedResourceError):
+                await r.receive_nowait()
+    """,
+    "usage evidence: a scheduler's handle may be left to run": """
+        async def h(loop, job):
+            await loop.run_in_executor(None, job)
+            loop.run_in_executor(None, job)
     """,
     "results unpacked after `await`, a tuple of coroutines unpacked": """
         async def h(tasks):
@@ -993,6 +1089,66 @@ ILLEGAL = {
         """,
         3,
         ["`run_in_background`", "stk/tasks.py"],
+    ),
+    "usage evidence: an unannotated attribute's method awaited elsewhere in the class": (
+        """
+        class State:
+            def __init__(self, datastore):
+                self.datastore = datastore
+
+            async def put(self, token):
+                await self.datastore.commit()
+
+            async def pop(self, token):
+                self.datastore.commit()
+        """,
+        10,
+        ["`self.datastore.commit(...)` is awaited on line"],
+    ),
+    "usage evidence: an unannotated callable parameter awaited in the same function": (
+        """
+        async def handle(scope, receive, send):
+            if scope["type"] == "http":
+                await send({"type": "http.response.start"})
+                send({"type": "http.response.body"})
+        """,
+        5,
+        ["`send(...)` is awaited on line", "never runs"],
+    ),
+    "usage evidence: a bound result used as a value": (
+        """
+        class Datastore:
+            def __init__(self, session):
+                self.session = session
+
+            async def find(self, stmt):
+                result = await self.session.execute(stmt)
+                return result.scalar_one_or_none()
+
+            async def find_all(self, stmt):
+                result = self.session.execute(stmt)
+                return result.scalars().all()
+        """,
+        11,
+        ["is awaited on line", "`result` holds it", "used without `await` on line"],
+    ),
+    "an async protocol method called bare (`__aexit__`, `aclose`)": (
+        """
+        async def close(stack, gen):
+            await gen.aclose()
+            stack.__aexit__(None, None, None)
+        """,
+        4,
+        ["`stack.__aexit__`", "async protocols"],
+    ),
+    "the built-in `anext` bound and used as a value": (
+        """
+        async def first(gen):
+            value = anext(gen)
+            return value.id
+        """,
+        3,
+        ["`anext`", "`value` holds"],
     ),
     "module-level call": (
         """

@@ -10,17 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import stk_lint.project as project_module
+import stk_lint.libraries as libraries_module
+import stk_lint.summary_store as store_module
 from stk_lint.config import Settings
-from stk_lint.project import (
-    SUMMARIES,
-    LibraryIndex,
-    ProjectIndex,
-    SummaryStore,
-    module_name_for,
-    summarise,
-)
+from stk_lint.libraries import LibraryIndex
+from stk_lint.project import ProjectIndex, module_name_for
 from stk_lint.runner import run
+from stk_lint.summaries import summarise
+from stk_lint.summary_store import SUMMARIES, SummaryStore
 from stk_lint.testing import lint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "await_project"
@@ -301,16 +298,16 @@ def test_summaries_are_kept_between_runs(fake_library, tmp_path, monkeypatch):
 
     # The next process starts empty and reads the kept summary instead of the source.
     fresh = SummaryStore()
-    monkeypatch.setattr(project_module, "SUMMARIES", fresh)
-    monkeypatch.setattr(project_module, "summarise", _no_summarising)
+    monkeypatch.setattr(libraries_module, "SUMMARIES", fresh)
+    monkeypatch.setattr(store_module, "summarise", _no_summarising)
     fresh.load(kept)
     assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [3, True]
 
     # An edited file (another size) is read again.
-    monkeypatch.setattr(project_module, "summarise", summarise)
+    monkeypatch.setattr(store_module, "summarise", summarise)
     (fake_library / "core.py").write_text("def fetch(url):\n    return None\n")
     fresh = SummaryStore()
-    monkeypatch.setattr(project_module, "SUMMARIES", fresh)
+    monkeypatch.setattr(libraries_module, "SUMMARIES", fresh)
     fresh.load(kept)
     assert LibraryIndex().summary("fakelib.core").summary["functions"]["fetch"] == [1, False]
 

@@ -10,9 +10,9 @@ import pytest
 
 from stk_lint import pipeline as engine
 from stk_lint.config import Settings
-from stk_lint.project import SUMMARIES
 from stk_lint.rules.missing_await_screen import could_make_coroutine
 from stk_lint.runner import run
+from stk_lint.summary_store import SUMMARIES
 
 SERVICES = """\
 from contextlib import contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from stk_lint import pipeline as engine
-from stk_lint import project, runner
+from stk_lint import runner, summaries, summary_store
 from stk_lint.cache import CACHE_DIR_NAME
 from stk_lint.config import Settings
 from stk_lint.testing import codes, lint
@@ -309,13 +309,14 @@ def test_project_facts_a_file_depends_on_are_part_of_its_key(project_dir, monkey
     """STK202's index: summaries are cached per file, and a Python file is re-checked when
     the async facts of the project change, and only then."""
     summarized = []
-    real_summarise = project.summarise
+    real_summarise = summaries.summarise
 
     def counting_summarise(source, module, is_package=False):
         summarized.append(module)
         return real_summarise(source, module, is_package)
 
-    monkeypatch.setattr(project, "summarise", counting_summarise)
+    monkeypatch.setattr(summaries, "summarise", counting_summarise)
+    monkeypatch.setattr(summary_store, "summarise", counting_summarise)
     python_files = len(list(project_dir.rglob("*.py")))
     first = runner.run([project_dir], Settings(root=project_dir), use_cache=True)
     assert first.cached == 0 and len(summarized) == python_files

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from stk_lint.project import ModuleEntry, ProjectIndex, absolute_import
+from stk_lint.project import ProjectIndex
 from stk_lint.python_rule import PythonRule, dotted_name, module_name
+from stk_lint.summaries import ModuleEntry, absolute_import
 
 TASK_CALLS = frozenset({"delay", "apply_async"})
 TASK_DECORATORS = frozenset({"task", "shared_task"})

@@ -22,36 +22,49 @@ no parent pointers or metadata are needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import libcst as cst
 
+from stk_lint.awaits.annotations import (
+    ABSTRACT_MODULES,
+    WRAPPERS,
+    asks_if_awaitable,
+    note_signature,
+    session_annotation,
+    type_names,
+)
+from stk_lint.awaits.inference import Inference
+from stk_lint.awaits.scopes import (
+    AENTER,
+    AWAIT,
+    CALL,
+    ELEMENT,
+    ENTER,
+    KNOWN,
+    Arms,
+    Frame,
+    Loop,
+    Pending,
+    Unknown,
+)
 from stk_lint.coroutines import (
     ASYNC_WITH_TARGETS,
     COROUTINE_API,
     DEFAULT_CONSUMERS,
-    KNOWN_COROUTINES,
-    LOGGING_CALL,
-    QUART_PROXY_CLASSES,
-    REQUEST_COROUTINES,
     REQUEST_PROPERTIES,
-    SESSION_COROUTINES,
     STREAM_RESULTS,
-    UPLOAD_SAVE,
     VALUE_TAKERS,
-    WEBSOCKET_COROUTINES,
 )
 from stk_lint.findings import NodeFix
-from stk_lint.project import BUILTIN_CLASSES, Target, absolute_import, class_object_class
 from stk_lint.python_rule import PythonRule, dotted_name
 from stk_lint.rule import Option
 from stk_lint.rules.missing_await_screen import (
     DEFAULT_SESSION_NAMES,
-    TYPE_NAME,
     could_make_coroutine,
     module_entry,
 )
+from stk_lint.summaries import BUILTIN_CLASSES
 
 # `await session.run_sync(fn)` calls `fn` with a synchronous Session.
 _RUN_SYNC = re.compile(r"\.run_sync\(\s*(\w+)")
@@ -70,9 +83,6 @@ VALUE = "value"
 # AsyncSession coroutines whose result is a `Result`/`ScalarResult`: only plain methods.
 # (`get`, `scalar` return a model, whose methods may be async: no fix moves the await there.)
 PLAIN_RESULT_SESSION_METHODS = frozenset({"execute", "scalars"})
-# Plain AsyncSession methods that take model instances: a coroutine passed is a value.
-_SESSION_VALUE_METHODS = frozenset({"add", "add_all", "expunge", "expire", "is_modified"})
-
 PRIMARY = "primary"  # `.attr`/`[key]` on it: a value, and `await` needs parentheses
 # Truth-tested or compared with `is`: a bug for a call (a coroutine is always truthy),
 # but on a name it only asks whether the coroutine was made (`if coro is not None:`).
@@ -83,204 +93,23 @@ BIND = "bind"
 IGNORED = "ignored"  # a Name that is not a variable reference (attribute, keyword)
 
 
-@dataclass(eq=False)  # compared by identity
-class _Loop:
-    """A `for`/`while` being visited: the names awaited (or handed to a consumer) in it."""
-
-    consumed: set[str] = field(default_factory=set)
-
-
-@dataclass(eq=False)  # compared by identity
-class _Pending:
-    """A coroutine bound to a name that has not been awaited yet."""
-
-    call: cst.CSTNode
-    callee: str
-    how: str
-    kind: str  # "is async" or "is an awaitable property"
-    statement: cst.CSTNode | None
-    block: int  # the statement list it was bound in: rebinding there loses it
-    # `await` is legal where the call is (not in a comprehension or a class body); decided
-    # there, not where the name is used.
-    awaitable_here: bool = True
-    loops: tuple[_Loop, ...] = ()  # the loops it was bound in, outermost first
-    quart: bool = False  # a Quart request/websocket awaitable: see ARGUMENT
-
-
-@dataclass
-class _Frame:
-    kind: str  # "module", "class", "def", "lambda"
-    name: str
-    qualname: str  # as in the module summary: "Thing.from_dict", "outer.<locals>.inner"
-    is_async: bool = False
-    locals: set[str] = field(default_factory=set)
-    # name -> (a dotted name as _qualify gives it, whether it is in this module, how the
-    # name's value comes from it: KNOWN (it is the value's class), INSTANCE (an
-    # annotation or `Thing(...)`: the class, if it is one), CALL/AWAIT (the result of
-    # calling it, awaited), ENTER/AENTER (the `as` target of `with`/`async with` on a
-    # call of it): looked up when a method is first called on the name)
-    types: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
-    # Names holding a function that makes an awaitable (`send: Callable[..., Awaitable]`).
-    coroutine_functions: set[str] = field(default_factory=set)
-    # Names holding the mapping `await request.files` gives (of Quart `FileStorage`s).
-    uploads: set[str] = field(default_factory=set)
-    sessions: set[str] = field(default_factory=set)
-    # Names bound to a synchronous `Session` (scripts, migrations, `run_sync` helpers).
-    sync_sessions: set[str] = field(default_factory=set)
-    # Locals that may hold an AsyncSession by their name alone (the `session-names`
-    # option): unannotated parameters and `async with ... as` targets. Other bindings
-    # say what the name holds.
-    guessable: set[str] = field(default_factory=set)
-    # In a class: attribute -> whether it holds an AsyncSession (False: a sync Session),
-    # from `self.x = <session>` in its methods and `x: AsyncSession` in its body.
-    attributes: dict[str, bool] = field(default_factory=dict)
-    # In a class: attribute -> what `types` would hold for it, from the class body's
-    # annotations and `self.x = ...` in `__init__` and the methods above the use.
-    attribute_types: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
-    coroutine_attributes: set[str] = field(default_factory=set)  # as coroutine_functions
-    # Names (in a class: attributes) annotated with a union of classes (`HTTPStream |
-    # WSStream | None`): each class, qualified, and whether it is in this module.
-    unions: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
-    # name -> coroutines bound to it, not awaited yet (several after if/else branches)
-    pending: dict[str, list[_Pending]] = field(default_factory=dict)
-    loops: list[_Loop] = field(default_factory=list)  # open loops, innermost last
-    consumed: set[str] = field(default_factory=set)  # names awaited or handed to a consumer
-    # Findings on bound names, made when the function ends: only then is it known
-    # whether the name is awaited later, which rules out the binding's fix.
-    # (name, coroutine, what happened to it, the use that went wrong or None)
-    late: list[tuple[str, _Pending, str, cst.CSTNode | None]] = field(default_factory=list)
-    # Bound coroutines truth-tested (or compared with `is`) in the block that made them.
-    tested: list[tuple[str, _Pending, cst.CSTNode]] = field(default_factory=list)
-
-
-_WRAPPERS = frozenset({"Optional", "Union", "typing.Optional", "typing.Union"})
-
-# `name[]` in `_Frame.types`/`unions`: what an element of the container `name` holds.
-ELEMENT = "[]"
-_MAPPINGS = frozenset(
-    {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "DefaultDict", "OrderedDict"}
-)
-_SEQUENCES = frozenset({"list", "List", "Sequence", "MutableSequence", "deque", "Deque"})
-
-# How a name's value comes from the dotted name in `_Frame.types`.
-KNOWN = "known"
-INSTANCE = "instance"
-CALL = "call"
-AWAIT = "await"
-ENTER = "enter"
-AENTER = "aenter"
-CLASS = "class"  # the class itself (`factory: type[Thing]`): calling it makes an instance
-# `Callable[..., Awaitable[T]]` and kin, as `stk_lint.project.COROUTINE_CALLABLE` reads them.
-_AWAITABLE_RESULT = frozenset({"Awaitable", "Coroutine"})
-# Classes a coroutine may be an instance of (`isinstance(x, Awaitable)` is a fair question).
-_AWAITABLE_TYPES = frozenset(
-    {"Awaitable", "Coroutine", "CoroutineType", "Future", "Task", "Generator", "object"}
+# A dotted callee right after `await` (usage evidence's text pre-check).
+_AWAITED_CALL = re.compile(r"\bawait\s+([A-Za-z_][\w.]*)\s*\(")
+# Calls that schedule work and return a handle: awaiting one waits for the work, a bare
+# call lets it run on its own (both legal).
+_SCHEDULERS = frozenset(
+    {"run_in_executor", "start_soon", "call_soon", "call_later", "call_at", "spawn"}
 )
 
 
-def _annotated_type(annotation: cst.BaseExpression) -> str | None:
-    """The one class an annotation names, through `X | None`, `Optional[X]`,
-    `Union[X, None]` and quotes (`"X"`): None when it names several or none."""
-    names = {name for name in _type_names(annotation) if name not in _WRAPPERS}
-    names.discard("None")
-    return names.pop() if len(names) == 1 else None
+# `with pytest.raises(E):`, `with self.assertRaises(E):`: the block is expected to raise.
+_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "RaisesGroup"})
 
 
-def _type_names(annotation: cst.BaseExpression) -> list[str]:
-    if isinstance(annotation, cst.SimpleString):
-        # A forward reference: its words, read without parsing (brackets, `|`, `None`).
-        text = annotation.evaluated_value
-        return TYPE_NAME.findall(text) if isinstance(text, str) else []
-    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
-        return _type_names(annotation.left) + _type_names(annotation.right)
-    if isinstance(annotation, cst.Subscript):
-        if dotted_name(annotation.value) in _WRAPPERS:
-            return [
-                name
-                for element in annotation.slice
-                if isinstance(element.slice, cst.Index)
-                for name in _type_names(element.slice.value)
-            ]
-        return [dotted_name(annotation.value) or ""]  # `list[X]` is a list, not an X
-    return [dotted_name(annotation) or ""]
-
-
-_CLASS_OBJECTS = frozenset({"type", "Type", "typing.Type"})
-
-
-def _class_object_annotation(annotation: cst.BaseExpression) -> str | None:
-    """The dotted name X of `type[X]`, `Type[X]`, `type[X] | None`, `Optional[type[X]]`:
-    the value is the class X itself, and calling it makes an X."""
-    if isinstance(annotation, cst.SimpleString):
-        text = annotation.evaluated_value
-        return class_object_class(text) if isinstance(text, str) else None
-    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
-        sides = [annotation.left, annotation.right]
-        others = [side for side in sides if dotted_name(side) != "None"]
-        return _class_object_annotation(others[0]) if len(others) == 1 else None
-    if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 1:
-        return None
-    element = annotation.slice[0].slice
-    if not isinstance(element, cst.Index):
-        return None
-    origin = dotted_name(annotation.value)
-    if origin in ("Optional", "typing.Optional"):
-        return _class_object_annotation(element.value)
-    return dotted_name(element.value) if origin in _CLASS_OBJECTS else None
-
-
-# Modules of abstract classes and special forms a coroutine may satisfy (`Awaitable`,
-# `Hashable`, `Any`, a `Protocol`).
-_ABSTRACT_MODULES = frozenset({"typing", "typing_extensions", "collections", "_collections_abc"})
-_ABSTRACT_MODULES |= {"abc", "types", "builtins"}
-
-
-def _note_signature(
-    found: dict[str, tuple[cst.Parameters, int] | None], name: str, node: cst.FunctionDef
-) -> None:
-    decorators = [dotted_name(d.decorator) for d in node.decorators]
-    if name in found or any(d not in ("staticmethod", "classmethod") for d in decorators):
-        found[name] = None  # overloads, or a decorator that may change the signature
-        return
-    found[name] = (node.params, "staticmethod" in decorators)
-
-
-def _session_annotation(annotation: cst.BaseExpression) -> str | None:
-    """`async` for an `AsyncSession` annotation, `sync` for a SQLAlchemy `Session`."""
-    last = (_annotated_type(annotation) or "").rsplit(".", 1)[-1]
-    if last == "AsyncSession":
-        return "async"
-    if last == "Session":
-        return "sync"
-    return None
-
-
-def _element_annotation(annotation: cst.BaseExpression) -> cst.BaseExpression | None:
-    """The element type of `dict[K, V]` (V), `list[T]`, `Sequence[T]`, `deque[T]` (T)."""
-    if isinstance(annotation, cst.SimpleString) or not isinstance(annotation, cst.Subscript):
-        return None
-    origin = (dotted_name(annotation.value) or "").rsplit(".", 1)[-1]
-    if origin in _MAPPINGS and len(annotation.slice) == 2:
-        element = annotation.slice[1].slice
-    elif origin in _SEQUENCES and len(annotation.slice) == 1:
-        element = annotation.slice[0].slice
-    else:
-        return None
-    return element.value if isinstance(element, cst.Index) else None
-
-
-def _asks_if_awaitable(call: cst.Call) -> bool:
-    """`isinstance(x, Awaitable)`, `isinstance(x, (asyncio.Future, Coroutine))`: asks
-    whether the value is one, which a coroutine may well be."""
-    if dotted_name(call.func) != "isinstance" or len(call.args) < 2:
-        return False
-    checked = call.args[1].value
-    classes = [e.value for e in checked.elements] if isinstance(checked, cst.Tuple) else [checked]
-    for value in classes:
-        name = (dotted_name(value) or "").rsplit(".", 1)[-1]
-        if not name or name in _AWAITABLE_TYPES:
-            return True
-    return False
+def _expects_raise(item: cst.BaseExpression) -> bool:
+    return (
+        isinstance(item, cst.Call) and (dotted_name(item.func) or "").rsplit(".", 1)[-1] in _RAISES
+    )
 
 
 def _pending_message(
@@ -293,7 +122,7 @@ def _pending_message(
     return lambda line_of: f"{text} on line {line_of(use)}{end}"
 
 
-class MissingAwait(PythonRule):
+class MissingAwait(Inference, PythonRule):
     code = "STK202"
     name = "missing-await"
     summary = (
@@ -379,7 +208,17 @@ class MissingAwait(PythonRule):
         "callback parameter, `getattr`, a variable holding a function, methods of objects "
         "whose class stk-lint cannot infer from `x = Class(...)`, "
         "`x = await session.get(Class, ...)`, `x = await session.stream(...)` or an "
-        "annotation, methods on the result of another method call) are not resolved. "
+        "annotation, methods on the result of another method call) are not resolved, "
+        "unless usage evidence decides: when the same dotted callee (`self.` in the same "
+        "class, the same binding of a local in the same function, else the module) is "
+        "awaited elsewhere (not in a block a test expects to raise), a "
+        "bare statement call of it, or a call bound to a name then misused, in an `async "
+        "def` is a finding (not for callees that schedule work and return a handle: "
+        "`run_in_executor`, `start_soon`, `call_soon`...; nor when the `await` is the very "
+        "same call in another arm of an `if`, which chooses by the callee); a callee "
+        "awaited nowhere else stays unknown. In an `async def`, `x.__aenter__()`, "
+        "`__aexit__`, `__anext__`, `aclose`, `asend`, `athrow` and the built-in `anext()` "
+        "make awaitables whatever `x` is. "
         "`self.x` is known as a session (or a synchronous `Session`) from an annotation "
         "in the class body or from an assignment in a method written above the use; "
         "otherwise its name decides. Other values are typed from annotations (parameters, "
@@ -542,7 +381,7 @@ class MissingAwait(PythonRule):
     def __init__(self, context) -> None:
         super().__init__(context)
         self.roles: dict[int, str | tuple[str, str]] = {}
-        self.frames: list[_Frame] = []
+        self.frames: list[Frame] = []
         self.comprehensions = 0
         # Receivers in `await <receiver>.attr(...)`: the `await` the user meant for them.
         self.awaited_through: dict[int, cst.Await] = {}
@@ -550,7 +389,7 @@ class MissingAwait(PythonRule):
         self.sync_factories: set[str] = set()  # names bound to a plain sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
         # (frame, name, block, coroutines bound before): rebinding seen, settled later
-        self.rebinding: list[tuple[_Frame, str, int, tuple[_Pending, ...]]] = []
+        self.rebinding: list[tuple[Frame, str, int, tuple[Pending, ...]]] = []
         self.blocks: list[int] = [0]  # statement lists entered, innermost last
         self.index, self.local = module_entry(context.path, context.source, context.project)
         self.module = self.local.summary["module"]
@@ -562,12 +401,25 @@ class MissingAwait(PythonRule):
         self.session_functions = set(self.local.summary.get("run_with_session", ()))
         self.sync_session_functions = set(_RUN_SYNC.findall(context.source))
         self.acknowledged = any(marker in context.source for marker in _ACKNOWLEDGED)
-        self.finished_classes: dict[str, _Frame] = {}  # qualname -> its frame, once visited
+        self.finished_classes: dict[str, Frame] = {}  # qualname -> its frame, once visited
         # Names of pending coroutines passed to a call: id(Name) -> (call, position or
         # keyword); and the module's functions' parameters, read when first needed.
         self.argument_of: dict[int, tuple[cst.Call, int | str]] = {}
         self.module_node: cst.Module | None = None
         self.signatures: dict[str, tuple[cst.Parameters, int] | None] | None = None
+        # Usage evidence: the first `await` of each callee (its key: where its head name
+        # lives, and the dotted name), and bare statement calls of callees nothing
+        # declares, judged against those awaits when the module ends.
+        self.awaited_calls: dict[tuple[object, str], list[tuple[cst.Await, Arms]]] = {}
+        self.arms_of: dict[int, Arms] = {}  # id(block) -> the if-arms it is in
+        self.elif_arms: dict[int, Arms] = {}  # id(elif's If) -> the arms around it
+        self.unknown_statements: list[Unknown] = []
+        self.deferred: list[tuple[str, Pending, str, cst.CSTNode | None, NodeFix | None, str]] = []
+        self.awaited_texts: set[str] | None = None  # callees written after `await`
+        # `with pytest.raises(...)` blocks open: an `await` there may be of something that
+        # raises before it makes an awaitable (no usage evidence).
+        self.raising = 0
+        self.evidence_frames: list[Frame] = []  # keeps the frames keyed by id alive
 
     def report(self, node, message, fix=None, statement=None) -> None:
         """A statement whose comment silences the type checkers' own check of this
@@ -583,50 +435,25 @@ class MissingAwait(PythonRule):
     # -- scopes ------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.frames.append(_Frame("module", "", ""))
+        self.frames.append(Frame("module", "", ""))
         self.module_node = node
 
     def leave_Module(self, node: cst.Module) -> None:
         self._flush(self.frames.pop())
+        self._report_unknown_statements()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.frames.append(_Frame("class", node.name.value, self._prefix() + node.name.value))
+        self._count_binding(node.name.value)
+        self.frames.append(Frame("class", node.name.value, self._prefix() + node.name.value))
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
         frame = self.frames.pop()
         self.finished_classes[frame.qualname] = frame  # its subclasses' `self.x` below
 
-    def _attribute_holder(self, owner: _Frame, attribute: str, depth: int = 0) -> _Frame | None:
-        """The class frame that says what `self.attribute` holds: the class's own, or a
-        base class's defined above it in this module (`self.app = app` in the base's
-        `__init__`)."""
-        if (
-            attribute in owner.attribute_types
-            or attribute in owner.coroutine_attributes
-            or attribute in owner.unions
-        ):
-            return owner
-        if depth > 8:
-            return None
-        for base in self.local.summary["classes"].get(owner.qualname, ()):
-            finished = self.finished_classes.get(base)
-            if finished is not None and finished is not owner:
-                found = self._attribute_holder(finished, attribute, depth + 1)
-                if found is not None:
-                    return found
-        return None
-
-    def _prefix(self) -> str:
-        for frame in reversed(self.frames):
-            if frame.kind == "class":
-                return frame.qualname + "."
-            if frame.kind == "def":
-                return frame.qualname + ".<locals>."
-        return ""
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
-        frame = _Frame("def", name, self._prefix() + name, node.asynchronous is not None)
+        self._count_binding(name)
+        frame = Frame("def", name, self._prefix() + name, node.asynchronous is not None)
         params = node.params
         every = [*params.posonly_params, *params.params, *params.kwonly_params]
         for extra in (params.star_arg, params.star_kwarg):
@@ -646,19 +473,26 @@ class MissingAwait(PythonRule):
                 frame.sync_sessions.add(param_name)
         self.frames.append(frame)
 
-    def _receives_session(self, frame: _Frame) -> bool:
+    def _receives_session(self, frame: Frame) -> bool:
         """A job handed to `run_with_session`, in this module or another of the run."""
         if frame.name in self.session_functions:
             return True
         qualified = f"{self.module}.{frame.qualname}" if self.module else frame.qualname
         return self.index.receives_session(qualified)
 
+    def _count_binding(self, name: str) -> None:
+        """A `def`/`class` statement binds its name in a function (see
+        `Frame.generations`; module and class bodies are not counted)."""
+        scope = self.frames[-1]
+        if scope.kind in ("def", "lambda"):
+            scope.generations[name] = scope.generations.get(name, 0) + 1
+
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._flush(self.frames.pop())
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self.roles[id(node.body)] = HANDED  # returned to whoever calls the lambda
-        frame = _Frame("lambda", "<lambda>", self._prefix() + "<lambda>")
+        frame = Frame("lambda", "<lambda>", self._prefix() + "<lambda>")
         frame.locals.update(p.name.value for p in node.params.params)
         self.frames.append(frame)
 
@@ -668,32 +502,11 @@ class MissingAwait(PythonRule):
     def _enter_comprehension(self, node: cst.CSTNode) -> None:
         self.comprehensions += 1
 
-    def _leave_comprehension(self, node: cst.CSTNode) -> None:
+    def _leave_comprehension(self, original_node: cst.CSTNode) -> None:
         self.comprehensions -= 1
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter_comprehension
     leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
-
-    @property
-    def function(self) -> _Frame:
-        """The innermost function (or lambda, or the module)."""
-        for frame in reversed(self.frames):
-            if frame.kind != "class":
-                return frame
-        return self.frames[0]
-
-    @property
-    def scope(self) -> _Frame:
-        """Where a binding goes: the innermost frame, a class body included."""
-        return self.frames[-1]
-
-    def _scopes(self) -> Iterator[_Frame]:
-        """The frames a name is looked up in, innermost first: the names a class body
-        binds are not visible in its methods."""
-        innermost = self.frames[-1]
-        for frame in reversed(self.frames):
-            if frame.kind != "class" or frame is innermost:
-                yield frame
 
     # -- roles given by parents ------------------------------------------------------
 
@@ -704,6 +517,12 @@ class MissingAwait(PythonRule):
     def visit_Await(self, node: cst.Await) -> None:
         self._role(node.expression, AWAITED)
         self._note_consumed(node.expression)
+        call = node.expression
+        if isinstance(call, cst.Call) and not call.lpar and not self.raising:
+            display = dotted_name(call.func)
+            key = None if display is None else self._evidence_key(display)
+            if key is not None:
+                self.awaited_calls.setdefault(key, []).append((node, self._arms()))
         # `await request.json.get("a")`: the await is on `.get()`'s result.
         inner = node.expression
         while not inner.lpar:
@@ -751,7 +570,7 @@ class MissingAwait(PythonRule):
         if isinstance(node.target, cst.Name):
             if self.frames[-1].kind == "class":
                 # `db_session: Session` in a class body declares the instances' attribute.
-                kind = _session_annotation(node.annotation.annotation)
+                kind = session_annotation(node.annotation.annotation)
                 if kind is not None:
                     self.frames[-1].attributes[node.target.value] = kind == "async"
                 else:
@@ -763,39 +582,6 @@ class MissingAwait(PythonRule):
             self._note_annotation(frame, node.target.value, node.annotation.annotation)
         else:
             self._bind_attribute(node.target, node.value, node.annotation.annotation)
-
-    def _note_annotation(self, frame: _Frame, name: str, annotation: cst.BaseExpression) -> None:
-        kind = _session_annotation(annotation)
-        if kind == "async":
-            frame.sessions.add(name)
-        elif kind == "sync":
-            frame.sync_sessions.add(name)
-        elif self._is_coroutine_function_type(annotation):
-            frame.coroutine_functions.add(name)
-        elif (made := _class_object_annotation(annotation)) is not None:
-            self._note_type(frame, name, made, CLASS)  # `event_class: type[Event]`
-        else:
-            annotated = _annotated_type(annotation)
-            if annotated:
-                self._note_type(frame, name, annotated)
-            else:
-                self._note_union(frame, name, annotation)
-            element = _element_annotation(annotation)
-            if element is not None:
-                self._note_annotation(frame, name + ELEMENT, element)
-
-    def _note_union(self, frame: _Frame, name: str, annotation: cst.BaseExpression) -> None:
-        """`stream: HTTPStream | WSStream | None`: each class, when every one is known."""
-        names = {n for n in _type_names(annotation) if n not in _WRAPPERS and n != "None"}
-        if len(names) < 2:
-            return
-        members = []
-        for written in sorted(names):
-            qualified, in_module = self._qualify(written) if written else (None, False)
-            if qualified is None:
-                return
-            members.append((qualified, in_module))
-        frame.unions[name] = members
 
     def _bind_attribute(
         self,
@@ -812,7 +598,7 @@ class MissingAwait(PythonRule):
         owner = self._enclosing_class()
         if owner is None:
             return
-        kind = _session_annotation(annotation) if annotation is not None else None
+        kind = session_annotation(annotation) if annotation is not None else None
         if kind is not None:
             owner.attributes[target.attr.value] = kind == "async"
         elif value is not None and self._is_sync_session(value):
@@ -822,58 +608,6 @@ class MissingAwait(PythonRule):
         else:
             self._note_attribute(owner, target.attr.value, annotation, value)
 
-    def _note_attribute(
-        self,
-        owner: _Frame,
-        attribute: str,
-        annotation: cst.BaseExpression | None,
-        value: cst.BaseExpression | None,
-    ) -> None:
-        """What `self.attribute` holds, from its annotation or the value assigned: a
-        parameter's (`self.repository = repository`), a call's (`self.client =
-        Client()`), a function that makes awaitables (`self.send = send`)."""
-        owner.attribute_types.pop(attribute, None)
-        owner.coroutine_attributes.discard(attribute)
-        owner.unions.pop(attribute, None)
-        if annotation is not None:
-            if self._is_coroutine_function_type(annotation):
-                owner.coroutine_attributes.add(attribute)
-                return
-            made = _class_object_annotation(annotation)
-            annotated = made or _annotated_type(annotation)
-            qualified, in_module = self._qualify(annotated) if annotated else (None, False)
-            if qualified is not None:
-                how = CLASS if made else INSTANCE
-                owner.attribute_types[attribute] = (qualified, in_module, how)
-            else:
-                self._note_union(owner, attribute, annotation)
-            element = _element_annotation(annotation)
-            if element is not None:
-                self._note_attribute(owner, attribute + ELEMENT, element, None)
-            return
-        if isinstance(value, cst.Name):
-            function = self.function
-            if value.value in function.coroutine_functions:
-                owner.coroutine_attributes.add(attribute)
-            elif value.value in function.types:
-                owner.attribute_types[attribute] = function.types[value.value]
-            return
-        inner = value.expression if isinstance(value, cst.Await) else value
-        if isinstance(inner, cst.Call):
-            callee = dotted_name(inner.func)
-            qualified, in_module = self._qualify(callee) if callee else (None, False)
-            if qualified is not None:
-                how = AWAIT if isinstance(value, cst.Await) else CALL
-                owner.attribute_types[attribute] = (qualified, in_module, how)
-
-    def _enclosing_class(self) -> _Frame | None:
-        """The class of the method being visited (`self` refers to its instances)."""
-        # Each frame with the one around it (the outermost has none).
-        for outer, inner in zip(reversed(self.frames[:-1]), reversed(self.frames[1:]), strict=True):
-            if inner.kind == "def" and outer.kind == "class":
-                return outer
-        return None
-
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._role(node.value, VALUE)
 
@@ -881,10 +615,11 @@ class MissingAwait(PythonRule):
         self._role(node.target, TARGET)
         self._role(node.value, VALUE)  # `if data := request.get_json():` tests it
 
-    def _bind_target(self, target: cst.BaseExpression, frame: _Frame) -> None:
+    def _bind_target(self, target: cst.BaseExpression, frame: Frame) -> None:
         if isinstance(target, cst.Name):
             self._role(target, TARGET)
             frame.locals.add(target.value)
+            frame.generations[target.value] = frame.generations.get(target.value, 0) + 1
             frame.types.pop(target.value, None)
             frame.types.pop(target.value + ELEMENT, None)
             frame.unions.pop(target.value + ELEMENT, None)
@@ -898,7 +633,7 @@ class MissingAwait(PythonRule):
             for element in target.elements:
                 self._bind_target(element.value, frame)
 
-    def _bind_value(self, name: str, value: cst.BaseExpression, frame: _Frame) -> None:
+    def _bind_value(self, name: str, value: cst.BaseExpression, frame: Frame) -> None:
         self._role(value, (BIND, name))
         if self._is_sync_session(value):
             frame.sync_sessions.add(name)  # `db = s`: an alias keeps what it aliases
@@ -944,118 +679,9 @@ class MissingAwait(PythonRule):
                 return
         self._note_type(frame, name, callee, AWAIT if isinstance(value, cst.Await) else CALL)
 
-    def _note_type(self, frame: _Frame, name: str, expression: str, how: str = INSTANCE) -> None:
-        """Remember that `name` may hold an instance of a class `expression` leads to
-        (see `_Frame.types`): what it is is looked up (in the project, in libraries)
-        only if a method is called on `name`, which most results never see."""
-        if not expression:
-            return
-        qualified, in_module = self._qualify(expression)
-        if qualified is None:
-            return
-        frame.types[name] = (qualified, in_module, how)
-
-    def _held_class(self, qualified: str, in_module: bool, how: str) -> tuple[str, bool] | None:
-        """(class, whether in this module) of a value `types` describes, or None."""
-        if how == KNOWN:
-            return qualified, in_module
-        target = self._target(qualified, in_module)
-        if target is None:
-            # `self.context.event_class()`: an attribute the class body annotates
-            # `type[Event]` (or `terminated: Event`, an instance).
-            annotated = self._attribute_class(qualified, in_module)
-            if annotated is None or (how == CALL) != annotated[1] or how not in (CALL, INSTANCE):
-                return None
-            return self._localise(annotated[0])
-        if how in (INSTANCE, CLASS):
-            return (qualified, in_module) if target.kind == "class" else None
-        entry = self.local if in_module else None
-        if how in (ENTER, AENTER) and target.kind == "function":
-            # `@asynccontextmanager async def begin(self) -> AsyncIterator[Connection]`
-            held = self.index.yielded_class(target, entry)
-            if held is not None:
-                return self._localise(held)
-            if target.is_async and how == AENTER:
-                # `async with db.execute(...) as cursor` on `async def execute(...) ->
-                # Cursor`: only a decorator making the call a context manager allows it.
-                held = self.index.returned_class(target, entry)
-                return self._localise(held) if held is not None else None
-        if how == AWAIT and target.kind != "function":
-            return None
-        if target.kind == "function" and target.is_async != (how == AWAIT):
-            if how != AWAIT:
-                return None  # an unawaited coroutine: followed as such
-            # `db = await connect(...)` on `def connect(...) -> Connection`: an
-            # awaitable whose `__await__` gives the instance itself.
-            held = self.index.returned_class(target, entry)
-            return self._awaits_to_itself(held) if held is not None else None
-        held = self.index.returned_class(target, entry)
-        if held is None:
-            return None
-        located = self._localise(held)
-        if how in (ENTER, AENTER):
-            method = "__aenter__" if how == AENTER else "__enter__"
-            enter = self._target(f"{located[0]}.{method}", located[1])
-            if enter is None or enter.kind != "function" or enter.is_async != (how == AENTER):
-                return None
-            held = self.index.returned_class(enter, self.local if located[1] else None)
-            if held is None:
-                return None
-            located = self._localise(held)
-        return located
-
-    def _attribute_class(self, qualified: str, in_module: bool) -> tuple[str, bool] | None:
-        """What a class body annotates an attribute `Owner.attribute` with (see
-        `ProjectIndex.attribute_class`)."""
-        if in_module:
-            return self.index.attribute_class(self.local, qualified)
-        return self.index.qualified_attribute_class(qualified)
-
-    def _awaits_to_itself(self, qualified: str) -> tuple[str, bool] | None:
-        """A class whose `__await__` is annotated to give its own instances."""
-        located = self._localise(qualified)
-        method = self._target(f"{located[0]}.__await__", located[1])
-        if method is None or method.kind != "function" or method.is_async:
-            return None
-        entry = self.local if located[1] else None
-        if self.index.returns_instance_of_owner(method, entry):
-            return located
-        return None
-
-    def _localise(self, qualified: str) -> tuple[str, bool]:
-        """(name, in this module) for a class's absolute name."""
-        classes = self.local.summary["classes"]
-        if self.module and qualified.startswith(self.module + "."):
-            rest = qualified[len(self.module) + 1 :]
-            if rest in classes:
-                return rest, True
-        if not self.module and qualified in classes:
-            return qualified, True
-        return qualified, False
-
-    def _is_coroutine_function_type(self, annotation: cst.BaseExpression) -> bool:
-        """`Callable[..., Awaitable[T]]`, `Callable[..., Coroutine[...]]`, or a name for
-        one (an alias here or imported: `ASGISendCallable`)."""
-        if isinstance(annotation, cst.Subscript):
-            if (dotted_name(annotation.value) or "").rsplit(".", 1)[-1] != "Callable":
-                return False
-            elements = annotation.slice
-            last = elements[-1].slice if elements else None
-            if not isinstance(last, cst.Index) or not isinstance(last.value, cst.Subscript):
-                return False
-            result = dotted_name(last.value.value) or ""
-            return result.rsplit(".", 1)[-1] in _AWAITABLE_RESULT
-        name = _annotated_type(annotation)
-        if not name or name.rsplit(".", 1)[-1] == "Callable":
-            return False
-        if name in self.local.summary.get("bindings", ()):
-            return self.index.is_coroutine_function_type(self.local, name)
-        head = name.split(".", 1)[0]
-        if head not in self.context.imports:
-            return False
-        return self.index.is_coroutine_function_type(self.local, name)
-
     def visit_With(self, node: cst.With) -> None:
+        if any(_expects_raise(item.item) for item in node.items):
+            self.raising += 1
         frame = self.scope
         for item in node.items:
             self._role(item.item, HANDED if node.asynchronous else VALUE)
@@ -1079,22 +705,9 @@ class MissingAwait(PythonRule):
                         how = AENTER if node.asynchronous else ENTER
                         self._note_type(frame, item.asname.name.value, callee, how)
 
-    def _makes_session(self, callee: str) -> bool:
-        """`ext.async_session_factory()`, `factory.begin()`, `AsyncSession(engine)`, or a
-        factory this file made with `async_sessionmaker(...)`."""
-        callee = callee.removesuffix(".begin")
-        if callee in self.sync_factories:
-            return False  # `session_factory = sessionmaker(engine)`: the name misleads
-        last = callee.rsplit(".", 1)[-1]
-        return (
-            last.endswith("session_factory") or last == "AsyncSession" or callee in self.factories
-        )
-
-    def _makes_sync_session(self, callee: str) -> bool:
-        """`Session(engine)`, `scoped_session(...)`, or a plain `sessionmaker` factory."""
-        callee = callee.removesuffix(".begin")
-        last = callee.rsplit(".", 1)[-1]
-        return last in ("Session", "scoped_session") or callee in self.sync_factories
+    def leave_With(self, original_node: cst.With) -> None:
+        if any(_expects_raise(item.item) for item in original_node.items):
+            self.raising -= 1
 
     def visit_For(self, node: cst.For) -> None:
         self._role(node.iter, HANDED if node.asynchronous else VALUE)
@@ -1105,7 +718,7 @@ class MissingAwait(PythonRule):
         self._leave_loop(node)
 
     def _enter_loop(self, node: cst.CSTNode) -> None:
-        self.function.loops.append(_Loop())
+        self.function.loops.append(Loop())
 
     def _leave_loop(self, node: cst.CSTNode) -> None:
         """A coroutine bound in a loop under a name the loop awaits (`pending =
@@ -1127,6 +740,13 @@ class MissingAwait(PythonRule):
 
     def visit_If(self, node: cst.If) -> None:
         self._role(node.test, TESTED)
+        # The arms of `if`/`elif`/`else` each block is in, for usage evidence.
+        around = self.elif_arms.pop(id(node), ())
+        self.arms_of[id(node.body)] = ((id(node), 0), *around)
+        if isinstance(node.orelse, cst.Else):
+            self.arms_of[id(node.orelse.body)] = ((id(node), 1), *around)
+        elif isinstance(node.orelse, cst.If):
+            self.elif_arms[id(node.orelse)] = ((id(node), 1), *around)
 
     def visit_While(self, node: cst.While) -> None:
         self._role(node.test, TESTED)
@@ -1171,7 +791,7 @@ class MissingAwait(PythonRule):
     def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
         self._role(node.expression, VALUE)
 
-    def _elements_of_returned(self, node: cst.CSTNode) -> None:
+    def _elements_of_returned(self, node: cst.Dict | cst.List | cst.Tuple | cst.Set) -> None:
         """A list or dict literal returned by an async def becomes the response body:
         a coroutine inside it is a value that was never computed."""
         frame = self.function
@@ -1220,9 +840,10 @@ class MissingAwait(PythonRule):
             for arg in node.args:
                 self._note_consumed(arg.value)
         elif (
-            qualified is not None
+            display is not None
+            and qualified is not None
             and self._callee_name(display, qualified) in VALUE_TAKERS
-            and not _asks_if_awaitable(node)
+            and not asks_if_awaitable(node)
         ):
             arg_role = VALUE
         elif self._plain_session_method(node.func):
@@ -1252,6 +873,125 @@ class MissingAwait(PythonRule):
         if found is not None:
             display, how = found
             self._check(node, display, how, role, quart=quart)
+        elif (
+            (role == STATEMENT or isinstance(role, tuple))
+            and display is not None
+            and qualified is not None
+            and display in self._awaited_texts()
+        ):
+            self._note_unknown_call(node, display, qualified, role)
+
+    # -- usage evidence ------------------------------------------------------------------
+
+    def _evidence_key(self, display: str) -> tuple[object, str] | None:
+        """Where the callee's head name lives, with the dotted name: two calls with the
+        same key call the same thing. `self.x.y` is keyed by the class of the method,
+        a function's local by that function, anything else by the module."""
+        head = display.partition(".")[0]
+        if head == "self":
+            owner = self._enclosing_class()
+            return None if owner is None else (owner.qualname, display)
+        for frame in self._scopes():
+            if frame.kind == "class":
+                return None  # a class body's own names: not followed
+            if frame.kind != "module" and (head in frame.locals or head in frame.generations):
+                if not self.evidence_frames or self.evidence_frames[-1] is not frame:
+                    self.evidence_frames.append(frame)
+                # `with socket() as s: s.bind(...)` then `with tsocket() as s: await
+                # s.bind(...)`: another binding of the name may hold another thing.
+                return ((id(frame), frame.generations.get(head, 0)), display)
+        return ("", display)
+
+    def _arms(self) -> Arms:
+        """The arms of the `if` statements around the node being visited."""
+        return tuple(arm for block in self.blocks for arm in self.arms_of.get(block, ()))
+
+    def _awaited_elsewhere(
+        self, key: tuple[object, str], arms: Arms, call: cst.CSTNode
+    ) -> cst.Await | None:
+        """The first `await` of the callee that is evidence for `call`: not the same call
+        in another arm of an `if` around it (`if is_sync: x = cb(*a) else: x = await
+        cb(*a)` chooses by the callee)."""
+        mine = dict(arms)
+        for awaited, where in self.awaited_calls.get(key, ()):
+            opposite = any(mine.get(statement, arm) != arm for statement, arm in where)
+            if not opposite or not awaited.expression.deep_equals(call):
+                return awaited
+        return None
+
+    def _awaited_texts(self) -> set[str]:
+        """The dotted callees written right after an `await` in the file (a text
+        pre-check: the keys of `awaited_calls` are the real test)."""
+        if self.awaited_texts is None:
+            self.awaited_texts = set(_AWAITED_CALL.findall(self.context.source))
+        return self.awaited_texts
+
+    def _note_unknown_call(
+        self, node: cst.Call, display: str, qualified: str, role: str | tuple[str, str]
+    ) -> None:
+        """A bare statement call (or a call bound to a name) in an `async def` of a
+        callee nothing declares: a finding if the same callee is awaited elsewhere in its
+        scope (see `_report_unknown_statements`, `_flush`)."""
+        frame = self.function
+        if frame.kind != "def" or not frame.is_async or self._is_consumer(qualified):
+            return
+        if self.raising or qualified.rsplit(".", 1)[-1] in _SCHEDULERS:
+            return
+        key = self._evidence_key(display)
+        if key is None:
+            return
+        if isinstance(role, tuple):
+            self._check(node, display, "awaited elsewhere", role, evidence=(key, self._arms()))
+            return
+        statement = self.context.statement
+        self.unknown_statements.append(
+            Unknown(node, key, self._arms(), frame, statement, self._awaitable_here())
+        )
+
+    def _report_unknown_statements(self) -> None:
+        """Usage evidence: `await self.datastore.commit()` at one place and a bare
+        `self.datastore.commit()` statement at another. Nothing declares what the
+        callee returns, but the code awaits it: the bare call drops an awaitable."""
+        for unknown in self.unknown_statements:
+            awaited = self._awaited_elsewhere(unknown.key, unknown.arms, unknown.call)
+            if awaited is None:
+                continue
+            display = unknown.key[1]
+            fix = self._fix(unknown.call, unknown.frame, False, unknown.awaitable_here)
+
+            def message(
+                line_of: Callable[[cst.CSTNode], int],
+                display: str = display,
+                awaited: cst.Await = awaited,
+            ) -> str:
+                return (
+                    f"`{display}(...)` is awaited on line {line_of(awaited)}, so it makes "
+                    "an awaitable, but here it is called without `await`, so it never runs"
+                )
+
+            self.report(unknown.call, message, fix, unknown.statement)
+        for name, pending, what, use, fix, end in self.deferred:
+            assert pending.evidence is not None
+            awaited = self._awaited_elsewhere(*pending.evidence, pending.call)
+            if awaited is None:
+                continue
+
+            def bound_message(
+                line_of: Callable[[cst.CSTNode], int],
+                name: str = name,
+                pending: Pending = pending,
+                what: str = what,
+                use: cst.CSTNode | None = use,
+                end: str = end,
+                awaited: cst.Await = awaited,
+            ) -> str:
+                where = "" if use is None else f" on line {line_of(use)}"
+                return (
+                    f"`{pending.callee}(...)` is awaited on line {line_of(awaited)}, so it "
+                    f"makes an awaitable; `{name}` holds it but {what}{where}{end}"
+                )
+
+            self.report(pending.call, bound_message, fix, pending.statement)
 
     def _on_quart_proxy(self, func: cst.BaseExpression) -> bool:
         """`request.get_json`, `websocket.receive`: a method of a Quart proxy."""
@@ -1367,7 +1107,7 @@ class MissingAwait(PythonRule):
             body = self.module_node.body if self.module_node is not None else ()
             for statement in body:
                 if isinstance(statement, cst.FunctionDef):
-                    _note_signature(found, statement.name.value, statement)
+                    note_signature(found, statement.name.value, statement)
                 elif isinstance(statement, cst.ClassDef):
                     inner = (
                         statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
@@ -1375,7 +1115,7 @@ class MissingAwait(PythonRule):
                     for member in inner:
                         if isinstance(member, cst.FunctionDef):
                             name = f"{statement.name.value}.{member.name.value}"
-                            _note_signature(found, name, member)
+                            note_signature(found, name, member)
             self.signatures = found
         return self.signatures
 
@@ -1386,7 +1126,7 @@ class MissingAwait(PythonRule):
         `collections.abc` (`Awaitable`, `Any`); a TypeVar or an alias is not known."""
         if isinstance(annotation, cst.SimpleString):
             return False
-        names = [n for n in _type_names(annotation) if n not in _WRAPPERS and n != "None"]
+        names = [n for n in type_names(annotation) if n not in WRAPPERS and n != "None"]
         if not names:
             return False
         for name in names:
@@ -1403,7 +1143,7 @@ class MissingAwait(PythonRule):
                     return False
                 classes = [(c, False) for c in aliased if c not in BUILTIN_CLASSES]
             for qualified, in_module in classes:
-                if qualified.split(".", 1)[0] in _ABSTRACT_MODULES:
+                if qualified.split(".", 1)[0] in ABSTRACT_MODULES:
                     return False
                 if self.index.is_protocol(qualified, self.local if in_module else None):
                     return False
@@ -1419,7 +1159,7 @@ class MissingAwait(PythonRule):
         )
 
     def _lose_rebound(
-        self, frame: _Frame, name: str, block: int, before: tuple[_Pending, ...] | None = None
+        self, frame: Frame, name: str, block: int, before: tuple[Pending, ...] | None = None
     ) -> None:
         """Coroutines bound to `name` in `block` and rebound there before any use are
         lost; those bound in another branch (`if`/`else`) may still be awaited later.
@@ -1435,7 +1175,7 @@ class MissingAwait(PythonRule):
         else:
             frame.pending.pop(name, None)
 
-    def _settle_rebinding(self, node: cst.CSTNode | None = None) -> None:
+    def _settle_rebinding(self, original_node: cst.CSTNode | None = None) -> None:
         for frame, name, block, before in self.rebinding:
             self._lose_rebound(frame, name, block, before)
         self.rebinding.clear()
@@ -1444,7 +1184,7 @@ class MissingAwait(PythonRule):
         self._settle_rebinding()
         self.blocks.append(id(node))
 
-    def _leave_block(self, node: cst.CSTNode) -> None:
+    def _leave_block(self, original_node: cst.CSTNode) -> None:
         self._settle_rebinding()
         self.blocks.pop()
 
@@ -1452,17 +1192,17 @@ class MissingAwait(PythonRule):
     visit_IndentedBlock = visit_SimpleStatementSuite = _enter_block
     leave_IndentedBlock = leave_SimpleStatementSuite = _leave_block
 
-    def _flush(self, frame: _Frame) -> None:
+    def _flush(self, frame: Frame) -> None:
         self._settle_rebinding()
         for name, pendings in frame.pending.items():
             for pending in pendings:
                 self._report_pending(name, pending, frame, "is never awaited")
         reported = {id(pending) for _, pending, _, _ in frame.late}
-        for name, pending, use in frame.tested:
+        for name, pending, test in frame.tested:
             if name not in frame.consumed and id(pending) not in reported:
                 reported.add(id(pending))
                 what = "is tested without `await` (a coroutine is always true, never None)"
-                frame.late.append((name, pending, what, use))
+                frame.late.append((name, pending, what, test))
         for name, pending, what, use in frame.late:
             start = f"`{pending.callee}` {pending.kind} ({pending.how}); `{name}` holds its "
             end = self._sync_advice(frame)
@@ -1470,14 +1210,17 @@ class MissingAwait(PythonRule):
             if name not in frame.consumed:
                 # `x = await call()` would break a later `await x`.
                 fix = self._fix(pending.call, frame, False, pending.awaitable_here)
+            if pending.evidence is not None:
+                self.deferred.append((name, pending, what, use, fix, end))
+                continue
             message = _pending_message(f"{start}coroutine but {what}", use, end)
             self.report(pending.call, message, fix, pending.statement)
 
     def _report_pending(
         self,
         name: str,
-        pending: _Pending,
-        frame: _Frame,
+        pending: Pending,
+        frame: Frame,
         what: str,
         use: cst.CSTNode | None = None,
     ) -> None:
@@ -1492,6 +1235,7 @@ class MissingAwait(PythonRule):
         role: str | tuple[str, str] | None,
         property: bool = False,
         quart: bool = False,
+        evidence: tuple[tuple[object, str], Arms] | None = None,
     ) -> None:
         frame = self.function
         if role == ARGUMENT and quart:
@@ -1505,7 +1249,7 @@ class MissingAwait(PythonRule):
             name = role[1]
             block = self.blocks[-1]
             self._lose_rebound(frame, name, block)
-            pending = _Pending(
+            pending = Pending(
                 node,
                 display,
                 how,
@@ -1515,6 +1259,7 @@ class MissingAwait(PythonRule):
                 self._awaitable_here(),
                 tuple(frame.loops),
                 quart,
+                evidence,
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
@@ -1534,7 +1279,7 @@ class MissingAwait(PythonRule):
             fix = self._move_await(node, outer, display, how, quart)
         self.report(node, message, fix)
 
-    def _sync_advice(self, frame: _Frame) -> str:
+    def _sync_advice(self, frame: Frame) -> str:
         if frame.kind == "module":
             return "; module-level code cannot await it"
         if frame.kind == "def" and not frame.is_async:
@@ -1548,7 +1293,7 @@ class MissingAwait(PythonRule):
         return not self.comprehensions and self.frames[-1].kind != "class"
 
     def _fix(
-        self, node: cst.CSTNode, frame: _Frame, parenthesise: bool, awaitable_here: bool
+        self, node: cst.CSTNode, frame: Frame, parenthesise: bool, awaitable_here: bool
     ) -> NodeFix | None:
         if frame.kind != "def" or not frame.is_async or not awaitable_here:
             return None
@@ -1583,392 +1328,3 @@ class MissingAwait(PythonRule):
         return NodeFix("Move `await` onto the coroutine", "safe", ((outer, new),))
 
     # -- what a callee is ---------------------------------------------------------------
-
-    def _coroutine(self, func: cst.BaseExpression, display: str | None) -> tuple[str, str] | None:
-        """(how to name the callee, how it was resolved) when calling it makes a coroutine;
-        `display` is the callee's dotted name."""
-        if isinstance(func, cst.Attribute):
-            method = func.attr.value
-            receiver = func.value
-            if self._is_session(receiver):
-                return self._session_method(display or method, method)
-            if self._is_quart(receiver, "request"):
-                if self._quart_member("request", method, method in REQUEST_COROUTINES):
-                    return display or method, "a Quart request coroutine"
-                return None
-            if self._is_quart(receiver, "websocket"):
-                if self._quart_member("websocket", method, method in WEBSOCKET_COROUTINES):
-                    return display or method, "a Quart websocket coroutine"
-                return None
-        if display is None:
-            return (
-                self._method_of_super(func)
-                or self._method_of_new_instance(func)
-                or self._call_of_result(func)
-                or self._upload_save(func)
-                or self._method_of_element(func)
-            )
-        held = self._coroutine_function(display) or self._method_of_union(display)
-        if held is not None:
-            return held
-        qualified, in_module = self._qualify(display)
-        if qualified is None:
-            return None
-        return self._async_target(display, qualified, in_module)
-
-    def _method_of_super(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """`super().save(...)` in a method: the bases' `save`."""
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
-            return None
-        if dotted_name(func.value.func) != "super" or self._is_local("super"):
-            return None
-        owner = self._enclosing_class()
-        if owner is None:
-            return None
-        target = self.index.resolve_in_bases(self.local, owner.qualname, func.attr.value)
-        if target is None or target.kind != "function" or not target.is_async:
-            return None
-        return f"super().{func.attr.value}", self._where(target)
-
-    def _method_of_new_instance(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """`Thing().from_dict(...)`, `app.test_client().get(...)`: a method of the class
-        just instantiated, or of the class a function's return annotation names."""
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
-            return None
-        class_expression = dotted_name(func.value.func)
-        if class_expression is None:
-            return None
-        qualified, in_module = self._qualify(class_expression)
-        if qualified is None:
-            return None
-        held = self._held_class(qualified, in_module, CALL)
-        if held is None:
-            return None
-        display = f"{class_expression}().{func.attr.value}"
-        return self._async_target(display, f"{held[0]}.{func.attr.value}", held[1])
-
-    def _call_of_result(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """`self.ensure_async(handler)(...)`: calling what a function returns, annotated
-        `Callable[..., Awaitable[T]]`."""
-        if not isinstance(func, cst.Call):
-            return None
-        display = dotted_name(func.func)
-        qualified, in_module = self._qualify(display) if display else (None, False)
-        if qualified is None:
-            return None
-        target = self._target(qualified, in_module)
-        if target is None or target.kind != "function" or target.is_async:
-            return None
-        if not self.index.returns_coroutine_function(target, self.local if in_module else None):
-            return None
-        return f"{display}(...)", f"{self._where(target)}: returns a coroutine function"
-
-    def _coroutine_function(self, display: str) -> tuple[str, str] | None:
-        """`send(...)` where `send: Callable[..., Awaitable[None]]` (or `self.send`)."""
-        head, dot, rest = display.partition(".")
-        if not dot:
-            for frame in self._scopes():
-                if head in frame.coroutine_functions:
-                    return display, "annotated as a function returning an awaitable"
-                if head in frame.locals:
-                    return None
-            return None
-        if head == "self" and "." not in rest:
-            owner = self._enclosing_class()
-            if owner is None:
-                return None
-            owner = self._attribute_holder(owner, rest) or owner
-            if rest in owner.coroutine_attributes:
-                return display, "annotated as a function returning an awaitable"
-            if rest in owner.attribute_types and owner.attribute_types[rest][2] != CLASS:
-                # `self.app(scope, receive, send)`: an instance whose `__call__` is async
-                held = self._held_class(*owner.attribute_types[rest])
-                if held is not None:
-                    return self._async_target(display, f"{held[0]}.__call__", held[1])
-        return None
-
-    def _method_of_union(self, display: str) -> tuple[str, str] | None:
-        """`self.stream.handle(...)` where `stream: HTTPStream | WSStream | None`: a
-        coroutine when the method is an `async def` in every class of the union."""
-        parts = display.split(".")
-        members = None
-        if len(parts) == 2:
-            for frame in self._scopes():
-                if parts[0] in frame.unions:
-                    members = frame.unions[parts[0]]
-                    break
-                if parts[0] in frame.locals:
-                    return None
-        elif len(parts) == 3 and parts[0] == "self":
-            owner = self._enclosing_class()
-            holder = self._attribute_holder(owner, parts[1]) if owner is not None else None
-            members = holder.unions.get(parts[1]) if holder is not None else None
-        if not members:
-            return None
-        found = None
-        for qualified, in_module in members:
-            found = self._async_target(display, f"{qualified}.{parts[-1]}", in_module)
-            if found is None:
-                return None
-        return found
-
-    def _method_of_element(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """`self.streams[stream_id].handle(...)` where `streams: dict[int, Stream]`."""
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Subscript)):
-            return None
-        container = dotted_name(func.value.value)
-        if container is None:
-            return None
-        pseudo = f"{container}{ELEMENT}.{func.attr.value}"
-        display = f"{container}[...].{func.attr.value}"
-        found = self._method_of_union(pseudo)
-        if found is not None:
-            return display, found[1]
-        qualified, in_module = self._qualify(pseudo)
-        if qualified is None or ELEMENT in qualified:
-            return None
-        return self._async_target(display, qualified, in_module)
-
-    def _upload_save(self, func: cst.BaseExpression) -> tuple[str, str] | None:
-        """`files["upload"].save(path)` where `files = await request.files`: a Quart
-        `FileStorage`, whose `save` is a coroutine."""
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "save"):
-            return None
-        mapping = func.value
-        if isinstance(mapping, cst.Subscript):
-            mapping = mapping.value
-        elif (
-            isinstance(mapping, cst.Call)
-            and isinstance(mapping.func, cst.Attribute)
-            and mapping.func.attr.value == "get"
-        ):
-            mapping = mapping.func.value
-        else:
-            return None
-        if not self._is_uploads(mapping):
-            return None
-        return self._async_target(
-            f"{dotted_name(mapping) or 'files'}[...].save", UPLOAD_SAVE, False
-        )
-
-    def _is_uploads(self, expression: cst.BaseExpression) -> bool:
-        if isinstance(expression, cst.Await):
-            inner = expression.expression
-            return (
-                isinstance(inner, cst.Attribute)
-                and inner.attr.value == "files"
-                and self._is_quart(inner.value, "request")
-            )
-        if not isinstance(expression, cst.Name):
-            return False
-        for frame in self._scopes():
-            if expression.value in frame.uploads:
-                return True
-            if expression.value in frame.locals:
-                return False
-        return False
-
-    def _async_target(
-        self, display: str, qualified: str, in_module: bool
-    ) -> tuple[str, str] | None:
-        target = self._target(qualified, in_module)
-        if target is not None:
-            if target.kind == "function" and target.is_async:
-                return display, self._where(target)
-            return None
-        if qualified in KNOWN_COROUTINES:
-            return display, KNOWN_COROUTINES[qualified] + f" of coroutines: `{qualified}`"
-        return None
-
-    @staticmethod
-    def _where(target: Target) -> str:
-        if target.origin == "library":
-            return target.where + ", installed"
-        if target.origin == "stdlib":
-            return target.where + ", standard library"
-        return target.where
-
-    def _session_method(self, display: str, method: str) -> tuple[str, str] | None:
-        target = self.index.resolve(f"sqlalchemy.ext.asyncio.AsyncSession.{method}")
-        if target is not None and target.kind == "function":
-            if target.is_async:
-                return display, f"AsyncSession method, {target.where}"
-            return None
-        if method in SESSION_COROUTINES:
-            return display, "AsyncSession method"
-        return None
-
-    def _is_session(self, receiver: cst.BaseExpression) -> bool:
-        name = dotted_name(receiver)
-        if name is None:
-            return False
-        head = name.split(".", 1)[0]
-        last = name.rsplit(".", 1)[-1]
-        if "." not in name:
-            for frame in self._scopes():
-                if name in frame.sync_sessions:
-                    return False
-                if name in frame.sessions:
-                    return True
-                if name in frame.locals:
-                    # Bound here: by its name only when nothing else says what it holds.
-                    return name in frame.guessable and name in self.session_names
-            if name in self.context.imports:
-                return False  # e.g. quart's cookie `session`
-            return name in self.session_names
-        if name == "g.db_session" and self.context.imports.get(head, "quart.g") in (
-            "quart.g",
-            "quart.globals.g",
-        ):
-            return True
-        if head == "self" and name.count(".") == 1:
-            owner = self._enclosing_class()
-            if owner is not None and last in owner.attributes:
-                return owner.attributes[last]
-        return last in self.session_names
-
-    def _plain_session_method(self, func: cst.BaseExpression) -> bool:
-        """`session.add`, `session.add_all`, `session.expunge`: a plain AsyncSession method."""
-        return (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in _SESSION_VALUE_METHODS
-            and self._is_session(func.value)
-            and self._session_method(func.attr.value, func.attr.value) is None
-        )
-
-    def _popped_session(self, value: cst.BaseExpression) -> bool:
-        """`g.pop("db_session", None)`, `g.get("db_session")`: the request's session."""
-        if not (isinstance(value, cst.Call) and value.args):
-            return False
-        callee = dotted_name(value.func)
-        if callee not in ("g.pop", "g.get"):
-            return False
-        if self.context.imports.get("g", "quart.g") not in ("quart.g", "quart.globals.g"):
-            return False
-        key = value.args[0].value
-        return isinstance(key, cst.SimpleString) and key.evaluated_value in self.session_names
-
-    def _is_sync_session(self, expression: cst.BaseExpression) -> bool:
-        """A name bound to a synchronous `Session` in this scope or an enclosing one."""
-        if not isinstance(expression, cst.Name):
-            return False
-        name = expression.value
-        for frame in self._scopes():
-            if name in frame.sync_sessions:
-                return True
-            if name in frame.sessions or name in frame.locals:
-                return False
-        return False
-
-    def _is_quart(self, receiver: cst.BaseExpression, proxy: str) -> bool:
-        if not isinstance(receiver, cst.Name) or self._is_local(receiver.value):
-            return False  # `for request in client.pending:` is not Quart's proxy
-        imported = self.context.imports.get(receiver.value)
-        if imported is None and receiver.value == proxy:
-            return any(m in ("quart", "quart.globals") for m in self.local.summary["star"])
-        return imported in (f"quart.{proxy}", f"quart.globals.{proxy}")
-
-    def _quart_member(self, proxy: str, member: str, in_table: bool) -> bool:
-        """Whether `request.member`/`websocket.member` is a coroutine (an awaitable
-        property): as the installed Quart defines it, else as the built-in table says."""
-        target = self.index.resolve(f"{QUART_PROXY_CLASSES[proxy]}.{member}")
-        if target is None or target.kind != "function":
-            return in_table
-        return target.is_async
-
-    def _is_local(self, name: str) -> bool:
-        """Whether `name` is bound in the function being visited or one around it."""
-        return any(name in frame.locals for frame in self._scopes() if frame.kind != "module")
-
-    def _is_consumer(self, qualified: str) -> bool:
-        """Whether the callee (its dotted name, imports resolved) runs a coroutine given to it."""
-        last = qualified.rsplit(".", 1)[-1]
-        return qualified in self.consumers_exact or last in self.consumers_last
-
-    def _callee_name(self, display: str, qualified: str) -> str | None:
-        """The callee's name for matching VALUE_TAKERS (`display` as written, `qualified`
-        with imports resolved)."""
-        if (
-            display in VALUE_TAKERS
-            and display not in self.context.imports
-            and not any(display in frame.locals for frame in self._scopes())
-        ):
-            return display
-        if qualified in VALUE_TAKERS and "." in qualified:
-            return qualified
-        if LOGGING_CALL.match(display):
-            return "print"  # logging formats its arguments: a value taker like print
-        head, _, last = display.rpartition(".")
-        if head and last in ("loads", "dumps"):
-            return "json.dumps"  # `self.json_module.loads(data)`: a serialiser's
-        if head == "self" and last.startswith("assert"):
-            return "print"  # unittest's `self.assertEqual(row, ...)` compares values
-        return None
-
-    def _qualify(self, dotted: str) -> tuple[str | None, bool]:
-        """(absolute name, whether it lives in this module) for a dotted callee."""
-        head, dot, rest = dotted.partition(".")
-        functions = self.local.summary["functions"]
-        classes = self.local.summary["classes"]
-        if head in ("self", "cls") and rest:
-            attribute, nested, member = rest.partition(".")
-            owner = self._enclosing_class() if head == "self" and nested else None
-            if owner is not None:
-                owner = self._attribute_holder(owner, attribute)
-            if owner is not None and attribute in owner.attribute_types:
-                # `self.repository.save(...)`: a method of what the attribute holds
-                held = self._held_class(*owner.attribute_types[attribute])
-                if held is None:
-                    del owner.attribute_types[attribute]
-                    return None, False
-                kind = CLASS if owner.attribute_types[attribute][2] == CLASS else KNOWN
-                owner.attribute_types[attribute] = (*held, kind)
-                return held[0] + "." + member, held[1]
-            for frame in reversed(self.frames):
-                if frame.kind == "class":
-                    return f"{frame.qualname}.{rest}", True
-        for frame in self._scopes():
-            if head in frame.types:
-                held = self._held_class(*frame.types[head])
-                if held is not None:
-                    frame.types[head] = (*held, CLASS if frame.types[head][2] == CLASS else KNOWN)
-                    return held[0] + dot + rest, held[1]
-                del frame.types[head]  # not a class's instance that can be told: a plain local
-            if head in frame.locals or head in frame.sessions:
-                return None, False  # a local variable of unknown type
-            if frame.kind == "def":
-                nested = f"{frame.qualname}.<locals>.{head}"
-                if nested in functions or nested in classes:
-                    return nested + dot + rest, True
-        imported = self.context.imports.get(head)
-        if imported is not None:
-            absolute = absolute_import(imported, self.module, self.is_package)
-            if not absolute:
-                return None, False  # a relative import above the top-level package
-            return absolute + dot + rest, False
-        if head in functions or head in classes:
-            return dotted, True
-        starred = self._from_star_import(dotted)
-        if starred is not None:
-            return starred, False
-        return None, False
-
-    def _from_star_import(self, dotted: str) -> str | None:
-        """`from quart import *` then `render_template(...)`: the absolute name in the
-        first star-imported module that has it."""
-        if dotted.startswith("_"):
-            return None  # a star import leaves private names out
-        for module in self.local.summary["star"]:
-            candidate = f"{module}.{dotted}"
-            if candidate in KNOWN_COROUTINES or self.index.resolve(candidate) is not None:
-                return candidate
-        return None
-
-    def _is_class(self, qualified: str, in_module: bool) -> bool:
-        target = self._target(qualified, in_module)
-        return target is not None and target.kind == "class"
-
-    def _target(self, qualified: str, in_module: bool) -> Target | None:
-        if in_module:
-            return self.index.resolve_in(self.local, qualified)
-        return self.index.resolve(qualified)

@@ -25,19 +25,14 @@ loses nothing is checked by running the corpora with the skips on and off
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from stk_lint.awaits.annotations import TYPE_NAME
 from stk_lint.coroutines import KNOWN_COROUTINES
-from stk_lint.project import (
-    COROUTINE_CALLABLE,
-    LibraryIndex,
-    ModuleEntry,
-    ProjectIndex,
-    absolute_import,
-    summarise,
-)
+from stk_lint.libraries import LibraryIndex
+from stk_lint.project import ProjectIndex
+from stk_lint.summaries import COROUTINE_CALLABLE, ModuleEntry, absolute_import, summarise
 
 DEFAULT_SESSION_NAMES = ("db_session",)
 
@@ -46,10 +41,25 @@ DEFAULT_SESSION_NAMES = ("db_session",)
 # all contain "ession"), Quart's `request`/`websocket` (imported from quart), AsyncAttrs.
 # `Awaitable`/`Coroutine`: a `Callable[..., Awaitable[T]]` annotation says calling the
 # name makes a coroutine.
-_TEXTS = ("async", "await", "ession", "quart", "awaitable_attrs", "Awaitable", "Coroutine")
+# `__aenter__` ... `athrow`: the async protocols' methods (`ASYNC_PROTOCOL_METHODS`);
+# `anext`: the built-in.
+_TEXTS = (
+    "async",
+    "await",
+    "ession",
+    "quart",
+    "awaitable_attrs",
+    "Awaitable",
+    "Coroutine",
+    "__aenter__",
+    "__aexit__",
+    "__anext__",
+    "aclose",
+    "asend",
+    "athrow",
+    "anext",
+)
 
-# The words of a quoted annotation, as the rule reads them.
-TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
 
 # Names starting a dotted name in the built-in tables, for `KNOWN_COROUTINES` look-ups
 # of a class's members.
@@ -227,7 +237,7 @@ class _Names:
 
 
 def _dotted(node: ast.AST) -> str | None:
-    """`a.b.c` for a chain of attributes on a name (as `python_engine.dotted_name`)."""
+    """`a.b.c` for a chain of attributes on a name (as `python_rule.dotted_name`)."""
     parts = []
     while type(node) is ast.Attribute:
         parts.append(node.attr)

@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from stk_lint import app_index
-from stk_lint.project import absolute_import
 from stk_lint.python_rule import PythonRule, dotted_name, string_value
 from stk_lint.rule import PYTHON, TEMPLATE
 from stk_lint.rules._examples import EXAMPLE_APP
+from stk_lint.summaries import absolute_import
 
 if TYPE_CHECKING:
     from stk_lint.templates.context import TemplateContext
