@@ -325,7 +325,7 @@ LEGAL = {
             else:
                 first = notify(2)
             second, third = notify(3), notify(4)
-            first, second = await asyncio.gather(first, notify(5))
+            first, second, _ = await asyncio.gather(first, second, third)
             return first
     """,
     "captured by a nested function": """
@@ -566,6 +566,30 @@ LEGAL = {
             await asyncio.gather(first, second)
             return done
     """,
+    "a name rebound to a coroutine of its own value, then awaited": """
+        async def load(user):
+            return user
+
+        async def handler(user):
+            user = load(user)
+            return await user
+        """,
+    "a tuple of names given a tuple with a coroutine, awaited later": """
+        async def handler(user_id):
+            job, count = notify(user_id), 0
+            await job
+            return count
+        """,
+    "swapping names (a tuple given a tuple of names)": """
+        async def handler(a, b):
+            a, b = b, a
+            return a
+        """,
+    "a tuple target given one call (unpacking its awaited result)": """
+        async def handler(user_id):
+            done, pending = await asyncio.wait([notify(user_id)])
+            return done
+        """,
 }
 
 
@@ -1164,6 +1188,32 @@ ILLEGAL = {
         """,
         3,
         ["`self.db_session.execute`"],
+    ),
+    "a name rebound to a coroutine of its own value (`user = load(user)`), then used": (
+        """
+        async def load(user):
+            return user
+
+        async def handler(user):
+            user = load(user)
+            return user.name
+        """,
+        6,
+        ["`load`", "`user` holds", "used without `await` on line"],
+    ),
+    "a coroutine in a tuple given to a tuple of names, then used": (
+        """
+        async def load(user_id):
+            return user_id
+
+        async def handler(user_id):
+            user, count = load(user_id), 0
+            if not user:
+                return count
+            return user.name
+        """,
+        6,
+        ["`load`", "`user` holds"],
     ),
 }
 

@@ -112,6 +112,25 @@ def _expects_raise(item: cst.BaseExpression) -> bool:
     )
 
 
+def _paired(
+    target: cst.BaseExpression, value: cst.BaseExpression
+) -> list[tuple[str, cst.BaseExpression]]:
+    """`a, b = x, y`: each name target with the element it is given (none when the two
+    sides are not tuples of the same length, or something is starred)."""
+    if not (isinstance(target, cst.Tuple | cst.List) and isinstance(value, cst.Tuple | cst.List)):
+        return []
+    elements = (*target.elements, *value.elements)
+    if len(target.elements) != len(value.elements) or any(
+        isinstance(element, cst.StarredElement) for element in elements
+    ):
+        return []
+    return [
+        (name.value.value, element.value)
+        for name, element in zip(target.elements, value.elements, strict=True)
+        if isinstance(name.value, cst.Name)
+    ]
+
+
 def _pending_message(
     text: str, use: cst.CSTNode | None, end: str
 ) -> str | Callable[[Callable[[cst.CSTNode], int]], str]:
@@ -388,6 +407,9 @@ class MissingAwait(Inference, PythonRule):
         self.factories: set[str] = set()  # names bound to async_sessionmaker(...)
         self.sync_factories: set[str] = set()  # names bound to a plain sessionmaker(...)
         self.ever_pending: set[str] = set()  # fast path for visit_Name; only grows
+        # Calls bound to a name whose arguments are being visited: in `user = add(user)`
+        # the argument is the name's previous value, not the coroutine bound to it.
+        self.open_bound_calls: set[int] = set()
         # (frame, name, block, coroutines bound before): rebinding seen, settled later
         self.rebinding: list[tuple[Frame, str, int, tuple[Pending, ...]]] = []
         self.blocks: list[int] = [0]  # statement lists entered, innermost last
@@ -559,6 +581,10 @@ class MissingAwait(Inference, PythonRule):
             self._bind_attribute(target.target, node.value)
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bind_value(node.targets[0].target.value, node.value, frame)
+        elif len(node.targets) == 1 and (pairs := _paired(node.targets[0].target, node.value)):
+            # `user, count = load(user_id), 0`: each name bound to its own element.
+            for name, element in pairs:
+                self._bind_value(name, element, frame)
         elif any(isinstance(t.target, cst.Tuple | cst.List) for t in node.targets):
             # `done, pending = asyncio.wait(...)`: unpacking iterates a value (a coroutine
             # raises TypeError there, once the call's result was meant).
@@ -999,10 +1025,32 @@ class MissingAwait(Inference, PythonRule):
             self._is_quart(func.value, "request") or self._is_quart(func.value, "websocket")
         )
 
+    def leave_Call(self, original_node: cst.Call) -> None:
+        if self.open_bound_calls:
+            self.open_bound_calls.discard(id(original_node))
+
     def visit_Name(self, node: cst.Name) -> None:
         if node.value not in self.ever_pending:
             return
         frame = self.function
+        if self.open_bound_calls and node.value in frame.pending:
+            # Inside the very call bound to this name (`user = add(user, ...)`): the name
+            # is still its previous value; the coroutine bound to it is not used here.
+            entries = frame.pending[node.value]
+            held = [p for p in entries if id(p.call) in self.open_bound_calls]
+            if held:
+                rest = [p for p in entries if id(p.call) not in self.open_bound_calls]
+                if not rest:
+                    return
+                frame.pending[node.value] = rest
+                try:
+                    self._use_name(node, frame)
+                finally:
+                    frame.pending.setdefault(node.value, []).extend(held)
+                return
+        self._use_name(node, frame)
+
+    def _use_name(self, node: cst.Name, frame: Frame) -> None:
         role = self.roles.get(id(node))
         if role == IGNORED:
             return
@@ -1263,6 +1311,7 @@ class MissingAwait(Inference, PythonRule):
             )
             frame.pending.setdefault(name, []).append(pending)
             self.ever_pending.add(name)
+            self.open_bound_calls.add(id(node))
             return
         if role == RETURNED:
             if frame.kind != "def" or not frame.is_async:
