@@ -216,6 +216,9 @@ def main() -> None:
     print("per edit, the Claude Code hook (a new process):")
     report("stk-lint hook claude", hook)
     memory = result["memory"]
+    if 100 not in memory or args.edits <= 100:
+        print("resident memory: not compared (it is read after 100 edits and after the last)")
+        return
     first, last = memory[100], memory[args.edits]
     print(
         f"resident memory: {first / 1024:.1f} MB after 100 edits, {last / 1024:.1f} MB after "
