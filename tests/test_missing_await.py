@@ -495,6 +495,24 @@ LEGAL = {
                 effect()
             return result
     """,
+    "usage evidence: an `if` that chooses by the callee, its awaiting arm leaving early": """
+        async def dispatch(handler, event):
+            if asyncio.iscoroutinefunction(handler):
+                await handler(event)
+                return
+            handler(event)
+
+        class Bus:
+            def __init__(self):
+                self.callbacks = []
+
+            async def emit(self, event):
+                for callback in self.callbacks:
+                    if not asyncio.iscoroutinefunction(callback):
+                        callback(event)
+                        continue
+                    await callback(event)
+    """,
     "usage evidence: same name, another function's parameter, or another class": """
         async def one(send):
             await send({"type": "start"})
@@ -1137,6 +1155,20 @@ ILLEGAL = {
                 send({"type": "http.response.body"})
         """,
         5,
+        ["`send(...)` is awaited on line", "never runs"],
+    ),
+    "usage evidence: awaited in an arm that does not leave, then called bare after it": (
+        """
+        async def handle(scope, receive, send):
+            if scope["type"] == "http":
+                await send({"type": "http.response.start"})
+            send({"type": "http.response.start"})
+            if scope["type"] == "lifespan":
+                await send({"type": "lifespan.startup.complete"})
+                return
+            send({"type": "http.response.body"})
+        """,
+        [5, 9],
         ["`send(...)` is awaited on line", "never runs"],
     ),
     "usage evidence: a bound result used as a value": (

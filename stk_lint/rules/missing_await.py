@@ -93,6 +93,14 @@ BIND = "bind"
 IGNORED = "ignored"  # a Name that is not a variable reference (attribute, keyword)
 
 
+def _leaves(suite: cst.BaseSuite) -> bool:
+    """The block ends in `return`, `raise`, `continue` or `break`: it never falls through."""
+    last: cst.CSTNode | None = suite.body[-1] if suite.body else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    return isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break))
+
+
 # A dotted callee right after `await` (usage evidence's text pre-check).
 _AWAITED_CALL = re.compile(r"\bawait\s+([A-Za-z_][\w.]*)\s*\(")
 # Calls that schedule work and return a handle: awaiting one waits for the work, a bare
@@ -234,7 +242,9 @@ class MissingAwait(Inference, PythonRule):
         "bare statement call of it, or a call bound to a name then misused, in an `async "
         "def` is a finding (not for callees that schedule work and return a handle: "
         "`run_in_executor`, `start_soon`, `call_soon`...; nor when the `await` is the very "
-        "same call in another arm of an `if`, which chooses by the callee); a callee "
+        "same call in another arm of an `if`, which chooses by the callee, the statements "
+        "after an `if` whose one arm ends in `return`, `raise`, `continue` or `break` "
+        "counting as its other arm); a callee "
         "awaited nowhere else stays unknown. In an `async def`, `x.__aenter__()`, "
         "`__aexit__`, `__anext__`, `aclose`, `asend`, `athrow` and the built-in `anext()` "
         "make awaitables whatever `x` is. "
@@ -435,6 +445,9 @@ class MissingAwait(Inference, PythonRule):
         self.awaited_calls: dict[tuple[object, str], list[tuple[cst.Await, Arms]]] = {}
         self.arms_of: dict[int, Arms] = {}  # id(block) -> the if-arms it is in
         self.elif_arms: dict[int, Arms] = {}  # id(elif's If) -> the arms around it
+        # id(block) -> the arms the rest of the block is in: past `if cb_is_async: await
+        # cb(); return`, the block goes on only where that arm was not taken.
+        self.arms_after: dict[int, list[tuple[int, int]]] = {}
         self.unknown_statements: list[Unknown] = []
         self.deferred: list[tuple[str, Pending, str, cst.CSTNode | None, NodeFix | None, str]] = []
         self.awaited_texts: set[str] | None = None  # callees written after `await`
@@ -774,6 +787,16 @@ class MissingAwait(Inference, PythonRule):
         elif isinstance(node.orelse, cst.If):
             self.elif_arms[id(node.orelse)] = ((id(node), 1), *around)
 
+    def leave_If(self, original_node: cst.If) -> None:
+        # One arm leaves the block (return, raise, continue, break): the statements
+        # after the `if` are in the other arm.
+        body_leaves = _leaves(original_node.body)
+        orelse = original_node.orelse
+        else_leaves = isinstance(orelse, cst.Else) and _leaves(orelse.body)
+        if body_leaves != else_leaves:
+            arm = (id(original_node), 1 if body_leaves else 0)
+            self.arms_after.setdefault(self.blocks[-1], []).append(arm)
+
     def visit_While(self, node: cst.While) -> None:
         self._role(node.test, TESTED)
         self._enter_loop(node)
@@ -930,7 +953,12 @@ class MissingAwait(Inference, PythonRule):
 
     def _arms(self) -> Arms:
         """The arms of the `if` statements around the node being visited."""
-        return tuple(arm for block in self.blocks for arm in self.arms_of.get(block, ()))
+        return tuple(
+            arm
+            for block in self.blocks
+            for arms in (self.arms_of.get(block, ()), self.arms_after.get(block, ()))
+            for arm in arms
+        )
 
     def _awaited_elsewhere(
         self, key: tuple[object, str], arms: Arms, call: cst.CSTNode
@@ -1234,7 +1262,7 @@ class MissingAwait(Inference, PythonRule):
 
     def _leave_block(self, original_node: cst.CSTNode) -> None:
         self._settle_rebinding()
-        self.blocks.pop()
+        self.arms_after.pop(self.blocks.pop(), None)
 
     leave_SimpleStatementLine = _settle_rebinding
     visit_IndentedBlock = visit_SimpleStatementSuite = _enter_block
