@@ -8,6 +8,10 @@ from stk_lint.python_rule import PythonRule, dotted_name
 
 # `await session.run_sync(count_things)`: `count_things(session)` gets a synchronous Session.
 _RUN_SYNC = re.compile(r"\brun_sync\(\s*(\w+)")
+# `await db.session.commit()`: this `db.session` is awaited, so it is an async session
+# (`session = async_scoped_session(...)` in the app's own `db` module), not
+# Flask-SQLAlchemy's synchronous one, whose methods give no awaitable.
+_AWAITED_DB_SESSION = re.compile(r"\bawait\s+db\.session\.\w+\s*\(")
 # `Session = scoped_session(sessionmaker(bind=engine))`: a capitalised name that is a
 # session (or a session factory), not a model.
 _SESSION_BINDING = re.compile(
@@ -118,7 +122,10 @@ class FlaskSqlalchemySession(PythonRule):
         "`session.query()` on the synchronous Session that `AsyncSession.run_sync()` hands "
         "to a plain `def` of the same module, or to a lambda, is not reported: it exists there. "
         "A name bound in the module to `scoped_session(...)`, `sessionmaker(...)` or "
-        "`Session(...)` (or their async versions) is named as such, not as a model."
+        "`Session(...)` (or their async versions) is named as such, not as a model. "
+        "`db.session` is not reported in a module that awaits one of its methods "
+        "(`await db.session.commit()`): there it is the app's own async session (an "
+        "`async_scoped_session` in a `db` module), not Flask-SQLAlchemy's."
     )
     valid = (
         "async def search(request):\n    return request.args.get('query')\n",
@@ -140,6 +147,14 @@ class FlaskSqlalchemySession(PythonRule):
                 total = await g.db_session.run_sync(count_things)
                 names = await g.db_session.run_sync(lambda s: s.query(Thing.name).all())
                 return total, names
+            """,
+        # The app's own `db` module binds `session = async_scoped_session(...)`.
+        """\
+            from app import db
+
+            async def write(event):
+                db.session.add(event)
+                await db.session.commit()
             """,
     )
     invalid = (
@@ -163,6 +178,7 @@ class FlaskSqlalchemySession(PythonRule):
         super().__init__(context)
         self.run_sync_functions = set(_RUN_SYNC.findall(context.source))
         self.session_bindings = dict(_SESSION_BINDING.findall(context.source))
+        self.async_db_session = _AWAITED_DB_SESSION.search(context.source) is not None
         # First parameter of each enclosing lambda handed to `run_sync(...)`.
         self.run_sync_lambdas: dict[int, str] = {}
         self.sync_sessions: list[str] = []
@@ -195,6 +211,8 @@ class FlaskSqlalchemySession(PythonRule):
         attr = node.attr.value
         receiver = dotted_name(node.value)
         if attr == "session" and receiver == "db":
+            if self.async_db_session:
+                return
             self.report(
                 node,
                 "`db.session` is Flask-SQLAlchemy's synchronous session; use the request-scoped "
