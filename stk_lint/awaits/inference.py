@@ -675,10 +675,6 @@ class Inference(Scopes):
                 return candidate
         return None
 
-    def _is_class(self, qualified: str, in_module: bool) -> bool:
-        target = self._target(qualified, in_module)
-        return target is not None and target.kind == "class"
-
     def _target(self, qualified: str, in_module: bool) -> Target | None:
         if in_module:
             return self.index.resolve_in(self.local, qualified)
