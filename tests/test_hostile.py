@@ -1,6 +1,7 @@
 """Hostile input: one bad file, folder, name or cache entry never ends the run, and
 `--fix` never writes what it should not. Each test tries the variants of its class."""
 
+import copy
 import json
 import os
 import shutil
@@ -319,7 +320,9 @@ def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path_factory, data):
         for step in path[:-1]:
             parent = parent[step]
         # Another type (a value of the right type is indistinguishable from a result).
-        damage = data.draw(st.sampled_from(DAMAGE))
+        # A copy: the same list or dict put in twice (or damaged again inside) would make
+        # the document refer to itself, and later examples would see DAMAGE changed.
+        damage = copy.deepcopy(data.draw(st.sampled_from(DAMAGE)))
         if type(damage) is type(parent[path[-1]]) and path[-1] != "path":
             continue
         parent[path[-1]] = damage
